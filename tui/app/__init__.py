@@ -1,0 +1,1 @@
+"""The Textual terminal UI: a thin layer of screens and widgets over `tui.core`."""

@@ -1,0 +1,1 @@
+"""The core: model, validation, TOML store, git layer, query language. No Textual here."""

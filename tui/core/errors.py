@@ -1,0 +1,60 @@
+"""Errors the core raises. Each carries what a user needs: the file, the line, what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One validation problem, printed by `afi check` as `FILE:LINE: message`."""
+
+    path: Path
+    line: int
+    message: str
+
+    def render(self, relative_to: Path | None = None) -> str:
+        shown = self.path
+        if relative_to is not None:
+            try:
+                shown = self.path.relative_to(relative_to)
+            except ValueError:
+                pass
+        return f"{shown}:{self.line}: {self.message}"
+
+
+class AfiError(Exception):
+    """Something the user asked for could not be done (CLI exit status 1)."""
+
+
+class UsageError(AfiError):
+    """The request itself was malformed (CLI exit status 2)."""
+
+
+class QueryError(UsageError):
+    """A query that does not parse: unknown field, bad date, unclosed quote."""
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
+
+
+class InvalidItem(AfiError):
+    """A change would leave an item (or the plan) invalid; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(p.render() for p in problems))
+
+
+class NotFound(AfiError):
+    """No item with that id, or nothing matched."""
+
+
+class ConflictError(AfiError):
+    """The file changed on disk since it was read; writing would lose that change."""
+
+
+class GitError(AfiError):
+    """git refused, or the repository is not in a state to commit."""

@@ -1,0 +1,133 @@
+"""The item model: what an AFI file holds, and the derived state the tool shows.
+
+Items are kept as the plain dicts `tomllib` returns (unknown keys included), wrapped
+in a small read-only class; validation lives in `validate.py`, editing in `tomledit.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+KINDS = ("afi", "recommendation", "cause-of-concern")
+DEFAULT_STATUSES = ("not-started", "in-progress", "complete", "closed", "superseded")
+DEFAULT_DONE_STATUSES = ("complete", "closed", "superseded")
+DEFAULT_DUE_SOON_DAYS = 45
+GRADE_SCALES = {
+    "peel-5": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
+    "peel-4": ("outstanding", "good", "requires improvement", "inadequate"),
+    "hmic-4": ("excellent", "good", "fair", "poor"),
+}
+
+# Due states, as `list --format json` and the query language name them.
+OVERDUE, DUE_SOON, ON_TRACK, NO_DATE = "overdue", "due-soon", "on-track", "no-date"
+
+
+def today() -> date:
+    """Today's date; `AFI_TODAY=YYYY-MM-DD` pins it (tests, demos, reproducible reports)."""
+    pinned = os.environ.get("AFI_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+@dataclass(frozen=True)
+class Inspection:
+    id: str
+    title: str = ""
+    scale: str = ""
+
+
+@dataclass(frozen=True)
+class Area:
+    inspection: str
+    name: str
+    grade: str = ""
+
+
+@dataclass(frozen=True)
+class PlanConfig:
+    """The parsed `plan.toml`."""
+
+    title: str
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS
+    inspections: tuple[Inspection, ...] = ()
+    areas: tuple[Area, ...] = ()
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    done_statuses: frozenset[str] = frozenset(DEFAULT_DONE_STATUSES)
+    views: dict[str, str] = field(default_factory=dict)
+
+    def inspection_ids(self) -> set[str]:
+        return {i.id for i in self.inspections}
+
+    def is_done(self, status: str) -> bool:
+        return status in self.done_statuses
+
+
+@dataclass(frozen=True)
+class Item:
+    """One tracked item. `data` is the file's content as `tomllib` parsed it."""
+
+    data: dict[str, Any]
+    path: Path  # absolute path of the file
+
+    @property
+    def id(self) -> str:
+        return self.data.get("id") or self.path.stem
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    @property
+    def title(self) -> str:
+        return self.data.get("title", "")
+
+    @property
+    def status(self) -> str:
+        return self.data.get("status", "")
+
+    @property
+    def due(self) -> date | None:
+        value = self.data.get("due")
+        return value if isinstance(value, date) else None
+
+    @property
+    def actions(self) -> list[dict[str, Any]]:
+        return self.data.get("actions", [])
+
+    @property
+    def updates(self) -> list[dict[str, Any]]:
+        return self.data.get("updates", [])
+
+    @property
+    def tags(self) -> list[str]:
+        return self.data.get("tags", [])
+
+    @cached_property
+    def search_text(self) -> str:
+        """Lower-cased text a bare query word is looked for in (computed once per item)."""
+        d = self.data
+        parts = [self.id]
+        parts += [str(d.get(k, "")) for k in ("title", "detail", "area", "owner", "lead")]
+        parts += [str(a.get("text", "")) for a in self.actions if isinstance(a, dict)]
+        parts += [str(u.get("text", "")) for u in self.updates if isinstance(u, dict)]
+        return "\n".join(parts).lower()
+
+
+def due_state(item: Item, config: PlanConfig, on: date | None = None) -> str | None:
+    """overdue / due-soon / on-track / no-date for an open item; None when it is done."""
+    if config.is_done(item.status):
+        return None
+    due = item.due
+    if due is None:
+        return NO_DATE
+    on = on or today()
+    if due < on:
+        return OVERDUE
+    if due <= on + timedelta(days=config.due_soon_days):
+        return DUE_SOON
+    return ON_TRACK
