@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +18,8 @@ class Problem:
     def render(self, relative_to: Path | None = None) -> str:
         shown = self.path
         if relative_to is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 shown = self.path.relative_to(relative_to)
-            except ValueError:
-                pass
         return f"{shown}:{self.line}: {self.message}"
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 

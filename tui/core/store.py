@@ -1,0 +1,237 @@
+"""Reading a plan folder: plan.toml and afis/*.toml, fast and forgiving.
+
+The read path parses with stdlib `tomllib` and keeps a cache of parsed files keyed on
+each file's stat, so listing 10,000 items costs a directory scan and one unpickle.
+Problems are collected, never raised: one bad file must not stop the others loading.
+Writing is in `tomledit.py` and `change.py`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import locate
+from .errors import AfiError, Problem
+from .model import Item, PlanConfig
+from .validate import check_item, check_plan
+
+PLAN_FILE = "plan.toml"
+ITEMS_DIR = "afis"
+CACHE_VERSION = 1
+# A file modified this close to the cache write may change again within the same
+# timestamp tick; like git's "racy" entries, such files are always re-read.
+RACY_NS = 2_000_000_000
+
+
+def find_plan_dir(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
+    """--plan DIR, else $AFI_PLAN, else ./plan, else the nearest folder up with a plan.toml."""
+    cwd = cwd or Path.cwd()
+    for given, source in ((explicit, "--plan"), (os.environ.get("AFI_PLAN"), "AFI_PLAN")):
+        if given:
+            path = (cwd / given).resolve()
+            if not (path / PLAN_FILE).is_file():
+                raise AfiError(f"{path}: no {PLAN_FILE} here (from {source}); "
+                               f"run `afi init {given}` to create a plan")
+            return path
+    if (cwd / "plan" / PLAN_FILE).is_file():
+        return (cwd / "plan").resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / PLAN_FILE).is_file():
+            return folder.resolve()
+    raise AfiError(f"no plan found: no ./plan/{PLAN_FILE} and no {PLAN_FILE} in {cwd} or above; "
+                   "pass --plan DIR or run `afi init` to create one")
+
+
+def find_git_dir(start: Path) -> Path | None:
+    """The .git directory for `start`, by walking up the filesystem (no subprocess)."""
+    for folder in (start, *start.parents):
+        dot_git = folder / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # worktree or submodule: "gitdir: <path>"
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return (folder / text[len("gitdir:"):].strip()).resolve()
+    return None
+
+
+@dataclass
+class Snapshot:
+    """A plan as read from disk: its config, its valid items and every problem found."""
+
+    dir: Path
+    config: PlanConfig
+    items: list[Item]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def items_dir(self) -> Path:
+        return self.dir / ITEMS_DIR
+
+    def by_id(self) -> dict[str, Item]:
+        return {item.id.lower(): item for item in self.items}
+
+    def skipped_files(self) -> list[Path]:
+        return sorted({p.path for p in self.problems if p.path.name != PLAN_FILE})
+
+
+def parse_text(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Parse TOML text, naming conflict markers and syntax errors with their line."""
+    marker = locate.conflict_marker_line(text)
+    if marker is not None:
+        return None, [Problem(path, marker, "unresolved merge conflict marker: resolve the "
+                                            "conflict (keep one side), then `git add` the file")]
+    try:
+        return tomllib.loads(text), []
+    except tomllib.TOMLDecodeError as err:
+        message = str(err).split(" (at line")[0]
+        return None, [Problem(path, locate.parse_error_line(str(err)), f"invalid TOML: {message}")]
+
+
+def read_text(path: Path) -> str:
+    """A file's text with its line endings as stored ('\\r\\n' stays)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def item_problems(path: Path, text: str, data: dict | None, config: PlanConfig,
+                  check_inspection: bool = True) -> list[Problem]:
+    """Validate one parsed item, placing each problem on its line in `text`."""
+    if data is None:
+        return []
+    found = check_item(data, path.stem, config, check_inspection)
+    return [Problem(path, locate.line_of(text, key), message) for key, message in found]
+
+
+def load_config(plan_dir: Path) -> tuple[PlanConfig, list[Problem], bool]:
+    """plan.toml as a PlanConfig, its problems, and whether it could be read at all."""
+    path = plan_dir / PLAN_FILE
+    try:
+        text = read_text(path)
+    except OSError as err:
+        return PlanConfig(title="(no plan.toml)"), [Problem(path, 1, f"cannot read: {err}")], False
+    raw, problems = parse_text(path, text)
+    if raw is None:
+        return PlanConfig(title="(unreadable plan.toml)"), problems, False
+    config, found = check_plan(raw)
+    problems += [Problem(path, locate.line_of(text, key), message) for key, message in found]
+    return config, problems, True
+
+
+def _fingerprint(config: PlanConfig, readable: bool) -> str:
+    basis = repr((sorted(config.statuses), sorted(config.inspection_ids()), readable))
+    return hashlib.sha1(basis.encode()).hexdigest()
+
+
+class ItemCache:
+    """Parsed item files keyed on (mtime_ns, size, inode), pickled in the git directory."""
+
+    def __init__(self, plan_dir: Path, fingerprint: str):
+        self.path: Path | None = None
+        self.entries: dict[str, tuple] = {}
+        self.dirty = False
+        if os.environ.get("AFI_NO_CACHE"):
+            return
+        git_dir = find_git_dir(plan_dir)
+        if git_dir is None:
+            return
+        key = hashlib.sha1(str(plan_dir).encode()).hexdigest()[:16]
+        self.path = git_dir / "afi" / f"items-{key}.pickle"
+        try:
+            with open(self.path, "rb") as handle:
+                stored = pickle.load(handle)
+            if stored.get("version") == CACHE_VERSION and stored.get("config") == fingerprint:
+                written = stored["written"]
+                self.entries = {name: entry for name, entry in stored["entries"].items()
+                                if entry[0][0] < written - RACY_NS}
+        except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, AttributeError):
+            self.entries = {}
+        self.fingerprint = fingerprint
+
+    def get(self, name: str, stamp: tuple) -> tuple | None:
+        entry = self.entries.get(name)
+        return entry if entry is not None and entry[0] == stamp else None
+
+    def put(self, name: str, entry: tuple) -> None:
+        self.entries[name] = entry
+        self.dirty = True
+
+    def save(self, names: set[str]) -> None:
+        if self.path is None or not (self.dirty or names != set(self.entries)):
+            return
+        entries = {name: self.entries[name] for name in names if name in self.entries}
+        stored = {"version": CACHE_VERSION, "config": self.fingerprint,
+                  "written": time.time_ns(), "entries": entries}
+        try:
+            self.path.parent.mkdir(exist_ok=True)
+            temp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with open(temp, "wb") as handle:
+                pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.path)
+        except OSError:
+            pass  # a cache we cannot write only costs speed
+
+
+def load_plan(plan_dir: Path) -> Snapshot:
+    """Read plan.toml and every afis/*.toml; invalid files are reported, not listed."""
+    config, problems, readable = load_config(plan_dir)
+    items_dir = plan_dir / ITEMS_DIR
+    cache = ItemCache(plan_dir, _fingerprint(config, readable))
+    names: set[str] = set()
+    items: list[Item] = []
+    try:
+        entries = sorted(os.scandir(items_dir), key=lambda e: e.name)
+    except FileNotFoundError:
+        entries = []
+    for entry in entries:
+        if not entry.name.endswith(".toml") or not entry.is_file():
+            continue
+        path = Path(entry.path)
+        stat = entry.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        names.add(entry.name)
+        cached = cache.get(entry.name, stamp)
+        if cached is None:
+            data, found = _read_item(path, config, readable)
+            cached = (stamp, data, [(p.line, p.message) for p in found])
+            cache.put(entry.name, cached)
+        _, data, found = cached
+        if found:
+            problems += [Problem(path, line, message) for line, message in found]
+        elif data is not None:
+            items.append(Item(data, path))
+    cache.save(names)
+    items, duplicates = _drop_duplicate_ids(items)
+    problems += duplicates
+    return Snapshot(plan_dir, config, items, problems)
+
+
+def _read_item(path: Path, config: PlanConfig, readable: bool) -> tuple[dict | None, list[Problem]]:
+    try:
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError) as err:
+        return None, [Problem(path, 1, f"cannot read: {err}")]
+    data, found = parse_text(path, text)
+    return data, found + item_problems(path, text, data, config, check_inspection=readable)
+
+
+def _drop_duplicate_ids(items: list[Item]) -> tuple[list[Item], list[Problem]]:
+    seen: dict[str, Item] = {}
+    kept, problems = [], []
+    for item in items:
+        first = seen.setdefault(item.id.lower(), item)
+        if first is item:
+            kept.append(item)
+        else:
+            text = read_text(item.path)
+            problems.append(Problem(item.path, locate.line_of(text, ("id",)),
+                                    f"duplicate id '{item.id}': {first.path.name} already uses "
+                                    "it (ids are unique ignoring case)"))
+    return kept, problems
