@@ -1,6 +1,132 @@
+"""The `afi` command line (SPEC §2): argument parsing and one function per command.
+
+Each command is a few lines over `tui.core`. Exit status: 0 done, 1 could not do it,
+2 bad usage; errors are one stderr line starting `afi: error:`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
 import sys
+from pathlib import Path
+
+from tui.core.errors import AfiError, InvalidItem, UsageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its errors as the one `afi: error:` line of SPEC §2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def build_parser() -> Parser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--plan", metavar="DIR", default=argparse.SUPPRESS,
+                        help="the plan folder (default: $AFI_PLAN, ./plan, or a parent with "
+                             "plan.toml)")
+    parser = Parser(prog="afi", parents=[common],
+                    description="Track HMICFRS areas for improvement in a git repository of "
+                                "TOML files. With no command, opens the terminal UI.")
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def command(name: str, help_text: str) -> Parser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    p = command("tui", "open the terminal UI, optionally starting with a filter")
+    p.add_argument("query", nargs="*", help="a query (SPEC §3)")
+
+    p = command("init", "create a new plan (git init when not inside a repository)")
+    p.add_argument("dir", nargs="?", default="plan", help="folder for the plan (default ./plan)")
+    p.add_argument("--title", default="Improvement plan", help="the plan's title")
+
+    p = command("list", "list items matching a query")
+    p.add_argument("query", nargs="*", help="a query, e.g. status:in-progress is:overdue")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+
+    p = command("show", "print one item")
+    p.add_argument("id")
+    p.add_argument("--format", choices=("toml", "json"), default="toml")
+
+    p = command("new", "add an item (one commit)")
+    p.add_argument("--title", required=True)
+    p.add_argument("--area", required=True)
+    p.add_argument("--inspection", required=True)
+    p.add_argument("--id", help="default: INSPECTION-NN, the next free number")
+    p.add_argument("--kind", default="afi", help="afi | recommendation | cause-of-concern")
+    p.add_argument("--status", default="not-started")
+    p.add_argument("--due", help="YYYY-MM-DD")
+    p.add_argument("--owner")
+    p.add_argument("--lead")
+    p.add_argument("-m", "--message", help="commit subject")
+
+    p = command("set", "change fields of items (one commit)")
+    p.add_argument("args", nargs="*", metavar="ID|FIELD=VALUE",
+                   help="item ids, then FIELD=VALUE (status, due, owner, lead, area, title, "
+                        "group, kind; due=none clears; tags+=X, tags-=X)")
+    p.add_argument("--where", metavar="QUERY", help="change every item matching QUERY")
+    p.add_argument("-m", "--message", help="commit subject")
+    p.add_argument("--dry-run", action="store_true", help="print the diff, commit nothing")
+
+    p = command("note", "add a progress update to an item (one commit)")
+    p.add_argument("id")
+    p.add_argument("text")
+    p.add_argument("--by", help="default: your git user.name")
+    p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.add_argument("-m", "--message", help="commit subject")
+
+    p = command("log", "history of an item or of the whole plan, from git")
+    p.add_argument("id", nargs="?")
+    p.add_argument("--since", metavar="DATE|REV")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    command("check", "validate every file; one line per problem; exit 1 if any")
+    return parser
+
+
+def _version() -> str:
+    from tui import __version__
+
+    return f"afi {__version__}"
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("afi: not yet", file=sys.stderr)
-    return 1
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        from tui.cli import commands
+
+        handler = getattr(commands, f"cmd_{args.command or 'tui'}")
+        return handler(args)
+    except InvalidItem as err:
+        for problem in err.problems:
+            print(f"afi: error: {problem.render(Path.cwd())}", file=sys.stderr)
+        print("afi: error: nothing was written", file=sys.stderr)
+        return EXIT_FAILED
+    except UsageError as err:
+        print(f"afi: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except AfiError as err:
+        print(f"afi: error: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `afi list | head`: the reader went away; not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def terminal_width() -> int | None:
+    if not sys.stdout.isatty():
+        return None
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+if __name__ == "__main__":
+    sys.exit(main())

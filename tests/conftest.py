@@ -1,0 +1,156 @@
+"""Shared fixtures: real git repositories with a small plan, made in tmp_path."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tui.cli.main import main as afi_main
+
+TODAY = "2025-01-15"
+
+PLAN_TOML = """\
+title = "Test force: improvement plan"
+due_soon_days = 45
+
+[[inspections]]
+id = "PEEL22"
+title = "PEEL 2021/22"
+scale = "peel-5"
+
+[[inspections]]
+id = "HMIC07"
+title = "HMIC 2007"
+scale = "hmic-4"
+
+[[areas]]
+inspection = "PEEL22"
+name = "Responding to the public"
+grade = "requires improvement"
+
+[views]
+overdue = "is:overdue sort:due"
+mine = "owner:smith"
+"""
+
+ITEMS = {
+    "PEEL22-01": """\
+        id = "PEEL22-01"
+        kind = "afi"
+        inspection = "PEEL22"
+        number = 1
+        area = "Responding to the public"
+        title = "The force should answer 999 calls faster"
+        status = "in-progress"  # reviewed at FIB
+        owner = "Supt Smith"
+        due = 2024-12-31
+        group = "demand"
+
+        [[actions]]
+        text = "Recruit call handlers"
+        done = true
+
+        [[actions]]
+        text = "Review shift pattern"
+        done = false
+        """,
+    "PEEL22-02": """\
+        id = "PEEL22-02"
+        kind = "afi"
+        inspection = "PEEL22"
+        number = 2
+        area = "Responding to the public"
+        title = "The force should identify repeat victims"
+        status = "not-started"
+        owner = "DCI Jones"
+        due = 2025-02-10
+        group = "demand"
+        """,
+    "HMIC07-R01": """\
+        id = "HMIC07-R01"
+        kind = "recommendation"
+        inspection = "HMIC07"
+        number = 1
+        area = "Protective services"
+        title = "Improve intelligence sharing"
+        status = "closed"
+        due = 2008-03-31
+        """,
+}
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    """Run git in `cwd` and return its stdout (tests' own look at the repository)."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
+    return done.stdout
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """No test sees the developer's git config, plan or clock."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("AFI_TODAY", TODAY)
+    for var in ("AFI_PLAN", "AFI_NO_CACHE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL",
+                "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "GIT_DIR",
+                "GIT_WORK_TREE", "GIT_INDEX_FILE", "NO_COLOR"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty git repository with an identity configured."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.name", "Test Lead")
+    git(root, "config", "user.email", "lead@example.org")
+    return root
+
+
+def write_item(plan_dir: Path, item_id: str, text: str) -> Path:
+    path = plan_dir / "afis" / f"{item_id}.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def plan_dir(repo: Path) -> Path:
+    """repo/plan with plan.toml and three items, committed."""
+    plan = repo / "plan"
+    plan.mkdir()
+    (plan / "plan.toml").write_text(PLAN_TOML, encoding="utf-8")
+    for item_id, text in ITEMS.items():
+        write_item(plan, item_id, text)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Initial plan")
+    return plan
+
+
+class Afi:
+    """Runs `afi` in-process, as a user would from `cwd`, capturing output."""
+
+    def __init__(self, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch):
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+
+    def __call__(self, *args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+        if cwd is not None:
+            self.monkeypatch.chdir(cwd)
+        self.capsys.readouterr()
+        code = afi_main([str(a) for a in args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+
+@pytest.fixture
+def afi(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Afi:
+    return Afi(capsys, monkeypatch)

@@ -1,0 +1,201 @@
+"""One function per `afi` command; each a thin layer over `tui.core`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from tui.core.change import Change, parse_date
+from tui.core.errors import AfiError, NotFound, UsageError
+from tui.core.plan import Plan
+
+from . import render
+from .main import EXIT_FAILED, EXIT_OK, terminal_width
+
+
+def _plan(args: Namespace) -> Plan:
+    return Plan.open(getattr(args, "plan", None))
+
+
+def _warn(messages: list[str]) -> None:
+    for message in messages:
+        print(f"afi: warning: {message}", file=sys.stderr)
+
+
+def _report_skipped(plan: Plan) -> None:
+    for problem in plan.problems:
+        print(f"afi: skipped {problem.render(Path.cwd())}", file=sys.stderr)
+
+
+def _committed(change: Change, sha: str | None) -> int:
+    _warn(change.warnings)
+    if sha is None:
+        print("nothing to change: the items already have those values", file=sys.stderr)
+        return EXIT_OK
+    print(f"[{sha[:8]}] {render.printable(change.committed_message.splitlines()[0])}")
+    return EXIT_OK
+
+
+def cmd_tui(args: Namespace) -> int:
+    from tui.app.run import run_app
+
+    plan = _plan(args)
+    return run_app(plan, " ".join(getattr(args, "query", []) or []))
+
+
+def cmd_init(args: Namespace) -> int:
+    from tui.core.init import init_plan
+
+    plan_dir, sha, warnings = init_plan(Path(args.dir), args.title)
+    _warn(warnings)
+    print(f"created {plan_dir} [{sha[:8]}]: add inspections to {plan_dir / 'plan.toml'}, "
+          "then `afi new`")
+    return EXIT_OK
+
+
+def cmd_list(args: Namespace) -> int:
+    plan = _plan(args)
+    items = plan.query(" ".join(args.query))
+    _report_skipped(plan)
+    if args.format == "json":
+        out = render.as_json(items, plan.config, plan.dir)
+    elif args.format == "csv":
+        out = render.as_csv(items, plan.config, plan.dir)
+    else:
+        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        out = render.table(items, plan.config, colour, terminal_width())
+    sys.stdout.write(out)
+    return EXIT_OK
+
+
+def cmd_show(args: Namespace) -> int:
+    plan = _plan(args)
+    item = plan.get(args.id)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(render.item_record(item, plan.config, plan.dir), indent=2,
+                                    ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(item.path.read_bytes())
+    return EXIT_OK
+
+
+def cmd_new(args: Namespace) -> int:
+    plan = _plan(args)
+    if args.inspection not in plan.config.inspection_ids():
+        known = ", ".join(sorted(plan.config.inspection_ids())) or "none yet"
+        raise AfiError(f"unknown inspection '{args.inspection}' (known: {known}): add it to "
+                       f"{plan.dir / 'plan.toml'} as [[inspections]] id = \"{args.inspection}\"")
+    item_id = args.id or plan.next_id(args.inspection)
+    change = Change(plan, args.message)
+    change.create(item_id, {"kind": args.kind, "inspection": args.inspection,
+                            "area": args.area, "title": args.title, "status": args.status,
+                            "owner": args.owner, "lead": args.lead, "due": args.due})
+    return _committed(change, change.commit())
+
+
+def parse_assignments(pairs: list[str]) -> list[tuple[str, str, str]]:
+    """FIELD=VALUE, tags+=X, tags-=X -> (field, operator, value)."""
+    parsed = []
+    for pair in pairs:
+        for op in ("+=", "-=", "="):
+            name, sep, value = pair.partition(op)
+            if sep and name and "=" not in name:
+                break
+        else:
+            raise UsageError(f"expected FIELD=VALUE, got '{pair}'")
+        name = name.strip()
+        if op != "=" and name not in ("tags", "tag"):
+            raise UsageError(f"'{op}' works only on tags (tags+=X, tags-=X), not '{name}'")
+        parsed.append(("tags" if op != "=" and name == "tag" else name, op, value))
+    return parsed
+
+
+def cmd_set(args: Namespace) -> int:
+    ids = [a for a in args.args if "=" not in a]
+    pairs = [a for a in args.args if "=" in a]
+    if not pairs:
+        raise UsageError("nothing to set: give FIELD=VALUE (e.g. status=complete)")
+    if bool(ids) == bool(args.where):
+        raise UsageError("name the items either by id or with --where QUERY, not both"
+                         if ids else "which items? give ids or --where QUERY")
+    assignments = parse_assignments(pairs)
+    plan = _plan(args)
+    if args.where:
+        targets = [item.id for item in plan.query(args.where)]
+        if not targets:
+            raise NotFound(f"nothing matched --where {args.where!r}")
+    else:
+        targets = [plan.get(item_id).id for item_id in ids]
+    change = Change(plan, args.message)
+    for item_id in dict.fromkeys(targets):
+        for name, op, value in assignments:
+            if op == "+=":
+                change.add_tag(item_id, value)
+            elif op == "-=":
+                change.remove_tag(item_id, value)
+            else:
+                change.set(item_id, name, value)
+    if args.dry_run:
+        change.validate()
+        sys.stdout.write(render.printable_diff(change.diff()))
+        return EXIT_OK
+    return _committed(change, change.commit())
+
+
+def cmd_note(args: Namespace) -> int:
+    plan = _plan(args)
+    change = Change(plan, args.message)
+    on = parse_date(args.date, "--date") if args.date else None
+    change.add_update(args.id, args.text, by=args.by, on=on)
+    return _committed(change, change.commit())
+
+
+def cmd_log(args: Namespace) -> int:
+    from tui.core.history import item_history, plan_history
+
+    plan = _plan(args)
+    repo = plan.repo()
+    if args.id:
+        entries = item_history(repo, _item_path(plan, args.id))
+        if not entries:
+            raise NotFound(f"no history for '{args.id}': no commit touched "
+                           f"{_item_path(plan, args.id).relative_to(plan.dir)}")
+        if args.since:
+            since = {e.commit.sha for e in plan_history(repo, plan.dir, since=args.since)}
+            entries = [e for e in entries if e.commit.sha in since]
+    else:
+        entries = plan_history(repo, plan.dir, since=args.since)
+    if args.format == "json":
+        sys.stdout.write(json.dumps([render.history_record(e) for e in entries], indent=2,
+                                    ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render.history_text(entries))
+    return EXIT_OK
+
+
+def _item_path(plan: Plan, item_id: str) -> Path:
+    """An item's file even if it is invalid or deleted now: its history still exists."""
+    for path in (plan.dir / "afis").glob("*.toml"):
+        if path.stem.lower() == item_id.lower():
+            return path
+    return plan.dir / "afis" / f"{item_id}.toml"
+
+
+def cmd_check(args: Namespace) -> int:
+    from tui.core.check import check_plan_folder
+
+    plan = _plan(args)
+    problems = check_plan_folder(plan)
+    for problem in problems:
+        print(problem.render(Path.cwd()))
+    if problems:
+        files = len({p.path for p in problems})
+        print(f"afi: {len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"ok: {len(plan.items)} items, no problems", file=sys.stderr)
+    return EXIT_OK
+

@@ -1,0 +1,68 @@
+"""`afi init`: a new plan folder with a starter plan.toml, committed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from .errors import AfiError
+from .store import ITEMS_DIR, PLAN_FILE, find_git_dir
+
+TEMPLATE = '''# The improvement plan. Items live in afis/<id>.toml, one file per item.
+title = {title}
+due_soon_days = 45  # items due within this many days show as "due soon"
+
+# Each inspection whose findings this plan tracks; an item names one in `inspection`.
+# Uncomment and fill in, then `afi new --inspection PEEL22 --area ... --title ...`.
+# [[inspections]]
+# id = "PEEL22"
+# title = "PEEL 2021/22: An inspection of ..."
+# scale = "peel-5"  # peel-5 | peel-4 | hmic-4
+#
+# [[areas]]
+# inspection = "PEEL22"
+# name = "Responding to the public"
+# grade = "requires improvement"
+
+[views]  # saved queries: `afi list view:overdue`, or one key in the terminal UI
+overdue = "is:overdue sort:due"
+due-soon = "is:due-soon sort:due"
+open = "is:open sort:due"
+'''
+
+
+def init_plan(directory: Path, title: str) -> tuple[Path, str, list[str]]:
+    """Create the plan; `git init` first when not inside a repository. All or nothing."""
+    import tomlkit
+
+    from .gitrepo import GitRepo, init_repo
+
+    plan_dir = directory.resolve()
+    if (plan_dir / PLAN_FILE).exists():
+        raise AfiError(f"{plan_dir / PLAN_FILE} already exists: this is a plan already")
+    existing = next((p for p in (plan_dir, *plan_dir.parents) if p.exists()), Path("/"))
+    created_repo: Path | None = None
+    if find_git_dir(existing) is None:
+        # `afi init` in a fresh folder: the repository is that folder, holding plan/.
+        cwd = Path.cwd().resolve()
+        root = cwd if plan_dir.is_relative_to(cwd) and plan_dir != cwd else plan_dir
+        root.mkdir(parents=True, exist_ok=True)
+        init_repo(root)
+        created_repo = root / ".git"
+    made_dirs = [p for p in (plan_dir, plan_dir / ITEMS_DIR) if not p.exists()]
+    try:
+        repo = GitRepo.find(next(p for p in (plan_dir, *plan_dir.parents) if p.exists()))
+        warnings = repo.check_ready()
+        (plan_dir / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
+        plan_file = plan_dir / PLAN_FILE
+        plan_file.write_text(TEMPLATE.format(title=tomlkit.string(title).as_string()),
+                             encoding="utf-8")
+        sha = repo.commit([plan_file], f"Start plan: {title}\n", new_paths=[plan_file])
+    except BaseException:
+        (plan_dir / PLAN_FILE).unlink(missing_ok=True)
+        for folder in reversed(made_dirs):
+            shutil.rmtree(folder, ignore_errors=True)
+        if created_repo is not None:
+            shutil.rmtree(created_repo, ignore_errors=True)
+        raise
+    return plan_dir, sha, warnings

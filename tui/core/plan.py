@@ -1,0 +1,116 @@
+"""`Plan`: the entry point for the command line, the terminal UI and scripts.
+
+    plan = Plan.open("plan")
+    for item in plan.query("status:in-progress is:overdue"):
+        ...
+    with plan.change("Hand over Supt Smith's items") as change:
+        change.set("PEEL22-08", "owner", "Supt Jones")
+    # one commit on leaving the block; nothing written if it raises
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .change import Change
+from .errors import NotFound
+from .model import Item, PlanConfig, today
+from .store import Snapshot, find_plan_dir, load_plan
+
+if TYPE_CHECKING:
+    from .gitrepo import GitRepo
+    from .query import Query
+
+
+class Plan:
+    """A plan folder, read once; `reload()` after changes made elsewhere."""
+
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.snapshot: Snapshot = load_plan(directory)
+
+    @classmethod
+    def open(cls, directory: str | os.PathLike | None = None) -> Plan:
+        """--plan DIR semantics: the folder given, else $AFI_PLAN, ./plan, or a parent."""
+        return cls(find_plan_dir(directory))
+
+    def reload(self) -> None:
+        self.snapshot = load_plan(self.dir)
+
+    # -- reading ------------------------------------------------------------------------------
+    @property
+    def config(self) -> PlanConfig:
+        return self.snapshot.config
+
+    @property
+    def items(self) -> list[Item]:
+        return self.snapshot.items
+
+    @property
+    def problems(self):
+        return self.snapshot.problems
+
+    def find(self, item_id: str) -> Item | None:
+        """The item with this id, ignoring case, or None."""
+        wanted = item_id.lower()
+        for item in self.items:
+            if item.id.lower() == wanted:
+                return item
+        return None
+
+    def get(self, item_id: str) -> Item:
+        item = self.find(item_id)
+        if item is None:
+            skipped = [p for p in self.problems if p.path.stem.lower() == item_id.lower()]
+            if skipped:
+                first = skipped[0]
+                raise NotFound(f"{first.path}:{first.line}: item '{item_id}' is invalid "
+                               f"({first.message}); fix it first (`afi check`)")
+            raise NotFound(f"no item '{item_id}' in {self.dir}: `afi list` shows the ids")
+        return item
+
+    def parse_query(self, text: str, on: date | None = None) -> Query:
+        from .query import parse_query
+
+        return parse_query(text, self.config.views, on=on)
+
+    def query(self, text: str = "", on: date | None = None) -> list[Item]:
+        """Items matching `text` (SPEC §3), in the order its sort terms ask for."""
+        on = on or today()
+        return self.parse_query(text, on).apply(self.items, self.config, on)
+
+    def next_id(self, inspection: str) -> str:
+        """`<inspection>-NN`: the next free two-digit number after the highest in use."""
+        pattern = re.compile(rf"^{re.escape(inspection)}-(\d+)$", re.IGNORECASE)
+        used = [int(m.group(1)) for p in (self.dir / "afis").glob("*.toml")
+                if (m := pattern.match(p.stem))]
+        return f"{inspection}-{max(used, default=0) + 1:02d}"
+
+    # -- writing ------------------------------------------------------------------------------
+    def change(self, message: str | None = None) -> ChangeContext:
+        """Edits collected in a `with` block and committed once when it ends."""
+        return ChangeContext(Change(self, message))
+
+    def repo(self) -> GitRepo:
+        from .gitrepo import GitRepo
+
+        return GitRepo.find(self.dir)
+
+
+class ChangeContext:
+    """`with plan.change(msg) as change:` commits on success, discards on an exception."""
+
+    def __init__(self, change: Change):
+        self.change = change
+        self.sha: str | None = None
+
+    def __enter__(self) -> Change:
+        return self.change
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.sha = self.change.commit()
