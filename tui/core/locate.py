@@ -28,7 +28,8 @@ def line_of(text: str, path: tuple[str | int, ...]) -> int:
         return 1
     top = str(path[0])
     index = path[1] if len(path) > 1 and isinstance(path[1], int) else None
-    sub = path[2] if index is not None and len(path) > 2 else None
+    rest = [part for part in path[1:] if isinstance(part, str)]
+    sub = rest[0] if rest else None
 
     table: str | None = None  # current [table] / [[array]] name
     seen = -1  # occurrences of [[top]] so far
@@ -42,6 +43,7 @@ def line_of(text: str, path: tuple[str | int, ...]) -> int:
             if table == top:
                 seen += 1
                 if index is None or seen == index:
+                    index = seen
                     header_line = n
                     if subkey is None:
                         return n
