@@ -10,7 +10,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -68,16 +67,33 @@ class PlanConfig:
         return status in self.done_statuses
 
 
-@dataclass(frozen=True)
 class Item:
-    """One tracked item. `data` is the file's content as `tomllib` parsed it."""
+    """One tracked item. `data` is the file's content as `tomllib` parsed it.
 
-    data: dict[str, Any]
-    path: Path  # absolute path of the file
+    A slotted class rather than a dataclass: a plan of 10,000 items is rebuilt from the
+    cache on every `afi list`, so the path is turned into a `Path` only when asked for.
+    """
+
+    __slots__ = ("data", "_path", "_search_text")
+
+    def __init__(self, data: dict[str, Any], path: Path | str):
+        self.data = data
+        self._path = path
+        self._search_text: str | None = None
+
+    def __repr__(self) -> str:
+        return f"Item({self.id!r})"
+
+    @property
+    def path(self) -> Path:
+        """Absolute path of the file."""
+        if not isinstance(self._path, Path):
+            self._path = Path(self._path)
+        return self._path
 
     @property
     def id(self) -> str:
-        return self.data.get("id") or self.path.stem
+        return self.data.get("id") or Path(self._path).stem
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
@@ -107,15 +123,17 @@ class Item:
     def tags(self) -> list[str]:
         return self.data.get("tags", [])
 
-    @cached_property
+    @property
     def search_text(self) -> str:
         """Lower-cased text a bare query word is looked for in (computed once per item)."""
-        d = self.data
-        parts = [self.id]
-        parts += [str(d.get(k, "")) for k in ("title", "detail", "area", "owner", "lead")]
-        parts += [str(a.get("text", "")) for a in self.actions if isinstance(a, dict)]
-        parts += [str(u.get("text", "")) for u in self.updates if isinstance(u, dict)]
-        return "\n".join(parts).lower()
+        if self._search_text is None:
+            d = self.data
+            parts = [self.id]
+            parts += [str(d.get(k, "")) for k in ("title", "detail", "area", "owner", "lead")]
+            parts += [str(a.get("text", "")) for a in self.actions if isinstance(a, dict)]
+            parts += [str(u.get("text", "")) for u in self.updates if isinstance(u, dict)]
+            self._search_text = "\n".join(parts).lower()
+        return self._search_text
 
 
 def due_state(item: Item, config: PlanConfig, on: date | None = None) -> str | None:
