@@ -182,6 +182,10 @@ class Change:
             return _text(value, name)
         return _one_line(value, name)
 
+    def discard(self) -> None:
+        """Forget every pending edit (nothing has been written yet)."""
+        self.pending.clear()
+
     # -- output -------------------------------------------------------------------------------
     def touched(self) -> list[PendingItem]:
         return [e for e in self.pending.values() if e.original is None or e.notes]

@@ -16,12 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .change import Change
 from .errors import NotFound
 from .model import Item, PlanConfig, today
 from .store import Snapshot, find_plan_dir, load_plan
 
 if TYPE_CHECKING:
+    from .change import Change
     from .gitrepo import GitRepo
     from .query import Query
 
@@ -93,6 +93,8 @@ class Plan:
     # -- writing ------------------------------------------------------------------------------
     def change(self, message: str | None = None) -> ChangeContext:
         """Edits collected in a `with` block and committed once when it ends."""
+        from .change import Change  # tomlkit is slow to import: only when writing
+
         return ChangeContext(Change(self, message))
 
     def repo(self) -> GitRepo:

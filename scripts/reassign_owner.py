@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Hand every open item of one business owner to another, in one commit.
+
+    python scripts/reassign_owner.py "Supt Smith" "Supt Jones"
+    python scripts/reassign_owner.py "Supt Smith" "Supt Jones" --lead "ACC Brown" --dry-run
+
+Owners are matched exactly (ignoring case and surrounding spaces), so "Smith" does not
+hand over "Smithson"'s items. Done items keep their owner: they record who delivered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.core import AfiError, Plan
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("old", help="current owner, as written in the items")
+    parser.add_argument("new", help="new owner")
+    parser.add_argument("--lead", help="also set the chief officer lead")
+    parser.add_argument("--include-done", action="store_true", help="hand over done items too")
+    parser.add_argument("--plan", help="plan folder (default: as afi finds it)")
+    parser.add_argument("--dry-run", action="store_true", help="show the diff, commit nothing")
+    args = parser.parse_args()
+    try:
+        plan = Plan.open(args.plan)
+        wanted = args.old.strip().lower()
+        items = [item for item in plan.items
+                 if str(item.get("owner", "")).strip().lower() == wanted
+                 and (args.include_done or not plan.config.is_done(item.status))]
+        if not items:
+            print(f"reassign: no open items owned by {args.old!r}", file=sys.stderr)
+            return 1
+        message = f"Hand over {len(items)} item(s) from {args.old} to {args.new}"
+        with plan.change(message) as change:
+            for item in items:
+                change.set(item.id, "owner", args.new)
+                if args.lead:
+                    change.set(item.id, "lead", args.lead)
+            if args.dry_run:
+                sys.stdout.write(change.diff())
+                change.discard()  # leaving the block then commits nothing
+                return 0
+        print(f"{message}: {', '.join(i.id for i in items)}")
+        return 0
+    except AfiError as err:
+        print(f"reassign: error: {err}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,366 @@
+"""The `afi` command line (SPEC §2) on real repositories: outputs, exit codes, refusals."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from .conftest import git, write_item
+
+
+def head_files(repo) -> list[str]:
+    return git(repo, "show", "--name-only", "--format=", "HEAD").split()
+
+
+def commit_count(repo) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD"))
+
+
+# -- list --------------------------------------------------------------------------------
+
+
+def test_list_table_is_plain_when_not_a_terminal(afi, plan_dir):
+    code, out, err = afi("list", cwd=plan_dir.parent)
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].split() == ["ID", "STATUS", "DUE", "OWNER", "AREA", "TITLE"]
+    assert [line.split()[0] for line in lines[1:]] == ["HMIC07-R01", "PEEL22-01", "PEEL22-02"]
+    assert "\x1b" not in out
+    assert "2024-12-31 15 d late" in out  # today is pinned to 2025-01-15
+    assert "2025-02-10 in 26 d" in out
+
+
+def test_list_query_and_sort(afi, plan_dir):
+    code, out, _ = afi("list", "group:demand", "sort:-due", cwd=plan_dir.parent)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["PEEL22-02", "PEEL22-01"]
+
+
+def test_list_json_has_every_field_file_and_due_state(afi, plan_dir):
+    code, out, _ = afi("list", "--format", "json", cwd=plan_dir.parent)
+    assert code == 0
+    records = {r["id"]: r for r in json.loads(out)}
+    first = records["PEEL22-01"]
+    assert first["due"] == "2024-12-31"
+    assert first["file"] == "afis/PEEL22-01.toml"
+    assert first["due_state"] == "overdue"
+    assert first["actions"][0] == {"text": "Recruit call handlers", "done": True}
+    assert records["PEEL22-02"]["due_state"] == "due-soon"
+    assert records["HMIC07-R01"]["due_state"] is None  # closed: done
+
+
+def test_list_csv(afi, plan_dir):
+    code, out, _ = afi("list", "--format", "csv", "status:in-progress", cwd=plan_dir.parent)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert [(r["id"], r["due_state"], r["actions_done"], r["actions"]) for r in rows] == [
+        ("PEEL22-01", "overdue", "1", "2")]
+
+
+def test_list_skips_bad_files_and_says_so(afi, plan_dir):
+    write_item(plan_dir, "PEEL22-07", 'id = "PEEL22-07"\ntitle = "unterminated\n')
+    code, out, err = afi("list", cwd=plan_dir.parent)
+    assert code == 0
+    assert len(out.splitlines()) == 4
+    assert "skipped" in err and "PEEL22-07.toml:2: invalid TOML" in err
+
+
+def test_list_bad_query_is_usage_error(afi, plan_dir):
+    code, out, err = afi("list", "colour:red", cwd=plan_dir.parent)
+    assert code == 2 and out == ""
+    assert err.startswith("afi: error:") and "colour" in err and len(err.splitlines()) == 1
+
+
+def test_table_never_prints_control_characters(afi, plan_dir):
+    path = plan_dir / "afis" / "PEEL22-02.toml"
+    path.write_text(path.read_text().replace(
+        'title = "The force should identify repeat victims"',
+        'title = "Evil \\u001b[2J\\u001b]0;pwned\\u0007 [red]title[/]"'))
+    code, out, _ = afi("list", cwd=plan_dir.parent)
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Evil ^[[2J^[]0;pwned^G [red]title[/]" in out
+
+
+# -- show --------------------------------------------------------------------------------
+
+
+def test_show_toml_is_the_file_as_stored(afi, plan_dir, capsysbinary):
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    os.chdir(plan_dir.parent)
+    from tui.cli.main import main
+
+    assert main(["show", "peel22-01"]) == 0
+    assert capsysbinary.readouterr().out == path.read_bytes()
+
+
+def test_show_json_and_unknown_id(afi, plan_dir):
+    code, out, _ = afi("show", "PEEL22-01", "--format", "json", cwd=plan_dir.parent)
+    assert code == 0 and json.loads(out)["owner"] == "Supt Smith"
+    code, out, err = afi("show", "PEEL22-99", cwd=plan_dir.parent)
+    assert code == 1 and out == "" and err.startswith("afi: error: no item 'PEEL22-99'")
+
+
+# -- set ---------------------------------------------------------------------------------
+
+
+def test_set_one_field_is_one_commit_with_trailer(afi, plan_dir):
+    repo = plan_dir.parent
+    before = commit_count(repo)
+    code, out, err = afi("set", "PEEL22-01", "status=complete", cwd=repo)
+    assert code == 0, err
+    assert commit_count(repo) == before + 1
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message == "PEEL22-01: status in-progress -> complete\n\nAFI-Id: PEEL22-01\n\n"
+    assert git(repo, "log", "-1", "--format=%an <%ae>").strip() == "Test Lead <lead@example.org>"
+    assert head_files(repo) == ["plan/afis/PEEL22-01.toml"]
+    diff = git(repo, "show", "--format=", "-U0", "HEAD")
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in
+               ("+++", "---")]
+    assert changed == ['-status = "in-progress"  # reviewed at FIB',
+                       '+status = "complete"  # reviewed at FIB']
+    assert "[" in out and "PEEL22-01: status in-progress -> complete" in out
+
+
+def test_set_several_fields_and_clear_due(afi, plan_dir):
+    repo = plan_dir.parent
+    code, _, err = afi("set", "PEEL22-02", "due=none", "owner=Supt Black", "tags+=fib",
+                       "-m", "Re-plan after FIB", cwd=repo)
+    assert code == 0, err
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message.startswith("Re-plan after FIB\n\nPEEL22-02: due 2025-02-10 -> none, "
+                              "owner DCI Jones -> Supt Black, tag +fib\n\nAFI-Id: PEEL22-02")
+    text = (plan_dir / "afis" / "PEEL22-02.toml").read_text()
+    assert "due =" not in text and 'owner = "Supt Black"' in text and 'tags = ["fib"]' in text
+
+
+def test_set_where_is_one_commit_for_all(afi, plan_dir):
+    repo = plan_dir.parent
+    code, _, err = afi("set", "--where", "group:demand", "status=complete", cwd=repo)
+    assert code == 0, err
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message.splitlines()[0] == "status -> complete on 2 items"
+    assert "AFI-Id: PEEL22-01\nAFI-Id: PEEL22-02" in message
+    assert sorted(head_files(repo)) == ["plan/afis/PEEL22-01.toml", "plan/afis/PEEL22-02.toml"]
+    assert git(repo, "log", "--format=%h", "--grep", "AFI-Id: PEEL22-02").count("\n") == 2
+
+
+def test_set_dry_run_prints_diff_and_commits_nothing(afi, plan_dir):
+    repo = plan_dir.parent
+    before = commit_count(repo)
+    code, out, _ = afi("set", "PEEL22-01", "due=2025-06-30", "--dry-run", cwd=repo)
+    assert code == 0
+    assert "-due = 2024-12-31\n+due = 2025-06-30\n" in out
+    assert "--- a/plan/afis/PEEL22-01.toml" in out
+    assert commit_count(repo) == before
+    assert git(repo, "status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize(("args", "code", "fragment"), [
+    (["PEEL22-01", "status=finished"], 2, "unknown status 'finished'"),
+    (["PEEL22-01", "due=31/12/2025"], 2, "is not a date"),
+    (["PEEL22-01", "colour=red"], 2, "cannot set 'colour'"),
+    (["PEEL22-01", "title="], 2, "'title' cannot be empty"),
+    (["PEEL22-99", "status=complete"], 1, "no item 'PEEL22-99'"),
+    (["--where", "owner:nobody", "status=complete"], 1, "nothing matched"),
+    (["PEEL22-01"], 2, "nothing to set"),
+    (["status=complete"], 2, "which items?"),
+])
+def test_set_refusals_write_nothing(afi, plan_dir, args, code, fragment):
+    repo = plan_dir.parent
+    before = commit_count(repo)
+    got, out, err = afi("set", *args, cwd=repo)
+    assert got == code
+    assert err.startswith("afi: error:") and fragment in err
+    assert commit_count(repo) == before and git(repo, "status", "--porcelain") == ""
+
+
+def test_set_keeps_other_staged_work_staged(afi, plan_dir):
+    repo = plan_dir.parent
+    (repo / "notes.txt").write_text("draft\n")
+    git(repo, "add", "notes.txt")
+    code, _, err = afi("set", "PEEL22-01", "owner=Supt Grey", cwd=repo)
+    assert code == 0, err
+    assert head_files(repo) == ["plan/afis/PEEL22-01.toml"]
+    assert git(repo, "diff", "--cached", "--name-only").split() == ["notes.txt"]
+
+
+def test_set_refuses_without_identity_and_leaves_file(afi, plan_dir):
+    repo = plan_dir.parent
+    git(repo, "config", "--unset", "user.name")
+    git(repo, "config", "--unset", "user.email")
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    before = path.read_bytes()
+    code, _, err = afi("set", "PEEL22-01", "status=complete", cwd=repo)
+    assert code == 1 and "user.name" in err
+    assert path.read_bytes() == before
+
+
+def test_set_refuses_mid_merge(afi, plan_dir):
+    repo = plan_dir.parent
+    (repo / ".git" / "MERGE_HEAD").write_text(git(repo, "rev-parse", "HEAD"))
+    code, _, err = afi("set", "PEEL22-01", "status=complete", cwd=repo)
+    assert code == 1 and "merge" in err
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_failing_hook_rolls_back(afi, plan_dir):
+    repo = plan_dir.parent
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'board sign-off required' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    before = path.read_bytes()
+    code, _, err = afi("set", "PEEL22-01", "status=complete", cwd=repo)
+    assert code == 1 and err.startswith("afi: error:")
+    assert path.read_bytes() == before
+    assert git(repo, "status", "--porcelain") == ""
+
+
+# -- new, note ---------------------------------------------------------------------------
+
+
+def test_new_suggests_next_id_and_commits(afi, plan_dir):
+    repo = plan_dir.parent
+    code, out, err = afi("new", "--title", "Improve [bold]triage[/]", "--area",
+                         "Responding to the public", "--inspection", "PEEL22",
+                         "--due", "2025-09-30", "--owner", "Supt Smith", cwd=repo)
+    assert code == 0, err
+    path = plan_dir / "afis" / "PEEL22-03.toml"
+    assert path.exists()
+    assert head_files(repo) == ["plan/afis/PEEL22-03.toml"]
+    assert git(repo, "log", "-1", "--format=%B").endswith("AFI-Id: PEEL22-03\n\n")
+    code, out, _ = afi("show", "PEEL22-03", "--format", "json", cwd=repo)
+    record = json.loads(out)
+    assert record["status"] == "not-started" and record["kind"] == "afi"
+    assert record["title"] == "Improve [bold]triage[/]" and record["due"] == "2025-09-30"
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--inspection", "NOPE"], "unknown inspection 'NOPE'"),
+    (["--inspection", "PEEL22", "--id", "../evil"], "is not valid"),
+    (["--inspection", "PEEL22", "--id", "peel22-01"], "already exists"),
+    (["--inspection", "PEEL22", "--kind", "wish"], "unknown kind"),
+])
+def test_new_refusals(afi, plan_dir, args, fragment):
+    repo = plan_dir.parent
+    code, _, err = afi("new", "--title", "T", "--area", "A", *args, cwd=repo)
+    assert code in (1, 2) and fragment in err
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_note_appends_update_by_git_user(afi, plan_dir):
+    repo = plan_dir.parent
+    code, _, err = afi("note", "PEEL22-01", "Call answering at 91% within 10 s", cwd=repo)
+    assert code == 0, err
+    text = (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+    assert text.endswith(textwrap.dedent("""\
+        done = false
+
+        [[updates]]
+        date = 2025-01-15
+        by = "Test Lead"
+        text = "Call answering at 91% within 10 s"
+        """))
+    code, _, _ = afi("note", "PEEL22-01", "Second", "--by", "FIB", "--date", "2025-01-20",
+                     cwd=repo)
+    assert code == 0
+    assert 'date = 2025-01-20\nby = "FIB"\ntext = "Second"\n' in \
+        (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+
+
+# -- log, check, init --------------------------------------------------------------------
+
+
+def test_log_shows_fields_changed(afi, plan_dir):
+    repo = plan_dir.parent
+    afi("set", "PEEL22-01", "status=complete", "due=2025-03-31", cwd=repo)
+    afi("note", "PEEL22-01", "Done", cwd=repo)
+    code, out, _ = afi("log", "PEEL22-01", "--format", "json", cwd=repo)
+    assert code == 0
+    entries = json.loads(out)
+    assert [e["items"][0]["fields"] for e in entries] == [["updates"], ["status", "due"],
+                                                         ["created"]]
+    assert entries[1]["subject"] == "PEEL22-01: status in-progress -> complete, due " \
+                                    "2024-12-31 -> 2025-03-31"
+    code, out, _ = afi("log", "PEEL22-01", cwd=repo)
+    assert "PEEL22-01: status, due" in out and "Test Lead" in out
+
+
+def test_check_reports_every_problem_and_exits_1(afi, plan_dir):
+    write_item(plan_dir, "PEEL22-05", 'id = "PEEL22-05"\nkind = "afi"\ninspection = "PEEL22"\n'
+               'area = "A"\ntitle = "T"\nstatus = "bogus"\n')
+    write_item(plan_dir, "PEEL22-06", "not toml at all = = =\n")
+    plan_toml = plan_dir / "plan.toml"
+    plan_toml.write_text(plan_toml.read_text() + 'broken = "due<not-a-date"\n')
+    code, out, err = afi("check", cwd=plan_dir.parent)
+    assert code == 1
+    lines = out.splitlines()
+    assert any(line.startswith("plan/afis/PEEL22-05.toml:6: unknown status 'bogus'")
+               for line in lines)
+    assert any(line.startswith("plan/afis/PEEL22-06.toml:1: invalid TOML") for line in lines)
+    assert any(line.startswith("plan/plan.toml:") and "view 'broken'" in line for line in lines)
+
+
+def test_check_clean_plan(afi, plan_dir):
+    code, out, err = afi("check", cwd=plan_dir.parent)
+    assert (code, out) == (0, "")
+    assert "3 items" in err
+
+
+def test_init_new_repository(afi, tmp_path):
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    git(tmp_path, "config", "--global", "user.name", "New Lead")
+    git(tmp_path, "config", "--global", "user.email", "new@example.org")
+    code, out, err = afi("init", cwd=folder)
+    assert code == 0, err
+    assert (folder / "plan" / "plan.toml").exists()
+    assert git(folder, "log", "--format=%an %s").strip() == "New Lead Start plan: Improvement plan"
+    code, out, _ = afi("check", cwd=folder)
+    assert code == 0
+
+
+def test_init_without_identity_leaves_nothing(afi, tmp_path):
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    code, _, err = afi("init", cwd=folder)
+    assert code == 1 and "user.name" in err
+    assert list(folder.iterdir()) == []
+
+
+def test_no_plan_found(afi, tmp_path):
+    code, _, err = afi("list", cwd=tmp_path)
+    assert code == 1 and "afi init" in err
+
+
+def test_plan_not_in_git_suggests_init(afi, tmp_path):
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / "plan.toml").write_text('title = "Loose"\n[[inspections]]\nid = "X"\n')
+    write_item(plan, "X-01", 'id = "X-01"\nkind = "afi"\ninspection = "X"\narea = "A"\n'
+               'title = "T"\nstatus = "not-started"\n')
+    code, out, _ = afi("list", cwd=tmp_path)
+    assert code == 0 and "X-01" in out
+    code, _, err = afi("set", "X-01", "status=complete", cwd=tmp_path)
+    assert code == 1 and "afi init" in err
+    assert 'status = "not-started"' in (plan / "afis" / "X-01.toml").read_text()
+
+
+def test_usage_errors_exit_2(afi, plan_dir):
+    code, _, err = afi("list", "--format", "xml", cwd=plan_dir.parent)
+    assert code == 2 and err.startswith("afi: error:") and len(err.splitlines()) == 1
+
+
+def test_console_script_runs_as_a_process(plan_dir):
+    done = subprocess.run([sys.executable, "-m", "tui", "list", "is:overdue"],
+                          cwd=plan_dir.parent, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[0] for line in done.stdout.splitlines()[1:]] == ["PEEL22-01"]
