@@ -41,9 +41,11 @@ def _committed(change: Change, sha: str | None) -> int:
 
 def cmd_tui(args: Namespace) -> int:
     from tui.app.run import run_app
+    from tui.core.store import find_plan_dir
 
-    plan = _plan(args)
-    return run_app(plan, " ".join(getattr(args, "query", []) or []))
+    # The app loads the plan itself, in a worker, so its first screen comes up at once.
+    return run_app(find_plan_dir(getattr(args, "plan", None)),
+                   " ".join(getattr(args, "query", []) or []))
 
 
 def cmd_init(args: Namespace) -> int:

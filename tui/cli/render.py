@@ -14,7 +14,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.core.model import DUE_SOON, NO_DATE, OVERDUE, Item, PlanConfig, due_state, today
+from tui.core.model import (
+    DUE_SOON,
+    NO_DATE,
+    OVERDUE,
+    Item,
+    PlanConfig,
+    due_hint,
+    due_state,
+    today,
+)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 RESET = "\x1b[0m"
@@ -33,16 +42,6 @@ def printable(text: Any) -> str:
         return f"^{chr(code + 64)}" if code < 32 else ("^?" if code == 127 else f"<{code:02x}>")
 
     return _CONTROL.sub(show, str(text))
-
-
-def due_hint(due: date | None, on: date) -> str:
-    """'in 12 d', 'today', '3 d late'."""
-    if due is None:
-        return ""
-    days = (due - on).days
-    if days == 0:
-        return "today"
-    return f"in {days} d" if days > 0 else f"{-days} d late"
 
 
 def table(items: list[Item], config: PlanConfig, colour: bool, width: int | None) -> str:

@@ -227,8 +227,10 @@ class Change:
         if problems:
             raise InvalidItem(problems)
 
-    def commit(self) -> str | None:
-        """Write every touched file and make one commit; returns its sha (None: no change)."""
+    def commit(self, reload: bool = True) -> str | None:
+        """Write every touched file and make one commit; returns its sha (None: no change).
+
+        `reload=False` leaves `plan.items` as they were (the UI reloads in its own worker)."""
         entries = self.touched()
         if not entries:
             return None
@@ -258,7 +260,8 @@ class Change:
             raise
         self.committed_message = message
         self.pending.clear()
-        self.plan.reload()
+        if reload:
+            self.plan.reload()
         return sha
 
 

@@ -149,3 +149,13 @@ def due_state(item: Item, config: PlanConfig, on: date | None = None) -> str | N
     if due <= on + timedelta(days=config.due_soon_days):
         return DUE_SOON
     return ON_TRACK
+
+
+def due_hint(due: date | None, on: date) -> str:
+    """How far off a due date is, for people: 'in 12 d', 'today', '3 d late'."""
+    if due is None:
+        return ""
+    days = (due - on).days
+    if days == 0:
+        return "today"
+    return f"in {days} d" if days > 0 else f"{-days} d late"

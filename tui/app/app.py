@@ -1,0 +1,108 @@
+"""The afi terminal app: a small App holding the plan; the screens do the showing.
+
+All reading and committing is done by `tui.core` in thread workers; results come back
+as messages and widgets are only touched on the app's thread.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from tui.core.plan import Plan
+from tui.core.store import ITEMS_DIR, PLAN_FILE
+
+from .palette import AfiCommands
+from .screens.list import ListScreen
+
+POLL_SECONDS = 1.0  # files changed on disk show within 2 s (one poll plus a reload)
+
+
+@dataclass
+class PlanLoaded(Message):
+    """A fresh read of the plan (at start, after a save, or after a change on disk)."""
+
+    plan: Plan
+
+
+def folder_signature(plan_dir: Path) -> tuple:
+    """Cheap fingerprint of the plan's files: names, sizes and mtimes (one scandir)."""
+    parts = []
+    for path in (plan_dir / PLAN_FILE,):
+        try:
+            stat = path.stat()
+            parts.append((path.name, stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            parts.append((path.name, None, None))
+    try:
+        with os.scandir(plan_dir / ITEMS_DIR) as entries:
+            for entry in entries:
+                if entry.name.endswith(".toml"):
+                    stat = entry.stat()
+                    parts.append((entry.name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    except OSError:
+        pass
+    return tuple(sorted(parts))
+
+
+class AfiApp(App):
+    """afi: list, filter, edit and review the history of an improvement plan."""
+
+    TITLE = "afi"
+    CSS_PATH = "afi.tcss"
+    COMMANDS = App.COMMANDS | {AfiCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", key_display="?", id="help"),
+    ]
+
+    def __init__(self, plan_dir: Path, initial_query: str = ""):
+        super().__init__()
+        self.plan_dir = plan_dir
+        self.initial_query = initial_query
+        self.plan: Plan | None = None
+        self._signature: tuple | None = None
+
+    def on_mount(self) -> None:
+        self.push_screen(ListScreen(self.initial_query))
+        self.load_plan()
+        self.set_interval(POLL_SECONDS, self.poll_files)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_plan(self) -> None:
+        signature = folder_signature(self.plan_dir)
+        plan = Plan(self.plan_dir)
+        if not get_current_worker().is_cancelled:
+            self._signature = signature
+            self.post_message(PlanLoaded(plan))
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def poll_files(self) -> None:
+        if self._signature is None:
+            return
+        if folder_signature(self.plan_dir) != self._signature:
+            self.call_from_thread(self.load_plan)
+
+    def on_plan_loaded(self, message: PlanLoaded) -> None:
+        self.plan = message.plan
+        for screen in self.screen_stack:
+            handler = getattr(screen, "plan_changed", None)
+            if handler is not None:
+                handler(message.plan)
+
+    def reload_now(self) -> None:
+        """After our own commit: read the plan again without waiting for the poll."""
+        self.load_plan()
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())

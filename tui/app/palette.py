@@ -1,0 +1,59 @@
+"""Command palette (ctrl+p): every action of the list screen, and each saved view."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+ACTIONS = (
+    ("Filter the list", "filter"),
+    ("Open the selected item", "open"),
+    ("Edit the selected item", "edit"),
+    ("History of the selected item", "history"),
+    ("New item", "new"),
+    ("Hide or show done items", "toggle_done"),
+    ("Saved views…", "views"),
+    ("Show or hide the problems panel", "problems"),
+    ("Clear the filter", "clear_filter"),
+)
+
+
+class AfiCommands(Provider):
+    def _commands(self) -> list[tuple[str, object, str]]:
+        from .screens.list import ListScreen
+
+        app = self.app
+        lists = [s for s in app.screen_stack if isinstance(s, ListScreen)]
+        if not lists:
+            return []
+        screen = lists[0]
+        commands = [(title, partial(self._run, screen, action), f"afi: {action}")
+                    for title, action in ACTIONS]
+        plan = app.plan
+        if plan is not None:
+            for name, query in plan.config.views.items():
+                commands.append((f"View: {name}", partial(self._view, screen, name), query))
+        commands.append(("Keys and query help", app.action_help, "?"))
+        return commands
+
+    def _run(self, screen, action: str) -> None:
+        while self.app.screen is not screen and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        getattr(screen, f"action_{action}")()
+
+    def _view(self, screen, name: str) -> None:
+        while self.app.screen is not screen and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        screen.set_query(f"view:{name}")
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

@@ -1,0 +1,18 @@
+"""Entry points shared by the command line and the tests (one app factory for both)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def create_app(plan_dir: Path, query: str = ""):
+    """The app over a plan folder, not yet running (tests drive it with `run_test`)."""
+    from .app import AfiApp
+
+    return AfiApp(plan_dir, initial_query=query)
+
+
+def run_app(plan_dir: Path, query: str = "") -> int:
+    app = create_app(plan_dir, query)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,143 @@
+"""One item, every field readable: actions with done marks, progress log, evidence, closure."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from tui.core.model import Item, due_hint, due_state, today
+from tui.core.plan import Plan
+
+from ..rows import DUE_STYLES, STATUS_STYLES, one_line
+
+SHOWN_KEYS = ("id", "kind", "inspection", "number", "area", "title", "detail", "status",
+              "owner", "lead", "due", "group", "links", "tags", "actions", "updates", "evidence",
+              "closure")
+
+
+def _text(value: object) -> str:
+    """Multi-line user text with control characters (other than newlines) blanked."""
+    return "\n".join(one_line(line) for line in str(value).replace("\r\n", "\n").split("\n"))
+
+
+def render_item(item: Item, plan: Plan, on: date) -> Text:
+    """The whole item as one `Text` (never markup), for the detail screen."""
+    config = plan.config
+    d = item.data
+    out = Text()
+    out.append(f"{_text(item.id)}  ", style="bold")
+    out.append(_text(item.title) + "\n\n", style="bold #c0caf5")
+
+    def field(label: str, value: object, style: str = "") -> None:
+        out.append(f"{label:>12}  ", style="dim")
+        out.append(_text(value) + "\n", style=style)
+
+    field("status", item.status, STATUS_STYLES.get(item.status, "bold"))
+    if item.due is not None:
+        state = due_state(item, config, on)
+        hint = f"  ({due_hint(item.due, on)})" if state is not None else ""
+        field("due", f"{item.due.isoformat()}{hint}",
+              "dim" if state is None else DUE_STYLES.get(state, ""))
+    else:
+        field("due", "none", "dim")
+    grade = next((a.grade for a in config.areas if a.name == d.get("area")
+                  and a.inspection == d.get("inspection") and a.grade), "")
+    field("area", f"{d.get('area', '')}" + (f"  [graded {grade}]" if grade else ""))
+    inspection = next((i for i in config.inspections if i.id == d.get("inspection")), None)
+    field("inspection", f"{d.get('inspection', '')}" + (f": {inspection.title}"
+                                                         if inspection and inspection.title
+                                                         else ""))
+    number = f" {d['number']}" if "number" in d else ""
+    field("kind", f"{d.get('kind', '')}{number}")
+    for key in ("owner", "lead", "group"):
+        field(key, d.get(key) or "—", "" if d.get(key) else "dim")
+    if item.tags:
+        field("tags", ", ".join(item.tags))
+    if d.get("links"):
+        field("links", ", ".join(d["links"]))
+    if d.get("detail"):
+        out.append("\nDetail\n", style="bold underline")
+        out.append(_text(d["detail"]).strip() + "\n")
+    actions = item.actions
+    if actions:
+        done = sum(1 for a in actions if a.get("done"))
+        out.append(f"\nActions ({done}/{len(actions)} done)\n", style="bold underline")
+        for n, action in enumerate(actions, start=1):
+            mark = "[x]" if action.get("done") else "[ ]"
+            out.append(f" {mark} ", style="#9ece6a" if action.get("done") else "#e0af68")
+            out.append(f"{n}. {_text(action.get('text', ''))}")
+            if action.get("due"):
+                out.append(f"  (due {action['due']})", style="dim")
+            out.append("\n")
+    if item.updates:
+        out.append("\nProgress\n", style="bold underline")
+        for update in item.updates:
+            out.append(f" {update.get('date', '')}  ", style="#7aa2f7")
+            out.append(f"{_text(update.get('by', ''))}\n", style="dim")
+            for line in _text(update.get("text", "")).strip().split("\n"):
+                out.append(f"   {line}\n")
+    if d.get("evidence"):
+        out.append("\nEvidence\n", style="bold underline")
+        for evidence in d["evidence"]:
+            parts = [evidence.get("title", ""), evidence.get("location", ""),
+                     str(evidence.get("date", ""))]
+            out.append(" • " + _text("  ".join(p for p in parts if p)) + "\n")
+    if d.get("closure"):
+        closure = d["closure"]
+        out.append("\nClosure\n", style="bold underline")
+        for key in ("approved_by", "board", "date"):
+            if key in closure:
+                field(key.replace("_", " "), closure[key])
+    extra = [k for k in d if k not in SHOWN_KEYS]
+    if extra:
+        out.append("\nOther fields\n", style="bold underline")
+        for key in extra:
+            field(key, d[key])
+    return out
+
+
+class DetailScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="back"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("h", "history", "History", id="history"),
+    ]
+
+    def __init__(self, item_id: str):
+        super().__init__()
+        self.item_id = item_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail-scroll"):
+            yield Static(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-scroll").focus()
+        if self.app.plan is not None:
+            self.plan_changed(self.app.plan)
+
+    def plan_changed(self, plan: Plan) -> None:
+        item = plan.find(self.item_id)
+        body = self.query_one("#detail", Static)
+        if item is None:
+            body.update(Text(f"{self.item_id} is no longer in the plan (deleted, renamed or "
+                             "now invalid: see the problems panel).", style="#f7768e"))
+            return
+        body.update(render_item(item, plan, today()))
+
+    def action_edit(self) -> None:
+        from .edit import EditScreen
+
+        self.app.push_screen(EditScreen(self.item_id))
+
+    def action_history(self) -> None:
+        from .history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.item_id))

@@ -1,0 +1,286 @@
+"""Edit one item: a form over the fields, saved as one commit with ctrl+s.
+
+The file's text is read when the form opens; saving hands the edits to `Change`, which
+refuses if the file no longer holds that text (changed in another terminal, a script,
+a pull) — the user is told and offered a reload, never silently overwritten.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from tui.core.change import Change
+from tui.core.errors import AfiError, ConflictError, InvalidItem
+from tui.core.plan import Plan
+from tui.core.store import read_text
+
+from ..widgets import plain
+from .confirm import ConfirmScreen
+
+TEXT_FIELDS = ("title", "area", "owner", "lead", "group")
+
+
+def field_row(label: str, widget, name: str) -> Vertical:
+    """A label, the widget, and a line for the field's error."""
+    return Vertical(Label(label, classes="field-label"), widget,
+                    Static("", id=f"error-{name}", classes="field-error hidden"),
+                    classes="field")
+
+
+class EditScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="save"),
+        Binding("escape", "cancel", "Back", priority=True, id="cancel"),
+        Binding("ctrl+r", "reload", "Reload from disk", show=False, id="reload"),
+    ]
+
+    def __init__(self, item_id: str):
+        super().__init__()
+        self.item_id = item_id
+        self.base_text = ""
+        self.original: dict[str, Any] = {}
+        self.new_actions: list[str] = []
+        self.saving = False
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        plan: Plan = self.app.plan
+        statuses = [(Content(s), s) for s in plan.config.statuses]
+        yield Static(id="edit-heading")
+        yield Static(id="edit-banner", classes="hidden")
+        with VerticalScroll(id="edit-form"):
+            with Horizontal(classes="field-pair"):
+                yield field_row("Status", Select(statuses, allow_blank=False, id="status"),
+                                "status")
+                yield field_row("Due (YYYY-MM-DD, empty: none)",
+                                Input(id="due", placeholder="2025-03-31"), "due")
+            yield field_row("Title", Input(id="title"), "title")
+            with Horizontal(classes="field-pair"):
+                yield field_row("Business owner", Input(id="owner"), "owner")
+                yield field_row("Chief officer lead", Input(id="lead"), "lead")
+            with Horizontal(classes="field-pair"):
+                yield field_row("Area", Input(id="area"), "area")
+                yield field_row("Group", Input(id="group"), "group")
+            yield field_row("Tags (comma separated)", Input(id="tags"), "tags")
+            yield field_row("Detail", TextArea(id="detail", soft_wrap=True), "detail")
+            yield Label("Actions (space ticks)", classes="field-label")
+            yield Vertical(id="actions")
+            yield field_row("Add an action (enter adds)", Input(id="new-action",
+                            placeholder="e.g. Review call handling at FIB"), "new-action")
+            yield field_row("Progress update (added with today's date and your git name)",
+                            TextArea(id="update"), "update")
+            yield field_row("Commit message (optional)", Input(id="message",
+                            placeholder="default: a summary of the changes"), "message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_from_disk()
+        self.query_one("#status").focus()
+
+    def load_from_disk(self) -> None:
+        """Read the file now; the form shows exactly this text's values."""
+        plan: Plan = self.app.plan
+        item = plan.find(self.item_id)
+        if item is None:
+            self.show_banner(f"{self.item_id} is no longer a valid item in the plan.", "error")
+            return
+        self.base_text = read_text(item.path)
+        self.original = tomllib.loads(self.base_text)
+        d = self.original
+        self.query_one("#edit-heading", Static).update(
+            Content.assemble(("Editing ", "dim"), (self.item_id, "bold"), "  ",
+                             plain(d.get("title", ""))))
+        status = self.query_one("#status", Select)
+        if d.get("status") in plan.config.statuses:
+            status.value = d["status"]
+        self.query_one("#due", Input).value = d["due"].isoformat() if d.get("due") else ""
+        for name in TEXT_FIELDS:
+            self.query_one(f"#{name}", Input).value = str(d.get(name, ""))
+        self.query_one("#tags", Input).value = ", ".join(d.get("tags", []))
+        self.query_one("#detail", TextArea).text = str(d.get("detail", ""))
+        self.query_one("#update", TextArea).text = ""
+        self.new_actions = []
+        actions = self.query_one("#actions", Vertical)
+        actions.remove_children()
+        actions.mount(*[Checkbox(plain(a.get("text", "")), bool(a.get("done")), id=f"action-{n}")
+                        for n, a in enumerate(d.get("actions", []))])
+        self.hide_banner()
+
+    # -- reading the form -----------------------------------------------------------------
+    def form_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {"status": self.query_one("#status", Select).value,
+                                  "due": self.query_one("#due", Input).value.strip(),
+                                  "detail": self.query_one("#detail", TextArea).text}
+        for name in TEXT_FIELDS:
+            values[name] = self.query_one(f"#{name}", Input).value
+        return values
+
+    def tag_list(self) -> list[str]:
+        raw = self.query_one("#tags", Input).value
+        return list(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip()))
+
+    def action_marks(self) -> list[bool]:
+        return [self.query_one(f"#action-{n}", Checkbox).value
+                for n in range(len(self.original.get("actions", [])))]
+
+    def is_dirty(self) -> bool:
+        d = self.original
+        if not d:
+            return False
+        current = self.form_values()
+        before = {"status": d.get("status"), "due": d["due"].isoformat() if d.get("due") else "",
+                  "detail": str(d.get("detail", ""))}
+        before.update({n: str(d.get(n, "")) for n in TEXT_FIELDS})
+        return (current != before or self.tag_list() != list(d.get("tags", []))
+                or self.action_marks() != [bool(a.get("done")) for a in d.get("actions", [])]
+                or bool(self.new_actions)
+                or bool(self.query_one("#update", TextArea).text.strip()))
+
+    def build_change(self) -> Change | None:
+        """The edits as a Change; marks invalid fields and returns None if any."""
+        plan: Plan = self.app.plan
+        message = self.query_one("#message", Input).value
+        change = Change(plan, message)
+        values = self.form_values()
+        errors: dict[str, str] = {}
+        checked: dict[str, Any] = {}
+        for name, value in values.items():
+            try:
+                checked[name] = change.check_value(name, value)
+            except AfiError as err:
+                errors[name] = str(err)
+        for widget in self.query(".field-error"):
+            widget.add_class("hidden")
+        if errors:
+            for name, text in errors.items():
+                label = self.query_one(f"#error-{name}", Static)
+                label.update(plain(text))
+                label.remove_class("hidden")
+            self.show_banner("Fix the fields marked in red; nothing was saved.", "error")
+            return None
+        change.open(self.item_id, base_text=self.base_text)
+        d = self.original
+        for name, value in checked.items():
+            old = d.get(name)
+            if name == "detail" and (old or "").strip() == (value or "").strip():
+                continue
+            if value != old:
+                change.set(self.item_id, name, value)
+        old_tags = list(d.get("tags", []))
+        for tag in self.tag_list():
+            if tag not in old_tags:
+                change.add_tag(self.item_id, tag)
+        for tag in old_tags:
+            if tag not in self.tag_list():
+                change.remove_tag(self.item_id, tag)
+        for n, done in enumerate(self.action_marks()):
+            change.set_action_done(self.item_id, n, done)
+        for text in self.new_actions:
+            change.add_action(self.item_id, text)
+        update = self.query_one("#update", TextArea).text.strip()
+        if update:
+            change.add_update(self.item_id, update)
+        return change
+
+    # -- events and actions ---------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "due":
+            label = self.query_one("#error-due", Static)
+            try:
+                Change(self.app.plan).check_value("due", event.value)
+                label.add_class("hidden")
+            except AfiError as err:
+                label.update(plain(str(err)))
+                label.remove_class("hidden")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "new-action" and event.value.strip():
+            text = event.value.strip()
+            self.new_actions.append(text)
+            self.query_one("#actions", Vertical).mount(
+                Static(Content.assemble(("[+] ", "#9ece6a"), plain(text)), classes="new-action"))
+            event.input.value = ""
+
+    def action_save(self) -> None:
+        if self.saving or not self.original:
+            return
+        try:
+            change = self.build_change()
+        except ConflictError as err:
+            self.show_conflict(str(err))
+            return
+        except AfiError as err:
+            self.show_banner(str(err), "error")
+            return
+        if change is None:
+            return
+        if not change.touched():
+            self.notify("Nothing to save: no field changed", timeout=3)
+            return
+        self.saving = True
+        self.show_banner("Saving…", "info")
+        self.save(change)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, change: Change) -> None:
+        try:
+            sha = change.commit(reload=False)
+        except ConflictError as err:
+            self.app.call_from_thread(self.show_conflict, str(err))
+        except InvalidItem as err:
+            self.app.call_from_thread(self.show_banner, "; ".join(p.message for p in
+                                                                  err.problems), "error")
+        except AfiError as err:
+            self.app.call_from_thread(self.show_banner, f"Not saved: {err}", "error")
+        else:
+            self.app.call_from_thread(self.saved, sha, change.warnings)
+        finally:
+            self.saving = False
+
+    def saved(self, sha: str | None, warnings: list[str]) -> None:
+        for warning in warnings:
+            self.notify(warning, severity="warning", timeout=6)
+        self.notify(f"Saved {self.item_id} as commit {sha[:8]}" if sha else "Nothing changed",
+                    timeout=4)
+        self.app.reload_now()
+        self.app.pop_screen()
+
+    def show_conflict(self, message: str) -> None:
+        self.show_banner(f"{message}. Press ctrl+r to reload the file (your edits here are "
+                         "dropped), or esc to go back.", "error")
+
+    def show_banner(self, text: str, kind: str) -> None:
+        banner = self.query_one("#edit-banner", Static)
+        banner.update(plain(text))
+        banner.set_classes(f"banner-{kind}")
+
+    def hide_banner(self) -> None:
+        self.query_one("#edit-banner", Static).set_classes("hidden")
+
+    def action_reload(self) -> None:
+        self.app.plan.reload()
+        self.load_from_disk()
+        self.notify("Reloaded from disk", timeout=3)
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            return
+        if not self.is_dirty():
+            self.app.pop_screen()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen("Discard your unsaved changes?",
+                                           yes="Discard", no="Keep editing"), answer)

@@ -1,0 +1,99 @@
+"""`h`: an item's commits (date, author, subject, fields changed) and the selected diff."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.core.errors import AfiError
+
+from ..rows import one_line
+
+DIFF_STYLES = {"+": "#9ece6a", "-": "#f7768e", "@": "#7dcfff"}
+
+
+def coloured_diff(patch: str) -> Text:
+    """A patch as Text: additions green, removals red, hunk headers blue; never markup."""
+    out = Text()
+    for line in patch.splitlines():
+        safe = one_line(line)
+        if line.startswith(("+++", "---", "diff ", "index ")):
+            out.append(safe + "\n", style="bold dim")
+        else:
+            out.append(safe + "\n", style=DIFF_STYLES.get(line[:1], ""))
+    return out
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
+
+    def __init__(self, item_id: str):
+        super().__init__()
+        self.item_id = item_id
+        self.entries: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.assemble(("History of ", "dim"), (self.item_id, "bold")),
+                     id="history-heading")
+        yield OptionList(id="commits")
+        with VerticalScroll(id="diff-scroll"):
+            yield Static(id="diff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#commits").focus()
+        self.query_one("#diff", Static).update(Text("Reading history from git…", style="dim"))
+        self.load_history()
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    def load_history(self) -> None:
+        from tui.core.history import item_history
+
+        plan = self.app.plan
+        try:
+            item = plan.get(self.item_id)
+            entries = item_history(plan.repo(), item.path)
+        except AfiError as err:
+            self.app.call_from_thread(self.show_error, str(err))
+            return
+        self.app.call_from_thread(self.show_entries, entries)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#diff", Static).update(Text(one_line(message), style="#f7768e"))
+
+    def show_entries(self, entries: list) -> None:
+        self.entries = entries
+        commits = self.query_one("#commits", OptionList)
+        commits.clear_options()
+        for n, entry in enumerate(entries):
+            commit = entry.commit
+            fields = ", ".join(f for change in entry.changes for f in change.fields)
+            commits.add_option(Option(Content.assemble(
+                (commit.sha[:8], "#e0af68"), "  ", (f"{commit.date:%Y-%m-%d %H:%M}", "#7aa2f7"),
+                "  ", (one_line(commit.author_name), "bold"), "  ", one_line(commit.subject),
+                ("  [" + one_line(fields) + "]" if fields else "", "dim")), id=str(n)))
+        if entries:
+            commits.highlighted = 0
+        else:
+            self.show_error("No commits touch this item yet.")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.load_diff(self.entries[int(event.option.id)].commit.sha)
+
+    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
+    def load_diff(self, sha: str) -> None:
+        plan = self.app.plan
+        try:
+            patch = plan.repo().show_patch(sha, [plan.get(self.item_id).path])
+        except AfiError as err:
+            self.app.call_from_thread(self.show_error, str(err))
+            return
+        self.app.call_from_thread(self.query_one("#diff", Static).update, coloured_diff(patch))

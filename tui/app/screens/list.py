@@ -1,0 +1,218 @@
+"""The list screen: every item, one row each, filtered as you type."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from tui.core.errors import QueryError
+from tui.core.model import DUE_SOON, OVERDUE, Item, due_state, today
+from tui.core.plan import Plan
+
+from ..item_table import Column, ItemTable
+from ..rows import item_cells
+from ..widgets import ProblemsPanel, plain
+
+COLUMNS = [
+    Column("id", "ID", width=12, priority=0),
+    Column("title", "Title", min_width=20, flexible=True, priority=0),
+    Column("area", "Area", width=22, priority=3),
+    Column("status", "Status", width=12, priority=0),
+    Column("owner", "Owner", width=16, priority=2),
+    Column("due", "Due", width=20, priority=1),
+]
+
+
+class ListScreen(Screen):
+    """Header with counts, a filter box, the table, and a problems panel when needed."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", key_display="/", id="filter"),
+        Binding("enter", "open", "Open", show=True, id="open"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("h", "history", "History", id="history"),
+        Binding("n", "new", "New", id="new"),
+        Binding("d", "toggle_done", "Done items", id="toggle-done"),
+        Binding("v", "views", "Views", id="views"),
+        Binding("p", "problems", "Problems", show=False, id="problems"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
+    ]
+
+    def __init__(self, query: str = ""):
+        super().__init__()
+        self.query_text = query
+        self.hide_done = False
+        self.sort: tuple[str, bool] | None = None  # from a header click: (column, descending)
+        self.shown: list[Item] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="list-top"):
+            yield Static(id="summary")
+            yield Input(value=self.query_text, placeholder="filter: status:in-progress "
+                        "is:overdue area:crime owner:smith sort:due   (enter: done, esc: clear)",
+                        id="filter", classes="" if self.query_text else "hidden")
+            yield Static(id="filter-error", classes="hidden")
+        table = ItemTable(COLUMNS, id="items")
+        table.empty_message = "Loading the plan…"
+        yield table
+        yield ProblemsPanel(id="problems", classes="hidden")
+        yield Footer()
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.app.plan
+
+    def on_mount(self) -> None:
+        self.query_one(ItemTable).focus()
+        if self.plan is not None:
+            self.plan_changed(self.plan)
+
+    # -- data -----------------------------------------------------------------------------
+    def plan_changed(self, plan: Plan) -> None:
+        table = self.query_one(ItemTable)
+        table.empty_message = "No items match. Press / to change the filter, esc to clear it."
+        table.invalidate()
+        self.query_one(ProblemsPanel).show_problems(plan.problems, plan.dir)
+        if plan.problems:
+            self.query_one(ProblemsPanel).remove_class("hidden")
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Apply the filter box to the plan; a bad query leaves the list as it was."""
+        plan = self.plan
+        if plan is None:
+            return
+        error = self.query_one("#filter-error", Static)
+        on = today()
+        try:
+            query = plan.parse_query(self.query_text, on)
+        except QueryError as err:
+            error.update(plain(f"⚠ {err}"))
+            error.remove_class("hidden")
+            return
+        error.add_class("hidden")
+        items = query.apply(plan.items, plan.config, on)
+        if self.hide_done:
+            items = [i for i in items if not plan.config.is_done(i.status)]
+        if self.sort is not None:
+            from tui.core.query import sort_items
+
+            items = sort_items(items, [self.sort], plan.config)
+        self.shown = items
+        config = plan.config
+        self.query_one(ItemTable).set_rows(items, key=lambda i: i.id,
+                                           render=lambda i: item_cells(i, config, on))
+        self.update_summary(plan, on)
+
+    def update_summary(self, plan: Plan, on) -> None:
+        config = plan.config
+        states = [due_state(i, config, on) for i in plan.items]
+        done = sum(1 for s in states if s is None)
+        counts = (f"{len(self.shown)} shown of {len(plan.items)} · "
+                  f"{len(plan.items) - done} open · {states.count(OVERDUE)} overdue · "
+                  f"{states.count(DUE_SOON)} due soon · {done} done")
+        if self.hide_done:
+            counts += " · done hidden (d)"
+        if plan.problems:
+            files = len({p.path for p in plan.problems})
+            counts += f" · ⚠ {files} file(s) with problems (p)"
+        summary = Content.assemble((config.title, "bold"), "  ", (counts, "dim"))
+        self.query_one("#summary", Static).update(summary)
+
+    # -- events ---------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.query_text = event.value
+            self.refilter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.query_one(ItemTable).focus()
+
+    def on_item_table_selected(self, event: ItemTable.Selected) -> None:
+        self.open_item(event.key)
+
+    def on_item_table_header_clicked(self, event: ItemTable.HeaderClicked) -> None:
+        column = event.column_key
+        descending = self.sort == (column, False)
+        self.sort = (column, descending)
+        self.query_one(ItemTable).set_sort(column, descending)
+        self.refilter()
+
+    # -- actions --------------------------------------------------------------------------
+    def selected_id(self) -> str | None:
+        return self.query_one(ItemTable).cursor_key
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value:
+            box.value = ""  # fires Changed -> refilter
+        box.add_class("hidden")
+        self.query_one(ItemTable).focus()
+
+    def set_query(self, text: str) -> None:
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.value = text
+        self.query_text = text
+        self.refilter()
+
+    def action_open(self) -> None:
+        if (item_id := self.selected_id()) is not None:
+            self.open_item(item_id)
+
+    def open_item(self, item_id: str) -> None:
+        from .detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(item_id))
+
+    def action_edit(self) -> None:
+        from .edit import EditScreen
+
+        if (item_id := self.selected_id()) is not None:
+            self.app.push_screen(EditScreen(item_id))
+
+    def action_history(self) -> None:
+        from .history import HistoryScreen
+
+        if (item_id := self.selected_id()) is not None:
+            self.app.push_screen(HistoryScreen(item_id))
+
+    def action_new(self) -> None:
+        from .new_item import NewItemScreen
+
+        if self.plan is not None:
+            self.app.push_screen(NewItemScreen())
+
+    def action_toggle_done(self) -> None:
+        self.hide_done = not self.hide_done
+        self.refilter()
+        self.notify("Done items hidden" if self.hide_done else "Done items shown", timeout=2)
+
+    def action_views(self) -> None:
+        from .views import ViewPicker
+
+        if self.plan is None:
+            return
+        views = self.plan.config.views
+        if not views:
+            self.notify("No saved views: add a [views] table to plan.toml", severity="warning")
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.set_query(f"view:{name}")
+
+        self.app.push_screen(ViewPicker(views), chosen)
+
+    def action_problems(self) -> None:
+        self.query_one(ProblemsPanel).toggle_class("hidden")

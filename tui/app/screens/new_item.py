@@ -1,0 +1,137 @@
+"""`n`: a new item. The id is suggested from the inspection and the next free number."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Input, Select, Static
+
+from tui.core.change import Change
+from tui.core.errors import AfiError
+from tui.core.model import KINDS
+from tui.core.plan import Plan
+
+from ..widgets import plain
+from .edit import field_row
+
+FIELDS = ("title", "area", "status", "kind", "due", "owner", "lead")
+
+
+class NewItemScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Create", priority=True, id="save"),
+        Binding("escape", "app.pop_screen", "Cancel", priority=True, id="cancel"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.suggested_id = ""
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        plan: Plan = self.app.plan
+        config = plan.config
+        inspections = [(Content(f"{i.id}  {i.title}"), i.id) for i in config.inspections]
+        yield Static(Content.assemble(("New item", "bold")), id="edit-heading")
+        yield Static(id="edit-banner", classes="hidden")
+        with VerticalScroll(id="edit-form"):
+            with Horizontal(classes="field-pair"):
+                yield field_row("Inspection", Select(inspections, allow_blank=False,
+                                                     id="inspection"), "inspection")
+                yield field_row("Id", Input(id="id"), "id")
+            yield field_row("Title (the finding's published wording)", Input(id="title"),
+                            "title")
+            areas = sorted({a.name for a in config.areas})
+            yield field_row("Area", Input(id="area", suggester=SuggestFromList(
+                areas, case_sensitive=False)), "area")
+            with Horizontal(classes="field-pair"):
+                yield field_row("Status", Select([(Content(s), s) for s in config.statuses],
+                                                 allow_blank=False, id="status"), "status")
+                yield field_row("Kind", Select([(Content(k), k) for k in KINDS],
+                                               allow_blank=False, id="kind"), "kind")
+            with Horizontal(classes="field-pair"):
+                yield field_row("Due (YYYY-MM-DD)", Input(id="due"), "due")
+                yield field_row("Business owner", Input(id="owner"), "owner")
+            yield field_row("Chief officer lead", Input(id="lead"), "lead")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if not self.app.plan.config.inspections:
+            self.show_banner("plan.toml lists no inspections: add an [[inspections]] table "
+                             "first.")
+        self.suggest_id()
+        self.query_one("#title").focus()
+
+    def suggest_id(self) -> None:
+        inspection = self.query_one("#inspection", Select).value
+        id_input = self.query_one("#id", Input)
+        if not isinstance(inspection, str):
+            return
+        if id_input.value in ("", self.suggested_id):
+            self.suggested_id = self.app.plan.next_id(inspection)
+            id_input.value = self.suggested_id
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "inspection":
+            self.suggest_id()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        change = Change(self.app.plan)
+        values = {name: self.query_one(f"#{name}").value for name in FIELDS}
+        inspection = self.query_one("#inspection", Select).value
+        item_id = self.query_one("#id", Input).value.strip()
+        for widget in self.query(".field-error"):
+            widget.add_class("hidden")
+        errors = {}
+        for name, value in values.items():
+            try:
+                change.check_value(name, value)
+            except AfiError as err:
+                errors[name] = str(err)
+        if not isinstance(inspection, str):
+            errors["inspection"] = "choose an inspection"
+        if not errors:
+            try:
+                change.create(item_id, {"kind": values["kind"], "inspection": inspection,
+                                        "area": values["area"], "title": values["title"],
+                                        "status": values["status"], "owner": values["owner"],
+                                        "lead": values["lead"], "due": values["due"]})
+            except AfiError as err:
+                errors["id"] = str(err)
+        if errors:
+            for name, text in errors.items():
+                label = self.query_one(f"#error-{name}", Static)
+                label.update(plain(text))
+                label.remove_class("hidden")
+            self.show_banner("Fix the fields marked in red; nothing was saved.")
+            return
+        self.saving = True
+        self.save(change, item_id)
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
+    def save(self, change: Change, item_id: str) -> None:
+        try:
+            sha = change.commit(reload=False)
+        except AfiError as err:
+            self.app.call_from_thread(self.show_banner, f"Not saved: {err}")
+        else:
+            self.app.call_from_thread(self.created, item_id, sha)
+        finally:
+            self.saving = False
+
+    def created(self, item_id: str, sha: str | None) -> None:
+        self.notify(f"Created {item_id} as commit {(sha or '')[:8]}", timeout=4)
+        self.app.reload_now()
+        self.app.pop_screen()
+
+    def show_banner(self, text: str) -> None:
+        banner = self.query_one("#edit-banner", Static)
+        banner.update(plain(text))
+        banner.set_classes("banner-error")
