@@ -1,0 +1,50 @@
+"""The core stays free of the UI, and the fast paths stay free of slow imports."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import tui
+
+PACKAGE = Path(tui.__file__).parent
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_core_never_imports_textual_or_the_ui():
+    for path in sorted((PACKAGE / "core").rglob("*.py")):
+        for name in imported_modules(path):
+            top = name.split(".")[0]
+            assert top not in ("textual", "rich"), f"{path.name} imports {name}"
+            assert not name.startswith(("tui.app", "tui.cli")), f"{path.name} imports {name}"
+
+
+def test_cli_does_not_import_textual_at_module_level():
+    for path in sorted((PACKAGE / "cli").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level only: the `tui` command imports it lazily
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                    else [node.module or ""]
+                assert not any(n.startswith(("textual", "tui.app")) for n in names), path
+
+
+def test_listing_loads_neither_textual_tomlkit_nor_gitpython():
+    code = ("import sys; from tui.cli.main import main; from tui.cli import commands; "
+            "from tui.core.plan import Plan; from tui.core import query; "
+            "print(sorted(m for m in ('textual', 'tomlkit', 'git') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
