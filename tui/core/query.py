@@ -1,0 +1,237 @@
+"""The query language of SPEC §3, for the command line and the terminal UI alike.
+
+A query is parsed once into predicates (plain closures) and sort keys, then run over
+the items; the UI re-runs it on every keystroke, so matching does no parsing and no
+allocation beyond what each predicate needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from .errors import QueryError
+from .model import DUE_SOON, NO_DATE, ON_TRACK, OVERDUE, Item, PlanConfig, due_state, today
+
+EXACT_FIELDS = ("status", "kind", "inspection", "id")
+SUBSTRING_FIELDS = ("area", "owner", "lead", "group", "tag", "title")
+FIELDS = (*EXACT_FIELDS, *SUBSTRING_FIELDS, "due", "is", "view", "sort")
+SORT_FIELDS = ("id", "title", "status", "due", "owner", "lead", "area", "group", "kind",
+               "inspection", "number")
+IS_VALUES = ("overdue", "due-soon", "on-track", "no-date", "open", "done")
+ALIASES = {"tags": "tag"}
+
+Predicate = Callable[[Item, PlanConfig, date], bool]
+_TERM = re.compile(r'(-?)(?:([A-Za-z_]+)(:|<=|>=|<|>))?("(?:[^"]*)"?|\S*)')
+_RELATIVE = re.compile(r"^([+-]?\d+)d$")
+_NATURAL = re.compile(r"(\d+)")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    position: int
+    negated: bool
+    name: str | None
+    operator: str | None
+    value: str
+
+
+def tokenize(text: str) -> list[Term]:
+    """Split into terms; `"..."` keeps spaces (as a whole term or as a value)."""
+    terms, pos = [], 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        match = _TERM.match(text, pos)
+        if match is None or match.end() == pos:  # pragma: no cover - the pattern always moves
+            raise QueryError(f"cannot read the query at '{text[pos:]}'", pos)
+        negated, name, operator, value = match.groups()
+        if value.startswith('"'):
+            if len(value) < 2 or not value.endswith('"'):
+                raise QueryError(f"unclosed quote in '{match.group()}': add the closing \"",
+                                 pos)
+            value = value[1:-1]
+        terms.append(Term(match.group(), pos, bool(negated), name, operator, value))
+        pos = match.end()
+    return terms
+
+
+def parse_date_value(value: str, term: Term, on: date) -> date:
+    """YYYY-MM-DD, Nd (N days from today, may be negative), or `today`."""
+    if value == "today":
+        return on
+    relative = _RELATIVE.match(value)
+    if relative:
+        return on + timedelta(days=int(relative.group(1)))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"bad date '{value}' in '{term.text}': use YYYY-MM-DD or Nd "
+                         "(days from today)", term.position) from None
+
+
+def _either(value: str, term: Term) -> list[str]:
+    options = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if not options:
+        raise QueryError(f"'{term.text}' needs a value, e.g. {term.name}:something",
+                         term.position)
+    return options
+
+
+def _field_predicate(term: Term, on: date) -> Predicate:
+    name = ALIASES.get(term.name.lower(), term.name.lower())
+    value = term.value
+    if name in EXACT_FIELDS:
+        options = set(_either(value, term))
+        if name == "id":
+            return lambda item, config, today_: item.id.lower() in options
+        return lambda item, config, today_: str(item.data.get(name, "")).lower() in options
+    if name == "tag":
+        options = _either(value, term)
+        return lambda item, config, today_: any(
+            o in str(t).lower() for t in item.tags for o in options)
+    if name in SUBSTRING_FIELDS:
+        options = _either(value, term)
+        return lambda item, config, today_: any(
+            o in str(item.data.get(name, "")).lower() for o in options)
+    if name == "due":
+        if term.operator == ":" and value.lower() == "none":
+            return lambda item, config, today_: item.due is None
+        if not value:
+            raise QueryError(f"'{term.text}' needs a date, e.g. due<2025-06-30",
+                             term.position)
+        when = parse_date_value(value, term, on)
+        compare = {":": date.__eq__, "<": date.__lt__, "<=": date.__le__, ">": date.__gt__,
+                   ">=": date.__ge__}[term.operator]
+        return lambda item, config, today_: item.due is not None and compare(item.due, when)
+    if name == "is":
+        state = value.lower()
+        if state not in IS_VALUES:
+            raise QueryError(f"unknown 'is:{value}': use one of {', '.join(IS_VALUES)}",
+                             term.position)
+        if state == "open":
+            return lambda item, config, today_: not config.is_done(item.status)
+        if state == "done":
+            return lambda item, config, today_: config.is_done(item.status)
+        wanted = {"overdue": OVERDUE, "due-soon": DUE_SOON, "on-track": ON_TRACK,
+                  "no-date": NO_DATE}[state]
+        return lambda item, config, today_: due_state(item, config, today_) == wanted
+    raise QueryError(f"unknown field '{term.name}' in '{term.text}': use one of "
+                     f"{', '.join(FIELDS)}", term.position)
+
+
+def _word_predicate(word: str) -> Predicate:
+    needle = word.lower()
+    return lambda item, config, today_: needle in item.search_text
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: `apply` filters and sorts, `matches` tests one item."""
+
+    text: str
+    predicates: tuple[tuple[Predicate, bool], ...] = ()  # (test, negated)
+    sort_keys: tuple[tuple[str, bool], ...] = ()  # (field, descending)
+    on: date = field(default_factory=today)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.predicates
+
+    def matches(self, item: Item, config: PlanConfig, on: date | None = None) -> bool:
+        on = on or self.on
+        return all(test(item, config, on) != negated for test, negated in self.predicates)
+
+    def apply(self, items: Iterable[Item], config: PlanConfig,
+              on: date | None = None) -> list[Item]:
+        on = on or self.on
+        if self.predicates:
+            items = [item for item in items if self.matches(item, config, on)]
+        return sort_items(items, self.sort_keys, config)
+
+
+def parse_query(text: str, views: Mapping[str, str] | None = None,
+                on: date | None = None) -> Query:
+    """Parse `text`; raises QueryError naming the bad term and its position."""
+    on = on or today()
+    predicates: list[tuple[Predicate, bool]] = []
+    sort_keys: list[tuple[str, bool]] = []
+    _parse_into(text, views or {}, on, predicates, sort_keys, ())
+    return Query(text, tuple(predicates), tuple(sort_keys), on)
+
+
+def _parse_into(text: str, views: Mapping[str, str], on: date,
+                predicates: list, sort_keys: list, expanding: tuple[str, ...]) -> None:
+    for term in tokenize(text):
+        name = term.name.lower() if term.name else None
+        if name is None:
+            if term.value == "" or term.value == "-":
+                continue
+            predicates.append((_word_predicate(term.value), term.negated))
+        elif term.operator != ":" and name != "due":
+            raise QueryError(f"'{term.operator}' works only with due (due<2025-06-30), not "
+                             f"'{term.text}'", term.position)
+        elif name == "sort":
+            key = term.value.lower()
+            descending = key.startswith("-")
+            key = key.lstrip("-+")
+            if key not in SORT_FIELDS:
+                raise QueryError(f"cannot sort by '{key}': use one of {', '.join(SORT_FIELDS)}",
+                                 term.position)
+            sort_keys.append((key, descending))
+        elif name == "view":
+            view = term.value
+            if view not in views:
+                known = ", ".join(views) or "none defined in plan.toml"
+                raise QueryError(f"unknown view '{view}' (views: {known})", term.position)
+            if view in expanding:
+                raise QueryError(f"view '{view}' refers to itself "
+                                 f"({' -> '.join((*expanding, view))})", term.position)
+            if term.negated:
+                raise QueryError(f"'{term.text}': a view cannot be negated", term.position)
+            _parse_into(views[view], views, on, predicates, sort_keys, (*expanding, view))
+        else:
+            predicates.append((_field_predicate(term, on), term.negated))
+
+
+def _natural(text: str) -> tuple:
+    """'PEEL22-9' < 'PEEL22-10': digit runs compare as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in _NATURAL.split(text.lower()))
+
+
+def _sort_value(item: Item, key: str, config: PlanConfig):
+    if key == "id":
+        return _natural(item.id)
+    if key == "due":
+        return item.due
+    if key == "status":
+        status = item.status
+        return config.statuses.index(status) if status in config.statuses else None
+    value = item.data.get(key)
+    if value is None or value == "":
+        return None
+    if key == "number":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return str(value).lower()
+
+
+def sort_items(items: Iterable[Item], keys: Sequence[tuple[str, bool]],
+               config: PlanConfig) -> list[Item]:
+    """Sort by each (field, descending) in turn; missing values last either way; ties
+    broken by id."""
+    ordered = sorted(items, key=lambda item: _natural(item.id))
+    for key, descending in reversed(keys):
+        if key == "id":
+            if descending:
+                ordered.reverse()
+            continue
+        present = [(v, i) for i in ordered if (v := _sort_value(i, key, config)) is not None]
+        missing = [i for i in ordered if _sort_value(i, key, config) is None]
+        # sorted() is stable, so equal values keep the previous (secondary) order.
+        present.sort(key=lambda pair: pair[0], reverse=descending)
+        ordered = [i for _, i in present] + missing
+    return ordered
