@@ -7,13 +7,19 @@ import os
 import sys
 from argparse import Namespace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui.core.change import Change, parse_date
 from tui.core.errors import AfiError, NotFound, UsageError
 from tui.core.plan import Plan
 
 from . import render
 from .main import EXIT_FAILED, EXIT_OK, terminal_width
+
+if TYPE_CHECKING:
+    from tui.core.change import Change
+
+# Commands that write import tui.core.change (and so tomlkit) when they run: listing
+# should not pay for a TOML writer it never uses.
 
 
 def _plan(args: Namespace) -> Plan:
@@ -86,6 +92,8 @@ def cmd_show(args: Namespace) -> int:
 
 
 def cmd_new(args: Namespace) -> int:
+    from tui.core.change import Change
+
     plan = _plan(args)
     if args.inspection not in plan.config.inspection_ids():
         known = ", ".join(sorted(plan.config.inspection_ids())) or "none yet"
@@ -117,6 +125,8 @@ def parse_assignments(pairs: list[str]) -> list[tuple[str, str, str]]:
 
 
 def cmd_set(args: Namespace) -> int:
+    from tui.core.change import Change
+
     ids = [a for a in args.args if "=" not in a]
     pairs = [a for a in args.args if "=" in a]
     if not pairs:
@@ -149,6 +159,8 @@ def cmd_set(args: Namespace) -> int:
 
 
 def cmd_note(args: Namespace) -> int:
+    from tui.core.change import Change, parse_date
+
     plan = _plan(args)
     change = Change(plan, args.message)
     on = parse_date(args.date, "--date") if args.date else None

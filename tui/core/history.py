@@ -1,0 +1,90 @@
+"""History from git: which commits touched an item, and which fields each one changed.
+
+One `git log --raw` call names the blobs before and after each commit; one
+`git cat-file --batch` reads them all; `tomllib` compares them field by field.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .gitrepo import Commit, GitRepo
+from .store import ITEMS_DIR, PLAN_FILE
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    item_id: str
+    path: str
+    fields: tuple[str, ...]  # changed top-level keys; ("created",) or ("deleted",)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    commit: Commit
+    changes: tuple[ItemChange, ...]
+
+
+def changed_fields(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tuple[str, ...]:
+    """Top-level keys whose value differs, in the new file's order then removed ones."""
+    if old is None and new is None:
+        return ()
+    if old is None:
+        return ("created",)
+    if new is None:
+        return ("deleted",)
+    keys = list(new) + [k for k in old if k not in new]
+    return tuple(k for k in keys if old.get(k) != new.get(k))
+
+
+def _parse(blob: bytes | None) -> dict[str, Any] | None | str:
+    if blob is None:
+        return None
+    try:
+        return tomllib.loads(blob.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return "unparseable"
+
+
+def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]:
+    blobs = repo.read_blobs(sha for c in commits for f in c.files if wanted(f.path)
+                            for sha in (f.old_blob, f.new_blob))
+    entries = []
+    for commit in commits:
+        changes = []
+        for change in commit.files:
+            if not wanted(change.path):
+                continue
+            old = _parse(blobs.get(change.old_blob)) if change.old_blob else None
+            new = _parse(blobs.get(change.new_blob)) if change.new_blob else None
+            if "unparseable" in (old, new):
+                fields: tuple[str, ...] = ("unparseable",)
+            else:
+                fields = changed_fields(old, new)  # type: ignore[arg-type]
+            changes.append(ItemChange(PurePosixPath(change.path).stem, change.path, fields))
+        entries.append(HistoryEntry(commit, tuple(changes)))
+    return entries
+
+
+def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
+    """Every commit that touched one item's file, newest first."""
+    target = repo.relative(path)
+    return _entries(repo, repo.log([path]), lambda p: p == target)
+
+
+def plan_history(repo: GitRepo, plan_dir: Path, since: str | None = None) -> list[HistoryEntry]:
+    """Commits touching the plan's items or plan.toml, newest first."""
+    base = repo.relative(plan_dir)
+    prefix = "" if base in ("", ".") else base + "/"
+
+    def wanted(path: str) -> bool:
+        if path == f"{prefix}{PLAN_FILE}":
+            return True
+        rest = path[len(prefix):] if path.startswith(prefix) else None
+        return rest is not None and rest.startswith(f"{ITEMS_DIR}/") and \
+            rest.count("/") == 1 and rest.endswith(".toml")
+
+    return _entries(repo, repo.log([plan_dir], since=since), wanted)
