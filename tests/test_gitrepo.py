@@ -1,0 +1,169 @@
+"""The git layer on real repositories: only touched paths, refusals, hooks, history."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.core.errors import GitError
+from tui.core.gitrepo import GitRepo
+from tui.core.history import changed_fields, item_history, plan_history
+
+from .conftest import git
+
+
+def commit_file(repo, name: str, text: str, message: str = "add") -> None:
+    (repo / name).write_text(text)
+    git(repo, "add", name)
+    git(repo, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo_with_file(repo):
+    commit_file(repo, "a.toml", 'id = "a"\n')
+    return repo
+
+
+def test_commit_holds_only_the_given_paths(repo_with_file):
+    repo = repo_with_file
+    (repo / "a.toml").write_text('id = "a"\nstatus = "x"\n')
+    (repo / "staged.txt").write_text("user's own work\n")
+    git(repo, "add", "staged.txt")
+    (repo / "new.toml").write_text('id = "new"\n')
+    sha = GitRepo.find(repo).commit([repo / "a.toml", repo / "new.toml"], "msg\n",
+                                    new_paths=[repo / "new.toml"])
+    assert sha == git(repo, "rev-parse", "HEAD").strip()
+    assert sorted(git(repo, "show", "--name-only", "--format=", "HEAD").split()) == \
+        ["a.toml", "new.toml"]
+    assert git(repo, "diff", "--cached", "--name-only").split() == ["staged.txt"]
+
+
+def test_glob_characters_are_literal(repo):
+    commit_file(repo, "it1.toml", "x = 1\n")
+    commit_file(repo, "it[1].toml", "x = 1\n")
+    (repo / "it1.toml").write_text("x = 2\n")
+    (repo / "it[1].toml").write_text("x = 2\n")
+    GitRepo.find(repo).commit([repo / "it[1].toml"], "one file\n")
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == ["it[1].toml"]
+    assert git(repo, "status", "--porcelain").strip() == "M it1.toml"
+
+
+def test_hooks_run_and_a_failing_hook_leaves_nothing_staged(repo_with_file):
+    repo = repo_with_file
+    hooks = repo / ".git" / "hooks"
+    (hooks / "pre-commit").write_text("#!/bin/sh\ntouch hook-ran\nexit 1\n")
+    (hooks / "pre-commit").chmod(0o755)
+    (repo / "new.toml").write_text("x = 1\n")
+    before = git(repo, "rev-parse", "HEAD")
+    with pytest.raises(GitError, match="git refused the commit"):
+        GitRepo.find(repo).commit([repo / "new.toml"], "msg\n", new_paths=[repo / "new.toml"])
+    assert (repo / "hook-ran").exists()
+    assert git(repo, "rev-parse", "HEAD") == before
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+
+
+def test_no_identity_is_refused(repo_with_file):
+    repo = repo_with_file
+    git(repo, "config", "--unset", "user.email")
+    with pytest.raises(GitError, match='git config --global user.email'):
+        GitRepo.find(repo).check_ready()
+
+
+def test_identity_from_environment(repo_with_file, monkeypatch):
+    git(repo_with_file, "config", "--unset", "user.name")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Env Lead")
+    assert GitRepo.find(repo_with_file).user_name() == "Env Lead"
+
+
+@pytest.mark.parametrize(("marker", "what"), [
+    ("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("CHERRY_PICK_HEAD",
+                                                              "a cherry-pick"),
+    ("REVERT_HEAD", "a revert"), ("BISECT_LOG", "a bisect"),
+])
+def test_operations_in_progress_are_refused(repo_with_file, marker, what):
+    target = repo_with_file / ".git" / marker
+    if marker.startswith("rebase"):
+        target.mkdir()
+    else:
+        target.write_text("0" * 40 + "\n")
+    with pytest.raises(GitError, match=f"{what} is in progress"):
+        GitRepo.find(repo_with_file).check_ready()
+
+
+def test_real_merge_conflict_is_refused(repo_with_file):
+    repo = repo_with_file
+    git(repo, "checkout", "-q", "-b", "other")
+    commit_file(repo, "a.toml", 'id = "other"\n', "other side")
+    git(repo, "checkout", "-q", "main")
+    commit_file(repo, "a.toml", 'id = "main"\n', "main side")
+    git(repo, "merge", "other", check=False)
+    with pytest.raises(GitError, match="a merge is in progress"):
+        GitRepo.find(repo).check_ready()
+
+
+def test_locked_index_is_refused_and_lock_kept(repo_with_file):
+    lock = repo_with_file / ".git" / "index.lock"
+    lock.write_text("")
+    with pytest.raises(GitError, match="index.lock exists"):
+        GitRepo.find(repo_with_file).check_ready()
+    assert lock.exists()
+
+
+def test_detached_head_warns_but_commits(repo_with_file):
+    repo = repo_with_file
+    git(repo, "checkout", "-q", "--detach")
+    found = GitRepo.find(repo)
+    assert any("detached" in w for w in found.check_ready())
+    (repo / "a.toml").write_text('id = "b"\n')
+    assert found.commit([repo / "a.toml"], "detached\n")
+
+
+def test_not_a_repository(tmp_path):
+    with pytest.raises(GitError, match="afi init"):
+        GitRepo.find(tmp_path)
+
+
+def test_log_trailers_since_and_blobs(repo_with_file):
+    repo = repo_with_file
+    commit_file(repo, "a.toml", 'id = "a"\nstatus = "done"\n', "a: status\n\nAFI-Id: a")
+    found = GitRepo.find(repo)
+    commits = found.log([repo / "a.toml"])
+    assert [c.subject for c in commits] == ["a: status", "add"]
+    assert commits[0].afi_ids == ["a"]
+    change = commits[0].files[0]
+    blobs = found.read_blobs([change.old_blob, change.new_blob])
+    assert blobs[change.new_blob] == b'id = "a"\nstatus = "done"\n'
+    assert [c.subject for c in found.log([repo / "a.toml"], since=commits[1].sha)] == \
+        ["a: status"]
+    assert len(found.log([repo / "a.toml"], since="2000-01-01")) == 2
+    with pytest.raises(GitError, match="neither a date"):
+        found.log([repo / "a.toml"], since="not-a-rev")
+
+
+def test_changed_fields():
+    assert changed_fields(None, {"a": 1}) == ("created",)
+    assert changed_fields({"a": 1}, None) == ("deleted",)
+    assert changed_fields({"a": 1, "b": [1], "c": 3}, {"a": 1, "b": [1, 2], "d": 4}) == \
+        ("b", "d", "c")
+
+
+def test_history_of_an_item_and_the_plan(plan_dir, afi):
+    repo = plan_dir.parent
+    afi("set", "PEEL22-01", "status=complete", cwd=repo)
+    afi("note", "PEEL22-02", "Started", cwd=repo)
+    found = GitRepo.find(repo)
+    history = item_history(found, plan_dir / "afis" / "PEEL22-01.toml")
+    assert [e.changes[0].fields for e in history] == [("status",), ("created",)]
+    whole = plan_history(found, plan_dir)
+    assert [[c.item_id for c in e.changes] for e in whole][:2] == [["PEEL22-02"],
+                                                                   ["PEEL22-01"]]
+    assert {c.item_id for c in whole[-1].changes} == {"plan", "PEEL22-01", "PEEL22-02",
+                                                      "HMIC07-R01"}
+
+
+def test_tree_as_of(plan_dir, afi):
+    repo = plan_dir.parent
+    found = GitRepo.find(repo)
+    afi("set", "PEEL22-01", "status=complete", cwd=repo)
+    now = found.tree_as_of("now", plan_dir)
+    assert b'status = "complete"' in now["plan/afis/PEEL22-01.toml"]
+    assert found.tree_as_of("2000-01-01", plan_dir) == {}
