@@ -79,6 +79,7 @@ class AfiApp(App):
     def load_plan(self) -> None:
         signature = folder_signature(self.plan_dir)
         plan = Plan(self.plan_dir)
+        plan.snapshot  # noqa: B018 - read every file here, in the worker, not on the UI thread
         if not get_current_worker().is_cancelled:
             self._signature = signature
             self.post_message(PlanLoaded(plan))

@@ -227,10 +227,11 @@ class Change:
         if problems:
             raise InvalidItem(problems)
 
-    def commit(self, reload: bool = True) -> str | None:
+    def commit(self) -> str | None:
         """Write every touched file and make one commit; returns its sha (None: no change).
 
-        `reload=False` leaves `plan.items` as they were (the UI reloads in its own worker)."""
+        Afterwards the plan reads its files again when next asked (not before: a command
+        that exits, or a UI that reloads in its own worker, would pay for nothing)."""
         entries = self.touched()
         if not entries:
             return None
@@ -260,8 +261,7 @@ class Change:
             raise
         self.committed_message = message
         self.pending.clear()
-        if reload:
-            self.plan.reload()
+        self.plan.invalidate()
         return sha
 
 

@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import NotFound
-from .model import Item, PlanConfig, today
-from .store import Snapshot, find_plan_dir, load_plan
+from .errors import NotFound, Problem
+from .model import ID_RE, Item, PlanConfig, today
+from .store import Snapshot, find_plan_dir, load_config, load_plan, read_one_item
 
 if TYPE_CHECKING:
     from .change import Change
@@ -27,11 +27,16 @@ if TYPE_CHECKING:
 
 
 class Plan:
-    """A plan folder, read once; `reload()` after changes made elsewhere."""
+    """A plan folder, read when first needed; `reload()` after changes made elsewhere.
+
+    Commands that name one item (`set ID`, `note`, `log`, `show`) read only that file and
+    plan.toml; listing or querying reads everything (through the cache).
+    """
 
     def __init__(self, directory: Path):
         self.dir = directory
-        self.snapshot: Snapshot = load_plan(directory)
+        self._snapshot: Snapshot | None = None
+        self._config: tuple[PlanConfig, list[Problem], bool] | None = None
 
     @classmethod
     def open(cls, directory: str | os.PathLike | None = None) -> Plan:
@@ -39,12 +44,31 @@ class Plan:
         return cls(find_plan_dir(directory))
 
     def reload(self) -> None:
-        self.snapshot = load_plan(self.dir)
+        self._snapshot = load_plan(self.dir)
+
+    def invalidate(self) -> None:
+        """Forget what was read; the next access reads the files again."""
+        self._snapshot = None
+        self._config = None
 
     # -- reading ------------------------------------------------------------------------------
     @property
+    def snapshot(self) -> Snapshot:
+        if self._snapshot is None:
+            self._snapshot = load_plan(self.dir)
+        return self._snapshot
+
+    @property
+    def loaded(self) -> bool:
+        return self._snapshot is not None
+
+    @property
     def config(self) -> PlanConfig:
-        return self.snapshot.config
+        if self._snapshot is not None:
+            return self._snapshot.config
+        if self._config is None:
+            self._config = load_config(self.dir)
+        return self._config[0]
 
     @property
     def items(self) -> list[Item]:
@@ -55,17 +79,30 @@ class Plan:
         return self.snapshot.problems
 
     def find(self, item_id: str) -> Item | None:
-        """The item with this id, ignoring case, or None."""
-        wanted = item_id.lower()
-        for item in self.items:
-            if item.id.lower() == wanted:
-                return item
-        return None
+        """The valid item with this id, ignoring case, or None."""
+        if not ID_RE.match(item_id):
+            return None
+        if self._snapshot is None:
+            return self._read_one(item_id)[0]
+        return self.snapshot.by_id().get(item_id.lower())
+
+    def _read_one(self, item_id: str) -> tuple[Item | None, list[Problem]]:
+        self.config  # noqa: B018 - reads plan.toml once
+        config, _, readable = self._config
+        return read_one_item(self.dir, item_id, config, readable)
 
     def get(self, item_id: str) -> Item:
+        """The item with this id, or NotFound saying why (unknown, or invalid and where)."""
+        if not ID_RE.match(item_id):
+            raise NotFound(f"'{item_id}' is not an item id: ids are letters, digits, '.', "
+                           "'_' and '-'")
         item = self.find(item_id)
         if item is None:
-            skipped = [p for p in self.problems if p.path.stem.lower() == item_id.lower()]
+            if self._snapshot is None:
+                skipped = self._read_one(item_id)[1]
+            else:
+                skipped = [p for p in self.problems
+                           if p.path.stem.lower() == item_id.lower()]
             if skipped:
                 first = skipped[0]
                 raise NotFound(f"{first.path}:{first.line}: item '{item_id}' is invalid "

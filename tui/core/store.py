@@ -72,13 +72,17 @@ class Snapshot:
     config: PlanConfig
     items: list[Item]
     problems: list[Problem] = field(default_factory=list)
+    _by_id: dict[str, Item] | None = field(default=None, repr=False)
 
     @property
     def items_dir(self) -> Path:
         return self.dir / ITEMS_DIR
 
     def by_id(self) -> dict[str, Item]:
-        return {item.id.lower(): item for item in self.items}
+        """Items by lower-cased id (built once per snapshot)."""
+        if self._by_id is None:
+            self._by_id = {item.id.lower(): item for item in self.items}
+        return self._by_id
 
     def skipped_files(self) -> list[Path]:
         return sorted({p.path for p in self.problems if p.path.name != PLAN_FILE})
@@ -233,6 +237,26 @@ def _load_plan(plan_dir: Path) -> Snapshot:
     items, duplicates = _drop_duplicate_ids(items)
     problems += duplicates
     return Snapshot(plan_dir, config, items, problems)
+
+
+def read_one_item(plan_dir: Path, item_id: str, config: PlanConfig,
+                  readable: bool) -> tuple[Item | None, list[Problem]]:
+    """Just one item's file (by id, ignoring case): for commands that name one item."""
+    items_dir = plan_dir / ITEMS_DIR
+    path = items_dir / f"{item_id}.toml"
+    if not path.is_file():
+        wanted = f"{item_id}.toml".lower()
+        try:
+            with os.scandir(items_dir) as entries:
+                path = next((Path(e.path) for e in entries if e.name.lower() == wanted), None)
+        except FileNotFoundError:
+            path = None
+        if path is None:
+            return None, []
+    data, problems = _read_item(path, config, readable)
+    if problems or data is None:
+        return None, problems
+    return Item(data, path), []
 
 
 def _read_item(path: Path, config: PlanConfig, readable: bool) -> tuple[dict | None, list[Problem]]:

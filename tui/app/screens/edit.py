@@ -149,7 +149,7 @@ class EditScreen(Screen):
         """The edits as a Change; marks invalid fields and returns None if any."""
         plan: Plan = self.app.plan
         message = self.query_one("#message", Input).value
-        change = Change(plan, message)
+        change = Change(Plan(plan.dir), message)  # its own reads; the list keeps its plan
         values = self.form_values()
         errors: dict[str, str] = {}
         checked: dict[str, Any] = {}
@@ -233,7 +233,7 @@ class EditScreen(Screen):
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save(self, change: Change) -> None:
         try:
-            sha = change.commit(reload=False)
+            sha = change.commit()
         except ConflictError as err:
             self.app.call_from_thread(self.show_conflict, str(err))
         except InvalidItem as err:

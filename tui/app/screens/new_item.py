@@ -83,7 +83,7 @@ class NewItemScreen(Screen):
     def action_save(self) -> None:
         if self.saving:
             return
-        change = Change(self.app.plan)
+        change = Change(Plan(self.app.plan_dir))  # its own reads; the list keeps its plan
         values = {name: self.query_one(f"#{name}").value for name in FIELDS}
         inspection = self.query_one("#inspection", Select).value
         item_id = self.query_one("#id", Input).value.strip()
@@ -118,7 +118,7 @@ class NewItemScreen(Screen):
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save(self, change: Change, item_id: str) -> None:
         try:
-            sha = change.commit(reload=False)
+            sha = change.commit()
         except AfiError as err:
             self.app.call_from_thread(self.show_banner, f"Not saved: {err}")
         else:
