@@ -29,9 +29,18 @@ from .confirm import ConfirmScreen
 TEXT_FIELDS = ("title", "area", "owner", "lead", "group")
 
 
+class ActionCheckbox(Checkbox):
+    """A checkbox whose mark says done or not in text, not only in colour."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual reads this class attribute name
+        return "✓" if self.value else " "
+
+
 def field_row(label: str, widget, name: str) -> Vertical:
-    """A label, the widget, and a line for the field's error."""
-    return Vertical(Label(label, classes="field-label"), widget,
+    """One line: the label, then the widget; below it a line for the field's error."""
+    return Vertical(Horizontal(Label(label, classes="field-label"), widget,
+                               classes="field-line"),
                     Static("", id=f"error-{name}", classes="field-error hidden"),
                     classes="field")
 
@@ -58,28 +67,29 @@ class EditScreen(Screen):
         yield Static(id="edit-heading")
         yield Static(id="edit-banner", classes="hidden")
         with VerticalScroll(id="edit-form"):
-            with Horizontal(classes="field-pair"):
-                yield field_row("Status", Select(statuses, allow_blank=False, id="status"),
-                                "status")
-                yield field_row("Due (YYYY-MM-DD, empty: none)",
-                                Input(id="due", placeholder="2025-03-31"), "due")
-            yield field_row("Title", Input(id="title"), "title")
-            with Horizontal(classes="field-pair"):
-                yield field_row("Business owner", Input(id="owner"), "owner")
-                yield field_row("Chief officer lead", Input(id="lead"), "lead")
-            with Horizontal(classes="field-pair"):
-                yield field_row("Area", Input(id="area"), "area")
-                yield field_row("Group", Input(id="group"), "group")
-            yield field_row("Tags (comma separated)", Input(id="tags"), "tags")
-            yield field_row("Detail", TextArea(id="detail", soft_wrap=True), "detail")
-            yield Label("Actions (space ticks)", classes="field-label")
+            yield field_row("Status", Select(statuses, allow_blank=False, compact=True,
+                                             id="status"), "status")
+            yield field_row("Due", Input(id="due", placeholder="YYYY-MM-DD (empty: no date)",
+                                         compact=True), "due")
+            yield field_row("Title", Input(id="title", compact=True), "title")
+            yield field_row("Business owner", Input(id="owner", compact=True), "owner")
+            yield field_row("Chief officer lead", Input(id="lead", compact=True), "lead")
+            yield field_row("Area", Input(id="area", compact=True), "area")
+            yield field_row("Group", Input(id="group", compact=True), "group")
+            yield field_row("Tags", Input(id="tags", placeholder="comma separated",
+                                          compact=True), "tags")
+            yield field_row("Detail", TextArea(id="detail", soft_wrap=True, compact=True),
+                            "detail")
+            yield Label("Actions (space ticks)", classes="section-label")
             yield Vertical(id="actions")
-            yield field_row("Add an action (enter adds)", Input(id="new-action",
-                            placeholder="e.g. Review call handling at FIB"), "new-action")
-            yield field_row("Progress update (added with today's date and your git name)",
-                            TextArea(id="update"), "update")
-            yield field_row("Commit message (optional)", Input(id="message",
-                            placeholder="default: a summary of the changes"), "message")
+            yield field_row("Add an action", Input(id="new-action", compact=True,
+                            placeholder="type it, then enter"), "new-action")
+            yield field_row("Progress update", TextArea(id="update", compact=True,
+                            placeholder="added with today's date and your git name"),
+                            "update")
+            yield field_row("Commit message", Input(id="message", compact=True,
+                            placeholder="optional: default is a summary of the changes"),
+                            "message")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -111,7 +121,8 @@ class EditScreen(Screen):
         self.new_actions = []
         actions = self.query_one("#actions", Vertical)
         actions.remove_children()
-        actions.mount(*[Checkbox(plain(a.get("text", "")), bool(a.get("done")), id=f"action-{n}")
+        actions.mount(*[ActionCheckbox(plain(a.get("text", "")), bool(a.get("done")), compact=True,
+                                 id=f"action-{n}")
                         for n, a in enumerate(d.get("actions", []))])
         self.hide_banner()
 

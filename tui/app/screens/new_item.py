@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
@@ -40,24 +40,24 @@ class NewItemScreen(Screen):
         yield Static(Content.assemble(("New item", "bold")), id="edit-heading")
         yield Static(id="edit-banner", classes="hidden")
         with VerticalScroll(id="edit-form"):
-            with Horizontal(classes="field-pair"):
-                yield field_row("Inspection", Select(inspections, allow_blank=False,
-                                                     id="inspection"), "inspection")
-                yield field_row("Id", Input(id="id"), "id")
-            yield field_row("Title (the finding's published wording)", Input(id="title"),
+            yield field_row("Inspection", Select(inspections, allow_blank=False, compact=True,
+                                                 id="inspection"), "inspection")
+            yield field_row("Id", Input(id="id", compact=True), "id")
+            yield field_row("Title", Input(id="title", compact=True,
+                                           placeholder="the finding's published wording"),
                             "title")
             areas = sorted({a.name for a in config.areas})
-            yield field_row("Area", Input(id="area", suggester=SuggestFromList(
+            yield field_row("Area", Input(id="area", compact=True, suggester=SuggestFromList(
                 areas, case_sensitive=False)), "area")
-            with Horizontal(classes="field-pair"):
-                yield field_row("Status", Select([(Content(s), s) for s in config.statuses],
-                                                 allow_blank=False, id="status"), "status")
-                yield field_row("Kind", Select([(Content(k), k) for k in KINDS],
-                                               allow_blank=False, id="kind"), "kind")
-            with Horizontal(classes="field-pair"):
-                yield field_row("Due (YYYY-MM-DD)", Input(id="due"), "due")
-                yield field_row("Business owner", Input(id="owner"), "owner")
-            yield field_row("Chief officer lead", Input(id="lead"), "lead")
+            yield field_row("Status", Select([(Content(s), s) for s in config.statuses],
+                                             allow_blank=False, compact=True, id="status"),
+                            "status")
+            yield field_row("Kind", Select([(Content(k), k) for k in KINDS], compact=True,
+                                           allow_blank=False, id="kind"), "kind")
+            yield field_row("Due", Input(id="due", compact=True, placeholder="YYYY-MM-DD"),
+                            "due")
+            yield field_row("Business owner", Input(id="owner", compact=True), "owner")
+            yield field_row("Chief officer lead", Input(id="lead", compact=True), "lead")
         yield Footer()
 
     def on_mount(self) -> None:

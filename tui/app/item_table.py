@@ -1,0 +1,297 @@
+"""A table that draws only the rows on screen, so 10,000 items filter in milliseconds.
+
+Textual's DataTable builds every row up front (about 1.1 s for 10,000 rows, on every
+rebuild). This widget keeps a list of row objects and renders a row's cells only when
+that row scrolls into view (the line API, as toolong does for huge logs). `set_rows` is
+O(1) beyond storing the list; the cursor stays on the same key across refreshes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from .rows import one_line
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int = 10
+    min_width: int = 8
+    flexible: bool = False  # takes the width the fixed columns leave
+    priority: int = 0  # when too narrow, the highest numbers are hidden first
+
+
+class ItemTable(ScrollView, can_focus=True):
+    """Rows of `rich.text.Text` cells under a pinned header, with a row cursor."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+    COMPONENT_CLASSES = {"item-table--header", "item-table--cursor", "item-table--empty"}
+    DEFAULT_CSS = """
+    ItemTable {
+        background: $surface;
+        overflow-x: hidden;
+    }
+    ItemTable > .item-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $text;
+    }
+    ItemTable > .item-table--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    ItemTable:focus > .item-table--cursor {
+        background: $block-cursor-background;
+    }
+    ItemTable > .item-table--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, table: ItemTable, key: str | None):
+            super().__init__()
+            self.table, self.key = table, key
+
+        @property
+        def control(self) -> ItemTable:
+            return self.table
+
+    class Selected(Message):
+        def __init__(self, table: ItemTable, key: str):
+            super().__init__()
+            self.table, self.key = table, key
+
+        @property
+        def control(self) -> ItemTable:
+            return self.table
+
+    class HeaderClicked(Message):
+        def __init__(self, table: ItemTable, column_key: str):
+            super().__init__()
+            self.table, self.column_key = table, column_key
+
+        @property
+        def control(self) -> ItemTable:
+            return self.table
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None,
+                 classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.columns = list(columns)
+        self.rows: Sequence[Any] = []
+        self._key: Callable[[Any], str] = str
+        self._render: Callable[[Any], Sequence[Text]] = lambda row: [Text(str(row))]
+        self._cells: dict[str, tuple[Any, list[Text]]] = {}
+        self._keys: list[str] | None = None
+        self.sort_column: str | None = None
+        self.sort_descending = False
+        self.empty_message = "Nothing to show."
+
+    # -- data ---------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[Any], key: Callable[[Any], str],
+                 render: Callable[[Any], Sequence[Text]]) -> None:
+        """Show `rows`; cells come from `render(row)` only when a row is drawn."""
+        previous = self.cursor_key
+        self.rows, self._key, self._render = rows, key, render
+        self._keys = None
+        row = self.row_of(previous) if previous is not None else None
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.set_reactive(ItemTable.cursor_row, self._clamp(row if row is not None else
+                                                            self.cursor_row))
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.cursor_key))
+
+    def invalidate(self) -> None:
+        """Forget rendered cells (after the items themselves changed)."""
+        self._cells.clear()
+        self.refresh()
+
+    def set_sort(self, column_key: str | None, descending: bool = False) -> None:
+        self.sort_column, self.sort_descending = column_key, descending
+        self.refresh()
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def cursor_key(self) -> str | None:
+        if not self.rows:
+            return None
+        return self._key(self.rows[self._clamp(self.cursor_row)])
+
+    def row_of(self, key: str) -> int | None:
+        if self._keys is None:
+            self._keys = [self._key(row) for row in self.rows]
+        try:
+            return self._keys.index(key)
+        except ValueError:
+            return None
+
+    def move_cursor_to_key(self, key: str) -> bool:
+        row = self.row_of(key)
+        if row is None:
+            return False
+        self.cursor_row = row
+        return True
+
+    def _clamp(self, row: int) -> int:
+        return max(0, min(row, len(self.rows) - 1))
+
+    # -- cursor -------------------------------------------------------------------------
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        clamped = self._clamp(new)
+        if clamped != new:
+            self.set_reactive(ItemTable.cursor_row, clamped)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.cursor_key))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = max(1, self.size.height - 1)
+        top = round(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor_row = self._clamp(self.cursor_row + step)
+
+    def action_page(self, direction: int) -> None:
+        self.cursor_row = self._clamp(self.cursor_row + direction * max(1, self.size.height - 2))
+
+    def action_jump(self, row: int) -> None:
+        self.cursor_row = self._clamp(row if row >= 0 else len(self.rows) - 1)
+
+    def action_select(self) -> None:
+        if (key := self.cursor_key) is not None:
+            self.post_message(self.Selected(self, key))
+
+    # -- mouse --------------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self._column_at(offset.x)
+            if column is not None:
+                self.post_message(self.HeaderClicked(self, column.key))
+            return
+        row = round(self.scroll_y) + offset.y - 1
+        if 0 <= row < len(self.rows):
+            self.cursor_row = row
+            if event.chain >= 2:
+                self.action_select()
+
+    def _column_at(self, x: int) -> Column | None:
+        start = 1
+        for column, width in self._layout():
+            if start <= x < start + width + 1:
+                return column
+            start += width + 1
+        return None
+
+    # -- drawing ------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+        self._scroll_cursor_into_view()
+
+    def _layout(self) -> list[tuple[Column, int]]:
+        """(column, width) pairs that fit: low-priority columns drop out when narrow."""
+        available = self.size.width - 1
+        shown = list(self.columns)
+        while True:
+            fixed = sum(c.width for c in shown if not c.flexible) + len(shown)
+            flex = [c for c in shown if c.flexible]
+            spare = available - fixed
+            if spare >= sum(c.min_width for c in flex) or len(shown) <= 1:
+                break
+            droppable = [c for c in shown if c.priority > 0]
+            if not droppable:
+                break
+            shown.remove(max(droppable, key=lambda c: (c.priority, shown.index(c))))
+        each = max(0, spare) // max(1, len(flex)) if flex else 0
+        return [(c, max(c.min_width, each) if c.flexible else c.width) for c in shown]
+
+    def _row_cells(self, index: int) -> list[Text]:
+        row = self.rows[index]
+        key = self._key(row)
+        cached = self._cells.get(key)
+        if cached is None or cached[0] is not row:
+            cached = (row, list(self._render(row)))
+            self._cells[key] = cached
+        return cached[1]
+
+    def _line(self, texts: list[Text], layout: list[tuple[Column, int]]) -> Text:
+        """One row: each shown column's cell (cells come in `self.columns` order)."""
+        line = Text(" ", end="", no_wrap=True)
+        positions = {column.key: n for n, column in enumerate(self.columns)}
+        for column, width in layout:
+            n = positions[column.key]
+            cell = texts[n].copy() if n < len(texts) else Text("")
+            cell.plain = one_line(cell.plain) if any(ord(c) < 32 for c in cell.plain) \
+                else cell.plain
+            cell.truncate(width, overflow="ellipsis", pad=True)
+            line.append_text(cell)
+            line.append(" ")
+        return line
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        layout = self._layout()
+        if y == 0:
+            labels = []
+            for column in self.columns:
+                mark = ""
+                if column.key == self.sort_column:
+                    mark = " ▼" if self.sort_descending else " ▲"
+                labels.append(Text(column.label + mark))
+            header = self.get_component_rich_style("item-table--header")
+            return self._strip(self._line(labels, layout), width, base + header)
+        index = round(self.scroll_y) + y - 1
+        if not self.rows:
+            if y == 1:
+                empty = self.get_component_rich_style("item-table--empty")
+                return self._strip(Text(" " + self.empty_message, end=""), width, base + empty)
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        line = self._line(self._row_cells(index), layout)
+        if index == self.cursor_row:
+            cursor = self.get_component_rich_style("item-table--cursor")
+            return self._strip(line, width, base, post=Style(bgcolor=cursor.bgcolor))
+        return self._strip(line, width, base)
+
+    def _strip(self, text: Text, width: int, style: Style, post: Style | None = None) -> Strip:
+        segments = list(text.render(self.app.console))
+        segments = list(Segment.apply_style(segments, style, post))
+        return Strip(segments).adjust_cell_length(width, style)
