@@ -98,6 +98,9 @@ def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("AFI_TODAY", TODAY)
+    # Fixed commit dates make commit ids, and so the history snapshots, reproducible.
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2025-01-10T09:00:00+00:00")
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-01-10T09:00:00+00:00")
     for var in ("AFI_PLAN", "AFI_NO_CACHE", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL",
                 "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL", "GIT_DIR",
                 "GIT_WORK_TREE", "GIT_INDEX_FILE", "NO_COLOR"):

@@ -109,6 +109,7 @@ class ItemTable(ScrollView, can_focus=True):
         self._render: Callable[[Any], Sequence[Text]] = lambda row: [Text(str(row))]
         self._cells: dict[str, tuple[Any, list[Text]]] = {}
         self._keys: list[str] | None = None
+        self._wanted: str | None = None  # the row the user chose; kept while filtered out
         self.sort_column: str | None = None
         self.sort_descending = False
         self.empty_message = "Nothing to show."
@@ -116,8 +117,11 @@ class ItemTable(ScrollView, can_focus=True):
     # -- data ---------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any], key: Callable[[Any], str],
                  render: Callable[[Any], Sequence[Text]]) -> None:
-        """Show `rows`; cells come from `render(row)` only when a row is drawn."""
-        previous = self.cursor_key
+        """Show `rows`; cells come from `render(row)` only when a row is drawn.
+
+        The cursor goes back to the row the user last chose whenever that row is shown,
+        so typing a filter letter by letter does not lose the selection."""
+        previous = self._wanted or self.cursor_key
         self.rows, self._key, self._render = rows, key, render
         self._keys = None
         row = self.row_of(previous) if previous is not None else None
@@ -159,8 +163,13 @@ class ItemTable(ScrollView, can_focus=True):
         row = self.row_of(key)
         if row is None:
             return False
-        self.cursor_row = row
+        self._choose(row)
         return True
+
+    def _choose(self, row: int) -> None:
+        """A cursor move the user made: remember the row's key as their selection."""
+        self.cursor_row = self._clamp(row)
+        self._wanted = self.cursor_key
 
     def _clamp(self, row: int) -> int:
         return max(0, min(row, len(self.rows) - 1))
@@ -183,13 +192,13 @@ class ItemTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
 
     def action_cursor(self, step: int) -> None:
-        self.cursor_row = self._clamp(self.cursor_row + step)
+        self._choose(self.cursor_row + step)
 
     def action_page(self, direction: int) -> None:
-        self.cursor_row = self._clamp(self.cursor_row + direction * max(1, self.size.height - 2))
+        self._choose(self.cursor_row + direction * max(1, self.size.height - 2))
 
     def action_jump(self, row: int) -> None:
-        self.cursor_row = self._clamp(row if row >= 0 else len(self.rows) - 1)
+        self._choose(row if row >= 0 else len(self.rows) - 1)
 
     def action_select(self) -> None:
         if (key := self.cursor_key) is not None:
@@ -207,7 +216,7 @@ class ItemTable(ScrollView, can_focus=True):
             return
         row = round(self.scroll_y) + offset.y - 1
         if 0 <= row < len(self.rows):
-            self.cursor_row = row
+            self._choose(row)
             if event.chain >= 2:
                 self.action_select()
 

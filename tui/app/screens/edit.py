@@ -58,6 +58,7 @@ class EditScreen(Screen):
         self.base_text = ""
         self.original: dict[str, Any] = {}
         self.new_actions: list[str] = []
+        self.action_boxes: list[Checkbox] = []
         self.saving = False
 
     # -- layout ---------------------------------------------------------------------------
@@ -121,9 +122,9 @@ class EditScreen(Screen):
         self.new_actions = []
         actions = self.query_one("#actions", Vertical)
         actions.remove_children()
-        actions.mount(*[ActionCheckbox(plain(a.get("text", "")), bool(a.get("done")), compact=True,
-                                 id=f"action-{n}")
-                        for n, a in enumerate(d.get("actions", []))])
+        self.action_boxes = [ActionCheckbox(plain(a.get("text", "")), bool(a.get("done")),
+                                            compact=True) for a in d.get("actions", [])]
+        actions.mount(*self.action_boxes)
         self.hide_banner()
 
     # -- reading the form -----------------------------------------------------------------
@@ -140,8 +141,7 @@ class EditScreen(Screen):
         return list(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip()))
 
     def action_marks(self) -> list[bool]:
-        return [self.query_one(f"#action-{n}", Checkbox).value
-                for n in range(len(self.original.get("actions", [])))]
+        return [box.value for box in self.action_boxes]
 
     def is_dirty(self) -> bool:
         d = self.original

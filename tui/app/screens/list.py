@@ -52,9 +52,9 @@ class ListScreen(Screen):
     def compose(self) -> ComposeResult:
         with Vertical(id="list-top"):
             yield Static(id="summary")
-            yield Input(value=self.query_text, placeholder="filter: status:in-progress "
-                        "is:overdue area:crime owner:smith sort:due   (enter: done, esc: clear)",
-                        id="filter", classes="" if self.query_text else "hidden")
+            yield Input(value=self.query_text, placeholder="/ to filter: status:in-progress "
+                        "is:overdue area:crime owner:smith sort:due", id="filter",
+                        compact=True)
             yield Static(id="filter-error", classes="hidden")
         table = ItemTable(COLUMNS, id="items")
         table.empty_message = "Loading the plan…"
@@ -148,20 +148,16 @@ class ListScreen(Screen):
         return self.query_one(ItemTable).cursor_key
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.remove_class("hidden")
-        box.focus()
+        self.set_focus(self.query_one("#filter", Input))  # at once: the next keys are its
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         if box.value:
             box.value = ""  # fires Changed -> refilter
-        box.add_class("hidden")
         self.query_one(ItemTable).focus()
 
     def set_query(self, text: str) -> None:
         box = self.query_one("#filter", Input)
-        box.remove_class("hidden")
         box.value = text
         self.query_text = text
         self.refilter()

@@ -1,0 +1,319 @@
+"""The terminal UI driven with Pilot on real repositories: every flow a lead uses."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Select, Static, TextArea
+
+from tui.app.item_table import ItemTable
+from tui.app.run import create_app
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.screens.detail import DetailScreen
+from tui.app.screens.edit import EditScreen
+from tui.app.screens.history import HistoryScreen
+from tui.app.screens.list import ListScreen
+from tui.app.screens.new_item import NewItemScreen
+
+from .conftest import git, write_item
+
+
+def commits(repo) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD"))
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def table(app) -> ItemTable:
+    return app.screen.query_one(ItemTable)
+
+
+async def test_list_shows_items_counts_and_colours(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Test force: improvement plan" in text
+        assert "3 shown of 3 · 2 open · 1 overdue · 1 due soon · 1 done" in text
+        assert "2024-12-31 15 d late" in text and "2025-02-10 in 26 d" in text
+        assert table(app).row_count == 3
+        overdue = table(app).render_line(2)  # header, HMIC07-R01, then PEEL22-01
+        assert "PEEL22-01" in overdue.text
+        assert any(seg.style and seg.style.color and seg.style.color.triplet
+                   and seg.style.color.triplet.red > 200 for seg in overdue
+                   if "late" in seg.text)
+
+
+async def test_filter_as_you_type_and_bad_query(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("/", *"status:in-progress")
+        assert table(app).row_count == 1 and table(app).cursor_key == "PEEL22-01"
+        app.screen.query_one("#filter", Input).value = "status:in-progress colour:red"
+        await pilot.pause()
+        error = app.screen.query_one("#filter-error", Static)
+        assert "unknown field 'colour'" in str(error.render())
+        assert table(app).row_count == 1  # left as it was
+        await pilot.press("escape")  # leaves the box: back to the list, filter cleared
+        assert table(app).row_count == 3
+
+
+async def test_selection_survives_filtering(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down")
+        assert table(app).cursor_key == "PEEL22-02"
+        await pilot.press("/", *"group:demand")
+        assert table(app).cursor_key == "PEEL22-02"
+
+
+async def test_open_detail_shows_everything(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, DetailScreen)
+        text = screen_text(app)
+        assert "PEEL22-01  The force should answer 999 calls faster" in text
+        assert "[x] 1. Recruit call handlers" in text
+        assert "[ ] 2. Review shift pattern" in text
+        assert "graded requires improvement" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ListScreen)
+
+
+async def test_edit_status_due_action_and_update_is_one_commit(plan_dir):
+    repo = plan_dir.parent
+    before = commits(repo)
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e")
+        assert isinstance(app.screen, EditScreen)
+        screen = app.screen
+        screen.query_one("#status", Select).value = "complete"
+        screen.query_one("#due", Input).focus()
+        await pilot.press(*"2025-04-30")
+        screen.query_one("#new-action", Input).focus()
+        await pilot.press(*"Brief the FIB", "enter")
+        screen.query_one("#update", TextArea).focus()
+        await pilot.press(*"Answered in 10 s: 91%")
+        screen.action_boxes[1].toggle()
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ListScreen), app.screen.query_one("#edit-banner").render()
+    assert commits(repo) == before + 1
+    assert git(repo, "show", "--name-only", "--format=", "HEAD").split() == \
+        ["plan/afis/PEEL22-01.toml"]
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message.startswith("PEEL22-01: status in-progress -> complete, due 2024-12-31 -> "
+                              "2025-04-30, action 2 done, action added, progress update")
+    assert "AFI-Id: PEEL22-01" in message
+    text = (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+    assert 'status = "complete"  # reviewed at FIB' in text
+    assert 'text = "Brief the FIB"\ndone = false' in text
+    assert 'by = "Test Lead"\ntext = "Answered in 10 s: 91%"' in text
+
+
+async def test_invalid_due_is_shown_at_the_field_and_nothing_is_written(plan_dir):
+    repo = plan_dir.parent
+    before = commits(repo)
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e")
+        app.screen.query_one("#due", Input).focus()
+        await pilot.press(*"31/12/2025")
+        error = app.screen.query_one("#error-due", Static)
+        assert "not a date" in str(error.render()) and error.display
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EditScreen)
+    assert commits(repo) == before
+    assert git(repo, "status", "--porcelain") == ""
+
+
+async def test_escape_with_unsaved_changes_asks(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e")
+        app.screen.query_one("#owner", Input).focus()
+        await pilot.press(*"Supt Grey")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, EditScreen)
+        await pilot.press("escape", "y")
+        assert isinstance(app.screen, ListScreen)
+    assert "Supt Smith" in (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+
+
+async def test_save_refused_when_file_changed_underneath(plan_dir):
+    repo = plan_dir.parent
+    before = commits(repo)
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e")
+        app.screen.query_one("#status", Select).value = "complete"
+        theirs = path.read_text().replace("Supt Smith", "Supt Other")
+        path.write_text(theirs)  # another terminal edits the same item
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, EditScreen)
+        banner = str(app.screen.query_one("#edit-banner", Static).render())
+        assert "changed on disk" in banner and "ctrl+r" in banner
+        assert path.read_text() == theirs  # never overwritten
+        await pilot.press("ctrl+r")
+        assert app.screen.query_one("#owner", Input).value == "Supt Other"
+    assert commits(repo) == before
+
+
+async def test_history_shows_commits_and_diff(plan_dir, afi):
+    afi("set", "PEEL22-02", "status=in-progress", cwd=plan_dir.parent)
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "PEEL22-02: status not-started -> in-progress  [status]" in text
+        assert "Initial plan  [created]" in text
+        assert '+status = "in-progress"' in text
+
+
+async def test_new_item_suggests_id_and_commits(plan_dir):
+    repo = plan_dir.parent
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, NewItemScreen)
+        screen = app.screen
+        screen.query_one("#inspection", Select).value = "PEEL22"
+        await pilot.pause()
+        assert screen.query_one("#id", Input).value == "PEEL22-03"
+        screen.query_one("#title", Input).value = "Improve [b]call[/b] handling"
+        screen.query_one("#area", Input).value = "Responding to the public"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ListScreen)
+        await settle(app, pilot)
+        assert table(app).row_count == 4
+    assert (plan_dir / "afis" / "PEEL22-03.toml").exists()
+    assert git(repo, "log", "-1", "--format=%s") == "PEEL22-03: new afi\n"
+
+
+async def test_markup_in_user_text_is_shown_literally(plan_dir):
+    hostile = "[red]x[/] a [/] b [link=https://evil.example]click[/link] [bold"
+    write_item(plan_dir, "PEEL22-05", f'id = "PEEL22-05"\nkind = "afi"\ninspection = "PEEL22"\n'
+               f'area = "[i]area"\ntitle = "{hostile}"\nstatus = "in-progress"\n'
+               'owner = "\\u001b[31mEsc"\n[[actions]]\ntext = "[/]"\n')
+    app = create_app(plan_dir)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("/", *"id:PEEL22-05", "enter", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert hostile in text
+        assert "\x1b" not in text
+        await pilot.press("e")
+        await pilot.pause()
+        assert hostile in screen_text(app)
+        await pilot.press("escape", "h")
+        await settle(app, pilot)
+
+
+async def test_broken_file_goes_to_problems_panel(plan_dir):
+    write_item(plan_dir, "PEEL22-06", 'id = "PEEL22-06"\ntitle = "unterminated\n')
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "PEEL22-06.toml:2: invalid TOML" in text
+        assert table(app).row_count == 3
+        await pilot.press("p")
+        assert "PEEL22-06.toml:2" not in screen_text(app)
+
+
+async def test_changes_on_disk_appear_and_keep_selection(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down")
+        write_item(plan_dir, "PEEL22-00", 'id = "PEEL22-00"\nkind = "afi"\ninspection = '
+                   '"PEEL22"\narea = "A"\ntitle = "Arrived from git pull"\n'
+                   'status = "not-started"\n')
+        await pilot.pause(2.2)
+        await settle(app, pilot)
+        assert table(app).row_count == 4
+        assert table(app).cursor_key == "PEEL22-02"
+        assert "Arrived from git pull" in screen_text(app)
+
+
+async def test_saved_view_and_done_toggle(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        assert table(app).row_count == 2
+        await pilot.press("d", "v")
+        await pilot.press("enter")  # the first view: overdue
+        assert table(app).row_count == 1 and table(app).cursor_key == "PEEL22-01"
+
+
+async def test_help_and_header_sort(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        assert "Query language" in screen_text(app)
+        await pilot.press("escape")
+        app.screen.on_item_table_header_clicked(ItemTable.HeaderClicked(table(app), "due"))
+        keys = [table(app).rows[n].id for n in range(3)]
+        assert keys == ["HMIC07-R01", "PEEL22-01", "PEEL22-02"]
+        app.screen.on_item_table_header_clicked(ItemTable.HeaderClicked(table(app), "due"))
+        assert [table(app).rows[n].id for n in range(3)] == ["PEEL22-02", "PEEL22-01",
+                                                             "HMIC07-R01"]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_snapshots(plan_dir, snap_compare, monkeypatch, size):
+    async def open_screens(pilot):
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(create_app(plan_dir), terminal_size=size, run_before=open_screens)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_snapshot_detail(plan_dir, snap_compare, size):
+    async def open_detail(pilot):
+        await settle(pilot.app, pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+
+    assert snap_compare(create_app(plan_dir), terminal_size=size, run_before=open_detail)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_snapshot_history(plan_dir, snap_compare, size):
+    async def open_history(pilot):
+        await settle(pilot.app, pilot)
+        await pilot.press("down", "h")
+        await settle(pilot.app, pilot)
+        await pilot.pause()
+
+    assert snap_compare(create_app(plan_dir), terminal_size=size, run_before=open_history)
