@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -98,9 +99,10 @@ def build_repo(root: Path, items: int, commits: int) -> Path:
     blob("plan/plan.toml", PLAN_TOML)
     for n in range(items):
         blob(f"plan/afis/SYN-{n:05d}.toml", item_text(n))
+    pick = random.Random(20221130)  # fixed seed: the same history every run
     for c in range(1, commits):
-        n = (c * 7919) % items
-        status = STATUSES[(n + c) % len(STATUSES)]
+        n = pick.randrange(items)
+        status = pick.choice(STATUSES)
         commit(f"SYN-{n:05d}: status -> {status}\n\nAFI-Id: SYN-{n:05d}\n")
         blob(f"plan/afis/SYN-{n:05d}.toml", item_text(n, status=status, owner=f"Supt O{c % 40}"))
     subprocess.run(["git", "fast-import", "--quiet"], cwd=root, input=b"".join(stream),
@@ -156,7 +158,7 @@ def bench_cli(items: int, commits: int, runs: int, keep: bool) -> list[tuple[str
                         *timed(afi + ["set", "--where", f"group:{batch}", "tags+=reviewed"],
                                cwd)))
         results.append(("afi log ID",
-                        *median_of(runs, lambda k: afi + ["log", f"SYN-{(k * 7919) % items:05d}"],
+                        *median_of(runs, lambda k: afi + ["log", f"SYN-{(k * 997) % items:05d}"],
                                    cwd)))
         results.append(("afi check", *median_of(max(1, runs // 2), lambda k: afi + ["check"],
                                                 cwd)))

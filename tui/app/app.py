@@ -78,7 +78,8 @@ class AfiApp(App):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_plan(self) -> None:
         signature = folder_signature(self.plan_dir)
-        plan = Plan(self.plan_dir)
+        previous = self.plan.snapshot if self.plan is not None else None
+        plan = Plan(self.plan_dir, previous)
         plan.snapshot  # noqa: B018 - read every file here, in the worker, not on the UI thread
         if not get_current_worker().is_cancelled:
             self._signature = signature

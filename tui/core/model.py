@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_DIGITS = re.compile(r"(\d+)")
 KINDS = ("afi", "recommendation", "cause-of-concern")
 DEFAULT_STATUSES = ("not-started", "in-progress", "complete", "closed", "superseded")
 DEFAULT_DONE_STATUSES = ("complete", "closed", "superseded")
@@ -74,12 +75,13 @@ class Item:
     cache on every `afi list`, so the path is turned into a `Path` only when asked for.
     """
 
-    __slots__ = ("data", "_path", "_search_text")
+    __slots__ = ("data", "_path", "_search_text", "_id_key")
 
     def __init__(self, data: dict[str, Any], path: Path | str):
         self.data = data
         self._path = path
         self._search_text: str | None = None
+        self._id_key: tuple | None = None
 
     def __repr__(self) -> str:
         return f"Item({self.id!r})"
@@ -124,6 +126,13 @@ class Item:
         return self.data.get("tags", [])
 
     @property
+    def id_key(self) -> tuple:
+        """The id's natural sort key (computed once): PEEL22-9 before PEEL22-10."""
+        if self._id_key is None:
+            self._id_key = natural_key(self.id)
+        return self._id_key
+
+    @property
     def search_text(self) -> str:
         """Lower-cased text a bare query word is looked for in (computed once per item)."""
         if self._search_text is None:
@@ -134,6 +143,11 @@ class Item:
             parts += [str(u.get("text", "")) for u in self.updates if isinstance(u, dict)]
             self._search_text = "\n".join(parts).lower()
         return self._search_text
+
+
+def natural_key(text: str) -> tuple:
+    """Case-insensitive, with digit runs compared as numbers."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text.lower()))
 
 
 def due_state(item: Item, config: PlanConfig, on: date | None = None) -> str | None:

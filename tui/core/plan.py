@@ -33,8 +33,11 @@ class Plan:
     plan.toml; listing or querying reads everything (through the cache).
     """
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, previous: Snapshot | None = None):
+        """`previous`: an earlier snapshot of the same folder, whose unchanged files the
+        first read reuses (the terminal UI reloads this way)."""
         self.dir = directory
+        self._previous = previous
         self._snapshot: Snapshot | None = None
         self._config: tuple[PlanConfig, list[Problem], bool] | None = None
 
@@ -44,7 +47,8 @@ class Plan:
         return cls(find_plan_dir(directory))
 
     def reload(self) -> None:
-        self._snapshot = load_plan(self.dir)
+        """Read again, reusing what has not changed since the last read."""
+        self._snapshot = load_plan(self.dir, self._snapshot)
 
     def invalidate(self) -> None:
         """Forget what was read; the next access reads the files again."""
@@ -55,7 +59,8 @@ class Plan:
     @property
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
-            self._snapshot = load_plan(self.dir)
+            self._snapshot = load_plan(self.dir, self._previous)
+            self._previous = None
         return self._snapshot
 
     @property

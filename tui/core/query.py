@@ -26,7 +26,10 @@ ALIASES = {"tags": "tag"}
 Predicate = Callable[[Item, PlanConfig, date], bool]
 _TERM = re.compile(r'(-?)(?:([A-Za-z_]+)(:|<=|>=|<|>))?("(?:[^"]*)"?|\S*)')
 _RELATIVE = re.compile(r"^([+-]?\d+)d$")
-_NATURAL = re.compile(r"(\d+)")
+
+
+def _by_id(item: Item) -> tuple:
+    return item.id_key
 
 
 @dataclass(frozen=True)
@@ -198,14 +201,9 @@ def _parse_into(text: str, views: Mapping[str, str], on: date,
             predicates.append((_field_predicate(term, on), term.negated))
 
 
-def _natural(text: str) -> tuple:
-    """'PEEL22-9' < 'PEEL22-10': digit runs compare as numbers."""
-    return tuple(int(part) if part.isdigit() else part for part in _NATURAL.split(text.lower()))
-
-
 def _sort_value(item: Item, key: str, config: PlanConfig):
     if key == "id":
-        return _natural(item.id)
+        return item.id_key
     if key == "due":
         return item.due
     if key == "status":
@@ -223,7 +221,7 @@ def sort_items(items: Iterable[Item], keys: Sequence[tuple[str, bool]],
                config: PlanConfig) -> list[Item]:
     """Sort by each (field, descending) in turn; missing values last either way; ties
     broken by id."""
-    ordered = sorted(items, key=lambda item: _natural(item.id))
+    ordered = sorted(items, key=_by_id)
     for key, descending in reversed(keys):
         if key == "id":
             if descending:

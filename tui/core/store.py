@@ -72,6 +72,11 @@ class Snapshot:
     config: PlanConfig
     items: list[Item]
     problems: list[Problem] = field(default_factory=list)
+    # What a later reload can reuse: cache entries and Item objects by file name.
+    entries: dict[str, tuple] = field(default_factory=dict, repr=False)
+    by_name: dict[str, Item] = field(default_factory=dict, repr=False)
+    fingerprint: str = ""
+    loaded_ns: int = 0
     _by_id: dict[str, Item] | None = field(default=None, repr=False)
 
     @property
@@ -151,27 +156,37 @@ def _gc_paused():
 class ItemCache:
     """Parsed item files keyed on (mtime_ns, size, inode), pickled in the git directory."""
 
-    def __init__(self, plan_dir: Path, fingerprint: str):
+    def __init__(self, plan_dir: Path, fingerprint: str, previous: Snapshot | None = None):
         self.path: Path | None = None
         self.entries: dict[str, tuple] = {}
         self.dirty = False
+        self.fingerprint = fingerprint
         if os.environ.get("AFI_NO_CACHE"):
             return
         git_dir = find_git_dir(plan_dir)
-        if git_dir is None:
+        if git_dir is not None:
+            key = hashlib.sha1(str(plan_dir).encode()).hexdigest()[:16]
+            self.path = git_dir / "afi" / f"items-{key}.pickle"
+        if previous is not None and previous.fingerprint == fingerprint:
+            # A reload in a long-running process: what it read last time is the cache.
+            self.entries = self._trusted(previous.entries, previous.loaded_ns)
             return
-        key = hashlib.sha1(str(plan_dir).encode()).hexdigest()[:16]
-        self.path = git_dir / "afi" / f"items-{key}.pickle"
+        if self.path is None:
+            return
         try:
             with open(self.path, "rb") as handle:
                 stored = pickle.load(handle)
             if stored.get("version") == CACHE_VERSION and stored.get("config") == fingerprint:
-                written = stored["written"]
-                self.entries = {name: entry for name, entry in stored["entries"].items()
-                                if entry[0][0] < written - RACY_NS}
+                self.entries = self._trusted(stored["entries"], stored["written"])
         except (OSError, pickle.PickleError, EOFError, KeyError, TypeError, AttributeError):
             self.entries = {}
-        self.fingerprint = fingerprint
+
+    @staticmethod
+    def _trusted(entries: dict[str, tuple], written_ns: int) -> dict[str, tuple]:
+        """Entries whose file was not modified just before they were read (racy ones may
+        have changed again within the same timestamp tick)."""
+        return {name: entry for name, entry in entries.items()
+                if entry[0][0] < written_ns - RACY_NS}
 
     def get(self, name: str, stamp: tuple) -> tuple | None:
         entry = self.entries.get(name)
@@ -197,22 +212,29 @@ class ItemCache:
             pass  # a cache we cannot write only costs speed
 
 
-def load_plan(plan_dir: Path) -> Snapshot:
-    """Read plan.toml and every afis/*.toml; invalid files are reported, not listed."""
+def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
+    """Read plan.toml and every afis/*.toml; invalid files are reported, not listed.
+
+    Given the `previous` snapshot of the same folder, files unchanged since then are not
+    read again and keep their Item objects (a reload costs a directory scan)."""
     with _gc_paused():
-        snapshot = _load_plan(plan_dir)
+        snapshot = _load_plan(plan_dir, previous)
     # The items live as long as the snapshot and hold no cycles: keep the collector
     # from re-scanning them on every later collection (the UI runs for hours).
     gc.freeze()
     return snapshot
 
 
-def _load_plan(plan_dir: Path) -> Snapshot:
+def _load_plan(plan_dir: Path, previous: Snapshot | None) -> Snapshot:
+    started = time.time_ns()
     config, problems, readable = load_config(plan_dir)
     items_dir = plan_dir / ITEMS_DIR
-    cache = ItemCache(plan_dir, _fingerprint(config, readable))
+    fingerprint = _fingerprint(config, readable)
+    cache = ItemCache(plan_dir, fingerprint, previous)
+    reusable = previous.by_name if previous is not None else {}
     names: set[str] = set()
     items: list[Item] = []
+    by_name: dict[str, Item] = {}
     try:
         entries = sorted(os.scandir(items_dir), key=lambda e: e.name)
     except FileNotFoundError:
@@ -232,11 +254,16 @@ def _load_plan(plan_dir: Path) -> Snapshot:
         if found:
             problems += [Problem(Path(entry.path), line, message) for line, message in found]
         elif data is not None:
-            items.append(Item(data, entry.path))
+            item = reusable.get(entry.name)
+            if item is None or item.data is not data:
+                item = Item(data, entry.path)
+            items.append(item)
+            by_name[entry.name] = item
     cache.save(names)
     items, duplicates = _drop_duplicate_ids(items)
     problems += duplicates
-    return Snapshot(plan_dir, config, items, problems)
+    entries = {name: cache.entries[name] for name in names if name in cache.entries}
+    return Snapshot(plan_dir, config, items, problems, entries, by_name, fingerprint, started)
 
 
 def read_one_item(plan_dir: Path, item_id: str, config: PlanConfig,

@@ -27,6 +27,17 @@ COLUMNS = [
 ]
 
 
+def plan_counts(plan: Plan, on) -> str:
+    """'30 open · 12 overdue · 3 due soon · 2 done', plus files with problems."""
+    states = [due_state(i, plan.config, on) for i in plan.items]
+    done = states.count(None)
+    counts = (f"{len(states) - done} open · {states.count(OVERDUE)} overdue · "
+              f"{states.count(DUE_SOON)} due soon · {done} done")
+    if plan.problems:
+        counts += f" · ⚠ {len({p.path for p in plan.problems})} file(s) with problems (p)"
+    return counts
+
+
 class ListScreen(Screen):
     """Header with counts, a filter box, the table, and a problems panel when needed."""
 
@@ -48,6 +59,7 @@ class ListScreen(Screen):
         self.hide_done = False
         self.sort: tuple[str, bool] | None = None  # from a header click: (column, descending)
         self.shown: list[Item] = []
+        self.counts = ""  # the plan's totals, worked out once per load, not per keystroke
 
     def compose(self) -> ComposeResult:
         with Vertical(id="list-top"):
@@ -73,6 +85,7 @@ class ListScreen(Screen):
 
     # -- data -----------------------------------------------------------------------------
     def plan_changed(self, plan: Plan) -> None:
+        self.counts = plan_counts(plan, today())
         table = self.query_one(ItemTable)
         table.empty_message = "No items match. Press / to change the filter, esc to clear it."
         table.invalidate()
@@ -106,21 +119,13 @@ class ListScreen(Screen):
         config = plan.config
         self.query_one(ItemTable).set_rows(items, key=lambda i: i.id,
                                            render=lambda i: item_cells(i, config, on))
-        self.update_summary(plan, on)
+        self.update_summary(plan)
 
-    def update_summary(self, plan: Plan, on) -> None:
-        config = plan.config
-        states = [due_state(i, config, on) for i in plan.items]
-        done = sum(1 for s in states if s is None)
-        counts = (f"{len(self.shown)} shown of {len(plan.items)} · "
-                  f"{len(plan.items) - done} open · {states.count(OVERDUE)} overdue · "
-                  f"{states.count(DUE_SOON)} due soon · {done} done")
+    def update_summary(self, plan: Plan) -> None:
+        counts = f"{len(self.shown)} shown of {len(plan.items)} · {self.counts}"
         if self.hide_done:
             counts += " · done hidden (d)"
-        if plan.problems:
-            files = len({p.path for p in plan.problems})
-            counts += f" · ⚠ {files} file(s) with problems (p)"
-        summary = Content.assemble((config.title, "bold"), "  ", (counts, "dim"))
+        summary = Content.assemble((plan.config.title, "bold"), "  ", (counts, "dim"))
         self.query_one("#summary", Static).update(summary)
 
     # -- events ---------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Benchmark the terminal UI headless on a synthetic plan (used by `bench.py --tui`).
+
+Measures, on a plan built by bench.build_repo:
+- launch to the first screen of rows, as a whole process (python start to rows drawn);
+- one keystroke in the filter box to the updated list (median over a typed query);
+- saving one edit, commit included, and the longest the UI thread stalled meanwhile;
+- the app process's peak memory.
+
+    python scripts/bench_tui.py PLAN_DIR     # run the measurements on an existing plan
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+LAUNCH = """
+import sys, time
+from pathlib import Path
+from tui.app.run import create_app
+from tui.app.item_table import ItemTable
+
+app = create_app(Path(sys.argv[1]))
+
+def ready():
+    # Called on each refresh until the table has rows; then report and quit.
+    table = app.screen.query(ItemTable)
+    if table and table.first().row_count:
+        print("READY", flush=True)
+        app.exit()
+    else:
+        app.set_timer(0.005, ready)
+
+async def main():
+    async with app.run_test(size=(120, 40)) as pilot:
+        ready()
+        while app.is_running:
+            await pilot.pause(0.005)
+
+import asyncio
+asyncio.run(main())
+"""
+
+
+def launch_seconds(plan_dir: Path, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", LAUNCH, str(plan_dir)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for line in proc.stdout:
+            if line.startswith("READY"):
+                times.append(time.perf_counter() - start)
+                break
+        proc.wait()
+        if proc.returncode not in (0, None) and len(times) < 1:
+            raise SystemExit(proc.stderr.read())
+    return statistics.median(times)
+
+
+async def interactive(plan_dir: Path) -> dict[str, float]:
+    from textual.widgets import Select
+
+    from tui.app.item_table import ItemTable
+    from tui.app.run import create_app
+
+    app = create_app(plan_dir)
+    results: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one(ItemTable)
+        # Per keystroke the app parses the query, filters and sorts every item, and draws
+        # the visible rows; that work is timed here, for each prefix of a typed query.
+        # (Pilot's own per-key bookkeeping, ~80 ms, is test-harness time, not the app's.)
+        typed = "status:in-progress owner:owner1"
+        timings = []
+        for end in range(1, len(typed) + 1):
+            start = time.perf_counter()
+            screen.query_text = typed[:end]
+            screen.refilter()
+            for y in range(table.size.height):
+                table.render_line(y)
+            timings.append(time.perf_counter() - start)
+        results["keystroke_median_s"] = statistics.median(timings)
+        results["keystroke_max_s"] = max(timings)
+        results["rows_after_filter"] = table.row_count
+        screen.query_text = ""
+        screen.refilter()
+        await pilot.pause()
+
+        # Save one edit; meanwhile a 10 ms ticker measures how long the UI thread stalls.
+        await pilot.press("e")
+        await pilot.pause()
+        screen = app.screen
+        status = screen.query_one("#status", Select)
+        status.value = "complete" if status.value != "complete" else "in-progress"
+        stalls, last = [], [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            stalls.append(now - last[0])
+            last[0] = now
+
+        ticker = app.set_interval(0.01, tick)
+        start = time.perf_counter()
+        await pilot.press("ctrl+s")
+        while app.screen is screen:
+            if time.perf_counter() - start > 30:
+                raise SystemExit("save did not finish in 30 s")
+            await asyncio.sleep(0.002)
+        results["save_s"] = time.perf_counter() - start
+        ticker.stop()
+        results["ui_longest_stall_during_save_s"] = max(stalls, default=0.0)
+        await app.workers.wait_for_complete()
+    results["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return results
+
+
+def bench_tui(items: int, build_repo) -> list[tuple[str, float, int]]:
+    """Rows for bench.py's table: (operation, seconds, peak MB)."""
+    with tempfile.TemporaryDirectory(prefix=f"afi-bench-tui-{items}-") as folder:
+        plan = build_repo(Path(folder) / "repo", items, items)
+        launch = launch_seconds(plan)
+        done = subprocess.run([sys.executable, __file__, str(plan)], capture_output=True,
+                              text=True, check=True)
+        measured = json.loads(done.stdout.strip().splitlines()[-1])
+    peak = int(measured["peak_mb"])
+    return [
+        ("tui: launch to first screen of rows (whole process)", launch, 0),
+        ("tui: filter keystroke to updated list (median)", measured["keystroke_median_s"], peak),
+        ("tui: filter keystroke (slowest)", measured["keystroke_max_s"], peak),
+        ("tui: save one edit incl. commit", measured["save_s"], peak),
+        ("tui: longest UI stall during that save", measured["ui_longest_stall_during_save_s"],
+         peak),
+    ]
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("AFI_TODAY", "2025-01-15")
+    print(json.dumps(asyncio.run(interactive(Path(sys.argv[1])))))
