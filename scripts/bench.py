@@ -137,35 +137,44 @@ def median_of(runs: int, make_cmd, cwd: Path) -> tuple[float, int]:
     return statistics.median(times), peak
 
 
-def bench_cli(items: int, commits: int, runs: int, keep: bool) -> list[tuple[str, float, int]]:
-    afi = [sys.executable, "-m", "tui"]
+def bench_size(items: int, commits: int, runs: int, keep: bool,
+               tui: bool) -> list[tuple[str, float, int]]:
+    """Build one synthetic repository and time the command line (and the UI) on it."""
     workdir = Path(tempfile.mkdtemp(prefix=f"afi-bench-{items}-"))
     try:
         t0 = time.perf_counter()
         plan = build_repo(workdir / "repo", items, commits)
         print(f"# built {items} items, {commits} commits in {time.perf_counter() - t0:.1f} s "
               f"({workdir})", file=sys.stderr)
-        cwd = plan.parent
-        results = []
-        timed(afi + ["list", "status:in-progress"], cwd)  # warm the cache once
-        results.append(("afi list status:in-progress (warm)",
-                        *median_of(runs, lambda k: afi + ["list", "status:in-progress"], cwd)))
-        results.append(("afi set ID status=complete (incl. commit)",
-                        *median_of(runs, lambda k: afi + ["set", f"SYN-{(k * 13) % items:05d}",
-                                                          f"owner=Bench {k}"], cwd)))
-        batch = f"batch-{runs % 10}" if items >= 10_000 else "batch-1"
-        results.append((f"afi set --where group:{batch} ({items // 10} items, one commit)",
-                        *timed(afi + ["set", "--where", f"group:{batch}", "tags+=reviewed"],
-                               cwd)))
-        results.append(("afi log ID",
-                        *median_of(runs, lambda k: afi + ["log", f"SYN-{(k * 997) % items:05d}"],
-                                   cwd)))
-        results.append(("afi check", *median_of(max(1, runs // 2), lambda k: afi + ["check"],
-                                                cwd)))
+        results = bench_cli(plan, items, runs)
+        if tui:
+            from bench_tui import bench_tui  # only when asked: it imports Textual
+
+            results += bench_tui(plan)
         return results
     finally:
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def bench_cli(plan: Path, items: int, runs: int) -> list[tuple[str, float, int]]:
+    afi = [sys.executable, "-m", "tui"]
+    cwd = plan.parent
+    results = []
+    timed(afi + ["list", "status:in-progress"], cwd)  # warm the cache once
+    results.append(("afi list status:in-progress (warm)",
+                    *median_of(runs, lambda k: afi + ["list", "status:in-progress"], cwd)))
+    results.append(("afi set ID owner=... (edit + commit)",
+                    *median_of(runs, lambda k: afi + ["set", f"SYN-{(k * 13) % items:05d}",
+                                                      f"owner=Bench {k}"], cwd)))
+    results.append((f"afi set --where group:batch-1 ({items // 10} items, one commit)",
+                    *timed(afi + ["set", "--where", "group:batch-1", "tags+=reviewed"], cwd)))
+    results.append(("afi log ID",
+                    *median_of(runs, lambda k: afi + ["log", f"SYN-{(k * 997) % items:05d}"],
+                               cwd)))
+    results.append(("afi check", *median_of(max(1, runs // 2), lambda k: afi + ["check"],
+                                            cwd)))
+    return results
 
 
 def main() -> int:
@@ -182,13 +191,8 @@ def main() -> int:
     print("|---:|---:|---|---:|---:|")
     for items in sizes:
         commits = args.commits or items
-        for name, seconds, mb in bench_cli(items, commits, args.runs, args.keep):
+        for name, seconds, mb in bench_size(items, commits, args.runs, args.keep, args.tui):
             print(f"| {items:,} | {commits:,} | {name} | {seconds:.3f} | {mb} |", flush=True)
-        if args.tui:
-            from bench_tui import bench_tui  # noqa: PLC0415 (only when asked: imports Textual)
-
-            for name, seconds, mb in bench_tui(items, build_repo):
-                print(f"| {items:,} | {commits:,} | {name} | {seconds:.3f} | {mb} |", flush=True)
     return 0
 
 

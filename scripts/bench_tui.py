@@ -19,7 +19,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -127,14 +126,12 @@ async def interactive(plan_dir: Path) -> dict[str, float]:
     return results
 
 
-def bench_tui(items: int, build_repo) -> list[tuple[str, float, int]]:
+def bench_tui(plan: Path) -> list[tuple[str, float, int]]:
     """Rows for bench.py's table: (operation, seconds, peak MB)."""
-    with tempfile.TemporaryDirectory(prefix=f"afi-bench-tui-{items}-") as folder:
-        plan = build_repo(Path(folder) / "repo", items, items)
-        launch = launch_seconds(plan)
-        done = subprocess.run([sys.executable, __file__, str(plan)], capture_output=True,
-                              text=True, check=True)
-        measured = json.loads(done.stdout.strip().splitlines()[-1])
+    launch = launch_seconds(plan)
+    done = subprocess.run([sys.executable, __file__, str(plan)], capture_output=True,
+                          text=True, check=True)
+    measured = json.loads(done.stdout.strip().splitlines()[-1])
     peak = int(measured["peak_mb"])
     return [
         ("tui: launch to first screen of rows (whole process)", launch, 0),
