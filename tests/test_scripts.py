@@ -1,0 +1,57 @@
+"""The maintained scripts in scripts/, run as a user would, on real repositories."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import git
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+
+
+def run(script: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCRIPTS / script), *args], cwd=cwd,
+                          capture_output=True, text=True)
+
+
+def test_reassign_owner_is_one_commit_for_open_items(plan_dir):
+    repo = plan_dir.parent
+    before = int(git(repo, "rev-list", "--count", "HEAD"))
+    done = run("reassign_owner.py", "supt smith", "Supt Jones", "--lead", "ACC Brown", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert int(git(repo, "rev-list", "--count", "HEAD")) == before + 1
+    assert git(repo, "log", "-1", "--format=%s").strip() == \
+        "Hand over 1 item(s) from supt smith to Supt Jones"
+    text = (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+    assert 'owner = "Supt Jones"' in text and 'lead = "ACC Brown"' in text
+
+
+def test_reassign_owner_dry_run_and_nobody(plan_dir):
+    repo = plan_dir.parent
+    done = run("reassign_owner.py", "DCI Jones", "DCI Black", "--dry-run", cwd=repo)
+    assert done.returncode == 0 and '+owner = "DCI Black"' in done.stdout
+    assert git(repo, "status", "--porcelain") == ""
+    done = run("reassign_owner.py", "Nobody", "X", cwd=repo)
+    assert done.returncode == 1 and "no open items" in done.stderr
+
+
+def test_shift_due_moves_dates_and_notes_why(plan_dir):
+    repo = plan_dir.parent
+    done = run("shift_due.py", "group:demand", "2", "--reason", "Re-planned at FIB", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message.startswith("Move 2 due date(s) 2 week(s) later: Re-planned at FIB")
+    assert "AFI-Id: PEEL22-01\nAFI-Id: PEEL22-02" in message
+    text = (plan_dir / "afis" / "PEEL22-02.toml").read_text()
+    assert "due = 2025-02-24" in text
+    assert ('text = "Due date moved from 2025-02-10 to 2025-02-24: Re-planned at FIB"'
+            in text)
+
+
+def test_shift_due_refuses_bad_query_and_writes_nothing(plan_dir):
+    repo = plan_dir.parent
+    done = run("shift_due.py", "colour:red", "2", "--reason", "x", cwd=repo)
+    assert done.returncode == 1 and "unknown field 'colour'" in done.stderr
+    assert git(repo, "status", "--porcelain") == ""
