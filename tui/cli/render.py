@@ -25,7 +25,10 @@ from tui.core.model import (
     today,
 )
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters in caret notation (ESC as ^[), C1 controls as <9b>; tabs and line
+# breaks become spaces so a value stays on its line. str.translate does this in C.
+_VISIBLE = {**{code: f"^{chr(code + 64)}" for code in range(32)}, 127: "^?",
+            **{code: f"<{code:02x}>" for code in range(0x80, 0xA0)}, 9: " ", 10: " ", 13: " "}
 RESET = "\x1b[0m"
 STATUS_COLOURS = {"not-started": "\x1b[34m", "in-progress": "\x1b[36m",
                   "complete": "\x1b[32m", "closed": "\x1b[2;32m", "superseded": "\x1b[2m"}
@@ -33,39 +36,42 @@ DUE_COLOURS = {OVERDUE: "\x1b[31m", DUE_SOON: "\x1b[33m"}
 DIM = "\x1b[2m"
 
 
-def printable(text: Any) -> str:
-    """One line of text with every control character made visible (^[, ^J, <9b>)."""
-    def show(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if code in (9, 10, 13):
-            return " "
-        return f"^{chr(code + 64)}" if code < 32 else ("^?" if code == 127 else f"<{code:02x}>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-    return _CONTROL.sub(show, str(text))
+
+def printable(text: Any) -> str:
+    """One line of text with every control character made visible (^[, ^?, <9b>)."""
+    text = str(text)
+    # translate() looks up every character; most text has nothing to translate.
+    return text.translate(_VISIBLE) if _CONTROL.search(text) else text
 
 
 def table(items: list[Item], config: PlanConfig, colour: bool, width: int | None) -> str:
+    """Aligned columns; the title last, cut to the terminal's width when there is one."""
     on = today()
     headers = ("ID", "STATUS", "DUE", "OWNER", "AREA", "TITLE")
     rows = []
     for item in items:
+        due = item.due
         state = due_state(item, config, on)
-        due = f"{item.due.isoformat()} {due_hint(item.due, on)}" if item.due else "-"
-        if state is None and item.due:
-            due = item.due.isoformat()
-        cells = [printable(item.id), printable(item.status), due,
-                 printable(item.get("owner", "") or "-"), printable(item.get("area", "")),
-                 printable(item.title)]
-        rows.append((item, state, cells))
+        if due is None:
+            due_text = "-"
+        elif state is None:
+            due_text = due.isoformat()
+        else:
+            due_text = f"{due.isoformat()} {due_hint(due, on)}"
+        rows.append((item, state, (printable(item.id), printable(item.status), due_text,
+                                   printable(item.get("owner") or "-"),
+                                   printable(item.get("area", "")), printable(item.title))))
     widths = [max([len(headers[i])] + [len(r[2][i]) for r in rows]) for i in range(5)]
     widths[4] = min(widths[4], 28)  # areas are long; the title matters more
-    fixed = sum(widths) + 2 * 5
-    title_width = max(20, width - fixed) if width else None
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, [*widths, 0], strict=True)).rstrip()]
+    title_width = max(20, width - sum(widths) - 10) if width else None
+    out = ["  ".join(f"{h:<{w}}" for h, w in zip(headers, widths, strict=False)) + "  TITLE"]
     for item, state, cells in rows:
-        parts = [_fit(cells[i], widths[i]) for i in range(5)] + [_fit(cells[5], title_width)]
+        parts = [_fit(cells[i], widths[i]) for i in range(5)]
+        parts.append(_fit(cells[5], title_width) if title_width else cells[5])
         if colour:
-            done = config.is_done(item.status)
+            done = state is None and config.is_done(item.status)
             status_colour = STATUS_COLOURS.get(item.status, "")
             parts[1] = f"{status_colour}{parts[1]}{RESET}" if status_colour else parts[1]
             due_colour = DIM if done else DUE_COLOURS.get(state or NO_DATE, "")
@@ -81,7 +87,7 @@ def _fit(text: str, width: int | None) -> str:
         return text
     if len(text) > width:
         return text[: max(0, width - 1)] + "…"
-    return text.ljust(width)
+    return f"{text:<{width}}"
 
 
 def plain(value: Any) -> Any:

@@ -68,23 +68,59 @@ class PlanConfig:
         return status in self.done_statuses
 
 
+# Top-level keys listing, sorting and filtering read: kept apart from the rest of an
+# item's data so that a cached plan can be listed without rebuilding every item in full.
+INDEX_KEYS = ("id", "kind", "inspection", "number", "area", "title", "status", "owner", "lead",
+              "due", "group", "tags")
+
+
 class Item:
     """One tracked item. `data` is the file's content as `tomllib` parsed it.
 
-    A slotted class rather than a dataclass: a plan of 10,000 items is rebuilt from the
-    cache on every `afi list`, so the path is turned into a `Path` only when asked for.
+    Items read from the cache hold only their index fields, their search text and a
+    pickled copy of the full data, which is decoded the first time `data` is asked for
+    (showing one item, JSON output). Listing 10,000 items then never builds 10,000
+    nested dicts. A slotted class: there are many of these and they are made often.
     """
 
-    __slots__ = ("data", "_path", "_search_text", "_id_key")
+    __slots__ = ("_data", "_blob", "_fields", "_path", "_search_text", "_id_key")
 
-    def __init__(self, data: dict[str, Any], path: Path | str):
-        self.data = data
+    def __init__(self, data: dict[str, Any] | None, path: Path | str, *,
+                 fields: dict[str, Any] | None = None, search_text: str | None = None,
+                 blob: bytes | None = None):
+        self._data = data
+        self._blob = blob
+        self._fields = fields if fields is not None else index_fields(data or {})
         self._path = path
-        self._search_text: str | None = None
+        self._search_text = search_text
         self._id_key: tuple | None = None
+
+    @classmethod
+    def from_record(cls, record: tuple, path: Path | str) -> Item:
+        """An item from a cache record made by `record()`."""
+        fields, search_text, blob, id_key = record
+        item = cls(None, path, fields=fields, search_text=search_text, blob=blob)
+        item._id_key = id_key
+        return item
+
+    def record(self) -> tuple:
+        """What the cache stores: (index fields, search text, pickled data, id sort key)."""
+        import pickle
+
+        if self._blob is None:
+            self._blob = pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
+        return (self._fields, self.search_text, self._blob, self.id_key)
 
     def __repr__(self) -> str:
         return f"Item({self.id!r})"
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            import pickle
+
+            self._data = pickle.loads(self._blob)
+        return self._data
 
     @property
     def path(self) -> Path:
@@ -95,22 +131,24 @@ class Item:
 
     @property
     def id(self) -> str:
-        return self.data.get("id") or Path(self._path).stem
+        return self._fields.get("id") or Path(self._path).stem
 
     def get(self, key: str, default: Any = None) -> Any:
+        if key in INDEX_KEYS:
+            return self._fields.get(key, default)
         return self.data.get(key, default)
 
     @property
     def title(self) -> str:
-        return self.data.get("title", "")
+        return self._fields.get("title", "")
 
     @property
     def status(self) -> str:
-        return self.data.get("status", "")
+        return self._fields.get("status", "")
 
     @property
     def due(self) -> date | None:
-        value = self.data.get("due")
+        value = self._fields.get("due")
         return value if isinstance(value, date) else None
 
     @property
@@ -123,7 +161,7 @@ class Item:
 
     @property
     def tags(self) -> list[str]:
-        return self.data.get("tags", [])
+        return self._fields.get("tags", [])
 
     @property
     def id_key(self) -> tuple:
@@ -143,6 +181,10 @@ class Item:
             parts += [str(u.get("text", "")) for u in self.updates if isinstance(u, dict)]
             self._search_text = "\n".join(parts).lower()
         return self._search_text
+
+
+def index_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: data[key] for key in INDEX_KEYS if key in data}
 
 
 def natural_key(text: str) -> tuple:

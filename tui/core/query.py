@@ -92,7 +92,7 @@ def _field_predicate(term: Term, on: date) -> Predicate:
         options = set(_either(value, term))
         if name == "id":
             return lambda item, config, today_: item.id.lower() in options
-        return lambda item, config, today_: str(item.data.get(name, "")).lower() in options
+        return lambda item, config, today_: str(item.get(name, "")).lower() in options
     if name == "tag":
         options = _either(value, term)
         return lambda item, config, today_: any(
@@ -100,7 +100,7 @@ def _field_predicate(term: Term, on: date) -> Predicate:
     if name in SUBSTRING_FIELDS:
         options = _either(value, term)
         return lambda item, config, today_: any(
-            o in str(item.data.get(name, "")).lower() for o in options)
+            o in str(item.get(name, "")).lower() for o in options)
     if name == "due":
         if term.operator == ":" and value.lower() == "none":
             return lambda item, config, today_: item.due is None
@@ -209,7 +209,7 @@ def _sort_value(item: Item, key: str, config: PlanConfig):
     if key == "status":
         status = item.status
         return config.statuses.index(status) if status in config.statuses else None
-    value = item.data.get(key)
+    value = item.get(key)
     if value is None or value == "":
         return None
     if key == "number":

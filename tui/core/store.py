@@ -26,7 +26,7 @@ from .validate import check_item, check_plan
 
 PLAN_FILE = "plan.toml"
 ITEMS_DIR = "afis"
-CACHE_VERSION = 1
+CACHE_VERSION = 3  # entries: (stamp, Item.record() or None, problems)
 # A file modified this close to the cache write may change again within the same
 # timestamp tick; like git's "racy" entries, such files are always re-read.
 RACY_NS = 2_000_000_000
@@ -219,9 +219,9 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
     read again and keep their Item objects (a reload costs a directory scan)."""
     with _gc_paused():
         snapshot = _load_plan(plan_dir, previous)
-    # The items live as long as the snapshot and hold no cycles: keep the collector
-    # from re-scanning them on every later collection (the UI runs for hours).
-    gc.freeze()
+        # The items live as long as the snapshot and hold no cycles: move them out of the
+        # collector's sight before it runs again, or its first pass scans them all.
+        gc.freeze()
     return snapshot
 
 
@@ -236,6 +236,7 @@ def _load_plan(plan_dir: Path, previous: Snapshot | None) -> Snapshot:
     items: list[Item] = []
     by_name: dict[str, Item] = {}
     try:
+        # Sorted so that the first of two duplicate ids is always the same one.
         entries = sorted(os.scandir(items_dir), key=lambda e: e.name)
     except FileNotFoundError:
         entries = []
@@ -246,17 +247,23 @@ def _load_plan(plan_dir: Path, previous: Snapshot | None) -> Snapshot:
         stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
         names.add(entry.name)
         cached = cache.get(entry.name, stamp)
+        item = None
         if cached is None:
             data, found = _read_item(Path(entry.path), config, readable)
-            cached = (stamp, data, [(p.line, p.message) for p in found])
+            if data is not None and not found:
+                item = Item(data, entry.path)
+            cached = (stamp, item.record() if item else None,
+                      [(p.line, p.message) for p in found])
             cache.put(entry.name, cached)
-        _, data, found = cached
+        _, record, found = cached
         if found:
             problems += [Problem(Path(entry.path), line, message) for line, message in found]
-        elif data is not None:
-            item = reusable.get(entry.name)
-            if item is None or item.data is not data:
-                item = Item(data, entry.path)
+        elif record is not None:
+            if item is None:  # unchanged since the last read: reuse its Item if we have it
+                previous_item = reusable.get(entry.name)
+                item = previous_item if previous_item is not None and \
+                    previous_item.record()[2] is record[2] else Item.from_record(record,
+                                                                                 entry.path)
             items.append(item)
             by_name[entry.name] = item
     cache.save(names)
