@@ -122,3 +122,59 @@ def test_nested_value_and_tags():
 def test_untouched_document_round_trips_byte_for_byte():
     for source in (SOURCE, SOURCE.replace("\n", "\r\n"), 'id = "X"'):
         assert ItemDocument(source).text() == source
+
+
+TRICKY = '''\
+id = "X-02"
+title = "Issue #3 ['a'] \\\\ \\"q\\""  # a comment with # inside
+detail = """
+status = "this line is text inside the detail, not a key"
+[not a table]
+"""
+"status" = "in-progress"
+tags = [
+    "multi",
+    "line",
+]
+'''
+
+
+def test_values_with_hashes_quotes_and_escapes_keep_their_comment():
+    doc = ItemDocument(TRICKY)
+    doc.set("title", 'New "title" #4 \\ done')
+    removed, added = changed_lines(TRICKY, doc.text())
+    assert removed.startswith("-title = ") and added.startswith("+title = ")
+    assert added.endswith('"  # a comment with # inside')
+    assert doc.data()["title"] == 'New "title" #4 \\ done'
+
+
+def test_key_text_inside_a_multiline_string_is_left_alone():
+    doc = ItemDocument(TRICKY)
+    doc.set("status", "complete")  # the real key is quoted: tomlkit handles it
+    data = doc.data()
+    assert data["status"] == "complete"
+    assert data["detail"].startswith('status = "this line is text inside the detail')
+    assert len(changed_lines(TRICKY, doc.text())) == 2
+
+
+def test_multiline_arrays_go_through_tomlkit():
+    doc = ItemDocument(TRICKY)
+    assert doc.add_to_array("tags", "fib")
+    assert doc.remove_from_array("tags", "multi")
+    assert doc.data()["tags"] == ["line", "fib"]
+    assert doc.data()["detail"] == ItemDocument(TRICKY).data()["detail"]
+
+
+def test_one_line_array_edit_changes_one_line():
+    doc = ItemDocument(SOURCE)
+    doc.add_to_array("tags", "fib")
+    assert changed_lines(SOURCE, doc.text()) == ['-tags = ["a", "b"]', '+tags = ["a", "b", "fib"]']
+
+
+@pytest.mark.parametrize("value", ["plain", "it's", "tab\there", "bell\x07", "ünïcödé ✓",
+                                   "[red]x[/]", '"', "\\", ""])
+def test_any_single_line_string_round_trips(value):
+    doc = ItemDocument(SOURCE)
+    doc.set("owner", value)
+    doc.set("kind", value)
+    assert doc.data()["owner"] == value and doc.data()["kind"] == value

@@ -81,8 +81,7 @@ class Change:
         """Set one field; returns False when it already had that value."""
         value = self.check_value(name, value)
         entry = self.open(item_id)
-        old = entry.document.doc.get(name)
-        old = old.unwrap() if hasattr(old, "unwrap") else old
+        old = entry.document.data().get(name)
         if old == value or (value is None and old is None):
             return False
         entry.document.set(name, value)
@@ -246,9 +245,8 @@ class Change:
                 raise ConflictError(_changed_underneath(entry.path))
         written: list[PendingItem] = []
         try:
-            for entry in entries:
-                write_atomic(entry.path, entry.new_text)
-                written.append(entry)
+            write_files([(e.path, e.new_text) for e in entries], written_to=written,
+                        entries=entries)
             message = self.commit_message()
             sha = repo.commit([e.path for e in entries], message,
                               new_paths=[e.path for e in entries if e.original is None])
@@ -267,22 +265,46 @@ class Change:
 
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temp file in the same folder, fsync, then rename over the target."""
+    os.replace(_write_temp(path, text, sync=True), path)
+
+
+def write_files(files: list[tuple[Path, str]], written_to: list, entries: list) -> None:
+    """Write several files atomically. One `os.sync()` for all instead of an fsync each
+    (a 1,000-item change would spend a second in fsync); `written_to` collects the
+    entries actually replaced, for rollback."""
+    if len(files) == 1:
+        write_atomic(*files[0])
+        written_to.append(entries[0])
+        return
+    temps: list[str] = []
+    try:
+        for path, text in files:
+            temps.append(_write_temp(path, text, sync=False))
+        os.sync()
+        for (path, _), temp, entry in zip(files, temps, entries, strict=True):
+            os.replace(temp, path)
+            written_to.append(entry)
+    finally:
+        for temp in temps:
+            Path(temp).unlink(missing_ok=True)
+
+
+def _write_temp(path: Path, text: str, sync: bool) -> str:
+    """A temp file beside `path` holding `text`, with `path`'s permissions."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644 & ~_umask()
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        else:
-            os.chmod(temp, 0o644 & ~_umask())
-        os.replace(temp, path)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.chmod(temp, mode)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return temp
 
 
 def _umask() -> int:
