@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.errors import AfiError, NotFound, UsageError
+from tui.core.model import ID_RE
 from tui.core.plan import Plan
 
 from . import render
@@ -193,10 +194,14 @@ def cmd_log(args: Namespace) -> int:
 
 def _item_path(plan: Plan, item_id: str) -> Path:
     """An item's file even if it is invalid or deleted now: its history still exists."""
-    for path in (plan.dir / "afis").glob("*.toml"):
-        if path.stem.lower() == item_id.lower():
-            return path
-    return plan.dir / "afis" / f"{item_id}.toml"
+    if not ID_RE.match(item_id):
+        raise NotFound(f"'{item_id}' is not an item id")
+    exact = plan.dir / "afis" / f"{item_id}.toml"
+    if exact.exists():
+        return exact
+    wanted = exact.name.lower()
+    with os.scandir(exact.parent) as entries:
+        return next((Path(e.path) for e in entries if e.name.lower() == wanted), exact)
 
 
 def cmd_check(args: Namespace) -> int:

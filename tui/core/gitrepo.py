@@ -10,6 +10,7 @@ git directly: `afi log` must answer in 0.2 s, and importing GitPython alone take
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -188,7 +189,32 @@ class GitRepo:
                     self.write_git("--literal-pathspecs", "rm", "--cached", "--quiet",
                                 "--ignore-unmatch", "--", *added, check=False)
                 raise
+        self.refresh_commit_graph()
+        return self.head_sha()
+
+    def head_sha(self) -> str:
+        """HEAD's commit id, read from the git directory (no process) when it is simple."""
+        try:
+            head = (self.git_dir / "HEAD").read_text(encoding="utf-8").strip()
+            if head.startswith("ref: "):
+                sha = (self.git_dir / head[5:]).read_text(encoding="utf-8").strip()
+            else:
+                sha = head
+            if re.fullmatch(r"[0-9a-f]{40,64}", sha):
+                return sha
+        except OSError:
+            pass  # a packed ref, or a worktree: ask git
         return self.out("rev-parse", "HEAD").strip()
+
+    def refresh_commit_graph(self) -> None:
+        """Add the new commit to git's commit-graph, with changed-path filters, in the
+        background. `git log -- <file>` on a 10,000-commit history takes 0.1 s with
+        them and 0.75 s without; git itself writes them only when asked."""
+        # Through `sh ... &` so the writer is nobody's child: no zombie in a long UI session.
+        with contextlib.suppress(OSError):  # only an optimisation
+            subprocess.run(["sh", "-c", "git commit-graph write --reachable --split "
+                            "--changed-paths >/dev/null 2>&1 </dev/null &"], cwd=self.root,
+                           check=False)
 
     def _with_lock_retry(self, *args: str) -> None:
         for pause in (*LOCK_WAITS, None):
