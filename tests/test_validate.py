@@ -144,3 +144,17 @@ def test_cache_sees_edits_and_new_files(plan_dir):
     assert "peel22-09" in second.by_id()
     (plan_dir / "afis" / "PEEL22-09.toml").unlink()
     assert "peel22-09" not in load_plan(plan_dir).by_id()
+
+
+def test_due_hint_scales_from_days_to_years():
+    from datetime import date
+
+    from tui.core.model import due_hint
+
+    on = date(2025, 1, 15)
+    assert due_hint(date(2025, 1, 15), on) == "today"
+    assert due_hint(date(2025, 2, 10), on) == "in 26 d"
+    assert due_hint(date(2024, 12, 31), on) == "15 d late"
+    assert due_hint(date(2024, 6, 1), on) == "7 mo late"  # 228 days
+    assert due_hint(date(2021, 1, 1), on) == "4.0 y late"
+    assert due_hint(None, on) == ""

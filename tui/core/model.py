@@ -208,10 +208,18 @@ def due_state(item: Item, config: PlanConfig, on: date | None = None) -> str | N
 
 
 def due_hint(due: date | None, on: date) -> str:
-    """How far off a due date is, for people: 'in 12 d', 'today', '3 d late'."""
+    """How far off a due date is, for people: 'in 12 d', 'today', '3 d late', '7 mo
+    late', '3.9 y late' (days up to 99, then months, then years)."""
     if due is None:
         return ""
     days = (due - on).days
     if days == 0:
         return "today"
-    return f"in {days} d" if days > 0 else f"{-days} d late"
+    span = abs(days)
+    if span < 100:
+        amount = f"{span} d"
+    elif span < 730:
+        amount = f"{round(span / 30.44)} mo"
+    else:
+        amount = f"{span / 365.25:.1f} y"
+    return f"in {amount}" if days > 0 else f"{amount} late"

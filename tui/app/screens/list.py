@@ -18,11 +18,11 @@ from ..rows import item_cells
 from ..widgets import ProblemsPanel, plain
 
 COLUMNS = [
-    Column("id", "ID", width=12, priority=0),
-    Column("title", "Title", min_width=20, flexible=True, priority=0),
-    Column("area", "Area", width=22, priority=3),
-    Column("status", "Status", width=12, priority=0),
-    Column("owner", "Owner", width=16, priority=2),
+    Column("id", "ID", width=11, priority=0),
+    Column("title", "Title", min_width=24, flexible=True, priority=0),
+    Column("area", "Area", width=20, priority=3),
+    Column("status", "Status", width=11, priority=0),
+    Column("owner", "Owner", width=14, priority=2),
     Column("due", "Due", width=20, priority=1),
 ]
 
