@@ -35,16 +35,12 @@ def main() -> int:
             print(f"reassign: no open items owned by {args.old!r}", file=sys.stderr)
             return 1
         message = f"Hand over {len(items)} item(s) from {args.old} to {args.new}"
-        with plan.change(message) as change:
+        with plan.change(message, dry_run=args.dry_run) as change:
             for item in items:
                 change.set(item.id, "owner", args.new)
                 if args.lead:
                     change.set(item.id, "lead", args.lead)
-            if args.dry_run:
-                sys.stdout.write(change.diff())
-                change.discard()  # leaving the block then commits nothing
-                return 0
-        print(f"{message}: {', '.join(i.id for i in items)}")
+        print(change.diff() if args.dry_run else f"{message}: {', '.join(i.id for i in items)}")
         return 0
     except AfiError as err:
         print(f"reassign: error: {err}", file=sys.stderr)

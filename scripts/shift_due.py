@@ -42,17 +42,13 @@ def main() -> int:
         direction = "later" if args.weeks > 0 else "earlier"
         message = (f"Move {len(dated)} due date(s) {abs(args.weeks)} week(s) {direction}: "
                    f"{args.reason}")
-        with plan.change(message) as change:
+        with plan.change(message, dry_run=args.dry_run) as change:
             for item in dated:
                 new_due = item.due + timedelta(weeks=args.weeks)
                 change.set(item.id, "due", new_due)
                 change.add_update(item.id, f"Due date moved from {item.due} to {new_due}: "
                                            f"{args.reason}", by=args.by)
-            if args.dry_run:
-                sys.stdout.write(change.diff())
-                change.discard()  # leaving the block then commits nothing
-                return 0
-        print(message)
+        print(change.diff() if args.dry_run else message)
         return 0
     except AfiError as err:
         print(f"shift_due: error: {err}", file=sys.stderr)

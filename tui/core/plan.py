@@ -133,11 +133,13 @@ class Plan:
         return f"{inspection}-{max(used, default=0) + 1:02d}"
 
     # -- writing ------------------------------------------------------------------------------
-    def change(self, message: str | None = None) -> ChangeContext:
-        """Edits collected in a `with` block and committed once when it ends."""
-        from .change import Change  # tomlkit is slow to import: only when writing
+    def change(self, message: str | None = None, dry_run: bool = False) -> ChangeContext:
+        """Edits collected in a `with` block and committed once when it ends.
 
-        return ChangeContext(Change(self, message))
+        With `dry_run`, nothing is written: the change's `diff()` shows what would be."""
+        from .change import Change  # writing only: keep reads free of the writer's imports
+
+        return ChangeContext(Change(self, message), dry_run)
 
     def repo(self) -> GitRepo:
         from .gitrepo import GitRepo
@@ -146,15 +148,21 @@ class Plan:
 
 
 class ChangeContext:
-    """`with plan.change(msg) as change:` commits on success, discards on an exception."""
+    """`with plan.change(msg) as change:` commits on success, discards on an exception;
+    a dry run validates and keeps the pending diff instead of committing."""
 
-    def __init__(self, change: Change):
+    def __init__(self, change: Change, dry_run: bool = False):
         self.change = change
+        self.dry_run = dry_run
         self.sha: str | None = None
 
     def __enter__(self) -> Change:
         return self.change
 
     def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
+        if kind is not None:
+            return
+        if self.dry_run:
+            self.change.validate()
+        else:
             self.sha = self.change.commit()
