@@ -146,6 +146,10 @@ def bench_size(items: int, commits: int, runs: int, keep: bool,
         plan = build_repo(workdir / "repo", items, commits)
         print(f"# built {items} items, {commits} commits in {time.perf_counter() - t0:.1f} s "
               f"({workdir})", file=sys.stderr)
+        # Let the files age past the cache's 2-second "racy" window, as they are in real use
+        # (a file changed within it is always re-read), and let git's background
+        # commit-graph write finish.
+        time.sleep(2.5)
         results = bench_cli(plan, items, runs)
         if tui:
             from bench_tui import bench_tui  # only when asked: it imports Textual

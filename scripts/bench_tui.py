@@ -121,7 +121,7 @@ async def interactive(plan_dir: Path) -> dict[str, float]:
         results["save_s"] = time.perf_counter() - start
         ticker.stop()
         results["ui_longest_stall_during_save_s"] = max(stalls, default=0.0)
-        await app.workers.wait_for_complete()
+        await pilot.pause(0.5)
     results["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return results
 

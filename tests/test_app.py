@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from textual.widgets import Input, Select, Static, TextArea
+from textual.worker import WorkerCancelled
 
 from tui.app.item_table import ItemTable
 from tui.app.run import create_app
@@ -27,7 +30,10 @@ def screen_text(app) -> str:
 
 
 async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
+    """Wait until no worker is running (a reload may replace, and cancel, another)."""
+    while any(w.is_running for w in app.workers):
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
     await pilot.pause()
 
 
