@@ -1,7 +1,5 @@
 """`python -m tui` is `afi`."""
 
-import sys
+from tui.cli.main import run
 
-from tui.cli.main import main
-
-sys.exit(main())
+run()

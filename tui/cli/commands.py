@@ -23,8 +23,14 @@ if TYPE_CHECKING:
 # should not pay for a TOML writer it never uses.
 
 
+# Plans stay referenced until the process ends: `run()` exits without freeing them.
+KEEP_ALIVE: list[Plan] = []
+
+
 def _plan(args: Namespace) -> Plan:
-    return Plan.open(getattr(args, "plan", None))
+    plan = Plan.open(getattr(args, "plan", None))
+    KEEP_ALIVE.append(plan)
+    return plan
 
 
 def _warn(messages: list[str]) -> None:
