@@ -161,8 +161,14 @@ def bench_size(items: int, commits: int, runs: int, keep: bool,
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def afi_command() -> list[str]:
+    """The `afi` console script users run, from this interpreter's environment."""
+    script = Path(sys.executable).parent / "afi"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
+
+
 def bench_cli(plan: Path, items: int, runs: int) -> list[tuple[str, float, int]]:
-    afi = [sys.executable, "-m", "tui"]
+    afi = afi_command()
     cwd = plan.parent
     results = []
     timed(afi + ["list", "status:in-progress"], cwd)  # warm the cache once
