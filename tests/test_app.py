@@ -323,3 +323,23 @@ def test_snapshot_history(plan_dir, snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(create_app(plan_dir), terminal_size=size, run_before=open_history)
+
+
+async def test_every_list_action_is_in_the_command_palette(plan_dir):
+    from tui.app.palette import ACTIONS, AfiCommands
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        provider = AfiCommands(app.screen)
+        titles = [title for title, _, _ in provider._commands()]
+        assert [title for title, _ in ACTIONS] == titles[:len(ACTIONS)]
+        assert "View: overdue" in titles and "View: mine" in titles
+        bindings = {b.action for b in ListScreen.BINDINGS}
+        assert bindings <= {action for _, action in ACTIONS} | {"clear_filter"}
+        await pilot.press("ctrl+p")
+        await pilot.press(*"New item")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, NewItemScreen)

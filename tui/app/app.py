@@ -74,6 +74,14 @@ class AfiApp(App):
         self.push_screen(ListScreen(self.initial_query))
         self.load_plan()
         self.set_interval(POLL_SECONDS, self.poll_files)
+        self.warm_up_writer()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def warm_up_writer(self) -> None:
+        """Import what saving needs (GitPython, tomlkit: ~0.1 s) while the user reads,
+        so the first ctrl+s does not pay for it."""
+        import git  # noqa: F401
+        import tomlkit  # noqa: F401
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_plan(self) -> None:

@@ -262,8 +262,9 @@ class EditScreen(Screen):
             self.notify(warning, severity="warning", timeout=6)
         self.notify(f"Saved {self.item_id} as commit {sha[:8]}" if sha else "Nothing changed",
                     timeout=4)
-        self.app.reload_now()
+        # Back to the list first, then read the plan again (in a worker, after the frame).
         self.app.pop_screen()
+        self.app.call_after_refresh(self.app.reload_now)
 
     def show_conflict(self, message: str) -> None:
         self.show_banner(f"{message}. Press ctrl+r to reload the file (your edits here are "

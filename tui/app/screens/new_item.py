@@ -128,8 +128,8 @@ class NewItemScreen(Screen):
 
     def created(self, item_id: str, sha: str | None) -> None:
         self.notify(f"Created {item_id} as commit {(sha or '')[:8]}", timeout=4)
-        self.app.reload_now()
         self.app.pop_screen()
+        self.app.call_after_refresh(self.app.reload_now)
 
     def show_banner(self, text: str) -> None:
         banner = self.query_one("#edit-banner", Static)
