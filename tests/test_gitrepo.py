@@ -167,3 +167,11 @@ def test_tree_as_of(plan_dir, afi):
     now = found.tree_as_of("now", plan_dir)
     assert b'status = "complete"' in now["plan/afis/PEEL22-01.toml"]
     assert found.tree_as_of("2000-01-01", plan_dir) == {}
+
+
+def test_repository_identity_overrides_global(repo_with_file):
+    git(repo_with_file, "config", "--global", "user.name", "Global Name")
+    git(repo_with_file, "config", "--global", "user.email", "global@example.org")
+    assert GitRepo.find(repo_with_file).user_name() == "Test Lead"  # the repo's own
+    git(repo_with_file, "config", "author.name", "Author Override")
+    assert GitRepo.find(repo_with_file).user_name() == "Author Override"

@@ -235,7 +235,8 @@ class ItemTable(ScrollView, can_focus=True):
 
     def _layout(self) -> list[tuple[Column, int]]:
         """(column, width) pairs that fit: low-priority columns drop out when narrow."""
-        available = self.size.width - 1
+        # The content width less the scrollbar, so the last column is never clipped.
+        available = self.scrollable_content_region.width - 1
         shown = list(self.columns)
         while True:
             fixed = sum(c.width for c in shown if not c.flexible) + len(shown)

@@ -132,14 +132,17 @@ class GitRepo:
     def identity(self) -> tuple[str, str]:
         """The author (name, email) git will use; GitError if not configured."""
         _, out, _ = self.read_git("config", "--get-regexp", r"^(user|author)\.(name|email)$",
-                             check=False)
-        config = {}
+                                  check=False)
+        # Listed from system to repository config: later values override earlier ones,
+        # and author.* overrides user.*, as git itself resolves them.
+        config: dict[str, str] = {}
         for line in out.splitlines():
             key, _, value = line.partition(" ")
-            config.setdefault(key.split(".")[1], value.strip())
-        name = os.environ.get("GIT_AUTHOR_NAME") or config.get("name")
-        email = os.environ.get("GIT_AUTHOR_EMAIL") or config.get("email") or \
-            os.environ.get("EMAIL")
+            config[key] = value.strip()
+        name = os.environ.get("GIT_AUTHOR_NAME") or config.get("author.name") or \
+            config.get("user.name")
+        email = os.environ.get("GIT_AUTHOR_EMAIL") or config.get("author.email") or \
+            config.get("user.email") or os.environ.get("EMAIL")
         if not name or not email:
             raise GitError("no git identity: every change is signed with yours. Set it with "
                            '`git config --global user.name "Your Name"` and '

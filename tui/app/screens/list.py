@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -23,7 +23,7 @@ COLUMNS = [
     Column("area", "Area", width=20, priority=3),
     Column("status", "Status", width=11, priority=0),
     Column("owner", "Owner", width=14, priority=2),
-    Column("due", "Due", width=20, priority=1),
+    Column("due", "Due", width=21, priority=1),
 ]
 
 
@@ -63,7 +63,9 @@ class ListScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="list-top"):
-            yield Static(id="summary")
+            with Horizontal(id="summary"):
+                yield Static(id="plan-title")
+                yield Static(id="plan-counts")
             yield Input(value=self.query_text, placeholder="/ to filter: status:in-progress "
                         "is:overdue area:crime owner:smith sort:due", id="filter",
                         compact=True)
@@ -125,8 +127,8 @@ class ListScreen(Screen):
         counts = f"{len(self.shown)} shown of {len(plan.items)} · {self.counts}"
         if self.hide_done:
             counts += " · done hidden (d)"
-        summary = Content.assemble((plan.config.title, "bold"), "  ", (counts, "dim"))
-        self.query_one("#summary", Static).update(summary)
+        self.query_one("#plan-title", Static).update(Content.styled(plan.config.title, "bold"))
+        self.query_one("#plan-counts", Static).update(Content.styled(counts, "dim"))
 
     # -- events ---------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
