@@ -239,15 +239,24 @@ class GitRepo:
         return path.resolve().relative_to(self.root.resolve()).as_posix()
 
     # -- history ----------------------------------------------------------------------------
-    def log(self, paths: Sequence[Path] | None = None, since: str | None = None) -> list[Commit]:
-        """Commits touching `paths` (newest first), each with its changed files and blobs."""
-        args = ["--literal-pathspecs", "log", "--raw", "--no-abbrev", "--no-renames", "-z",
-                f"--format={LOG_FORMAT}"]
+    def log(self, paths: Sequence[Path] | None = None, since: str | None = None,
+            commits: Sequence[str] | None = None) -> list[Commit]:
+        """Commits touching `paths` (newest first), each with its changed files and blobs.
+
+        With `commits`, only those (in that order) are read instead of walking history.
+        Merges appear when they resolved a file differently from every parent (`-c`)."""
+        args = ["--literal-pathspecs", "log", "-c", "--raw", "--no-abbrev", "--no-renames",
+                "-z", f"--format={LOG_FORMAT}"]
+        if commits is not None:
+            if not commits:
+                return []
+            args += ["--no-walk=unsorted", "--stdin"]
         if since:
             args += self._since_args(since)
         args.append("--")
         args += [self.relative(p) for p in paths or [self.root]]
-        status, out, err = self.read_git(*args, check=False)
+        stdin = "".join(f"{sha}\n" for sha in commits).encode() if commits else None
+        status, out, err = self.read_git(*args, stdin=stdin, check=False)
         if status != 0:
             if "does not have any commits" in err or "bad default revision" in err:
                 return []
@@ -318,9 +327,12 @@ def parse_log(out: str) -> list[Commit]:
         raw = fields[5].lstrip("\0\n").split("\0")
         files = []
         for meta, path in zip(raw[0::2], raw[1::2], strict=False):
+            # ":mode mode sha sha S", or for a merge "::mode mode mode sha sha sha SS":
+            # one colon per parent; the first parent's blob counts as the old one.
+            parents = len(meta) - len(meta.lstrip(":"))
             parts = meta.lstrip(":").split()
-            if len(parts) >= 5:
-                old, new = parts[2], parts[3]
+            if len(parts) >= 2 * parents + 3:
+                old, new = parts[parents + 1], parts[2 * parents + 1]
                 files.append(FileChange(path, None if set(old) == {"0"} else old,
                                         None if set(new) == {"0"} else new))
         subject, _, body = message.strip().partition("\n")

@@ -1,17 +1,21 @@
 """History from git: which commits touched an item, and which fields each one changed.
 
-One `git log --raw` call names the blobs before and after each commit; one
-`git cat-file --batch` reads them all; `tomllib` compares them field by field.
+Which commits touched an item comes from the history index (history_index.py), or from
+git's own walk until that index exists. One `git log --raw` call names the blobs before
+and after each commit; one `git cat-file --batch` reads them all; `tomllib` compares
+them field by field.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .gitrepo import Commit, GitRepo
+from .history_index import HistoryIndex
 from .store import ITEMS_DIR, PLAN_FILE
 
 
@@ -72,7 +76,9 @@ def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]
 def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
     """Every commit that touched one item's file, newest first."""
     target = repo.relative(path)
-    return _entries(repo, repo.log([path]), lambda p: p == target)
+    known = None if os.environ.get("AFI_NO_CACHE") else \
+        HistoryIndex(repo, path.parent).commits_for(path)
+    return _entries(repo, repo.log([path], commits=known), lambda p: p == target)
 
 
 def plan_history(repo: GitRepo, plan_dir: Path, since: str | None = None) -> list[HistoryEntry]:
