@@ -296,6 +296,30 @@ async def test_help_and_header_sort(plan_dir):
                                                              "HMIC07-R01"]
 
 
+async def test_sort_from_the_keyboard_and_the_palette(plan_dir):
+    from tui.app.palette import AfiCommands
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        ids = lambda: [table(app).rows[n].id for n in range(table(app).row_count)]  # noqa: E731
+        await pilot.press("down")  # the selection follows its row through every sort
+        assert table(app).cursor_key == "PEEL22-01"
+        await pilot.press(*"s" * 6)  # id, title, area, status, owner, due
+        assert app.screen.sort == ("due", False)
+        assert ids() == ["HMIC07-R01", "PEEL22-01", "PEEL22-02"]
+        assert "Due ▲" in screen_text(app)
+        await pilot.press("S")
+        assert ids() == ["PEEL22-02", "PEEL22-01", "HMIC07-R01"]
+        assert table(app).cursor_key == "PEEL22-01"
+        await pilot.press("s")  # past the last column: the filter's own order again
+        assert app.screen.sort is None and ids() == ["HMIC07-R01", "PEEL22-01", "PEEL22-02"]
+        commands = {title: run for title, run, _ in AfiCommands(app.screen)._commands()}
+        commands["Sort by owner"]()
+        assert app.screen.sort == ("owner", False)
+        assert ids() == ["PEEL22-02", "PEEL22-01", "HMIC07-R01"]  # DCI Jones, Supt Smith, none
+
+
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 def test_snapshots(plan_dir, snap_compare, monkeypatch, size):
     async def open_screens(pilot):

@@ -16,12 +16,14 @@ ACTIONS = (
     ("Saved views…", "views"),
     ("Show or hide the problems panel", "problems"),
     ("Clear the filter", "clear_filter"),
+    ("Sort by the next column", "cycle_sort"),
+    ("Reverse the sort", "reverse_sort"),
 )
 
 
 class AfiCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
-        from .screens.list import ListScreen
+        from .screens.list import COLUMNS, ListScreen
 
         app = self.app
         lists = [s for s in app.screen_stack if isinstance(s, ListScreen)]
@@ -30,6 +32,9 @@ class AfiCommands(Provider):
         screen = lists[0]
         commands = [(title, partial(self._run, screen, action), f"afi: {action}")
                     for title, action in ACTIONS]
+        for column in COLUMNS:
+            commands.append((f"Sort by {column.label.lower()}",
+                             partial(self._sort, screen, column.key), f"afi: sort:{column.key}"))
         plan = app.plan
         if plan is not None:
             for name, query in plan.config.views.items():
@@ -38,14 +43,19 @@ class AfiCommands(Provider):
         return commands
 
     def _run(self, screen, action: str) -> None:
-        while self.app.screen is not screen and len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-        getattr(screen, f"action_{action}")()
+        self._run_on(screen, getattr(screen, f"action_{action}"))
+
+    def _sort(self, screen, column: str) -> None:
+        self._run_on(screen, lambda: screen.sort_by(column))
 
     def _view(self, screen, name: str) -> None:
+        self._run_on(screen, lambda: screen.set_query(f"view:{name}"))
+
+    def _run_on(self, screen, do) -> None:
+        """Back to the list screen (from wherever the palette was opened), then act."""
         while self.app.screen is not screen and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-        screen.set_query(f"view:{name}")
+        do()
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._commands():

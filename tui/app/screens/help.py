@@ -23,7 +23,8 @@ afi keys
   escape   clear the filter     space    tick an action
   ctrl+p   command palette      tab      next field
   ?        this help            q        quit
-  click a column header to sort by it (again: reverse)
+  s        sort by the next column (then back to the filter's order)
+  S        reverse the sort      click a column header: sort by it (again: reverse)
 
 Query language (all terms must hold)
   word                 text anywhere: id, title, detail, area, owner, actions, updates

@@ -49,6 +49,8 @@ class ListScreen(Screen):
         Binding("n", "new", "New", id="new"),
         Binding("d", "toggle_done", "Done items", id="toggle-done"),
         Binding("v", "views", "Views", id="views"),
+        Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("p", "problems", "Problems", show=False, id="problems"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
     ]
@@ -145,8 +147,11 @@ class ListScreen(Screen):
 
     def on_item_table_header_clicked(self, event: ItemTable.HeaderClicked) -> None:
         column = event.column_key
-        descending = self.sort == (column, False)
-        self.sort = (column, descending)
+        self.sort_by(column, descending=self.sort == (column, False))
+
+    def sort_by(self, column: str | None, descending: bool = False) -> None:
+        """Order the list by a column (None: the query's own order)."""
+        self.sort = None if column is None else (column, descending)
         self.query_one(ItemTable).set_sort(column, descending)
         self.refilter()
 
@@ -200,6 +205,21 @@ class ListScreen(Screen):
         self.hide_done = not self.hide_done
         self.refilter()
         self.notify("Done items hidden" if self.hide_done else "Done items shown", timeout=2)
+
+    def action_cycle_sort(self) -> None:
+        """`s`: sort by the next column; after the last, back to the query's order."""
+        keys = [column.key for column in COLUMNS]
+        current = keys.index(self.sort[0]) if self.sort else -1
+        column = keys[current + 1] if current + 1 < len(keys) else None
+        self.sort_by(column)
+        label = next((c.label for c in COLUMNS if c.key == column), None)
+        self.notify(f"Sorted by {label.lower()}" if label else "Sorted as the filter says",
+                    timeout=2)
+
+    def action_reverse_sort(self) -> None:
+        """`S`: reverse the column sort (sorting by id first if there is none)."""
+        column, descending = self.sort or ("id", True)
+        self.sort_by(column, descending=not descending if self.sort else True)
 
     def action_views(self) -> None:
         from .views import ViewPicker
