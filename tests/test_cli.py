@@ -294,6 +294,27 @@ def test_log_shows_fields_changed(afi, plan_dir):
     assert "PEEL22-01: status, due" in out and "Test Lead" in out
 
 
+def test_log_of_an_item_since_a_date_or_a_revision(afi, plan_dir, monkeypatch):
+    repo = plan_dir.parent
+    first = git(repo, "rev-parse", "HEAD").strip()  # committed 2025-01-10
+    for day, owner in (("2025-02-03", "Supt A"), ("2025-03-03", "Supt B")):
+        monkeypatch.setenv("GIT_COMMITTER_DATE", f"{day}T09:00:00+00:00")
+        assert afi("set", "PEEL22-01", f"owner={owner}", cwd=repo)[0] == 0
+        afi("set", "PEEL22-02", f"owner={owner}", cwd=repo)  # others' commits interleave
+
+    def subjects(*args: str) -> list[str]:
+        code, out, err = afi("log", "PEEL22-01", "--format", "json", *args, cwd=repo)
+        assert code == 0, err
+        return [entry["subject"] for entry in json.loads(out)]
+
+    assert subjects("--since", "2025-02-10") == ["PEEL22-01: owner Supt A -> Supt B"]
+    assert subjects("--since", first) == ["PEEL22-01: owner Supt A -> Supt B",
+                                          "PEEL22-01: owner Supt Smith -> Supt A"]
+    assert len(subjects()) == 3
+    code, _, err = afi("log", "PEEL22-01", "--since", "last-tuesday", cwd=repo)
+    assert code == 1 and "neither a date (YYYY-MM-DD) nor a revision" in err
+
+
 def test_check_reports_every_problem_and_exits_1(afi, plan_dir):
     write_item(plan_dir, "PEEL22-05", 'id = "PEEL22-05"\nkind = "afi"\ninspection = "PEEL22"\n'
                'area = "A"\ntitle = "T"\nstatus = "bogus"\n')

@@ -186,7 +186,7 @@ def cmd_log(args: Namespace) -> int:
             raise NotFound(f"no history for '{args.id}': no commit touched "
                            f"{_item_path(plan, args.id).relative_to(plan.dir)}")
         if args.since:
-            since = {e.commit.sha for e in plan_history(repo, plan.dir, since=args.since)}
+            since = repo.commits_since(args.since)
             entries = [e for e in entries if e.commit.sha in since]
     else:
         entries = plan_history(repo, plan.dir, since=args.since)

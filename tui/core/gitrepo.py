@@ -263,6 +263,13 @@ class GitRepo:
             raise GitError(_first_lines(err))
         return parse_log(out)
 
+    def commits_since(self, since: str) -> set[str]:
+        """Ids of the commits after a date (YYYY-MM-DD) or a revision, up to HEAD: a walk
+        without diffs, so cheap however long the history."""
+        args = self._since_args(since)
+        return set(self.out("rev-list", *args, *([] if args[-1].endswith("..HEAD")
+                                                 else ["HEAD"])).split())
+
     def _since_args(self, since: str) -> list[str]:
         try:
             date.fromisoformat(since)
