@@ -124,9 +124,13 @@ class HistoryIndex:
         return found
 
     def _add(self, newest_first: list[tuple[str, list[str]]], head: str) -> None:
-        for sha, paths in reversed(newest_first):
+        """Put commits newer than everything indexed so far in front of each path's list."""
+        newer: dict[str, list[str]] = {}
+        for sha, paths in newest_first:
             for path in paths:
-                self.paths.setdefault(path, []).insert(0, sha)
+                newer.setdefault(path, []).append(sha)
+        for path, shas in newer.items():
+            self.paths[path] = shas + self.paths.get(path, [])
         self.head = head
 
     # -- the file in .git/afi -----------------------------------------------------------------
