@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tui.core.errors import GitError
@@ -153,11 +155,35 @@ def test_history_of_an_item_and_the_plan(plan_dir, afi):
     found = GitRepo.find(repo)
     history = item_history(found, plan_dir / "afis" / "PEEL22-01.toml")
     assert [e.changes[0].fields for e in history] == [("status",), ("created",)]
-    whole = plan_history(found, plan_dir)
+    whole = list(plan_history(found, plan_dir))
     assert [[c.item_id for c in e.changes] for e in whole][:2] == [["PEEL22-02"],
                                                                    ["PEEL22-01"]]
     assert {c.item_id for c in whole[-1].changes} == {"plan", "PEEL22-01", "PEEL22-02",
                                                       "HMIC07-R01"}
+
+
+def test_plan_history_streams_in_batches_and_stops_cleanly(plan_dir, afi, monkeypatch):
+    from tui.core import history
+
+    monkeypatch.setattr(history, "HISTORY_BATCH", 2)
+    repo = plan_dir.parent
+    for n in range(5):
+        assert afi("set", "PEEL22-01", f"owner=Supt {n}", cwd=repo)[0] == 0
+    code, out, err = afi("log", "--format", "json", cwd=repo)
+    assert code == 0, err
+    assert [e["commit"] for e in json.loads(out)] == git(repo, "log", "--format=%H").split()
+    assert [e["items"][0]["fields"] for e in json.loads(out)][:5] == [["owner"]] * 5
+    entries = plan_history(GitRepo.find(repo), plan_dir)
+    assert next(entries).commit.subject == "PEEL22-01: owner Supt 3 -> Supt 4"
+    entries.close()  # a reader that stops early (`afi log | head`) ends git quietly
+
+
+def test_log_of_a_repository_without_commits(repo):
+    found = GitRepo.find(repo)
+    assert found.log() == []
+    assert list(plan_history(found, repo / "plan")) == []
+    with pytest.raises(GitError, match="neither a date"):
+        found.log(since="no-such-rev")
 
 
 def test_tree_as_of(plan_dir, afi):

@@ -190,11 +190,7 @@ def cmd_log(args: Namespace) -> int:
             entries = [e for e in entries if e.commit.sha in since]
     else:
         entries = plan_history(repo, plan.dir, since=args.since)
-    if args.format == "json":
-        sys.stdout.write(json.dumps([render.history_record(e) for e in entries], indent=2,
-                                    ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(render.history_text(entries))
+    render.write_history(entries, args.format, sys.stdout)
     return EXIT_OK
 
 

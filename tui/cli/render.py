@@ -10,9 +10,11 @@ import csv
 import io
 import json
 import re
+import textwrap
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from tui.core.model import (
     DUE_SOON,
@@ -140,6 +142,19 @@ def history_record(entry: Any) -> dict[str, Any]:
             "email": commit.author_email, "subject": commit.subject, "body": commit.body,
             "items": [{"id": c.item_id, "file": c.path, "fields": list(c.fields)}
                       for c in entry.changes]}
+
+
+def write_history(entries: Iterable[Any], fmt: str, out: TextIO) -> None:
+    """History as text or a JSON array, written entry by entry as they come."""
+    if fmt != "json":
+        for entry in entries:
+            out.write(history_text([entry]))
+        return
+    count = 0
+    for count, entry in enumerate(entries, 1):
+        record = json.dumps(history_record(entry), indent=2, ensure_ascii=False)
+        out.write(("[" if count == 1 else ",") + "\n" + textwrap.indent(record, "  "))
+    out.write("\n]\n" if count else "[]\n")
 
 
 def history_text(entries: list[Any]) -> str:

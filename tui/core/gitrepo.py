@@ -10,13 +10,14 @@ git directly: `afi log` must answer in 0.2 s, and importing GitPython alone take
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -245,23 +246,40 @@ class GitRepo:
 
         With `commits`, only those (in that order) are read instead of walking history.
         Merges appear when they resolved a file differently from every parent (`-c`)."""
+        return list(self.iter_log(paths, since, commits))
+
+    def iter_log(self, paths: Sequence[Path] | None = None, since: str | None = None,
+                 commits: Sequence[str] | None = None) -> Iterator[Commit]:
+        """`log`, one commit at a time as git finds them: a long history starts printing at
+        once instead of after git has diffed every commit."""
+        if commits is not None and not commits:
+            return
         args = ["--literal-pathspecs", "log", "-c", "--raw", "--no-abbrev", "--no-renames",
                 "-z", f"--format={LOG_FORMAT}"]
         if commits is not None:
-            if not commits:
-                return []
             args += ["--no-walk=unsorted", "--stdin"]
         if since:
             args += self._since_args(since)
         args.append("--")
         args += [self.relative(p) for p in paths or [self.root]]
-        stdin = "".join(f"{sha}\n" for sha in commits).encode() if commits else None
-        status, out, err = self.read_git(*args, stdin=stdin, check=False)
-        if status != 0:
-            if "does not have any commits" in err or "bad default revision" in err:
-                return []
-            raise GitError(_first_lines(err))
-        return parse_log(out)
+        with tempfile.TemporaryFile() as errors, subprocess.Popen(
+                ["git", *args], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=errors, env={**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}) as proc:
+            # git reads every revision from stdin before it writes anything: no deadlock.
+            proc.stdin.write("".join(f"{sha}\n" for sha in commits or ()).encode())
+            proc.stdin.close()
+            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+            pending = ""
+            while chunk := proc.stdout.read1(1 << 16):
+                *complete, pending = (pending + decoder.decode(chunk)).split("\x1e")
+                yield from filter(None, map(parse_commit, complete))
+            yield from filter(None, map(parse_commit, [pending + decoder.decode(b"", True)]))
+            proc.wait()
+            errors.seek(0)
+            err = errors.read().decode("utf-8", errors="replace")
+        if proc.returncode != 0 and not ("does not have any commits" in err
+                                         or "bad default revision" in err):
+            raise GitError(_first_lines(err) or f"git log failed (exit {proc.returncode})")
 
     def commits_since(self, since: str) -> set[str]:
         """Ids of the commits after a date (YYYY-MM-DD) or a revision, up to HEAD: a walk
@@ -324,28 +342,26 @@ class GitRepo:
                 if meta.split()[2] in blobs}
 
 
-def parse_log(out: str) -> list[Commit]:
-    commits = []
-    for record in out.split("\x1e")[1:]:
-        fields = record.split("\x1f")
-        if len(fields) < 6:
-            continue
-        sha, name, email, when, message = fields[:5]
-        raw = fields[5].lstrip("\0\n").split("\0")
-        files = []
-        for meta, path in zip(raw[0::2], raw[1::2], strict=False):
-            # ":mode mode sha sha S", or for a merge "::mode mode mode sha sha sha SS":
-            # one colon per parent; the first parent's blob counts as the old one.
-            parents = len(meta) - len(meta.lstrip(":"))
-            parts = meta.lstrip(":").split()
-            if len(parts) >= 2 * parents + 3:
-                old, new = parts[parents + 1], parts[2 * parents + 1]
-                files.append(FileChange(path, None if set(old) == {"0"} else old,
-                                        None if set(new) == {"0"} else new))
-        subject, _, body = message.strip().partition("\n")
-        commits.append(Commit(sha, name, email, datetime.fromisoformat(when), subject,
-                              body.strip(), tuple(files)))
-    return commits
+def parse_commit(record: str) -> Commit | None:
+    """One LOG_FORMAT record (after its \\x1e) with its -z raw lines; None if incomplete."""
+    fields = record.split("\x1f")
+    if len(fields) < 6:
+        return None
+    sha, name, email, when, message = fields[:5]
+    raw = fields[5].lstrip("\0\n").split("\0")
+    files = []
+    for meta, path in zip(raw[0::2], raw[1::2], strict=False):
+        # ":mode mode sha sha S", or for a merge "::mode mode mode sha sha sha SS":
+        # one colon per parent; the first parent's blob counts as the old one.
+        parents = len(meta) - len(meta.lstrip(":"))
+        parts = meta.lstrip(":").split()
+        if len(parts) >= 2 * parents + 3:
+            old, new = parts[parents + 1], parts[2 * parents + 1]
+            files.append(FileChange(path, None if set(old) == {"0"} else old,
+                                    None if set(new) == {"0"} else new))
+    subject, _, body = message.strip().partition("\n")
+    return Commit(sha, name, email, datetime.fromisoformat(when), subject, body.strip(),
+                  tuple(files))
 
 
 def init_repo(path: Path) -> GitRepo:

@@ -8,8 +8,10 @@ them field by field.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -17,6 +19,8 @@ from typing import Any
 from .gitrepo import Commit, GitRepo
 from .history_index import HistoryIndex
 from .store import ITEMS_DIR, PLAN_FILE
+
+HISTORY_BATCH = 200  # commits whose blobs are read in one `git cat-file --batch`
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,10 @@ def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
     return _entries(repo, repo.log([path], commits=known), lambda p: p == target)
 
 
-def plan_history(repo: GitRepo, plan_dir: Path, since: str | None = None) -> list[HistoryEntry]:
-    """Commits touching the plan's items or plan.toml, newest first."""
+def plan_history(repo: GitRepo, plan_dir: Path,
+                 since: str | None = None) -> Iterator[HistoryEntry]:
+    """Commits touching the plan's items or plan.toml, newest first, yielded as git finds
+    them (in batches, one `cat-file` each) so a long history starts printing at once."""
     base = repo.relative(plan_dir)
     prefix = "" if base in ("", ".") else base + "/"
 
@@ -93,4 +99,6 @@ def plan_history(repo: GitRepo, plan_dir: Path, since: str | None = None) -> lis
         return rest is not None and rest.startswith(f"{ITEMS_DIR}/") and \
             rest.count("/") == 1 and rest.endswith(".toml")
 
-    return _entries(repo, repo.log([plan_dir], since=since), wanted)
+    commits = repo.iter_log([plan_dir], since=since)
+    while batch := list(itertools.islice(commits, HISTORY_BATCH)):
+        yield from _entries(repo, batch, wanted)
