@@ -19,19 +19,22 @@ afi keys
   n        new item             Edit
   d        hide/show done       ctrl+s   save (one commit)
   v        saved views          ctrl+r   reload from disk
-  p        problems panel       escape   back (asks if unsaved)
-  escape   clear the filter     space    tick an action
-  ctrl+p   command palette      tab      next field
-  ?        this help            q        quit
-  s        sort by the next column (then back to the filter's order)
-  S        reverse the sort      click a column header: sort by it (again: reverse)
+  s        sort: next column    escape   back (asks if unsaved)
+  S        reverse the sort     space    tick an action
+  p        problems panel       tab      next field
+  escape   clear the filter
+  ctrl+p   command palette      q        quit
+  ?        this help
+  Click a column header to sort by it; click again to reverse.
 
 Query language (all terms must hold)
-  word                 text anywhere: id, title, detail, area, owner, actions, updates
-  status:in-progress   status, kind, inspection, id: exact; a,b means either
+  word                 text anywhere: id, title, detail, area, owner,
+                       actions, updates
+  status:in-progress   status, kind, inspection, id: exact; a,b: either
   area:crime           area, owner, lead, group, tag, title: contains
   -status:closed       not
-  due<2025-06-30       also <=, >, >=; dates or Nd (days from today): due<=30d
+  due<2025-06-30       also <=, >, >=; a date or Nd (days from today):
+                       due<=30d
   due:none             no due date
   is:overdue           also is:due-soon, is:open, is:done
   view:overdue         a saved view from plan.toml
