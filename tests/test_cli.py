@@ -71,6 +71,14 @@ def test_list_skips_bad_files_and_says_so(afi, plan_dir):
     assert "skipped" in err and "PEEL22-07.toml:2: invalid TOML" in err
 
 
+def test_list_names_each_skipped_file_once(afi, plan_dir):
+    write_item(plan_dir, "PEEL22-08", "id = 8\n")  # wrong type and five missing keys
+    code, out, err = afi("list", cwd=plan_dir.parent)
+    assert code == 0 and len(out.splitlines()) == 4
+    assert err.splitlines() == ["afi: skipped plan/afis/PEEL22-08.toml:1: 'id' must be a "
+                                "string, not an integer (and 5 more: see `afi check`)"]
+
+
 def test_list_bad_query_is_usage_error(afi, plan_dir):
     code, out, err = afi("list", "colour:red", cwd=plan_dir.parent)
     assert code == 2 and out == ""

@@ -39,8 +39,14 @@ def _warn(messages: list[str]) -> None:
 
 
 def _report_skipped(plan: Plan) -> None:
-    for problem in plan.problems:
-        print(f"afi: skipped {problem.render(Path.cwd())}", file=sys.stderr)
+    """One line per file left out: its first problem, and how many more `afi check` shows."""
+    by_file: dict[Path, list] = {}
+    for problem in sorted(set(plan.problems)):
+        by_file.setdefault(problem.path, []).append(problem)
+    for problems in by_file.values():
+        more = len(problems) - 1
+        hint = f" (and {more} more: see `afi check`)" if more else ""
+        print(f"afi: skipped {problems[0].render(Path.cwd())}{hint}", file=sys.stderr)
 
 
 def _committed(change: Change, sha: str | None) -> int:
