@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tui.cli.main import main as afi_main
+
+NEEDED = {"textual": "textual", "tomlkit": "tomlkit", "git": "GitPython",
+          "pytest_asyncio": "pytest-asyncio", "pytest_textual_snapshot": "pytest-textual-snapshot"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In a Python without afi's dependencies every test would fail on an import: say so
+    once, with the command that sets them up."""
+    missing = [name for module, name in NEEDED.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        pytest.exit(f"{sys.executable} lacks afi's test dependencies ({', '.join(missing)}). "
+                    "Install them and run the tests as the README says: python3 -m venv .venv "
+                    "&& .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest",
+                    returncode=4)
 
 TODAY = "2025-01-15"
 
