@@ -218,8 +218,10 @@ class ListScreen(Screen):
 
     def action_reverse_sort(self) -> None:
         """`S`: reverse the column sort (sorting by id first if there is none)."""
-        column, descending = self.sort or ("id", True)
-        self.sort_by(column, descending=not descending if self.sort else True)
+        if self.sort is None:
+            self.sort_by("id", descending=True)
+        else:
+            self.sort_by(self.sort[0], descending=not self.sort[1])
 
     def action_views(self) -> None:
         from .views import ViewPicker
