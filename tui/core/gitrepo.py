@@ -11,7 +11,6 @@ git directly: `afi log` must answer in 0.2 s, and importing GitPython alone take
 from __future__ import annotations
 
 import codecs
-import contextlib
 import os
 import re
 import subprocess
@@ -94,7 +93,7 @@ class GitRepo:
             text: bool = True) -> tuple[int, str | bytes, str]:
         """Run a read-only `git ARGS` in the working tree: (status, stdout, stderr)."""
         done = subprocess.run(["git", *args], cwd=self.root, input=stdin, capture_output=True,
-                              env={**os.environ, "LC_ALL": "C", "LANGUAGE": "C"})
+                              env=_c_locale())
         out = done.stdout.decode("utf-8", errors="replace") if text else done.stdout
         err = done.stderr.decode("utf-8", errors="replace")
         if check and done.returncode != 0:
@@ -214,12 +213,8 @@ class GitRepo:
         """Add the new commit to git's commit-graph, with changed-path filters, in the
         background. `git log -- <file>` on a 10,000-commit history takes 0.1 s with
         them and 0.75 s without; git itself writes them only when asked."""
-        # Through `sh ... &` so the writer is nobody's child (no zombies in a long UI
-        # session), and at the lowest CPU priority so it never slows what comes next.
-        with contextlib.suppress(OSError):  # only an optimisation
-            subprocess.run(["sh", "-c", "nice -n 19 git commit-graph write --reachable --split "
-                            "--changed-paths >/dev/null 2>&1 </dev/null &"], cwd=self.root,
-                           check=False)
+        start_in_background(["git", "commit-graph", "write", "--reachable", "--split",
+                             "--changed-paths"], cwd=self.root)
 
     def _with_lock_retry(self, *args: str) -> None:
         for pause in (*LOCK_WAITS, None):
@@ -249,13 +244,15 @@ class GitRepo:
         return list(self.iter_log(paths, since, commits))
 
     def iter_log(self, paths: Sequence[Path] | None = None, since: str | None = None,
-                 commits: Sequence[str] | None = None) -> Iterator[Commit]:
+                 commits: Sequence[str] | None = None,
+                 revisions: Sequence[str] = ()) -> Iterator[Commit]:
         """`log`, one commit at a time as git finds them: a long history starts printing at
-        once instead of after git has diffed every commit."""
+        once instead of after git has diffed every commit. `revisions` are passed to git
+        as they are (`OLD..NEW`, a commit id); the default is HEAD."""
         if commits is not None and not commits:
             return
         args = ["--literal-pathspecs", "log", "-c", "--raw", "--no-abbrev", "--no-renames",
-                "-z", f"--format={LOG_FORMAT}"]
+                "-z", f"--format={LOG_FORMAT}", *revisions]
         if commits is not None:
             args += ["--no-walk=unsorted", "--stdin"]
         if since:
@@ -264,7 +261,7 @@ class GitRepo:
         args += [self.relative(p) for p in paths or [self.root]]
         with tempfile.TemporaryFile() as errors, subprocess.Popen(
                 ["git", *args], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=errors, env={**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}) as proc:
+                stderr=errors, env=_c_locale()) as proc:
             # git reads every revision from stdin before it writes anything: no deadlock.
             proc.stdin.write("".join(f"{sha}\n" for sha in commits or ()).encode())
             proc.stdin.close()
@@ -362,6 +359,25 @@ def parse_commit(record: str) -> Commit | None:
     subject, _, body = message.strip().partition("\n")
     return Commit(sha, name, email, datetime.fromisoformat(when), subject, body.strip(),
                   tuple(files))
+
+
+def start_in_background(command: Sequence[str], cwd: Path,
+                        env: dict[str, str] | None = None) -> bool:
+    """Run an optional job (a cache or index build) detached and at the lowest CPU priority.
+
+    Through `sh ... &`, so the job is nobody's child (no zombies in a long UI session) and
+    never slows what the user does next. False if it could not be started."""
+    try:
+        subprocess.run(["sh", "-c", 'nice -n 19 "$@" >/dev/null 2>&1 </dev/null &', "sh",
+                        *command], cwd=cwd, env=env, check=False)
+        return True
+    except OSError:
+        return False
+
+
+def _c_locale() -> dict[str, str]:
+    """The environment for git whose messages afi reads: untranslated."""
+    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}
 
 
 def init_repo(path: Path) -> GitRepo:

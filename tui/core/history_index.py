@@ -22,15 +22,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from .cache_files import load_pickle, save_pickle
 from .errors import GitError
-from .gitrepo import GitRepo
+from .gitrepo import GitRepo, start_in_background
 
 INDEX_VERSION = 1
 CATCH_UP_LIMIT = 2_000  # new commits added in the foreground; more goes to the background
@@ -113,15 +111,9 @@ class HistoryIndex:
 
     def _scan(self, revisions: str) -> list[tuple[str, list[str]]]:
         """(commit, changed paths) newest first, for the commits in `revisions`."""
-        out = self.repo.out("--literal-pathspecs", "log", "-c", "--raw", "--no-abbrev",
-                            "--no-renames", "-z", "--format=%x1e%H", revisions, "--",
-                            self.scope)
-        found = []
-        for record in out.split("\x1e")[1:]:
-            sha, _, raw = record.partition("\0")
-            fields = raw.strip("\0\n").split("\0")
-            found.append((sha.strip(), fields[1::2]))
-        return found
+        return [(c.sha, [f.path for f in c.files])
+                for c in self.repo.iter_log([self.repo.root / self.scope],
+                                            revisions=[revisions])]
 
     def _add(self, newest_first: list[tuple[str, list[str]]], head: str) -> None:
         """Put commits newer than everything indexed so far in front of each path's list."""
@@ -135,24 +127,16 @@ class HistoryIndex:
 
     # -- the file in .git/afi -----------------------------------------------------------------
     def _load(self) -> None:
-        try:
-            with open(self.file, "rb") as f:
-                stored = pickle.load(f)
-            if stored.get("version") == INDEX_VERSION and stored.get("scope") == self.scope:
-                self.head, self.paths = stored["head"], stored["paths"]
-                return
-        except Exception:  # missing, torn or from another version: rebuild it
-            pass
-        self.head, self.paths = None, {}
+        stored = load_pickle(self.file)
+        if isinstance(stored, dict) and stored.get("version") == INDEX_VERSION \
+                and stored.get("scope") == self.scope:
+            self.head, self.paths = stored["head"], stored["paths"]
+        else:  # missing, torn or from another version: rebuilt from git
+            self.head, self.paths = None, {}
 
     def _save(self) -> None:
-        with contextlib.suppress(OSError):  # only an optimisation; git stays the authority
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".history-")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump({"version": INDEX_VERSION, "scope": self.scope, "head": self.head,
-                             "paths": self.paths}, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.file)
+        save_pickle(self.file, {"version": INDEX_VERSION, "scope": self.scope,
+                                "head": self.head, "paths": self.paths})
 
     def _start_background_build(self) -> None:
         with contextlib.suppress(OSError):
@@ -161,11 +145,10 @@ class HistoryIndex:
                 return  # one is running
             self.lock.parent.mkdir(parents=True, exist_ok=True)
             self.lock.write_text(str(os.getpid()))
-            # Through `sh ... &` so the builder is nobody's child, at the lowest priority.
-            subprocess.run(["sh", "-c", 'nice -n 19 "$0" -m tui.core.history_index "$1" "$2" '
-                            ">/dev/null 2>&1 </dev/null &", sys.executable, str(self.repo.root),
-                            str(self.repo.root / self.scope)], check=False,
-                           cwd=self.repo.root, env=_child_env())
+            if not start_in_background([sys.executable, "-m", "tui.core.history_index",
+                                        str(self.repo.root), str(self.repo.root / self.scope)],
+                                       cwd=self.repo.root, env=_child_env()):
+                self.lock.unlink()
 
 
 def _child_env() -> dict[str, str]:

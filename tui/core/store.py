@@ -8,11 +8,9 @@ Writing is in `tomledit.py` and `change.py`.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import hashlib
 import os
-import pickle
 import time
 import tomllib
 import zlib
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import locate
+from .cache_files import load_pickle, save_pickle
 from .errors import AfiError, Problem
 from .model import Item, PlanConfig
 from .validate import check_item, check_plan
@@ -183,13 +182,11 @@ class ItemCache:
         if self.folder is None:
             return
         for shard in range(self.SHARDS):
-            try:
-                with open(self.folder / f"{shard:02d}.pickle", "rb") as handle:
-                    stored = pickle.load(handle)
-                if stored["version"] == CACHE_VERSION and stored["config"] == fingerprint:
-                    self.entries.update(self._trusted(stored["entries"], stored["written"]))
-            except (OSError, pickle.PickleError, EOFError, KeyError, TypeError,
-                    AttributeError):
+            stored = load_pickle(self.folder / f"{shard:02d}.pickle")
+            if isinstance(stored, dict) and stored.get("version") == CACHE_VERSION \
+                    and stored.get("config") == fingerprint:
+                self.entries.update(self._trusted(stored["entries"], stored["written"]))
+            else:
                 self.dirty.add(shard)
 
     @staticmethod
@@ -224,16 +221,10 @@ class ItemCache:
         for name in names:
             if (n := self.shard(name)) in shards and name in self.entries:
                 shards[n][name] = self.entries[name]
-        with contextlib.suppress(OSError):  # a cache we cannot write only costs speed
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for n, entries in shards.items():
-                stored = {"version": CACHE_VERSION, "config": self.fingerprint,
-                          "written": time.time_ns(), "entries": entries}
-                path = self.folder / f"{n:02d}.pickle"
-                temp = path.with_suffix(f".{os.getpid()}.tmp")
-                with open(temp, "wb") as handle:
-                    pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temp, path)
+        for n, entries in shards.items():
+            save_pickle(self.folder / f"{n:02d}.pickle",
+                        {"version": CACHE_VERSION, "config": self.fingerprint,
+                         "written": time.time_ns(), "entries": entries})
 
 
 def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
