@@ -255,6 +255,16 @@ async def test_broken_file_goes_to_problems_panel(plan_dir):
         assert "PEEL22-06.toml:2" not in screen_text(app)
 
 
+async def test_header_names_skipped_files_first_even_at_80_columns(plan_dir):
+    write_item(plan_dir, "PEEL22-06", 'id = "PEEL22-06"\ntitle = "unterminated\n')
+    app = create_app(plan_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        header = screen_text(app).splitlines()[0]
+        assert "⚠ 1 bad file (p) · 3 shown of 3" in header
+        assert header.lstrip().startswith("Test force")  # the title keeps a few letters
+
+
 async def test_changes_on_disk_appear_and_keep_selection(plan_dir):
     app = create_app(plan_dir)
     async with app.run_test(size=(120, 40)) as pilot:

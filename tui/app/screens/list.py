@@ -28,14 +28,11 @@ COLUMNS = [
 
 
 def plan_counts(plan: Plan, on) -> str:
-    """'30 open · 12 overdue · 3 due soon · 2 done', plus files with problems."""
+    """'30 open · 12 overdue · 3 due soon · 2 done'."""
     states = [due_state(i, plan.config, on) for i in plan.items]
     done = states.count(None)
-    counts = (f"{len(states) - done} open · {states.count(OVERDUE)} overdue · "
-              f"{states.count(DUE_SOON)} due soon · {done} done")
-    if plan.problems:
-        counts += f" · ⚠ {len({p.path for p in plan.problems})} file(s) with problems (p)"
-    return counts
+    return (f"{len(states) - done} open · {states.count(OVERDUE)} overdue · "
+            f"{states.count(DUE_SOON)} due soon · {done} done")
 
 
 class ListScreen(Screen):
@@ -127,6 +124,9 @@ class ListScreen(Screen):
 
     def update_summary(self, plan: Plan) -> None:
         counts = f"{len(self.shown)} shown of {len(plan.items)} · {self.counts}"
+        if bad := len({p.path for p in plan.problems}):
+            # First, so a narrow terminal cuts the counts, never the news of skipped files.
+            counts = f"⚠ {bad} bad file{'s' if bad > 1 else ''} (p) · {counts}"
         if self.hide_done:
             counts += " · done hidden (d)"
         self.query_one("#plan-title", Static).update(Content.styled(plan.config.title, "bold"))
