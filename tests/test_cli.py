@@ -143,8 +143,8 @@ def test_set_several_fields_and_clear_due(afi, plan_dir):
                        "-m", "Re-plan after FIB", cwd=repo)
     assert code == 0, err
     message = git(repo, "log", "-1", "--format=%B")
-    assert message.startswith("Re-plan after FIB\n\nPEEL22-02: due 2025-02-10 -> none, "
-                              "owner DCI Jones -> Supt Black, tag +fib\n\nAFI-Id: PEEL22-02")
+    assert message.startswith("Re-plan after FIB\n\nPEEL22-02: owner DCI Jones -> Supt Black, "
+                              "tag +fib, due 2025-02-10 -> none\n\nAFI-Id: PEEL22-02")
     text = (plan_dir / "afis" / "PEEL22-02.toml").read_text()
     assert "due =" not in text and 'owner = "Supt Black"' in text and 'tags = ["fib"]' in text
 
@@ -172,10 +172,11 @@ def test_set_dry_run_prints_diff_and_commits_nothing(afi, plan_dir):
 
 
 @pytest.mark.parametrize(("args", "code", "fragment"), [
-    (["PEEL22-01", "status=finished"], 2, "unknown status 'finished'"),
-    (["PEEL22-01", "due=31/12/2025"], 2, "is not a date"),
+    # An invalid value is invalid data (exit 1); a field that cannot be set is bad usage.
+    (["PEEL22-01", "status=finished"], 1, "unknown status 'finished'"),
+    (["PEEL22-01", "due=31/12/2025"], 1, "is not a date"),
     (["PEEL22-01", "colour=red"], 2, "cannot set 'colour'"),
-    (["PEEL22-01", "title="], 2, "'title' cannot be empty"),
+    (["PEEL22-01", "title="], 1, "'title' cannot be empty"),
     (["PEEL22-99", "status=complete"], 1, "no item 'PEEL22-99'"),
     (["--where", "owner:nobody", "status=complete"], 1, "nothing matched"),
     (["PEEL22-01"], 2, "nothing to set"),

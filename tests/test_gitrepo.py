@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tui.core.commit import FileWrite, commit_files
 from tui.core.errors import GitError
 from tui.core.gitrepo import GitRepo
 from tui.core.history import changed_fields, item_history, plan_history
@@ -27,13 +28,14 @@ def repo_with_file(repo):
 
 def test_commit_holds_only_the_given_paths(repo_with_file):
     repo = repo_with_file
-    (repo / "a.toml").write_text('id = "a"\nstatus = "x"\n')
+    original = (repo / "a.toml").read_text()
     (repo / "staged.txt").write_text("user's own work\n")
     git(repo, "add", "staged.txt")
-    (repo / "new.toml").write_text('id = "new"\n')
-    sha = GitRepo.find(repo).commit([repo / "a.toml", repo / "new.toml"], "msg\n",
-                                    new_paths=[repo / "new.toml"])
-    assert sha == git(repo, "rev-parse", "HEAD").strip()
+    commit = commit_files(GitRepo.find(repo), [
+        FileWrite(repo / "a.toml", original, 'id = "a"\nstatus = "x"\n'),
+        FileWrite(repo / "new.toml", None, 'id = "new"\n')], "msg\n")
+    assert commit.sha == git(repo, "rev-parse", "HEAD").strip()
+    assert commit.subject == "msg"
     assert sorted(git(repo, "show", "--name-only", "--format=", "HEAD").split()) == \
         ["a.toml", "new.toml"]
     assert git(repo, "diff", "--cached", "--name-only").split() == ["staged.txt"]
@@ -54,13 +56,14 @@ def test_hooks_run_and_a_failing_hook_leaves_nothing_staged(repo_with_file):
     hooks = repo / ".git" / "hooks"
     (hooks / "pre-commit").write_text("#!/bin/sh\ntouch hook-ran\nexit 1\n")
     (hooks / "pre-commit").chmod(0o755)
-    (repo / "new.toml").write_text("x = 1\n")
     before = git(repo, "rev-parse", "HEAD")
-    with pytest.raises(GitError, match="git refused the commit"):
-        GitRepo.find(repo).commit([repo / "new.toml"], "msg\n", new_paths=[repo / "new.toml"])
+    with pytest.raises(GitError, match="git did not commit"):
+        commit_files(GitRepo.find(repo), [FileWrite(repo / "new.toml", None, "x = 1\n")],
+                     "msg\n")
     assert (repo / "hook-ran").exists()
     assert git(repo, "rev-parse", "HEAD") == before
     assert git(repo, "diff", "--cached", "--name-only") == ""
+    assert not (repo / "new.toml").exists()  # afi wrote it, so afi took it back
 
 
 def test_no_identity_is_refused(repo_with_file):

@@ -44,8 +44,9 @@ def test_first_use_builds_the_index_and_agrees_with_git(plan_dir, afi):
     assert history_shas(repo) == git_log(repo)
     assert len(index_files(repo)) == 1
     index = HistoryIndex(GitRepo.find(repo), plan_dir / "afis")
-    assert index.commits_for(plan_dir / "afis" / "PEEL22-01.toml") == git_log(repo)
-    assert index.commits_for(plan_dir / "afis" / "NEVER-01.toml") == []
+    assert index.commits_for(plan_dir / "afis" / "PEEL22-01.toml") == (git_log(repo), [ITEM])
+    assert index.commits_for(plan_dir / "afis" / "NEVER-01.toml") == \
+        ([], ["plan/afis/NEVER-01.toml"])
 
 
 def test_commits_made_outside_afi_are_picked_up(plan_dir):
@@ -121,7 +122,7 @@ def test_a_slow_rebuild_goes_to_the_background_and_git_answers_meanwhile(plan_di
         if time.monotonic() > deadline:
             pytest.fail("the background build never finished")
         time.sleep(0.05)
-    assert index.commits_for(repo / ITEM) == git_log(repo)
+    assert index.commits_for(repo / ITEM) == (git_log(repo), [ITEM])
 
 
 def test_empty_repository_has_no_history(repo):

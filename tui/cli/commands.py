@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from argparse import Namespace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.errors import AfiError, NotFound, UsageError
+from tui.core.errors import InvalidValue, NotFound, UsageError
 from tui.core.model import ID_RE
 from tui.core.plan import Plan
+from tui.core.safe_text import json_dumps, visible, visible_lines
 
 from . import render
 from .main import EXIT_FAILED, EXIT_OK, terminal_width
@@ -35,18 +35,7 @@ def _plan(args: Namespace) -> Plan:
 
 def _warn(messages: list[str]) -> None:
     for message in messages:
-        print(f"afi: warning: {message}", file=sys.stderr)
-
-
-def _report_skipped(plan: Plan) -> None:
-    """One line per file left out: its first problem, and how many more `afi check` shows."""
-    by_file: dict[Path, list] = {}
-    for problem in sorted(set(plan.problems)):
-        by_file.setdefault(problem.path, []).append(problem)
-    for problems in by_file.values():
-        more = len(problems) - 1
-        hint = f" (and {more} more: see `afi check`)" if more else ""
-        print(f"afi: skipped {problems[0].render(Path.cwd())}{hint}", file=sys.stderr)
+        print(f"afi: warning: {visible(message)}", file=sys.stderr)
 
 
 def _committed(change: Change, sha: str | None) -> int:
@@ -54,7 +43,7 @@ def _committed(change: Change, sha: str | None) -> int:
     if sha is None:
         print("nothing to change: the items already have those values", file=sys.stderr)
         return EXIT_OK
-    print(f"[{sha[:8]}] {render.printable(change.committed_message.splitlines()[0])}")
+    print(f"[{sha[:8]}] {visible(change.recorded.subject)}")  # as git recorded it
     return EXIT_OK
 
 
@@ -70,7 +59,8 @@ def cmd_tui(args: Namespace) -> int:
 def cmd_init(args: Namespace) -> int:
     from tui.core.init import init_plan
 
-    plan_dir, sha, warnings = init_plan(Path(args.dir), args.title)
+    plan_dir, sha, warnings = init_plan(Path(args.dir or "plan"), args.title,
+                                        repo_here=args.dir is None)
     _warn(warnings)
     print(f"created {plan_dir} [{sha[:8]}]: add inspections to {plan_dir / 'plan.toml'}, "
           "then `afi new`")
@@ -80,13 +70,14 @@ def cmd_init(args: Namespace) -> int:
 def cmd_list(args: Namespace) -> int:
     plan = _plan(args)
     items = plan.query(" ".join(args.query))
-    _report_skipped(plan)
+    on_terminal = sys.stdout.isatty()
     if args.format == "json":
         out = render.as_json(items, plan.config, plan.dir)
     elif args.format == "csv":
         out = render.as_csv(items, plan.config, plan.dir)
+        out = visible_lines(out) if on_terminal else out
     else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        colour = on_terminal and "NO_COLOR" not in os.environ
         out = render.table(items, plan.config, colour, terminal_width())
     sys.stdout.write(out)
     return EXIT_OK
@@ -96,8 +87,10 @@ def cmd_show(args: Namespace) -> int:
     plan = _plan(args)
     item = plan.get(args.id)
     if args.format == "json":
-        sys.stdout.write(json.dumps(render.item_record(item, plan.config, plan.dir), indent=2,
-                                    ensure_ascii=False) + "\n")
+        sys.stdout.write(json_dumps(render.item_record(item, plan.config, plan.dir),
+                                    indent=2) + "\n")
+    elif sys.stdout.isatty():  # exactly as stored, but never a control sequence
+        sys.stdout.write(visible_lines(item.path.read_bytes().decode("utf-8", "replace")))
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(item.path.read_bytes())
@@ -110,12 +103,13 @@ def cmd_new(args: Namespace) -> int:
     plan = _plan(args)
     if args.inspection not in plan.config.inspection_ids():
         known = ", ".join(sorted(plan.config.inspection_ids())) or "none yet"
-        raise AfiError(f"unknown inspection '{args.inspection}' (known: {known}): add it to "
+        raise InvalidValue(f"unknown inspection '{args.inspection}' (known: {known}): add it to "
                        f"{plan.dir / 'plan.toml'} as [[inspections]] id = \"{args.inspection}\"")
     item_id = args.id or plan.next_id(args.inspection)
     change = Change(plan, args.message)
     change.create(item_id, {"kind": args.kind, "inspection": args.inspection,
-                            "area": args.area, "title": args.title, "status": args.status,
+                            "area": args.area, "title": args.title,
+                            "status": args.status or plan.config.statuses[0],
                             "owner": args.owner, "lead": args.lead, "due": args.due})
     return _committed(change, change.commit())
 
@@ -166,7 +160,8 @@ def cmd_set(args: Namespace) -> int:
                 change.set(item_id, name, value)
     if args.dry_run:
         change.validate()
-        sys.stdout.write(render.printable_diff(change.diff()))
+        diff = change.diff()
+        sys.stdout.write(visible_lines(diff) if sys.stdout.isatty() else diff)
         return EXIT_OK
     return _committed(change, change.commit())
 
@@ -179,6 +174,19 @@ def cmd_note(args: Namespace) -> int:
     on = parse_date(args.date, "--date") if args.date else None
     change.add_update(args.id, args.text, by=args.by, on=on)
     return _committed(change, change.commit())
+
+
+def cmd_commit(args: Namespace) -> int:
+    from tui.core.change import commit_hand_edits
+
+    plan = _plan(args)
+    commit, warnings = commit_hand_edits(plan, args.ids, args.message)
+    _warn(warnings)
+    if commit is None:
+        print("nothing to commit: the plan's files are as in the last commit", file=sys.stderr)
+        return EXIT_OK
+    print(f"[{commit.short}] {visible(commit.subject)}")
+    return EXIT_OK
 
 
 def cmd_log(args: Namespace) -> int:
@@ -218,7 +226,7 @@ def cmd_check(args: Namespace) -> int:
     plan = _plan(args)
     problems = check_plan_folder(plan)
     for problem in problems:
-        print(problem.render(Path.cwd()))
+        print(visible(problem.render(Path.cwd())))
     if problems:
         files = len({p.path for p in problems})
         print(f"afi: {len(problems)} problem(s) in {files} file(s)", file=sys.stderr)

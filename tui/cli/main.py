@@ -22,7 +22,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, with its errors as the one `afi: error:` line of SPEC §2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
+        raise UsageError(f"{message.replace(_DASH, '-')} (see `{self.prog} --help`)")
 
 
 def build_parser() -> Parser:
@@ -43,7 +43,8 @@ def build_parser() -> Parser:
     p.add_argument("query", nargs="*", help="a query (SPEC §3)")
 
     p = command("init", "create a new plan (git init when not inside a repository)")
-    p.add_argument("dir", nargs="?", default="plan", help="folder for the plan (default ./plan)")
+    p.add_argument("dir", nargs="?", help="folder for the plan (default ./plan, in a new "
+                                          "repository here when not inside one)")
     p.add_argument("--title", default="Improvement plan", help="the plan's title")
 
     p = command("list", "list items matching a query")
@@ -60,7 +61,7 @@ def build_parser() -> Parser:
     p.add_argument("--inspection", required=True)
     p.add_argument("--id", help="default: INSPECTION-NN, the next free number")
     p.add_argument("--kind", default="afi", help="afi | recommendation | cause-of-concern")
-    p.add_argument("--status", default="not-started")
+    p.add_argument("--status", help="default: the plan's first status (not-started)")
     p.add_argument("--due", help="YYYY-MM-DD")
     p.add_argument("--owner")
     p.add_argument("--lead")
@@ -81,6 +82,12 @@ def build_parser() -> Parser:
     p.add_argument("--date", help="YYYY-MM-DD (default today)")
     p.add_argument("-m", "--message", help="commit subject")
 
+    p = command("commit", "check item files (and plan.toml) edited by hand and commit them "
+                          "with field-level messages")
+    p.add_argument("ids", nargs="*", metavar="ID", help="only these items ('plan' for "
+                                                        "plan.toml); default: every edited file")
+    p.add_argument("-m", "--message", help="commit subject")
+
     p = command("log", "history of an item or of the whole plan, from git")
     p.add_argument("id", nargs="?")
     p.add_argument("--since", metavar="DATE|REV")
@@ -99,29 +106,74 @@ def _version() -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     from tui.cli import commands
+    from tui.core.safe_text import visible
 
     commands.KEEP_ALIVE.clear()
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(protect_negations(parser, argv))
+        restore_negations(args)
         handler = getattr(commands, f"cmd_{args.command or 'tui'}")
         return handler(args)
     except InvalidItem as err:
         for problem in err.problems:
-            print(f"afi: error: {problem.render(Path.cwd())}", file=sys.stderr)
+            print(f"afi: error: {visible(problem.render(Path.cwd()))}", file=sys.stderr)
         print("afi: error: nothing was written", file=sys.stderr)
         return EXIT_FAILED
     except UsageError as err:
-        print(f"afi: error: {err}", file=sys.stderr)
+        print(f"afi: error: {visible(err)}", file=sys.stderr)
         return EXIT_USAGE
     except AfiError as err:
-        print(f"afi: error: {err}", file=sys.stderr)
+        print(f"afi: error: {visible(err)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
+        print("afi: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         # `afi list | head`: the reader went away; not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as err:  # a folder or file afi may not read or write
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"afi: error: {visible(where)}{visible(err.strerror or err)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+# A query term may start with '-' (a negation, docs/format.md "Queries"); argparse would
+# take it for an option. Such a token that is not one of the command's own options is
+# hidden behind this private-use character while parsing, and restored afterwards.
+_DASH = "\ue000"
+
+
+def protect_negations(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    command = next((t for t in argv if sub is not None and t in sub.choices), None)
+    if command is None:
+        return argv
+    known = sub.choices[command]._option_string_actions
+    out, after_command, takes_value = [], False, False
+    for token in argv:
+        if token == command and not after_command:
+            after_command = True
+        elif after_command and takes_value and token.startswith("-") and token != "--":
+            token = _DASH + token[1:]  # the value of an option, like --where -status:closed
+        elif after_command and token.startswith("-") and not token.startswith("--") and \
+                len(token) > 1 and token.split("=")[0] not in known and token != "--":
+            token = _DASH + token[1:]
+        action = known.get(token.split("=")[0]) if after_command else None
+        takes_value = action is not None and action.nargs is None and action.const is None \
+            and "=" not in token and not isinstance(action, argparse._StoreConstAction)
+        out.append(token)
+    return out
+
+
+def restore_negations(args: argparse.Namespace) -> None:
+    for name, value in vars(args).items():
+        if isinstance(value, str) and value.startswith(_DASH):
+            setattr(args, name, "-" + value[1:])
+        elif isinstance(value, list):
+            setattr(args, name, ["-" + v[1:] if isinstance(v, str) and v.startswith(_DASH)
+                                 else v for v in value])
 
 
 def run() -> None:

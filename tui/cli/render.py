@@ -1,15 +1,14 @@
 """Output of `afi list` and friends: table, JSON and CSV.
 
-User text never reaches a terminal as control characters: the table shows them in
-caret notation (ESC as ^[), so a title cannot move the cursor or change colours.
+User text never reaches a terminal as control characters: they are shown in caret
+notation (ESC as ^[, tui/core/safe_text.py), so a title cannot move the cursor, retitle
+the window or write the clipboard.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 import textwrap
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -26,32 +25,35 @@ from tui.core.model import (
     due_state,
     today,
 )
+from tui.core.safe_text import json_dumps, visible
 
-# Control characters in caret notation (ESC as ^[), C1 controls as <9b>; tabs and line
-# breaks become spaces so a value stays on its line. str.translate does this in C.
-_VISIBLE = {**{code: f"^{chr(code + 64)}" for code in range(32)}, 127: "^?",
-            **{code: f"<{code:02x}>" for code in range(0x80, 0xA0)}, 9: " ", 10: " ", 13: " "}
 RESET = "\x1b[0m"
-STATUS_COLOURS = {"not-started": "\x1b[34m", "in-progress": "\x1b[36m",
-                  "complete": "\x1b[32m", "closed": "\x1b[2;32m", "superseded": "\x1b[2m"}
-DUE_COLOURS = {OVERDUE: "\x1b[31m", DUE_SOON: "\x1b[33m"}
 DIM = "\x1b[2m"
+# Colours by a status's role (docs/format.md, "Statuses"): plan.toml's own vocabulary
+# gets the colour of its role, unless its `status_colours` table names one.
+ROLE_COLOURS = {"new": "\x1b[34m", "open": "\x1b[36m", "done": "\x1b[32m",
+                "done-later": "\x1b[2;32m"}
+NAMED_COLOURS = {"red": "\x1b[31m", "green": "\x1b[32m", "yellow": "\x1b[33m",
+                 "blue": "\x1b[34m", "magenta": "\x1b[35m", "cyan": "\x1b[36m",
+                 "dim": "\x1b[2m", "bold": "\x1b[1m", "default": ""}
+DUE_COLOURS = {OVERDUE: "\x1b[31m", DUE_SOON: "\x1b[33m"}
+HEADERS = ("ID", "STATUS", "DUE", "OWNER", "AREA", "TITLE")
+# How the table gives way on a narrow terminal: (column, narrowest it may become), in turn.
+SHRINK_STEPS = ((5, 24), (4, 14), (3, 12), (5, 16), (4, 8), (3, 8), (2, 10), (5, 10), (0, 10),
+                (1, 8))
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: Any) -> str:
-    """One line of text with every control character made visible (^[, ^?, <9b>)."""
-    text = str(text)
-    # translate() looks up every character; most text has nothing to translate.
-    return text.translate(_VISIBLE) if _CONTROL.search(text) else text
+def status_colour(status: str, config: PlanConfig) -> str:
+    named = config.status_colours.get(status)
+    if named is not None:
+        return NAMED_COLOURS.get(named, "")
+    return ROLE_COLOURS[config.status_role(status)]
 
 
 def table(items: list[Item], config: PlanConfig, colour: bool, width: int | None) -> str:
-    """Aligned columns; the title last, cut to the terminal's width when there is one."""
+    """Aligned columns. On a terminal every row fits its width: the title, then the
+    area and owner, give way first, each cut with '…'."""
     on = today()
-    headers = ("ID", "STATUS", "DUE", "OWNER", "AREA", "TITLE")
     rows = []
     for item in items:
         due = item.due
@@ -62,20 +64,20 @@ def table(items: list[Item], config: PlanConfig, colour: bool, width: int | None
             due_text = due.isoformat()
         else:
             due_text = f"{due.isoformat()} {due_hint(due, on)}"
-        rows.append((item, state, (printable(item.id), printable(item.status), due_text,
-                                   printable(item.get("owner") or "-"),
-                                   printable(item.get("area", "")), printable(item.title))))
-    widths = [max([len(headers[i])] + [len(r[2][i]) for r in rows]) for i in range(5)]
+        rows.append((item, state, (visible(item.id), visible(item.status), due_text,
+                                   visible(item.get("owner") or "-"),
+                                   visible(item.get("area", "")), visible(item.title))))
+    widths = [max([len(HEADERS[i])] + [len(r[2][i]) for r in rows]) for i in range(6)]
     widths[4] = min(widths[4], 28)  # areas are long; the title matters more
-    title_width = max(20, width - sum(widths) - 10) if width else None
-    out = ["  ".join(f"{h:<{w}}" for h, w in zip(headers, widths, strict=False)) + "  TITLE"]
+    if width is not None:
+        widths = _fit_widths(widths, width)
+    out = ["  ".join(_fit(h, w) for h, w in zip(HEADERS, widths, strict=True)).rstrip()]
     for item, state, cells in rows:
-        parts = [_fit(cells[i], widths[i]) for i in range(5)]
-        parts.append(_fit(cells[5], title_width) if title_width else cells[5])
+        parts = [_fit(cells[i], widths[i]) for i in range(6)]
         if colour:
             done = state is None and config.is_done(item.status)
-            status_colour = STATUS_COLOURS.get(item.status, "")
-            parts[1] = f"{status_colour}{parts[1]}{RESET}" if status_colour else parts[1]
+            status_code = status_colour(item.status, config)
+            parts[1] = f"{status_code}{parts[1]}{RESET}" if status_code else parts[1]
             due_colour = DIM if done else DUE_COLOURS.get(state or NO_DATE, "")
             parts[2] = f"{due_colour}{parts[2]}{RESET}" if due_colour else parts[2]
             if done:
@@ -84,9 +86,21 @@ def table(items: list[Item], config: PlanConfig, colour: bool, width: int | None
     return "\n".join(out) + "\n"
 
 
-def _fit(text: str, width: int | None) -> str:
-    if width is None:
-        return text
+def _fit_widths(widths: list[int], width: int) -> list[int]:
+    """Column widths whose row (with two spaces between columns) fits `width`."""
+    widths = list(widths)
+    for column, floor in SHRINK_STEPS:
+        excess = sum(widths) + 2 * (len(widths) - 1) - width
+        if excess <= 0:
+            break
+        widths[column] = max(min(widths[column], floor), widths[column] - excess)
+    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    if excess > 0:  # a very narrow terminal: the title takes what is left, down to 1
+        widths[5] = max(1, widths[5] - excess)
+    return widths
+
+
+def _fit(text: str, width: int) -> str:
     if len(text) > width:
         return text[: max(0, width - 1)] + "…"
     return f"{text:<{width}}"
@@ -112,7 +126,7 @@ def item_record(item: Item, config: PlanConfig, plan_dir: Path) -> dict[str, Any
 
 def as_json(items: list[Item], config: PlanConfig, plan_dir: Path) -> str:
     records = [item_record(item, config, plan_dir) for item in items]
-    return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    return json_dumps(records, indent=2) + "\n"
 
 
 CSV_COLUMNS = ("id", "kind", "inspection", "number", "area", "title", "status", "owner", "lead",
@@ -132,10 +146,6 @@ def as_csv(items: list[Item], config: PlanConfig, plan_dir: Path) -> str:
     return buffer.getvalue()
 
 
-def printable_diff(diff: str) -> str:
-    return "".join(printable(line) + "\n" for line in diff.splitlines())
-
-
 def history_record(entry: Any) -> dict[str, Any]:
     commit = entry.commit
     return {"commit": commit.sha, "date": commit.date.isoformat(), "author": commit.author_name,
@@ -152,7 +162,7 @@ def write_history(entries: Iterable[Any], fmt: str, out: TextIO) -> None:
         return
     count = 0
     for count, entry in enumerate(entries, 1):
-        record = json.dumps(history_record(entry), indent=2, ensure_ascii=False)
+        record = json_dumps(history_record(entry), indent=2)
         out.write(("[" if count == 1 else ",") + "\n" + textwrap.indent(record, "  "))
     out.write("\n]\n" if count else "[]\n")
 
@@ -162,9 +172,9 @@ def history_text(entries: list[Any]) -> str:
     for entry in entries:
         commit = entry.commit
         out.append(f"commit {commit.sha[:12]}  {commit.date:%Y-%m-%d %H:%M}  "
-                   f"{printable(commit.author_name)}")
-        out.append(f"    {printable(commit.subject)}")
+                   f"{visible(commit.author_name)}")
+        out.append(f"    {visible(commit.subject)}")
         for change in entry.changes:
-            out.append(f"    {printable(change.item_id)}: {', '.join(change.fields)}")
+            out.append(f"    {visible(change.item_id)}: {visible(', '.join(change.fields))}")
         out.append("")
     return "\n".join(out) + ("\n" if out else "")

@@ -1,56 +1,81 @@
-"""A change to a plan: edits to one or more items, written and committed as one commit.
+"""A change to a plan: edits to one or more items, committed as one commit.
 
-This is the only place the core writes. The command line, the scripts and the terminal
-UI all go through `Change`, so every edit gets the same checks (valid values, file not
-changed underneath, repository ready), the same commit format (SPEC §4) and the same
-all-or-nothing behaviour: if any step fails, every file is put back as it was.
+Every writer (command line, terminal UI, scripts) goes through `Change`. Edits are kept
+as operations. They are tried at once on the file as read, so a bad value or a missing
+action fails before anything is locked; at `commit()` the plan's write lock is taken,
+each file is read again and the operations are replayed on what it holds now, so a
+writer that waited for another keeps the other's work. The commit message is computed
+from the field-level difference between HEAD and the new files (messages.py), and the
+commit is made by `commit.commit_files` (journal, atomic writes, truth from HEAD).
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import os
-import tempfile
+import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import locate
-from .errors import AfiError, ConflictError, InvalidItem, NotFound, Problem, UsageError
-from .model import ID_RE, KINDS, today
-from .store import ITEMS_DIR, parse_text, read_text
+from . import locate, messages
+from .errors import (
+    AfiError,
+    ConflictError,
+    InvalidItem,
+    InvalidValue,
+    NotFound,
+    Problem,
+    UncommittedEdits,
+    UsageError,
+)
+from .model import ID_RE, KINDS, PlanConfig, today
+from .store import ITEMS_DIR, PLAN_FILE, config_from_text, parse_text, read_text
 from .tomledit import ItemDocument
 from .validate import check_item
 
 if TYPE_CHECKING:
+    from .gitrepo import Commit, GitRepo
     from .plan import Plan
 
 # Fields `set` may change, and how a value for each is checked.
 SETTABLE = ("status", "due", "owner", "lead", "area", "title", "group", "kind", "detail",
             "number")
 OPTIONAL = {"owner", "lead", "group", "due", "detail", "number"}  # empty value removes them
-LONG_TEXT = {"title", "detail"}  # too long to quote in a commit subject
 
 
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class Operation:
+    """One edit, replayable on any version of the file. `commutes`: it can be replayed
+    over another writer's change to the same field (appending a note, adding a tag)."""
+
+    field: str
+    apply: Callable[[ItemDocument], None]
+    commutes: bool = False
 
 
 @dataclass
 class PendingItem:
-    """One file the change touches: its text when read, and the edits so far."""
+    """One file the change touches: its text when first read, and the edits."""
 
     item_id: str
     path: Path
     original: str | None  # None: a new file
-    document: ItemDocument
-    notes: list[str] = field(default_factory=list)  # for the commit message
+    document: ItemDocument  # the edits applied to `original`: the preview
+    pinned: bool = False  # the caller showed the user `original`: refuse to overwrite
+    operations: list[Operation] = field(default_factory=list)
+    seed: str = ""  # what a new file starts from, before the operations
 
     @property
     def new_text(self) -> str:
         return self.document.text()
+
+    def replay(self, text: str) -> ItemDocument:
+        document = ItemDocument(text)
+        for operation in self.operations:
+            operation.apply(document)
+        return document
 
 
 class Change:
@@ -58,10 +83,14 @@ class Change:
 
     def __init__(self, plan: Plan, message: str | None = None):
         self.plan = plan
-        self.message = message.strip() if message and message.strip() else None
+        self.message = messages.check_user_message(message)
         self.pending: dict[str, PendingItem] = {}
         self.warnings: list[str] = []
-        self.committed_message = ""
+        self.recorded: Commit | None = None  # the commit as git recorded it
+
+    @property
+    def committed_message(self) -> str:
+        return self.recorded.message if self.recorded is not None else ""
 
     # -- reading the files to change ---------------------------------------------------------
     def open(self, item_id: str, base_text: str | None = None) -> PendingItem:
@@ -73,89 +102,101 @@ class Change:
             text = read_text(item.path)
             if base_text is not None and text != base_text:
                 raise ConflictError(_changed_underneath(item.path))
-            self.pending[key] = PendingItem(item.id, item.path, text, ItemDocument(text))
+            self.pending[key] = PendingItem(item.id, item.path, text, ItemDocument(text),
+                                            pinned=base_text is not None)
         return self.pending[key]
+
+    def _edit(self, item_id: str, name: str, apply: Callable[[ItemDocument], None],
+              commutes: bool = False) -> PendingItem:
+        """Record an operation and apply it to the preview (errors surface now)."""
+        entry = self.open(item_id) if item_id.lower() not in self.pending \
+            else self.pending[item_id.lower()]
+        apply(entry.document)
+        entry.operations.append(Operation(name, apply, commutes))
+        return entry
 
     # -- edits --------------------------------------------------------------------------------
     def set(self, item_id: str, name: str, value: Any) -> bool:
         """Set one field; returns False when it already had that value."""
         value = self.check_value(name, value)
-        entry = self.open(item_id)
-        old = entry.document.data().get(name)
-        if old == value or (value is None and old is None):
-            return False
-        entry.document.set(name, value)
-        if name in LONG_TEXT:
-            entry.notes.append(f"{name} changed")
-        else:
-            entry.notes.append(f"{name} {_show(old)} -> {_show(value)}")
-        return True
+        before = self.open(item_id).document.data().get(name)
+
+        def apply(document: ItemDocument) -> None:
+            if document.data().get(name) != value:
+                document.set(name, value)
+
+        self._edit(item_id, name, apply)
+        return before != value
 
     def add_tag(self, item_id: str, tag: str) -> bool:
         tag = _one_line(tag, "tag")
-        entry = self.open(item_id)
-        if entry.document.add_to_array("tags", tag):
-            entry.notes.append(f"tag +{tag}")
-            return True
-        return False
+        entry = self._edit(item_id, "tags", lambda d: d.add_to_array("tags", tag) and None,
+                           commutes=True)
+        return entry.original is None or tag not in _data(entry.original).get("tags", [])
 
     def remove_tag(self, item_id: str, tag: str) -> bool:
-        entry = self.open(item_id)
-        if entry.document.remove_from_array("tags", tag):
-            entry.notes.append(f"tag -{tag}")
-            return True
-        return False
+        entry = self._edit(item_id, "tags", lambda d: d.remove_from_array("tags", tag) and None,
+                           commutes=True)
+        return entry.original is not None and tag in _data(entry.original).get("tags", [])
 
     def add_action(self, item_id: str, text: str, due: date | None = None) -> None:
         text = _text(text, "action")
-        entry = self.open(item_id)
-        entry.document.append_table("actions", {"text": text, "done": False, "due": due})
-        entry.notes.append("action added")
+        self._edit(item_id, "actions", lambda d: d.append_table(
+            "actions", {"text": text, "done": False, "due": due}), commutes=True)
 
     def set_action_done(self, item_id: str, index: int, done: bool = True) -> bool:
         entry = self.open(item_id)
-        actions = entry.document.data().get("actions", [])
-        if not 0 <= index < len(actions):
-            raise NotFound(f"{entry.item_id} has no action {index + 1} "
-                           f"(it has {len(actions)})")
-        if bool(actions[index].get("done", False)) == done:
-            return False
-        entry.document.set_in_table("actions", index, "done", done)
-        entry.notes.append(f"action {index + 1} {'done' if done else 'reopened'}")
-        return True
+        before = entry.document.data().get("actions", [])
+        changed = 0 <= index < len(before) and bool(before[index].get("done", False)) != done
+
+        def apply(document: ItemDocument) -> None:
+            actions = document.data().get("actions", [])
+            if not 0 <= index < len(actions):
+                raise NotFound(f"{entry.item_id} has no action {index + 1} "
+                               f"(it has {len(actions)})")
+            if bool(actions[index].get("done", False)) != done:
+                document.set_in_table("actions", index, "done", done)
+
+        self._edit(item_id, "actions", apply)
+        return changed
 
     def add_update(self, item_id: str, text: str, by: str | None = None,
                    on: date | None = None) -> None:
         text = _text(text, "progress update")
-        entry = self.open(item_id)
-        if by is None:
-            by = self.plan.repo().user_name()
-        entry.document.append_table("updates", {"date": on or today(), "by": by, "text": text})
-        entry.notes.append("progress update")
+        by = self.plan.repo().user_name() if by is None else _one_line(by, "--by")
+        entry = {"date": on or today(), "by": by, "text": text}
+        self._edit(item_id, "updates", lambda d: d.append_table("updates", entry),
+                   commutes=True)
 
     def create(self, item_id: str, fields: dict[str, Any]) -> PendingItem:
-        """A new item file; `fields` in SPEC order (id is added first)."""
+        """A new item file; `fields` in file order (id is added first)."""
         if not ID_RE.match(item_id):
-            raise UsageError(f"id {item_id!r} is not valid: use letters, digits, '.', '_' or "
-                             "'-', starting with a letter or digit, at most 64 characters")
+            raise InvalidValue(f"id {item_id!r} is not valid: use letters, digits, '.', '_' "
+                               "or '-', starting with a letter or digit, at most 64 characters")
         if self.plan.find(item_id) is not None or item_id.lower() in self.pending:
             raise AfiError(f"an item with id '{item_id}' already exists: choose another id")
         path = self.plan.dir / ITEMS_DIR / f"{item_id}.toml"
-        if path.exists() or any(p.stem.lower() == item_id.lower()
-                                for p in path.parent.glob("*.toml")):
+        if _taken(path):
             raise AfiError(f"{path} already exists: choose another id")
-        document = ItemDocument(f'id = "{item_id}"\n')
-        for name, value in fields.items():
-            value = self.check_value(name, value) if name in SETTABLE else value
-            if value is not None:
-                document.set(name, value)
-        entry = PendingItem(item_id, path, None, document, [f"new {fields.get('kind', 'item')}"])
+        values = {name: (self.check_value(name, value) if name in SETTABLE else value)
+                  for name, value in fields.items()}
+
+        def apply(document: ItemDocument) -> None:
+            for name, value in values.items():
+                if value is not None:
+                    document.set(name, value)
+
+        seed = f'id = "{item_id}"\n'
+        document = ItemDocument(seed)
+        apply(document)
+        entry = PendingItem(item_id, path, None, document,
+                            operations=[Operation("id", apply)], seed=seed)
         self.pending[item_id.lower()] = entry
         return entry
 
     # -- values -------------------------------------------------------------------------------
     def check_value(self, name: str, value: Any) -> Any:
-        """The value as it will be stored, or UsageError saying what is allowed."""
+        """The value as it will be stored, or InvalidValue saying what is allowed."""
         config = self.plan.config
         if name not in SETTABLE:
             raise UsageError(f"cannot set '{name}': use one of {', '.join(SETTABLE)}, "
@@ -165,18 +206,22 @@ class Change:
         if value in ("", None) or (name in ("due", "number") and value == "none"):
             if name in OPTIONAL:
                 return None
-            raise UsageError(f"'{name}' cannot be empty")
+            raise InvalidValue(f"'{name}' cannot be empty")
         if name == "status" and value not in config.statuses:
-            raise UsageError(f"unknown status '{value}': use one of {', '.join(config.statuses)}")
+            raise InvalidValue(f"unknown status '{value}': use one of "
+                               f"{', '.join(config.statuses)}")
         if name == "kind" and value not in KINDS:
-            raise UsageError(f"unknown kind '{value}': use one of {', '.join(KINDS)}")
+            raise InvalidValue(f"unknown kind '{value}': use one of {', '.join(KINDS)}")
         if name == "due":
             return parse_date(value, "due")
         if name == "number":
             try:
-                return int(value)
+                number = int(value)
             except (TypeError, ValueError):
-                raise UsageError(f"number must be a whole number, not {value!r}") from None
+                raise InvalidValue(f"number must be a whole number, not {value!r}") from None
+            if not 0 <= number < 2**63:
+                raise InvalidValue(f"number {number} is out of range")
+            return number
         if name == "detail":
             return _text(value, name)
         return _one_line(value, name)
@@ -187,130 +232,259 @@ class Change:
 
     # -- output -------------------------------------------------------------------------------
     def touched(self) -> list[PendingItem]:
-        return [e for e in self.pending.values() if e.original is None or e.notes]
+        """Entries whose preview differs from the file as read."""
+        return [e for e in self.pending.values()
+                if e.original is None or e.new_text != e.original]
 
     def diff(self) -> str:
         """A unified diff of every pending file, as `git diff` would show it."""
         root = self.plan.dir.parent
         chunks = []
         for entry in self.touched():
-            name = entry.path.relative_to(root).as_posix()
+            name = _relative(entry.path, root)
             old = (entry.original or "").splitlines(keepends=True)
             chunks += difflib.unified_diff(
                 old, entry.new_text.splitlines(keepends=True),
                 "/dev/null" if entry.original is None else f"a/{name}", f"b/{name}")
         return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
 
-    def commit_message(self) -> str:
-        entries = self.touched()
-        lines = [f"{e.item_id}: {', '.join(e.notes)}" for e in entries]
-        if len(entries) == 1:
-            subject, body = (self.message, lines[0]) if self.message else (lines[0], "")
-        else:
-            subject = self.message or _bulk_subject(entries)
-            body = "\n".join(lines)
-        trailers = "\n".join(f"AFI-Id: {e.item_id}" for e in entries)
-        return "\n\n".join(part for part in (subject, body, trailers) if part) + "\n"
-
     # -- committing ---------------------------------------------------------------------------
     def validate(self) -> None:
-        """Every touched file must parse back and pass SPEC §1; else nothing is written."""
+        """Every touched file must parse back and pass the rules; else nothing is written."""
         problems: list[Problem] = []
         for entry in self.touched():
-            text = entry.new_text
-            data, found = parse_text(entry.path, text)
-            if data is not None:
-                found = [Problem(entry.path, locate.line_of(text, key), message)
-                         for key, message in check_item(data, entry.path.stem, self.plan.config)]
-            problems += found
+            problems += _item_problems(entry.path, entry.new_text, self.plan.config)
         if problems:
             raise InvalidItem(problems)
 
     def commit(self) -> str | None:
-        """Write every touched file and make one commit; returns its sha (None: no change).
+        """Commit every edit as one commit; returns its id, or None when the edits change
+        nothing (then nothing is written). The plan reads its files again when next asked."""
+        from .commit import commit_files, recover
+        from .write_lock import plan_lock
 
-        Afterwards the plan reads its files again when next asked (not before: a command
-        that exits, or a UI that reloads in its own worker, would pay for nothing)."""
-        entries = self.touched()
-        if not entries:
+        if not self.touched():
             return None
         self.validate()
         repo = self.plan.repo()
-        self.warnings += repo.check_ready()
-        for entry in entries:  # refuse before writing anything
-            if entry.original is None:
-                if entry.path.exists():
-                    raise ConflictError(f"{entry.path} appeared on disk meanwhile: reload")
-            elif read_text(entry.path) != entry.original:
-                raise ConflictError(_changed_underneath(entry.path))
-        written: list[PendingItem] = []
-        try:
-            write_files([(e.path, e.new_text) for e in entries], written_to=written,
-                        entries=entries)
-            message = self.commit_message()
-            sha = repo.commit([e.path for e in entries], message,
-                              new_paths=[e.path for e in entries if e.original is None])
-        except BaseException:
-            for entry in written:  # put every file back as it was
-                if entry.original is None:
-                    entry.path.unlink(missing_ok=True)
-                else:
-                    write_atomic(entry.path, entry.original)
-            raise
-        self.committed_message = message
+        with plan_lock(repo.git_dir):
+            if note := recover(repo):
+                self.warnings.append(note)
+            self.warnings += repo.check_ready()
+            writes, message = self._prepare(repo)
+            if not writes:
+                self.pending.clear()
+                return None
+            self.recorded = commit_files(repo, writes, message)
         self.pending.clear()
         self.plan.invalidate()
-        return sha
+        return self.recorded.sha
+
+    def _prepare(self, repo: GitRepo) -> tuple[list, str]:
+        """Under the lock: replay the edits on each file as it is now, against HEAD's
+        version; the writes and the message describing exactly them."""
+        from .commit import FileWrite
+
+        entries = list(self.pending.values())
+        plan_file = self.plan.dir / PLAN_FILE
+        head = repo.files_at("HEAD", [e.path for e in entries] + [plan_file]) \
+            if repo.head_sha() else {}
+        config, plan_dirty = committed_config(self.plan, head.get(repo.relative(plan_file)))
+        writes, notes, problems = [], [], []
+        for entry in entries:
+            committed = head.get(repo.relative(entry.path))
+            current = _read_or_none(entry.path)
+            if entry.original is None:
+                if current is not None or committed is not None or _taken(entry.path):
+                    raise AfiError(f"{entry.path} appeared meanwhile (another writer?): "
+                                   "choose another id; nothing was written")
+            else:
+                if current is None:
+                    raise NotFound(f"{entry.path} was deleted meanwhile: nothing was written")
+                _refuse_uncommitted(repo, entry, current, committed)
+                if entry.pinned and current != entry.original:
+                    _refuse_overlap(entry, current)
+            new_text = entry.replay(current if current is not None else entry.seed).text()
+            found = _item_problems(entry.path, new_text, config)
+            if found and plan_dirty and not _item_problems(entry.path, new_text,
+                                                           self.plan.config):
+                raise AfiError(f"{entry.item_id} needs edits to plan.toml that are not "
+                               f"committed ({found[0].message}): commit plan.toml first "
+                               "(`afi commit plan`); nothing was written")
+            problems += found
+            old_data = _data(committed.decode("utf-8")) if committed is not None else None
+            item_notes = [] if found else messages.item_notes(old_data, _data(new_text))
+            if item_notes:
+                writes.append(FileWrite(entry.path, current, new_text))
+                notes.append((entry.item_id, item_notes))
+        if problems:
+            raise InvalidItem(problems)
+        return writes, messages.compose(notes, user_message=self.message)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder, fsync, then rename over the target."""
-    os.replace(_write_temp(path, text, sync=True), path)
+def committed_config(plan: Plan, committed: bytes | None) -> tuple[PlanConfig, bool]:
+    """plan.toml as committed, and whether the one on disk differs. Items are checked
+    against the committed one: an item needing an uncommitted edit of plan.toml would
+    leave HEAD invalid on a fresh clone."""
+    disk_text = _read_or_none_text(plan.dir / PLAN_FILE)
+    if committed is None:
+        return plan.config, disk_text is not None
+    text = committed.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    if text == disk_text:
+        return plan.config, False
+    config, _, readable = config_from_text(plan.dir / PLAN_FILE, text)
+    return (config if readable else plan.config), True
 
 
-def write_files(files: list[tuple[Path, str]], written_to: list, entries: list) -> None:
-    """Write several files atomically. One `os.sync()` for all instead of an fsync each
-    (a 1,000-item change would spend a second in fsync); `written_to` collects the
-    entries actually replaced, for rollback."""
-    if len(files) == 1:
-        write_atomic(*files[0])
-        written_to.append(entries[0])
+def commit_hand_edits(plan: Plan, names: list[str],
+                      message: str | None = None) -> tuple[Commit | None, list[str]]:
+    """`afi commit [ID...]`: check item files (and plan.toml) edited by hand and commit
+    them with field-level messages. Returns the commit (None: nothing to commit) and
+    warnings."""
+    from .commit import FileWrite, commit_files, recover
+    from .write_lock import plan_lock
+
+    user_message = messages.check_user_message(message)
+    repo = plan.repo()
+    with plan_lock(repo.git_dir):
+        warnings = [note] if (note := recover(repo)) else []
+        warnings += repo.check_ready()
+        changed = _changed_files(repo, plan.dir, names)
+        if not changed:
+            return None, warnings
+        plan_file = plan.dir / PLAN_FILE
+        head = repo.files_at("HEAD", [*changed, plan_file]) if repo.head_sha() else {}
+        if plan_file in changed:
+            config, problems, _ = config_from_text(plan_file, _read_or_none(plan_file) or "")
+            problems += [Problem(item.path, 1, message) for item in plan.items
+                         if item.path not in changed
+                         for _, message in check_item(item.data, item.path.stem, config)]
+        else:
+            config, problems = committed_config(plan, head.get(repo.relative(plan_file)))[0], []
+        writes, items, others = [], [], []
+        for path in changed:
+            text = _read_or_none(path)
+            committed = head.get(repo.relative(path))
+            old = _data(committed.decode("utf-8")) if committed is not None else None
+            if path == plan_file:
+                others.append((PLAN_FILE, messages.file_notes(old, _data(text or ""))))
+            elif text is None:
+                items.append((path.stem, messages.item_notes(old, None)))
+            elif found := _item_problems(path, text, config):
+                problems += found
+            else:
+                items.append((path.stem, messages.item_notes(old, _data(text))))
+            writes.append(FileWrite(path, text, text))
+        if problems:
+            raise InvalidItem(problems)
+        if not any(notes for _, notes in items + others):
+            raise AfiError("the files differ from the last commit only in comments or layout: "
+                           "commit them with git itself, saying why")
+        return commit_files(repo, writes, messages.compose(items, others, user_message)), \
+            warnings
+
+
+def _changed_files(repo: GitRepo, plan_dir: Path, names: list[str]) -> list[Path]:
+    """Item files and plan.toml that differ from HEAD (modified, new or deleted)."""
+    _, out, _ = repo.run("--literal-pathspecs", "status", "--porcelain=v1", "-z",
+                         "--untracked-files=all", "--no-renames", "--",
+                         repo.relative(plan_dir / PLAN_FILE),
+                         repo.relative(plan_dir / ITEMS_DIR))
+    found = []
+    for record in out.split("\0"):
+        if len(record) > 3:
+            path = repo.root / record[3:]
+            if path == plan_dir / PLAN_FILE or (path.parent == plan_dir / ITEMS_DIR
+                                                and path.suffix == ".toml"):
+                found.append(path)
+    if not names:
+        return found
+    wanted = {n.lower().removesuffix(".toml") for n in names}
+    chosen = [p for p in found if p.stem.lower() in wanted or
+              (p.name == PLAN_FILE and "plan" in wanted)]
+    missing = wanted - {p.stem.lower() for p in chosen}
+    if missing:
+        raise NotFound(f"no uncommitted edits to {', '.join(sorted(missing))}: "
+                       "`git status` shows what has changed")
+    return chosen
+
+
+def _refuse_uncommitted(repo: GitRepo, entry: PendingItem, current: str,
+                        committed: bytes | None) -> None:
+    """afi never folds an edit made outside it into a commit that does not name it."""
+    name = repo.relative(entry.path)
+    if committed is None:
+        raise UncommittedEdits(f"{name} is not committed yet: commit it first with "
+                               f"`afi commit {entry.item_id}`; nothing was written")
+    before = committed.decode("utf-8", errors="replace")
+    if current.replace("\r\n", "\n") == before.replace("\r\n", "\n"):
         return
-    temps: list[str] = []
     try:
-        for path, text in files:
-            temps.append(_write_temp(path, text, sync=False))
-        os.sync()
-        for (path, _), temp, entry in zip(files, temps, entries, strict=True):
-            os.replace(temp, path)
-            written_to.append(entry)
-    finally:
-        for temp in temps:
-            Path(temp).unlink(missing_ok=True)
+        fields = ", ".join(messages.item_notes(_data(before), _data(current))) or \
+            "comments or layout"
+    except tomllib.TOMLDecodeError:
+        fields = "it does not parse"
+    raise UncommittedEdits(f"{name} has edits that are not committed ({fields}): afi will not "
+                           f"fold them into this commit. Commit them first with `afi commit "
+                           f"{entry.item_id}` (or undo them with `git restore {name}`), then "
+                           "try again; nothing was written")
 
 
-def _write_temp(path: Path, text: str, sync: bool) -> str:
-    """A temp file beside `path` holding `text`, with `path`'s permissions."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644 & ~_umask()
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _refuse_overlap(entry: PendingItem, current: str) -> None:
+    """The user edited `entry.original`; someone else has changed the file since. Their
+    change and ours may both stand unless they touch the same field."""
+    theirs = set(_changed_keys(_data(entry.original or ""), _data(current)))
+    ours = {op.field for op in entry.operations if not op.commutes}
+    clash = sorted(theirs & ours)
+    if clash:
+        raise ConflictError(f"{_changed_underneath(entry.path)} (both changed "
+                            f"{', '.join(clash)})")
+
+
+def _changed_keys(old: dict, new: dict) -> list[str]:
+    return [k for k in list(new) + [k for k in old if k not in new] if old.get(k) != new.get(k)]
+
+
+def _item_problems(path: Path, text: str, config: PlanConfig) -> list[Problem]:
+    data, found = parse_text(path, text)
+    if data is None:
+        return found
+    return [Problem(path, locate.line_of(text, key), message)
+            for key, message in check_item(data, path.stem, config)]
+
+
+def _data(text: str) -> dict[str, Any]:
+    return tomllib.loads(text)
+
+
+def _read_or_none(path: Path) -> str | None:
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            if sync:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return temp
+        return read_text(path)
+    except FileNotFoundError:
+        return None
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _read_or_none_text(path: Path) -> str | None:
+    text = _read_or_none(path)
+    return None if text is None else text.replace("\r\n", "\n")
+
+
+def _taken(path: Path) -> bool:
+    """A file with this name, ignoring case, exists (ids are unique ignoring case)."""
+    if path.exists() or path.is_symlink():
+        return True
+    wanted = path.name.lower()
+    try:
+        return any(p.name.lower() == wanted for p in path.parent.iterdir())
+    except FileNotFoundError:
+        return False
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def parse_date(value: Any, what: str = "date") -> date:
@@ -320,7 +494,7 @@ def parse_date(value: Any, what: str = "date") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"{what}: '{text}' is not a date: use YYYY-MM-DD, e.g. 2025-03-31") \
+        raise InvalidValue(f"{what}: '{text}' is not a date: use YYYY-MM-DD, e.g. 2025-03-31") \
             from None
 
 
@@ -331,40 +505,15 @@ def _changed_underneath(path: Path) -> str:
 
 def _one_line(value: Any, what: str) -> str:
     text = str(value).strip()
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
-        raise UsageError(f"{what} must be one line of text without control characters")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+        raise InvalidValue(f"{what} must be one line of text without control characters")
     return text
 
 
 def _text(value: Any, what: str) -> str:
     text = str(value).replace("\r\n", "\n").strip()
     if not text:
-        raise UsageError(f"{what} text cannot be empty")
-    if any((ord(c) < 32 and c not in "\n\t") or ord(c) == 127 for c in text):
-        raise UsageError(f"{what} must not contain control characters")
+        raise InvalidValue(f"{what} text cannot be empty")
+    if any((ord(c) < 32 and c not in "\n\t") or 127 <= ord(c) < 160 for c in text):
+        raise InvalidValue(f"{what} must not contain control characters")
     return text
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _bulk_subject(entries: list[PendingItem]) -> str:
-    """'status -> complete on 12 items' when every item got the same edit."""
-    edits = {tuple(_without_old(note) for note in e.notes) for e in entries}
-    count = f"{len(entries)} items"
-    if len(edits) == 1:
-        return f"{', '.join(next(iter(edits)))} on {count}"
-    return f"update {count}"
-
-
-def _without_old(note: str) -> str:
-    """'status in-progress -> complete' -> 'status -> complete'."""
-    if " -> " not in note:
-        return note
-    before, after = note.split(" -> ", 1)
-    return f"{before.split(' ', 1)[0]} -> {after}"

@@ -39,6 +39,10 @@ class QueryError(UsageError):
         self.position = position
 
 
+class InvalidValue(AfiError):
+    """A value given for a field is not allowed (unknown status, bad date): exit 1."""
+
+
 class InvalidItem(AfiError):
     """A change would leave an item (or the plan) invalid; nothing was written."""
 
@@ -57,3 +61,8 @@ class ConflictError(AfiError):
 
 class GitError(AfiError):
     """git refused, or the repository is not in a state to commit."""
+
+
+class UncommittedEdits(AfiError):
+    """A file afi would change holds edits that are not committed (made in an editor):
+    afi will not fold them into a commit that does not name them."""

@@ -1,25 +1,28 @@
-"""The git layer: commit only what a change touched; read history and old versions.
+"""The git layer: one way of running git, commits judged by what HEAD holds, history.
 
-Commands that change the repository (add, commit, rm --cached, init) run through
-GitPython's command runner, never through `repo.index`: the git command keeps the
-user's other staged work staged, runs hooks, uses the user's own identity, honours
-`index.lock` and reads every index version (ENGINEERING.md has the measurements).
-No GitPython object outlives a call. Read-only queries (log, cat-file, config) run
-git directly: `afi log` must answer in 0.2 s, and importing GitPython alone takes 0.09 s.
+Every git command runs through GitPython's command layer (`git.cmd.Git.execute`), never
+through `repo.index` (which commits whatever is staged, skips hooks and invents an
+identity: see docs/architecture.md). No GitPython object outlives a call. GitPython is
+imported on first use, so commands that never run git (`afi list`) do not pay for it.
+
+Whether a commit happened is decided from git's state afterwards (`committed_since`),
+never from its exit status or the wording of its messages: "nothing to commit" is on
+stdout, and a signal after the ref update makes git fail although HEAD moved.
 """
 
 from __future__ import annotations
 
-import codecs
+import hashlib
 import os
 import re
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO, Any
 
 from .errors import GitError
 from .store import find_git_dir
@@ -34,8 +37,10 @@ IN_PROGRESS = (
     ("REVERT_HEAD", "a revert", "git revert --continue` or `git revert --abort"),
     ("BISECT_LOG", "a bisect", "git bisect reset"),
 )
-TRAILER = re.compile(r"^AFI-Id:\s*(\S+)\s*$", re.MULTILINE)
-LOG_FORMAT = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
+LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
+TRAILER_KEY = "AFI-Id"
+_TRAILER = re.compile(rf"^{TRAILER_KEY}:[ \t]*(\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_JOBS: list[Any] = []  # detached background git processes, kept referenced (see run_detached)
 
 
 @dataclass(frozen=True)
@@ -43,11 +48,13 @@ class FileChange:
     path: str  # relative to the repository root, with /
     old_blob: str | None
     new_blob: str | None
+    old_path: str | None = None  # where it was, when git saw a rename
 
 
 @dataclass(frozen=True)
 class Commit:
     sha: str
+    parents: tuple[str, ...]
     author_name: str
     author_email: str
     date: datetime
@@ -60,8 +67,18 @@ class Commit:
         return self.sha[:8]
 
     @property
+    def message(self) -> str:
+        return f"{self.subject}\n\n{self.body}".strip() + "\n"
+
+    @property
     def afi_ids(self) -> list[str]:
-        return TRAILER.findall(self.body)
+        """The ids in the `AFI-Id:` trailers (the message's last paragraph only)."""
+        return trailer_ids(self.message)
+
+
+def trailer_ids(message: str) -> list[str]:
+    paragraphs = message.strip().split("\n\n")
+    return _TRAILER.findall(paragraphs[-1]) if len(paragraphs) > 1 else []
 
 
 class GitRepo:
@@ -78,8 +95,7 @@ class GitRepo:
         if git_dir is None:
             raise GitError(f"{path} is not inside a git repository: run `afi init` to create "
                            "one (every change is a commit, so afi needs one)")
-        root = cls._toplevel(start.resolve())
-        return cls(root, git_dir)
+        return cls(cls._toplevel(start.resolve()), git_dir)
 
     @staticmethod
     def _toplevel(start: Path) -> Path:
@@ -88,31 +104,57 @@ class GitRepo:
                 return folder
         return start
 
-    # -- running git ------------------------------------------------------------------------
-    def read_git(self, *args: str, stdin: bytes | None = None, check: bool = True,
-            text: bool = True) -> tuple[int, str | bytes, str]:
-        """Run a read-only `git ARGS` in the working tree: (status, stdout, stderr)."""
-        done = subprocess.run(["git", *args], cwd=self.root, input=stdin, capture_output=True,
-                              env=_c_locale())
-        out = done.stdout.decode("utf-8", errors="replace") if text else done.stdout
-        err = done.stderr.decode("utf-8", errors="replace")
-        if check and done.returncode != 0:
-            raise GitError(_first_lines(err) or f"git {args[0]} failed (exit {done.returncode})")
-        return done.returncode, out, err
-
-    def write_git(self, *args: str, check: bool = True) -> tuple[int, str, str]:
-        """Run a `git ARGS` that changes the repository, through GitPython."""
-        from git.cmd import Git  # GitPython: ~90 ms to import, so only when writing
-
-        runner = Git(str(self.root))
-        status, out, err = runner.execute(["git", *args], with_extended_output=True,
-                                          with_exceptions=False, strip_newline_in_stdout=False)
+    # -- running git: the one way -----------------------------------------------------------
+    def run(self, *args: str, input: bytes | None = None, check: bool = True,
+            text: bool = True, env: dict[str, str] | None = None) -> tuple[int, Any, str]:
+        """`git ARGS` in the working tree: (status, stdout, stderr). With `check`, a
+        non-zero status raises GitError with git's own first lines."""
+        with _stdin(input) as stdin:
+            status, out, err = _git(self.root).execute(
+                ["git", *args], istream=stdin, with_extended_output=True,
+                with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
+                env=env)
+        err_text = _decode(err) if isinstance(err, bytes) else str(err or "")
         if check and status != 0:
-            raise GitError(_first_lines(err) or f"git {args[0]} failed (exit {status})")
-        return status, out, err
+            raise GitError(first_lines(err_text) or f"git {args[0]} failed (exit {status})")
+        return status, (_decode(out) if text else out), err_text
 
     def out(self, *args: str) -> str:
-        return self.read_git(*args)[1]
+        return self.run(*args)[1]
+
+    @contextmanager
+    def stream(self, *args: str, input: bytes = b"") -> Iterator[IO[bytes]]:
+        """`git ARGS` with its stdout read as it comes (a long log starts printing at
+        once). Leaving the block early stops git; a failure raises GitError."""
+        import subprocess
+
+        proc = _git(self.root).execute(["git", *args], istream=subprocess.PIPE,
+                                       as_process=True)
+        try:
+            proc.stdin.write(input)  # git reads all of stdin before it writes (log --stdin)
+            proc.stdin.close()
+            yield proc.stdout
+            proc.stdout.read()  # drain what the caller did not want, so git can exit
+            err = _decode(proc.stderr.read())
+            status = proc.proc.wait()
+        finally:
+            proc._terminate()  # noqa: SLF001 - ends git at once if the reader stopped early
+        if status != 0 and not ("does not have any commits" in err
+                                or "bad default revision" in err):
+            raise GitError(first_lines(err) or f"git {args[0]} failed (exit {status})")
+
+    def run_detached(self, *args: str) -> None:
+        """An optional `git ARGS` (a cache) at the lowest priority, outliving afi: the
+        command does not wait for it and its failure costs only speed."""
+        global _JOBS
+        _JOBS = [job for job in _JOBS if job.proc is not None and job.proc.poll() is None]
+        try:
+            # GitPython ends a process when its handle is collected: keep the handle.
+            _JOBS.append(_git(self.root).execute(["nice", "-n", "19", "git", *args],
+                                                 as_process=True, with_stdout=False,
+                                                 start_new_session=True))
+        except Exception:  # noqa: BLE001 - an optional speed-up must never fail a command
+            return
 
     # -- before writing ---------------------------------------------------------------------
     def check_ready(self) -> list[str]:
@@ -131,8 +173,8 @@ class GitRepo:
 
     def identity(self) -> tuple[str, str]:
         """The author (name, email) git will use; GitError if not configured."""
-        _, out, _ = self.read_git("config", "--get-regexp", r"^(user|author)\.(name|email)$",
-                                  check=False)
+        _, out, _ = self.run("config", "--get-regexp", r"^(user|author)\.(name|email)$",
+                             check=False)
         # Listed from system to repository config: later values override earlier ones,
         # and author.* overrides user.*, as git itself resolves them.
         config: dict[str, str] = {}
@@ -171,8 +213,10 @@ class GitRepo:
 
     # -- committing -------------------------------------------------------------------------
     def commit(self, paths: Sequence[Path], message: str,
-               new_paths: Sequence[Path] = ()) -> str:
-        """One commit holding only `paths`; the user's other staged changes stay staged."""
+               new_paths: Sequence[Path] = ()) -> tuple[int, str]:
+        """Run `git commit --only` on `paths` with `message` kept verbatim; the user's
+        other staged changes stay staged. Returns (status, git's output) and decides
+        nothing: the caller asks `committed_since` what actually happened."""
         relative = [self.relative(p) for p in paths]
         added = [self.relative(p) for p in new_paths]
         with tempfile.TemporaryDirectory(prefix="afi-") as scratch:
@@ -180,103 +224,153 @@ class GitRepo:
             message_file.write_text(message, encoding="utf-8")
             spec_file = Path(scratch) / "paths"
             spec_file.write_bytes(b"\0".join(p.encode() for p in relative))
-            try:
-                if added:
-                    self._with_lock_retry("--literal-pathspecs", "add", "--", *added)
-                self._with_lock_retry(
-                    "--literal-pathspecs", "commit", "--quiet", "--no-edit",
-                    f"--file={message_file}", "--cleanup=strip", "--only",
-                    f"--pathspec-from-file={spec_file}", "--pathspec-file-nul")
-            except GitError:
-                if added:  # leave the index as it was: the caller deletes the files
-                    self.write_git("--literal-pathspecs", "rm", "--cached", "--quiet",
-                                "--ignore-unmatch", "--", *added, check=False)
-                raise
-        self.refresh_commit_graph()
-        return self.head_sha()
+            if added:
+                status, out, err = self._with_lock_retry("--literal-pathspecs", "add", "--",
+                                                         *added)
+                if status != 0:
+                    return status, out + err
+            status, out, err = self._with_lock_retry(
+                "--literal-pathspecs", "commit", "--quiet", "--no-edit",
+                f"--file={message_file}", "--cleanup=verbatim", "--only",
+                f"--pathspec-from-file={spec_file}", "--pathspec-file-nul")
+        return status, out + err
 
-    def head_sha(self) -> str:
-        """HEAD's commit id, read from the git directory (no process) when it is simple."""
+    def unstage_new(self, paths: Sequence[Path]) -> None:
+        """Take files afi added for a commit that did not happen out of the index again."""
+        if paths:
+            self.run("--literal-pathspecs", "rm", "--cached", "--quiet", "--ignore-unmatch",
+                     "--", *[self.relative(p) for p in paths], check=False)
+
+    def committed_since(self, old_head: str | None,
+                        expected: dict[str, bytes | None]) -> Commit | None:
+        """The commit after `old_head` that holds exactly `expected` (path relative to the
+        root -> content, None for deleted), or None if git made no such commit."""
+        head = self.head_sha()
+        if head is None or head == old_head:
+            return None
+        revisions = [f"{old_head}..{head}"] if old_head else [head]
+        ours = {path: (self.blob_id(data) if data is not None else None)
+                for path, data in expected.items()}
+        for commit in self.iter_log(revisions=revisions, renames=False):
+            got = {f.path: f.new_blob for f in commit.files}
+            if all(got.get(path, "?") == blob for path, blob in ours.items()):
+                return commit
+            if set(got) >= set(ours) and self._same_after_filters(got, expected):
+                return commit
+        return None
+
+    def _same_after_filters(self, got: dict[str, str | None],
+                            expected: dict[str, bytes | None]) -> bool:
+        """Clean filters and autocrlf change the stored bytes: ask git to hash the
+        working files as it would store them."""
+        present = [p for p, data in expected.items() if data is not None]
+        if any(got.get(p) is None for p in present):
+            return False
+        if present:
+            _, out, _ = self.run("hash-object", "--stdin-paths",
+                                 input="\n".join(present).encode() + b"\n", check=False)
+            if out.split() != [got[p] for p in present]:
+                return False
+        return all(got.get(p) is None for p, data in expected.items() if data is None)
+
+    def sync_index(self, paths: Sequence[str]) -> None:
+        """Make the index hold HEAD's version of `paths` (after git committed but was
+        stopped before it wrote the index, which would then stage the commit's reverse)."""
+        if paths:
+            self.run("--literal-pathspecs", "reset", "--quiet", "HEAD", "--", *paths,
+                     check=False)
+
+    def blob_id(self, data: bytes) -> str:
+        """The id git gives a blob with this content (SHA-1, or SHA-256 repositories)."""
+        digest = hashlib.sha256 if self.object_format() == "sha256" else hashlib.sha1
+        return digest(b"blob %d\0" % len(data) + data).hexdigest()
+
+    def object_format(self) -> str:
+        head = self.head_sha()
+        return "sha256" if head is not None and len(head) == 64 else "sha1"
+
+    def head_sha(self) -> str | None:
+        """HEAD's commit id (None before the first commit), read from the git directory
+        without a process when the ref is a plain file."""
         try:
             head = (self.git_dir / "HEAD").read_text(encoding="utf-8").strip()
-            if head.startswith("ref: "):
-                sha = (self.git_dir / head[5:]).read_text(encoding="utf-8").strip()
-            else:
-                sha = head
-            if re.fullmatch(r"[0-9a-f]{40,64}", sha):
+            sha = (self.git_dir / head[5:]).read_text(encoding="utf-8").strip() \
+                if head.startswith("ref: ") else head
+            if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
                 return sha
         except OSError:
-            pass  # a packed ref, or a worktree: ask git
-        return self.out("rev-parse", "HEAD").strip()
+            pass  # a packed ref, an unborn branch, or a worktree: ask git
+        status, out, _ = self.run("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        return out.strip() if status == 0 and out.strip() else None
 
     def refresh_commit_graph(self) -> None:
-        """Add the new commit to git's commit-graph, with changed-path filters, in the
-        background. `git log -- <file>` on a 10,000-commit history takes 0.1 s with
-        them and 0.75 s without; git itself writes them only when asked."""
-        start_in_background(["git", "commit-graph", "write", "--reachable", "--split",
-                             "--changed-paths"], cwd=self.root)
+        """Add new commits to git's commit-graph, with changed-path filters, in the
+        background: `git log -- <file>` on 10,000 commits takes 0.1 s with them and
+        0.75 s without, and git writes them only when asked."""
+        self.run_detached("commit-graph", "write", "--reachable", "--split",
+                          "--changed-paths", "--no-progress")
 
-    def _with_lock_retry(self, *args: str) -> None:
+    def _with_lock_retry(self, *args: str) -> tuple[int, str, str]:
         for pause in (*LOCK_WAITS, None):
-            status, _, err = self.write_git(*args, check=False)
-            if status == 0:
-                return
-            if "index.lock" in err and pause is not None:
+            status, out, err = self.run(*args, check=False)
+            if status != 0 and "index.lock" in err and pause is not None:
                 time.sleep(pause)
                 continue
-            if "nothing to commit" in err or "no changes added" in err:
-                raise GitError("nothing to commit: the files are as in the last commit")
-            raise GitError(f"git refused the commit: {_first_lines(err)}")
+            return status, out, err
+        raise AssertionError("unreachable")
 
-    def relative(self, path: Path) -> str:
+    def relative(self, path: Path | str) -> str:
         path = Path(path)
         if not path.is_absolute():
             return path.as_posix()
         return path.resolve().relative_to(self.root.resolve()).as_posix()
 
+    # -- revisions ----------------------------------------------------------------------------
+    def resolve(self, revision: str) -> str | None:
+        """A commit id for a revision (sha, branch, tag), or None."""
+        status, out, _ = self.run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}",
+                                  check=False)
+        return out.strip() if status == 0 and out.strip() else None
+
     # -- history ----------------------------------------------------------------------------
     def log(self, paths: Sequence[Path] | None = None, since: str | None = None,
-            commits: Sequence[str] | None = None) -> list[Commit]:
+            commits: Sequence[str] | None = None, renames: bool = False,
+            follow: bool = False) -> list[Commit]:
         """Commits touching `paths` (newest first), each with its changed files and blobs.
 
         With `commits`, only those (in that order) are read instead of walking history.
         Merges appear when they resolved a file differently from every parent (`-c`)."""
-        return list(self.iter_log(paths, since, commits))
+        return list(self.iter_log(paths, since, commits, renames=renames, follow=follow))
 
     def iter_log(self, paths: Sequence[Path] | None = None, since: str | None = None,
-                 commits: Sequence[str] | None = None,
-                 revisions: Sequence[str] = ()) -> Iterator[Commit]:
-        """`log`, one commit at a time as git finds them: a long history starts printing at
-        once instead of after git has diffed every commit. `revisions` are passed to git
-        as they are (`OLD..NEW`, a commit id); the default is HEAD."""
+                 commits: Sequence[str] | None = None, revisions: Sequence[str] = (),
+                 renames: bool = False, follow: bool = False) -> Iterator[Commit]:
+        """`log`, one commit at a time as git finds them. `revisions` are passed to git as
+        they are (`OLD..NEW`, a commit id); the default is HEAD. With `renames`, a moved
+        file shows as one change with its `old_path`; `follow` (one path) goes on past
+        its renames, as `git log --follow` does."""
         if commits is not None and not commits:
             return
-        args = ["--literal-pathspecs", "log", "-c", "--raw", "--no-abbrev", "--no-renames",
-                "-z", f"--format={LOG_FORMAT}", *revisions]
+        args = ["--literal-pathspecs", "log", "-c", "--raw", "--no-abbrev",
+                "-M" if renames or follow else "--no-renames", "-z", f"--format={LOG_FORMAT}",
+                *(["--follow"] if follow else []), *revisions]
         if commits is not None:
             args += ["--no-walk=unsorted", "--stdin"]
         if since:
             args += self._since_args(since)
         args.append("--")
-        args += [self.relative(p) for p in paths or [self.root]]
-        with tempfile.TemporaryFile() as errors, subprocess.Popen(
-                ["git", *args], cwd=self.root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=errors, env=_c_locale()) as proc:
-            # git reads every revision from stdin before it writes anything: no deadlock.
-            proc.stdin.write("".join(f"{sha}\n" for sha in commits or ()).encode())
-            proc.stdin.close()
-            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-            pending = ""
-            while chunk := proc.stdout.read1(1 << 16):
+        if paths is not None or revisions == ():
+            args += [self.relative(p) for p in paths or [self.root]]
+        import codecs
+
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        pending = ""
+        with self.stream(*args, input="".join(f"{sha}\n" for sha in commits or ()).encode()) \
+                as stdout:
+            while chunk := stdout.read1(1 << 16):
                 *complete, pending = (pending + decoder.decode(chunk)).split("\x1e")
                 yield from filter(None, map(parse_commit, complete))
             yield from filter(None, map(parse_commit, [pending + decoder.decode(b"", True)]))
-            proc.wait()
-            errors.seek(0)
-            err = errors.read().decode("utf-8", errors="replace")
-        if proc.returncode != 0 and not ("does not have any commits" in err
-                                         or "bad default revision" in err):
-            raise GitError(_first_lines(err) or f"git log failed (exit {proc.returncode})")
 
     def commits_since(self, since: str) -> set[str]:
         """Ids of the commits after a date (YYYY-MM-DD) or a revision, up to HEAD: a walk
@@ -291,35 +385,38 @@ class GitRepo:
             return [f"--since={since}T00:00:00"]
         except ValueError:
             pass
-        status, _, _ = self.read_git("rev-parse", "--verify", "--quiet", f"{since}^{{commit}}",
-                                check=False)
-        if status != 0:
+        if self.resolve(since) is None:
             raise GitError(f"--since {since!r} is neither a date (YYYY-MM-DD) nor a revision")
         return [f"{since}..HEAD"]
 
-    def read_blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
-        """Many objects in one `git cat-file --batch` process."""
-        wanted = list(dict.fromkeys(s for s in shas if s))
+    def read_blobs(self, names: Iterable[str]) -> dict[str, bytes]:
+        """Many objects (ids, or `REV:path`) in one `git cat-file --batch` process."""
+        wanted = list(dict.fromkeys(s for s in names if s))
         if not wanted:
             return {}
-        _, out, _ = self.read_git("cat-file", "--batch", stdin="\n".join(wanted).encode() + b"\n",
+        _, out, _ = self.run("cat-file", "--batch", input="\n".join(wanted).encode() + b"\n",
                              text=False)
         blobs, pos = {}, 0
-        for sha in wanted:
+        for name in wanted:
             end = out.index(b"\n", pos)
-            header = out[pos:end].split()
+            header = out[pos:end]
             pos = end + 1
-            if len(header) < 3 or header[1] == b"missing":
-                continue
-            size = int(header[2])
-            blobs[sha] = out[pos:pos + size]
-            pos += size + 1
+            if header.endswith((b" missing", b" ambiguous")):
+                continue  # "<name> missing": the name itself may hold spaces
+            _, kind, size = header.rsplit(b" ", 2)
+            if kind == b"blob":
+                blobs[name] = out[pos:pos + int(size)]
+            pos += int(size) + 1
         return blobs
 
+    def files_at(self, rev: str, paths: Iterable[Path | str]) -> dict[str, bytes]:
+        """Relative path -> content at `rev` for those of `paths` that exist there."""
+        relative = {self.relative(p): p for p in paths}
+        found = self.read_blobs(f"{rev}:{r}" for r in relative)
+        return {r: found[f"{rev}:{r}"] for r in relative if f"{rev}:{r}" in found}
+
     def file_at(self, rev: str, path: Path) -> bytes | None:
-        status, out, _ = self.read_git("show", f"{rev}:{self.relative(path)}", check=False,
-                                  text=False)
-        return out if status == 0 else None
+        return self.files_at(rev, [path]).get(self.relative(path))
 
     def show_patch(self, sha: str, paths: Sequence[Path] | None = None) -> str:
         args = ["--literal-pathspecs", "show", "--format=", "--patch", "--no-color", sha]
@@ -342,52 +439,66 @@ class GitRepo:
 def parse_commit(record: str) -> Commit | None:
     """One LOG_FORMAT record (after its \\x1e) with its -z raw lines; None if incomplete."""
     fields = record.split("\x1f")
-    if len(fields) < 6:
+    if len(fields) < 7:
         return None
-    sha, name, email, when, message = fields[:5]
-    raw = fields[5].lstrip("\0\n").split("\0")
+    sha, parents, name, email, when, message = fields[:6]
+    raw = fields[6].lstrip("\0\n").split("\0")
     files = []
-    for meta, path in zip(raw[0::2], raw[1::2], strict=False):
+    n = 0
+    while n + 1 < len(raw):
+        meta = raw[n]
         # ":mode mode sha sha S", or for a merge "::mode mode mode sha sha sha SS":
-        # one colon per parent; the first parent's blob counts as the old one.
-        parents = len(meta) - len(meta.lstrip(":"))
+        # one colon per parent; the first parent's blob counts as the old one. A rename
+        # (R100) is followed by two paths: from, to.
+        parents_n = len(meta) - len(meta.lstrip(":"))
         parts = meta.lstrip(":").split()
-        if len(parts) >= 2 * parents + 3:
-            old, new = parts[parents + 1], parts[2 * parents + 1]
+        renamed = parts[-1][:1] in ("R", "C") if parts else False
+        old_path = raw[n + 1] if renamed else None
+        path = raw[n + 2] if renamed else raw[n + 1]
+        n += 3 if renamed else 2
+        if len(parts) >= 2 * parents_n + 3:
+            old, new = parts[parents_n + 1], parts[2 * parents_n + 1]
             files.append(FileChange(path, None if set(old) == {"0"} else old,
-                                    None if set(new) == {"0"} else new))
+                                    None if set(new) == {"0"} else new,
+                                    old_path if renamed and parts[-1][:1] == "R" else None))
     subject, _, body = message.strip().partition("\n")
-    return Commit(sha, name, email, datetime.fromisoformat(when), subject, body.strip(),
-                  tuple(files))
-
-
-def start_in_background(command: Sequence[str], cwd: Path,
-                        env: dict[str, str] | None = None) -> bool:
-    """Run an optional job (a cache or index build) detached and at the lowest CPU priority.
-
-    Through `sh ... &`, so the job is nobody's child (no zombies in a long UI session) and
-    never slows what the user does next. False if it could not be started."""
-    try:
-        subprocess.run(["sh", "-c", 'nice -n 19 "$@" >/dev/null 2>&1 </dev/null &', "sh",
-                        *command], cwd=cwd, env=env, check=False)
-        return True
-    except OSError:
-        return False
-
-
-def _c_locale() -> dict[str, str]:
-    """The environment for git whose messages afi reads: untranslated."""
-    return {**os.environ, "LC_ALL": "C", "LANGUAGE": "C"}
+    return Commit(sha, tuple(parents.split()), name, email, datetime.fromisoformat(when),
+                  subject, body.strip(), tuple(files))
 
 
 def init_repo(path: Path) -> GitRepo:
     path.mkdir(parents=True, exist_ok=True)
     repo = GitRepo(path, path / ".git")
-    repo.write_git("init", "--quiet")
+    repo.run("init", "--quiet")
     return repo
 
 
-def _first_lines(err: str, limit: int = 3) -> str:
+def first_lines(err: str, limit: int = 3) -> str:
     lines = [line.strip() for line in err.strip().splitlines() if line.strip()
              and not line.startswith("hint:")]
     return " ".join(lines[:limit])
+
+
+def _git(root: Path):
+    from git.cmd import Git  # GitPython: imported when git is first needed
+
+    return Git(str(root))
+
+
+@contextmanager
+def _stdin(data: bytes | None) -> Iterator[IO[bytes] | None]:
+    """GitPython takes stdin as a file: a temporary one holds the input (a pipe written
+    while git writes its output could fill both ways and deadlock)."""
+    if data is None:
+        yield None
+        return
+    with tempfile.TemporaryFile() as handle:
+        handle.write(data)
+        handle.seek(0)
+        yield handle
+
+
+def _decode(data: bytes | str | None) -> str:
+    if data is None:
+        return ""
+    return data if isinstance(data, str) else data.decode("utf-8", errors="replace")

@@ -78,11 +78,19 @@ def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]
 
 
 def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
-    """Every commit that touched one item's file, newest first."""
-    target = repo.relative(path)
+    """Every commit that touched one item's file, newest first, followed back past the
+    commits that renamed it (`git mv`)."""
     known = None if os.environ.get("AFI_NO_CACHE") else \
         HistoryIndex(repo, path.parent).commits_for(path)
-    return _entries(repo, repo.log([path], commits=known), lambda p: p == target)
+    if known is None:  # no index yet: git's own walk
+        commits = repo.log([path], follow=True)
+    else:
+        shas, names = known
+        commits = repo.log([repo.root / name for name in names], commits=shas, renames=True)
+    names = {repo.relative(path)}
+    for commit in commits:  # newest first: each rename adds the name the file had before
+        names |= {f.old_path for f in commit.files if f.path in names and f.old_path}
+    return _entries(repo, commits, names.__contains__)
 
 
 def plan_history(repo: GitRepo, plan_dir: Path,

@@ -31,11 +31,16 @@ open = "is:open sort:due"
 '''
 
 
-def init_plan(directory: Path, title: str) -> tuple[Path, str, list[str]]:
-    """Create the plan; `git init` first when not inside a repository. All or nothing."""
+def init_plan(directory: Path, title: str,
+              repo_here: bool = False) -> tuple[Path, str, list[str]]:
+    """Create the plan and commit it; when the folder is not inside a repository, `git
+    init` the folder itself, or the current folder when `repo_here` (`afi init` with no
+    DIR: a repository holding ./plan, as this project's own layout). All or nothing."""
     import tomlkit
 
+    from .commit import FileWrite, commit_files
     from .gitrepo import GitRepo, init_repo
+    from .write_lock import plan_lock
 
     plan_dir = directory.resolve()
     if (plan_dir / PLAN_FILE).exists():
@@ -43,21 +48,21 @@ def init_plan(directory: Path, title: str) -> tuple[Path, str, list[str]]:
     existing = next((p for p in (plan_dir, *plan_dir.parents) if p.exists()), Path("/"))
     created_repo: Path | None = None
     if find_git_dir(existing) is None:
-        # `afi init` in a fresh folder: the repository is that folder, holding plan/.
         cwd = Path.cwd().resolve()
-        root = cwd if plan_dir.is_relative_to(cwd) and plan_dir != cwd else plan_dir
+        root = cwd if repo_here and plan_dir.is_relative_to(cwd) and plan_dir != cwd \
+            else plan_dir
         root.mkdir(parents=True, exist_ok=True)
         init_repo(root)
         created_repo = root / ".git"
     made_dirs = [p for p in (plan_dir, plan_dir / ITEMS_DIR) if not p.exists()]
     try:
         repo = GitRepo.find(next(p for p in (plan_dir, *plan_dir.parents) if p.exists()))
-        warnings = repo.check_ready()
-        (plan_dir / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
-        plan_file = plan_dir / PLAN_FILE
-        plan_file.write_text(TEMPLATE.format(title=tomlkit.string(title).as_string()),
-                             encoding="utf-8")
-        sha = repo.commit([plan_file], f"Start plan: {title}\n", new_paths=[plan_file])
+        with plan_lock(repo.git_dir, "afi init"):
+            warnings = repo.check_ready()
+            (plan_dir / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
+            text = TEMPLATE.format(title=tomlkit.string(_one_line(title)).as_string())
+            commit = commit_files(repo, [FileWrite(plan_dir / PLAN_FILE, None, text)],
+                                  f"Start plan: {_one_line(title)}\n")
     except BaseException:
         (plan_dir / PLAN_FILE).unlink(missing_ok=True)
         for folder in reversed(made_dirs):
@@ -65,4 +70,14 @@ def init_plan(directory: Path, title: str) -> tuple[Path, str, list[str]]:
         if created_repo is not None:
             shutil.rmtree(created_repo, ignore_errors=True)
         raise
-    return plan_dir, sha, warnings
+    return plan_dir, commit.sha, warnings
+
+
+def _one_line(text: str) -> str:
+    """A title is one line of text: control characters would corrupt the commit subject."""
+    cleaned = " ".join(str(text).split())
+    if not cleaned or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in cleaned):
+        from .errors import InvalidValue
+
+        raise InvalidValue("--title must be one line of text without control characters")
+    return cleaned

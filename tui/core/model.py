@@ -19,6 +19,7 @@ KINDS = ("afi", "recommendation", "cause-of-concern")
 DEFAULT_STATUSES = ("not-started", "in-progress", "complete", "closed", "superseded")
 DEFAULT_DONE_STATUSES = ("complete", "closed", "superseded")
 DEFAULT_DUE_SOON_DAYS = 45
+COLOUR_NAMES = ("red", "green", "yellow", "blue", "magenta", "cyan", "dim", "bold", "default")
 GRADE_SCALES = {
     "peel-5": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
     "peel-4": ("outstanding", "good", "requires improvement", "inadequate"),
@@ -32,7 +33,15 @@ OVERDUE, DUE_SOON, ON_TRACK, NO_DATE = "overdue", "due-soon", "on-track", "no-da
 def today() -> date:
     """Today's date; `AFI_TODAY=YYYY-MM-DD` pins it (tests, demos, reproducible reports)."""
     pinned = os.environ.get("AFI_TODAY")
-    return date.fromisoformat(pinned) if pinned else date.today()
+    if not pinned:
+        return date.today()
+    try:
+        return date.fromisoformat(pinned)
+    except ValueError:
+        from .errors import AfiError
+
+        raise AfiError(f"AFI_TODAY={pinned!r} is not a date: use YYYY-MM-DD, or unset it") \
+            from None
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class PlanConfig:
     statuses: tuple[str, ...] = DEFAULT_STATUSES
     done_statuses: frozenset[str] = frozenset(DEFAULT_DONE_STATUSES)
     views: dict[str, str] = field(default_factory=dict)
+    status_colours: dict[str, str] = field(default_factory=dict)
 
     def inspection_ids(self) -> set[str]:
         return {i.id for i in self.inspections}
@@ -67,11 +77,23 @@ class PlanConfig:
     def is_done(self, status: str) -> bool:
         return status in self.done_statuses
 
+    def status_role(self, status: str) -> str:
+        """What a status means, whatever the plan calls it: 'new' (the first open
+        status), 'open', 'done' (the first done status) or 'done-later' (the rest, such
+        as closed and superseded). Colours follow the role, so a plan's own vocabulary
+        is coloured sensibly without naming colours."""
+        if self.is_done(status):
+            first_done = next((s for s in self.statuses if self.is_done(s)), None)
+            return "done" if status == first_done else "done-later"
+        first_open = next((s for s in self.statuses if not self.is_done(s)), None)
+        return "new" if status == first_open else "open"
+
 
 # Top-level keys listing, sorting and filtering read: kept apart from the rest of an
 # item's data so that a cached plan can be listed without rebuilding every item in full.
 INDEX_KEYS = ("id", "kind", "inspection", "number", "area", "title", "status", "owner", "lead",
               "due", "group", "tags")
+RECORD_LAYOUT = ("index fields", "search text", "pickled data", "id sort key")  # Item.record()
 
 
 class Item:

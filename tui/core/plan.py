@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import os
 import re
+import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import NotFound, Problem
 from .model import ID_RE, Item, PlanConfig, today
+from .safe_text import visible
 from .store import Snapshot, find_plan_dir, load_config, load_plan, read_one_item
 
 if TYPE_CHECKING:
@@ -33,18 +36,31 @@ class Plan:
     plan.toml; listing or querying reads everything (through the cache).
     """
 
-    def __init__(self, directory: Path, previous: Snapshot | None = None):
+    def __init__(self, directory: Path, previous: Snapshot | None = None,
+                 report: Callable[[str], None] | None = None):
         """`previous`: an earlier snapshot of the same folder, whose unchanged files the
-        first read reuses (the terminal UI reloads this way)."""
+        first read reuses (the terminal UI reloads this way). `report`: where to say which
+        files a query skipped because they fail validation (None: nowhere; the UI shows
+        them in its problems panel)."""
         self.dir = directory
         self._previous = previous
         self._snapshot: Snapshot | None = None
         self._config: tuple[PlanConfig, list[Problem], bool] | None = None
+        self.report = report
+        self._reported: Snapshot | None = None
 
     @classmethod
-    def open(cls, directory: str | os.PathLike | None = None) -> Plan:
-        """--plan DIR semantics: the folder given, else $AFI_PLAN, ./plan, or a parent."""
-        return cls(find_plan_dir(directory))
+    def open(cls, directory: str | os.PathLike | None = None,
+             report: Callable[[str], None] | None = None) -> Plan:
+        """--plan DIR semantics: the folder given, else $AFI_PLAN, ./plan, or a parent.
+
+        A change left half-done by a process that died is finished or undone first, and
+        that, like files skipped by queries, is reported on stderr (or to `report`)."""
+        plan = cls(find_plan_dir(directory), report=report or _to_stderr)
+        note = recover_interrupted(plan.dir)
+        if note:
+            plan.report(f"afi: {note}")
+        return plan
 
     def reload(self) -> None:
         """Read again, reusing what has not changed since the last read."""
@@ -121,9 +137,15 @@ class Plan:
         return parse_query(text, self.config.views, on=on)
 
     def query(self, text: str = "", on: date | None = None) -> list[Item]:
-        """Items matching `text` (SPEC §3), in the order its sort terms ask for."""
+        """Items matching `text` (docs/format.md, "Queries"), in the order its sort terms
+        ask for. Files left out because they fail validation are reported (see `open`)."""
         on = on or today()
-        return self.parse_query(text, on).apply(self.items, self.config, on)
+        found = self.parse_query(text, on).apply(self.items, self.config, on)
+        if self.report is not None and self._reported is not self.snapshot:
+            self._reported = self.snapshot
+            for line in skipped_lines(self.problems):
+                self.report(line)
+        return found
 
     def next_id(self, inspection: str) -> str:
         """`<inspection>-NN`: the next free two-digit number after the highest in use."""
@@ -145,6 +167,42 @@ class Plan:
         from .gitrepo import GitRepo
 
         return GitRepo.find(self.dir)
+
+
+def skipped_lines(problems: list[Problem]) -> list[str]:
+    """One line per file left out: its first problem, and how many more `afi check` shows."""
+    by_file: dict[Path, list[Problem]] = {}
+    for problem in sorted(set(problems)):
+        by_file.setdefault(problem.path, []).append(problem)
+    lines = []
+    for found in by_file.values():
+        more = len(found) - 1
+        hint = f" (and {more} more: see `afi check`)" if more else ""
+        lines.append(f"afi: skipped {visible(found[0].render(Path.cwd()))}{hint}")
+    return lines
+
+
+def recover_interrupted(plan_dir: Path) -> str | None:
+    """Finish or undo a change whose process died (journal.py); a line saying what was
+    done, or None. Costs one stat when there is nothing to do."""
+    from . import journal
+    from .store import find_git_dir
+
+    git_dir = find_git_dir(plan_dir)
+    if git_dir is None or not journal.exists(git_dir):
+        return None
+    from .commit import recover
+    from .gitrepo import GitRepo
+    from .write_lock import is_locked, plan_lock
+
+    if is_locked(git_dir):
+        return None  # the journal of a writer that is still at work
+    with plan_lock(git_dir, "recovering an interrupted change"):
+        return recover(GitRepo.find(plan_dir))
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
 
 
 class ChangeContext:

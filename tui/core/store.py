@@ -8,13 +8,13 @@ Writing is in `tomledit.py` and `change.py`.
 
 from __future__ import annotations
 
-import gc
+import errno
 import hashlib
 import os
+import stat as stat_module
 import time
 import tomllib
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,12 +22,16 @@ from typing import Any
 from . import locate
 from .cache_files import load_pickle, save_pickle
 from .errors import AfiError, Problem
-from .model import Item, PlanConfig
-from .validate import check_item, check_plan
+from .model import INDEX_KEYS, RECORD_LAYOUT, Item, PlanConfig
+from .validate import check_item, check_plan, check_values
 
 PLAN_FILE = "plan.toml"
 ITEMS_DIR = "afis"
-CACHE_VERSION = 4  # entries: (stamp, Item.record() or None, problems)
+# Entries are (stamp, Item.record() or None, problems). The version is derived from what
+# is cached, so changing the cached fields invalidates old caches by construction.
+CACHE_FORMAT = ("stamp: mtime_ns, size, inode, ctime_ns", "entry: stamp, record, problems",
+                RECORD_LAYOUT, INDEX_KEYS)
+CACHE_VERSION = hashlib.sha1(repr(CACHE_FORMAT).encode()).hexdigest()[:12]
 # A file modified this close to the cache write may change again within the same
 # timestamp tick; like git's "racy" entries, such files are always re-read.
 RACY_NS = 2_000_000_000
@@ -101,16 +105,44 @@ def parse_text(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Probl
         return None, [Problem(path, marker, "unresolved merge conflict marker: resolve the "
                                             "conflict (keep one side), then `git add` the file")]
     try:
-        return tomllib.loads(text), []
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         message = str(err).split(" (at line")[0]
         return None, [Problem(path, locate.parse_error_line(str(err)), f"invalid TOML: {message}")]
+    except RecursionError:  # tomllib parses nested arrays recursively
+        return None, [Problem(path, 1, "values nested too deeply to read")]
+    limits = check_values(data)
+    if limits:
+        where, message = limits[0]
+        return None, [Problem(path, locate.line_of(text, where), message)]
+    return data, []
 
 
 def read_text(path: Path) -> str:
-    """A file's text with its line endings as stored ('\\r\\n' stays)."""
-    with open(path, encoding="utf-8", newline="") as handle:
+    """A regular file's text with its line endings as stored ('\\r\\n' stays). A FIFO or
+    device is refused (opening one could block forever), and so is a symbolic link."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.ELOOP or os.path.islink(path):
+            raise NotRegularFile(path, "a symbolic link, not a file: afi does not follow "
+                                       "links in a plan (put the file itself here)") from None
+        raise
+    with open(fd, encoding="utf-8", newline="", closefd=True) as handle:
+        if not stat_module.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise NotRegularFile(path, "not a regular file (a FIFO, device or folder): "
+                                       "remove it from the plan")
         return handle.read()
+
+
+class NotRegularFile(OSError):
+    """A path in the plan that is not a plain file; its message says what it is."""
+
+    def __init__(self, path: Path, what: str):
+        super().__init__(what)
+        self.filename = str(path)
+        self.strerror = what
 
 
 def item_problems(path: Path, text: str, data: dict | None, config: PlanConfig,
@@ -127,8 +159,17 @@ def load_config(plan_dir: Path) -> tuple[PlanConfig, list[Problem], bool]:
     path = plan_dir / PLAN_FILE
     try:
         text = read_text(path)
+    except UnicodeDecodeError as err:
+        return PlanConfig(title="(unreadable plan.toml)"), [
+            Problem(path, 1, f"not UTF-8 text (byte {err.start}): save it as UTF-8")], False
     except OSError as err:
-        return PlanConfig(title="(no plan.toml)"), [Problem(path, 1, f"cannot read: {err}")], False
+        return PlanConfig(title="(no plan.toml)"), [
+            Problem(path, 1, f"cannot read: {err.strerror or err}")], False
+    return config_from_text(path, text)
+
+
+def config_from_text(path: Path, text: str) -> tuple[PlanConfig, list[Problem], bool]:
+    """plan.toml's text (from disk or from a commit) as a PlanConfig and its problems."""
     raw, problems = parse_text(path, text)
     if raw is None:
         return PlanConfig(title="(unreadable plan.toml)"), problems, False
@@ -142,20 +183,10 @@ def _fingerprint(config: PlanConfig, readable: bool) -> str:
     return hashlib.sha1(basis.encode()).hexdigest()
 
 
-@contextmanager
-def _gc_paused():
-    """Building 10,000 item dicts trips the cyclic GC dozens of times for nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class ItemCache:
-    """Parsed item files keyed on (mtime_ns, size, inode), pickled in the git directory.
+    """Parsed item files keyed on (mtime_ns, size, inode, ctime_ns), pickled in the git
+    directory. An editor can restore a file's size and mtime, but not its ctime, which
+    the system sets on every write (git's index keys on it too).
 
     Kept in SHARDS files by a hash of the file name, so a change to one item rewrites
     one small shard rather than the whole plan's cache (17 MB at 10,000 items).
@@ -194,7 +225,7 @@ class ItemCache:
         """Entries whose file was not modified just before they were read (racy ones may
         have changed again within the same timestamp tick)."""
         return {name: entry for name, entry in entries.items()
-                if entry[0][0] < written_ns - RACY_NS}
+                if max(entry[0][0], entry[0][3]) < written_ns - RACY_NS}
 
     def shard(self, name: str) -> int:
         return zlib.crc32(name.encode()) % self.SHARDS
@@ -205,7 +236,7 @@ class ItemCache:
 
     def put(self, name: str, entry: tuple) -> None:
         self.entries[name] = entry
-        if entry[0][0] < self.started - RACY_NS:
+        if max(entry[0][0], entry[0][3]) < self.started - RACY_NS:
             # A file changed in the last moments would be distrusted when read back:
             # rewriting its shard for it would only repeat on every run until it ages.
             self.dirty.add(self.shard(name))
@@ -232,15 +263,6 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
 
     Given the `previous` snapshot of the same folder, files unchanged since then are not
     read again and keep their Item objects (a reload costs a directory scan)."""
-    with _gc_paused():
-        snapshot = _load_plan(plan_dir, previous)
-        # The items live as long as the snapshot and hold no cycles: move them out of the
-        # collector's sight before it runs again, or its first pass scans them all.
-        gc.freeze()
-    return snapshot
-
-
-def _load_plan(plan_dir: Path, previous: Snapshot | None) -> Snapshot:
     started = time.time_ns()
     config, problems, readable = load_config(plan_dir)
     items_dir = plan_dir / ITEMS_DIR
@@ -255,11 +277,20 @@ def _load_plan(plan_dir: Path, previous: Snapshot | None) -> Snapshot:
         entries = sorted(os.scandir(items_dir), key=lambda e: e.name)
     except FileNotFoundError:
         entries = []
+    except OSError as err:
+        entries = []
+        problems.append(Problem(items_dir, 1, f"cannot read the folder: {err.strerror}"))
     for entry in entries:
-        if not entry.name.endswith(".toml") or not entry.is_file():
+        if not entry.name.endswith(".toml"):
             continue
-        stat = entry.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        if not entry.is_file(follow_symlinks=False):
+            if not entry.is_dir(follow_symlinks=False):  # a link, FIFO or device
+                kind = "a symbolic link" if entry.is_symlink() else "not a regular file"
+                problems.append(Problem(Path(entry.path), 1, f"{kind}: afi reads only plain "
+                                                             "files here (remove it)"))
+            continue
+        stat = entry.stat(follow_symlinks=False)
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
         names.add(entry.name)
         cached = cache.get(entry.name, stamp)
         item = None
@@ -311,8 +342,10 @@ def read_one_item(plan_dir: Path, item_id: str, config: PlanConfig,
 def _read_item(path: Path, config: PlanConfig, readable: bool) -> tuple[dict | None, list[Problem]]:
     try:
         text = read_text(path)
-    except (OSError, UnicodeDecodeError) as err:
-        return None, [Problem(path, 1, f"cannot read: {err}")]
+    except UnicodeDecodeError as err:
+        return None, [Problem(path, 1, f"not UTF-8 text (byte {err.start}): save it as UTF-8")]
+    except OSError as err:
+        return None, [Problem(path, 1, f"cannot read: {err.strerror or err}")]
     data, found = parse_text(path, text)
     return data, found + item_problems(path, text, data, config, check_inspection=readable)
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .model import (
+    COLOUR_NAMES,
     DEFAULT_DONE_STATUSES,
     DEFAULT_DUE_SOON_DAYS,
     DEFAULT_STATUSES,
@@ -23,6 +24,9 @@ from .model import (
 
 KeyPath = tuple[str | int, ...]
 Found = list[tuple[KeyPath, str]]
+
+MAX_DEPTH = 16  # items nest 3 deep ([[actions]] -> key); the rest is headroom
+MAX_DUE_SOON_DAYS = 3650
 
 REQUIRED = ("id", "kind", "inspection", "area", "title", "status")
 STRING_KEYS = ("id", "kind", "inspection", "area", "title", "detail", "status", "owner", "lead",
@@ -126,6 +130,8 @@ def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
 
     if "number" in data and not _check_type(data["number"], int):
         found.append((("number",), f"'number' must be an integer, not {type_name(data['number'])}"))
+    elif "number" in data and data["number"] < 0:
+        found.append((("number",), "'number' must not be negative"))
     if "due" in data and not is_date(data["due"]):
         found.append((("due",), f"'due' must be a date like 2025-03-31 (unquoted), "
                                 f"not {type_name(data['due'])}"))
@@ -155,11 +161,40 @@ def _str_list(found: Found, raw: dict, key: str) -> tuple[str, ...] | None:
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
         found.append(((key,), f"'{key}' must be a non-empty array of strings"))
         return None
+    if len(set(value)) != len(value):
+        found.append(((key,), f"'{key}' lists a value twice"))
     return tuple(value)
 
 
+def _tables(found: Found, raw: dict, key: str) -> list[tuple[int, dict]]:
+    """The entries of an array of tables ([[key]]), each a (position, table); anything
+    else is a problem, never an exception."""
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        found.append(((key,), f"'{key}' must be an array of tables ([[{key}]]), "
+                               f"not {type_name(value)}"))
+        return []
+    tables = []
+    for n, entry in enumerate(value):
+        if isinstance(entry, dict):
+            tables.append((n, entry))
+        else:
+            found.append(((key, n), f"{key} {n + 1} must be a table, not {type_name(entry)}"))
+    return tables
+
+
+def _optional_str(found: Found, where: KeyPath, table: dict, key: str, what: str) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        found.append((where + (key,), f"{what}: '{key}' must be a string, not "
+                                      f"{type_name(value)}"))
+        return ""
+    return value
+
+
 def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
-    """Validate plan.toml's content and build a PlanConfig from what is usable."""
+    """Validate plan.toml's content and build a PlanConfig from what is usable. Every
+    value is type-checked before use: a wrong type is a problem, never a crash."""
     found: Found = []
     title = raw.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -167,38 +202,47 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
                       "plan.toml needs a 'title' string"))
         title = "(untitled plan)"
     due_soon = raw.get("due_soon_days", DEFAULT_DUE_SOON_DAYS)
-    if not _check_type(due_soon, int) or due_soon < 0:
-        found.append((("due_soon_days",), "'due_soon_days' must be a whole number of days"))
+    if not _check_type(due_soon, int) or not 0 <= due_soon <= MAX_DUE_SOON_DAYS:
+        found.append((("due_soon_days",), "'due_soon_days' must be a whole number of days "
+                                          f"from 0 to {MAX_DUE_SOON_DAYS}"))
         due_soon = DEFAULT_DUE_SOON_DAYS
 
     inspections = []
-    for n, entry in enumerate(raw.get("inspections", []) or []):
-        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            found.append((("inspections", n), f"inspection {n + 1} needs an 'id' string"))
+    for n, entry in _tables(found, raw, "inspections"):
+        where = ("inspections", n)
+        if not isinstance(entry.get("id"), str) or not ID_RE.match(entry["id"]):
+            found.append((where, f"inspection {n + 1} needs an 'id': letters, digits, '.', "
+                                 "'_' or '-'"))
             continue
-        scale = entry.get("scale", "")
+        if entry["id"] in {i.id for i in inspections}:
+            found.append(((*where, "id"), f"inspection '{entry['id']}' is listed twice"))
+        scale = _optional_str(found, where, entry, "scale", f"inspection {entry['id']}")
         if scale and scale not in GRADE_SCALES:
-            found.append((("inspections", n, "scale"), f"unknown grade scale '{scale}' "
-                                                       f"(use one of: {', '.join(GRADE_SCALES)})"))
-        inspections.append(Inspection(entry["id"], str(entry.get("title", "")), str(scale)))
+            found.append(((*where, "scale"), f"unknown grade scale '{scale}' "
+                                             f"(use one of: {', '.join(GRADE_SCALES)})"))
+            scale = ""
+        inspection_title = _optional_str(found, where, entry, "title",
+                                         f"inspection {entry['id']}")
+        inspections.append(Inspection(entry["id"], inspection_title, scale))
     scales = {i.id: i.scale for i in inspections}
 
     areas = []
-    for n, entry in enumerate(raw.get("areas", []) or []):
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            found.append((("areas", n), f"area {n + 1} needs a 'name' string"))
+    for n, entry in _tables(found, raw, "areas"):
+        where = ("areas", n)
+        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            found.append((where, f"area {n + 1} needs a 'name' string"))
             continue
-        inspection = str(entry.get("inspection", ""))
-        grade = entry.get("grade", "")
+        inspection = _optional_str(found, where, entry, "inspection", f"area '{entry['name']}'")
+        grade = _optional_str(found, where, entry, "grade", f"area '{entry['name']}'")
         if inspection and inspection not in scales:
-            found.append((("areas", n, "inspection"), f"area '{entry['name']}': unknown "
-                                                      f"inspection '{inspection}'"))
+            found.append(((*where, "inspection"), f"area '{entry['name']}': unknown "
+                                                  f"inspection '{inspection}'"))
         elif grade and scales.get(inspection) in GRADE_SCALES and \
                 grade not in GRADE_SCALES[scales[inspection]]:
             allowed = ", ".join(GRADE_SCALES[scales[inspection]])
-            found.append((("areas", n, "grade"), f"grade '{grade}' is not on the "
-                                                 f"{scales[inspection]} scale ({allowed})"))
-        areas.append(Area(inspection, entry["name"], str(grade)))
+            found.append(((*where, "grade"), f"grade '{grade}' is not on the "
+                                             f"{scales[inspection]} scale ({allowed})"))
+        areas.append(Area(inspection, entry["name"], grade))
 
     statuses = _str_list(found, raw, "statuses") or DEFAULT_STATUSES
     done = _str_list(found, raw, "done_statuses") or tuple(
@@ -206,12 +250,40 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
     for s in done:
         if s not in statuses:
             found.append((("done_statuses",), f"done status '{s}' is not in 'statuses'"))
+    if all(s in done for s in statuses):
+        found.append((("done_statuses",), "every status is a done status: an item could "
+                                          "never be open"))
 
     views = raw.get("views", {})
     if not isinstance(views, dict) or not all(isinstance(v, str) for v in views.values()):
         found.append((("views",), "[views] must map names to query strings"))
         views = {}
+    colours = raw.get("status_colours", {})
+    if not isinstance(colours, dict) or not all(
+            isinstance(v, str) and v in COLOUR_NAMES for v in colours.values()):
+        found.append((("status_colours",), "[status_colours] must map statuses to colour "
+                                           f"names ({', '.join(COLOUR_NAMES)})"))
+        colours = {}
     config = PlanConfig(title=title, due_soon_days=due_soon, inspections=tuple(inspections),
-                   areas=tuple(areas), statuses=statuses, done_statuses=frozenset(done),
-                   views=dict(views))
+                        areas=tuple(areas), statuses=statuses, done_statuses=frozenset(done),
+                        views=dict(views), status_colours=dict(colours))
     return config, found
+
+
+def check_values(data: Any) -> Found:
+    """Limits any TOML file must keep, whatever its keys: nesting at most MAX_DEPTH deep
+    (deeper data would exhaust the stack of every reader) and integers of 64 bits (the
+    TOML rule, which tomllib does not enforce). Walked without recursion."""
+    stack: list[tuple[KeyPath, Any]] = [((), data)]
+    while stack:
+        where, value = stack.pop()
+        if len(where) > MAX_DEPTH:
+            return [(where[:1], f"values nested more than {MAX_DEPTH} deep")]
+        if isinstance(value, dict):
+            stack += [((*where, key), v) for key, v in value.items()]
+        elif isinstance(value, list):
+            stack += [((*where, n), v) for n, v in enumerate(value)]
+        elif isinstance(value, int) and not isinstance(value, bool) and \
+                not -(2**63) <= value < 2**63:
+            return [(where, "integer out of range (TOML integers are 64-bit)")]
+    return []

@@ -1,0 +1,104 @@
+"""The write-ahead journal of a change, so that a crash never leaves the plan half-written.
+
+Before afi touches a file it records, in the git directory, which files it will write,
+what each held before, a digest of what it will hold, and the commit message. The
+journal is removed once the commit is made (or the change is undone). If afi dies in
+between (kill -9, power loss), the next afi command finds the journal and puts the plan
+back into a committed state: see `commit.recover`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+VERSION = 1
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class JournalFile:
+    path: str                # relative to the repository root
+    original: str | None     # the text before (None: the file did not exist)
+    new_digest: str | None   # sha256 of the bytes afi writes (None: afi deletes the file)
+
+
+@dataclass(frozen=True)
+class Journal:
+    head: str | None         # HEAD when the change started
+    message: str
+    files: tuple[JournalFile, ...]
+    pid: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps({"version": VERSION, "pid": self.pid, "head": self.head,
+                           "message": self.message,
+                           "files": [f.__dict__ for f in self.files]}, ensure_ascii=True)
+
+
+def journal_path(git_dir: Path) -> Path:
+    return git_dir / "afi" / "journal.json"
+
+
+def temp_name(path: Path) -> Path:
+    """Where a file's new text is written before it is renamed over the file. One name
+    per file (only the lock holder writes), so recovery knows every temp file."""
+    return path.with_name(f".{path.name}.afi-tmp")
+
+
+def write(git_dir: Path, journal: Journal) -> None:
+    """Durably record the journal: temp file, fsync, rename, fsync the folder."""
+    target = journal_path(git_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_suffix(".tmp")
+    with open(temp, "w", encoding="utf-8") as handle:
+        handle.write(journal.to_json())
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, target)
+    sync_folder(target.parent)
+
+
+def read(git_dir: Path) -> Journal | None:
+    """The journal left by an unfinished change, or None. A journal that cannot be read
+    was never completely written (it is renamed into place whole), so no file was
+    touched yet: it is dropped."""
+    target = journal_path(git_dir)
+    try:
+        raw = json.loads(target.read_text(encoding="utf-8"))
+        files = tuple(JournalFile(f["path"], f["original"], f["new_digest"])
+                      for f in raw["files"])
+        return Journal(raw["head"], raw["message"], files, raw.get("pid", 0))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        clear(git_dir)
+        return None
+
+
+def exists(git_dir: Path) -> bool:
+    return journal_path(git_dir).exists()
+
+
+def clear(git_dir: Path) -> None:
+    target = journal_path(git_dir)
+    for path in (target, target.with_suffix(".tmp")):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync a folder so a rename in it survives power loss (no-op where unsupported)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
