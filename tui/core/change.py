@@ -356,9 +356,8 @@ def commit_hand_edits(plan: Plan, names: list[str],
         head = repo.files_at("HEAD", [*changed, plan_file]) if repo.head_sha() else {}
         if plan_file in changed:
             config, problems, _ = config_from_text(plan_file, _read_or_none(plan_file) or "")
-            problems += [Problem(item.path, 1, message) for item in plan.items
-                         if item.path not in changed
-                         for _, message in check_item(item.data, item.path.stem, config)]
+            committed = head.get(repo.relative(plan_file))
+            problems += _broken_by_plan_edit(plan, changed, committed)
         else:
             config, problems = committed_config(plan, head.get(repo.relative(plan_file)))[0], []
         writes, items, others = [], [], []
@@ -407,6 +406,23 @@ def _changed_files(repo: GitRepo, plan_dir: Path, names: list[str]) -> list[Path
         raise NotFound(f"no uncommitted edits to {', '.join(sorted(missing))}: "
                        "`git status` shows what has changed")
     return chosen
+
+
+def _broken_by_plan_edit(plan: Plan, changed: list[Path],
+                         committed_plan: bytes | None) -> list[Problem]:
+    """Problems of items the edited plan.toml would break (say, an inspection they name
+    removed): items valid under the committed plan.toml that fail under the new one."""
+    fresh = type(plan)(plan.dir)  # read with the plan.toml now on disk
+    before, _, readable = config_from_text(plan.dir / PLAN_FILE, (committed_plan or b"")
+                                           .decode("utf-8", errors="replace"))
+    broken = []
+    for problem in fresh.problems:
+        if problem.path in changed or problem.path.name == PLAN_FILE:
+            continue
+        text = _read_or_none(problem.path)
+        if text is not None and readable and not _item_problems(problem.path, text, before):
+            broken.append(problem)
+    return broken
 
 
 def _refuse_uncommitted(repo: GitRepo, entry: PendingItem, current: str,

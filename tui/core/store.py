@@ -27,11 +27,18 @@ from .validate import check_item, check_plan, check_values
 
 PLAN_FILE = "plan.toml"
 ITEMS_DIR = "afis"
-# Entries are (stamp, Item.record() or None, problems). The version is derived from what
-# is cached, so changing the cached fields invalidates old caches by construction.
-CACHE_FORMAT = ("stamp: mtime_ns, size, inode, ctime_ns", "entry: stamp, record, problems",
-                RECORD_LAYOUT, INDEX_KEYS)
-CACHE_VERSION = hashlib.sha1(repr(CACHE_FORMAT).encode()).hexdigest()[:12]
+
+
+def cache_version(index_keys: tuple[str, ...]) -> str:
+    """The item cache's format version, derived from what it holds: entries are (stamp,
+    Item.record() or None, problems). Changing the cached fields changes the version, so
+    old caches are dropped by construction, never misread."""
+    layout = ("stamp: mtime_ns, size, inode, ctime_ns", "entry: stamp, record, problems",
+              RECORD_LAYOUT, index_keys)
+    return hashlib.sha1(repr(layout).encode()).hexdigest()[:12]
+
+
+CACHE_VERSION = cache_version(INDEX_KEYS)
 # A file modified this close to the cache write may change again within the same
 # timestamp tick; like git's "racy" entries, such files are always re-read.
 RACY_NS = 2_000_000_000

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 # Where a key that is not yet in the file goes: after the nearest of these before it.
@@ -76,7 +76,7 @@ class ItemDocument:
             if key in doc:
                 doc[key] = new
             elif (anchor := self._anchor_for(key)) is not None:
-                doc._insert_after(anchor, key, new)  # public API only appends at the end
+                _insert_after(doc, anchor, key, new)  # public API only appends at the end
             else:
                 doc.append(key, new)
         self._from_doc()
@@ -108,14 +108,96 @@ class ItemDocument:
     # -- arrays of tables (always tomlkit) -----------------------------------------------
     def set_in_table(self, key: str, index: int, subkey: str, value: Any) -> None:
         """Set `key[index].subkey` (e.g. actions[2].done); None removes it."""
-        table = self.doc[key][index]
+        self.set_path((key, index, subkey), value)
+
+    def set_path(self, path: tuple[str | int, ...], value: Any) -> None:
+        """Set a nested value: ("closure", "board"), ("actions", 2, "done"); None removes it.
+        A one-key path is `set`."""
+        if len(path) == 1:
+            self.set(str(path[0]), value)
+            return
+        self._end_with_newline()
+        container = self.doc
+        for part in path[:-1]:
+            container = container[part]
+        key = path[-1]
         if value is None:
-            if subkey in table:
-                del table[subkey]
-        elif subkey in table:
-            table[subkey] = _styled(value, table.item(subkey))
+            if key in container:
+                del container[key]
+        elif key in container:
+            container[key] = _styled(value, container.item(key))
         else:
-            table.append(subkey, _styled(value, None))
+            _append_in_table(container, key, _styled(value, None))
+        self._from_doc()
+
+    def add_table_from(self, key: str, other: ItemDocument) -> None:
+        """Add top-level table `key` as `other` has it, comments and all, at the end."""
+        self._end_with_newline()
+        other._end_with_newline()
+        table = other.doc.item(key)
+        _strip_trailing_blank(table)
+        table.trivia.indent = "" if self._source.endswith("\n\n") or not self._source else "\n"
+        self.doc.append(key, table)
+        self._from_doc()
+
+    def is_table_array(self, key: str) -> bool:
+        """Whether top-level `key` is written as `[[key]]` tables."""
+        from tomlkit.items import AoT
+
+        return key in self.doc and isinstance(self.doc.item(key), AoT)
+
+    def arrange_tables(self, key: str, entries: list[int | tuple[ItemDocument, int]]) -> None:
+        """Rewrite `[[key]]` as `entries`, in that order: an int is one of this file's
+        tables, `(other, i)` the i-th `[[key]]` table of another document. Each table keeps
+        its text; the blank lines after each of this file's tables stay, so keeping the
+        order and adding at the end changes no existing line. No entries removes the key."""
+        import tomlkit
+        from tomlkit.items import AoT
+
+        self._end_with_newline()
+        doc = self.doc
+        if key in doc and not isinstance(doc.item(key), AoT):
+            raise ValueError(f"'{key}' is not an array of tables")
+        old = list(doc.item(key).body) if key in doc else []
+        gaps = [_strip_trailing_blank(table) for table in old]
+        inner = gaps[0] if len(old) > 1 else "\n"  # the file's own spacing between tables
+        tables, after = [], []
+        for entry in entries:
+            if isinstance(entry, int):
+                tables.append(old[entry])
+                after.append(gaps[entry] if entry < len(old) - 1 else inner)
+            else:
+                other, index = entry
+                other._end_with_newline()
+                table = other.doc[key][index]
+                _strip_trailing_blank(table)
+                table.trivia.indent = ""
+                tables.append(table)
+                after.append(inner)
+        if not tables:
+            if key in doc:
+                del doc[key]
+            self._from_doc()
+            return
+        # What separated the array from what follows. A split array (tomlkit joins its
+        # parts, #601) may have ended the file: it needs a blank line before the next table.
+        if old:
+            last_in_file = doc.body[-1][1] is doc.item(key)
+            after[-1] = gaps[-1] if last_in_file else gaps[-1] or "\n"
+        else:
+            after[-1] = ""
+        for table, blank in zip(tables, after, strict=True):
+            if blank:
+                table.value.append(None, tomlkit.ws(blank))
+        if key in doc:
+            array = doc.item(key)
+            del array[:]
+        else:
+            tables[0].trivia.indent = "\n"
+            array = tomlkit.aot()
+            doc.append(key, array)
+        for table in tables:
+            array.append(table)
         self._from_doc()
 
     def append_table(self, key: str, values: dict[str, Any]) -> None:
@@ -123,10 +205,7 @@ class ItemDocument:
         import tomlkit
         from tomlkit.items import AoT
 
-        if not self._source.endswith("\n"):
-            # tomlkit would glue the new header onto the last line (`x = 1[[t]]`).
-            self._source += "\n"
-            self._doc = None
+        self._end_with_newline()
         doc = self.doc
         table = tomlkit.table()
         for subkey, value in values.items():
@@ -177,6 +256,13 @@ class ItemDocument:
             return False
         self._source, self._data, self._doc = new_source, got, None
         return True
+
+    def _end_with_newline(self) -> None:
+        if not self._source.endswith("\n"):
+            # tomlkit would glue a new header onto the last line (`x = 1[[t]]`).
+            self._source += "\n"
+            self._doc = None
+            self._data = None
 
     def _anchor_for(self, key: str) -> str | None:
         from tomlkit.items import AoT, Table
@@ -308,11 +394,55 @@ def _styled(value: Any, old: Any) -> Any:
                    and "'" not in value and not _has_control(value.replace("\n", "")))
         if multiline and literal and "'''" in value:
             literal = False
-        return tomlkit.string(value, literal=literal, multiline=multiline)
-    if isinstance(value, date):
+        new = tomlkit.string(value, literal=literal, multiline=multiline)
+        if multiline and isinstance(old, String) and old.type.is_multiline() \
+                and old.as_string()[3:4] == "\n" and new.as_string()[3:4] != "\n":
+            # Keep the opening quotes on a line of their own: a newline right after them
+            # is not part of the text (TOML trims it).
+            new._original = "\n" + new._original
+        return new
+    if isinstance(value, date) and not isinstance(value, datetime):
         return tomlkit.date(value.isoformat())
     if isinstance(value, list):
         array = tomlkit.array()
         array.extend(value)
         return array
     return tomlkit.item(value)
+
+
+def _insert_after(container: Any, anchor: str, key: str, item: Any) -> None:
+    """Insert `key` right after `anchor` (tomlkit 0.15 has no public way, nor the
+    private `_insert_after` it used to have)."""
+    body = container.body
+    at = next(n for n, (k, _) in enumerate(body) if k is not None and k.key == anchor)
+    if at + 1 < len(body):
+        container._insert_at(at + 1, key, item)
+    else:
+        container.append(key, item)
+
+
+def _append_in_table(table: Any, key: str | int, item: Any) -> None:
+    """Add `key` after the table's last value: before the blank lines and comments that
+    end it, which lead into whatever follows (tomlkit would append after them)."""
+    from tomlkit.items import Table
+
+    if not isinstance(table, Table):
+        table.append(key, item)
+        return
+    body = table.value.body
+    tail = []
+    while body and body[-1][0] is None:  # unkeyed: whitespace and comments, not indexed
+        tail.insert(0, body.pop())
+    table.append(key, item)
+    body.extend(tail)
+
+
+def _strip_trailing_blank(table: Any) -> str:
+    """Take the blank lines off the end of a table; return them."""
+    from tomlkit.items import Whitespace
+
+    body = table.value.body
+    blank = ""
+    while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace):
+        blank = body.pop()[1].s + blank
+    return blank

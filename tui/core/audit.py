@@ -1,0 +1,76 @@
+"""Checking commits after the fact: does each one say what it did?
+
+For every commit touching a plan, the field-level notes are recomputed from the parent's
+files and the commit's files (messages.py, the same code that writes them) and compared
+with the message: the `AFI-Id:` trailers must name exactly the items changed, and the
+per-item lines must match the diff.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import messages
+from .gitrepo import Commit, GitRepo
+from .store import ITEMS_DIR, PLAN_FILE
+
+
+@dataclass(frozen=True)
+class CommitProblem:
+    commit: Commit
+    message: str
+
+    def render(self) -> str:
+        return f"{self.commit.short} {self.commit.subject[:50]!r}: {self.message}"
+
+
+def message_problems(repo: GitRepo, plan_dir: Path,
+                     commits: Iterable[Commit]) -> list[CommitProblem]:
+    """Every way in which a commit's message disagrees with its diff (merges, which
+    git describes itself, are skipped)."""
+    prefix = _prefix(repo, plan_dir)
+    problems = []
+    for commit in commits:
+        if len(commit.parents) > 1:
+            continue
+        files = [f for f in commit.files if _in_plan(f.path, prefix)]
+        if not files:
+            continue
+        blobs = repo.read_blobs(b for f in files for b in (f.old_blob, f.new_blob))
+        items, others = [], []
+        for change in files:
+            old, new = _data(blobs, change.old_blob), _data(blobs, change.new_blob)
+            name = PurePosixPath(change.path).name
+            if name == PLAN_FILE:
+                others.append((PLAN_FILE, messages.file_notes(old, new)))
+            else:
+                items.append((PurePosixPath(change.path).stem, messages.item_notes(old, new)))
+        problems += [CommitProblem(commit, text)
+                     for text in messages.message_problems(commit.message, items, others)]
+    return problems
+
+
+def _prefix(repo: GitRepo, plan_dir: Path) -> str:
+    base = repo.relative(plan_dir)
+    return "" if base in ("", ".") else base + "/"
+
+
+def _in_plan(path: str, prefix: str) -> bool:
+    if not path.startswith(prefix):
+        return False
+    rest = path[len(prefix):]
+    return rest == PLAN_FILE or (rest.startswith(f"{ITEMS_DIR}/") and rest.count("/") == 1
+                                 and rest.endswith(".toml"))
+
+
+def _data(blobs: dict[str, bytes], sha: str | None) -> dict[str, Any] | None:
+    if sha is None or sha not in blobs:
+        return None
+    try:
+        return tomllib.loads(blobs[sha].decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return {"(unparseable)": sha}
