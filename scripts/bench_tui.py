@@ -5,9 +5,11 @@ Measures, on a plan built by bench.build_repo:
 - launch to the first screen of rows, as a whole process (python start to rows drawn);
 - one keystroke in the filter box to the updated list (median over a typed query);
 - saving one edit, commit included, and the longest the UI thread stalled meanwhile;
-- the app process's peak memory.
+- the app process's peak memory;
+- with --saves N: resident memory after the first and the last of N saves in one session.
 
     python scripts/bench_tui.py PLAN_DIR     # run the measurements on an existing plan
+    python scripts/bench_tui.py PLAN_DIR --saves 200   # memory over a long session
 """
 
 from __future__ import annotations
@@ -142,6 +144,51 @@ async def interactive(plan_dir: Path) -> dict[str, float]:
     return results
 
 
+def rss_mb() -> float:
+    """This process's resident memory now (not its peak)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+async def long_session(plan_dir: Path, saves: int) -> dict[str, float]:
+    """One UI session saving `saves` edits in turn (edit, ctrl+s, back to the reloaded
+    list); resident memory after the first save and after the last."""
+    from textual import events
+    from textual.widgets import Input
+
+    from tui.app.item_table import ItemTable
+    from tui.app.run import create_app
+
+    app = create_app(plan_dir)
+    results: dict[str, float] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(ItemTable)
+        item_id = table.cursor_key
+        start = time.perf_counter()
+        for n in range(saves):
+            await pilot.press("e")
+            await pilot.pause()
+            screen = app.screen
+            screen.query_one("#owner", Input).value = f"Owner save {n}"
+            key = events.Key("ctrl+s", None)
+            key.set_sender(app)
+            app._driver.send_message(key)
+            while app.screen is screen or app.plan is None or \
+                    app.plan.get(item_id).get("owner") != f"Owner save {n}":
+                await asyncio.sleep(0.005)
+            if n == 0:
+                await app.workers.wait_for_complete()
+                results["rss_after_first_save_mb"] = rss_mb()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.2)
+        results["rss_after_last_save_mb"] = rss_mb()
+        results["saves"] = saves
+        results["seconds_per_save"] = (time.perf_counter() - start) / saves
+    return results
+
+
 def bench_tui(plan: Path) -> list[tuple[str, float, int]]:
     """Rows for bench.py's table: (operation, seconds, peak MB)."""
     launch, launch_peak = launch_seconds(plan)
@@ -164,4 +211,7 @@ def bench_tui(plan: Path) -> list[tuple[str, float, int]]:
 
 if __name__ == "__main__":
     os.environ.setdefault("AFI_TODAY", "2025-01-15")
-    print(json.dumps(asyncio.run(interactive(Path(sys.argv[1])))))
+    if len(sys.argv) > 3 and sys.argv[2] == "--saves":
+        print(json.dumps(asyncio.run(long_session(Path(sys.argv[1]), int(sys.argv[3])))))
+    else:
+        print(json.dumps(asyncio.run(interactive(Path(sys.argv[1])))))

@@ -1,59 +1,81 @@
 #!/usr/bin/env python3
-"""Move the due dates of a group of items by N weeks, with a progress note saying why.
+"""Move the due dates of a group of items, with a progress note on each saying why.
 
-    python scripts/shift_due.py "group:demand is:open" 6 --reason "Re-planned at FIB, May 2025"
-    python scripts/shift_due.py "owner:smith due<2025-07-01" -- -2 --reason "Brought forward"
+    .venv/bin/python scripts/shift_due.py "group:demand" --weeks 6 --reason "Re-planned at FIB"
+    .venv/bin/python scripts/shift_due.py "owner:smith" --months -1 --reason "Brought forward"
 
-Every matched item that has a due date gets it moved and an [[updates]] entry recording
-the old date, the new one and the reason; all in one commit, so the board can see the
-whole re-plan in `git log -p`. Items without a due date are listed and left alone.
+Every matched open item that has a due date gets it moved and an [[updates]] entry
+recording the old date, the new one and the reason; all in one commit, so the board can
+see the whole re-plan in `git log -p`. Months keep month-ends (31 March + 3 months is
+30 June, not 1 July); other days are kept, or the month's last day if it is shorter.
+Done items keep their dates (they record when work was due), unless --include-done;
+items without a due date are listed and left alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import calendar
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 
-from tui.core import AfiError, Plan
+try:
+    from tui.core import Plan, scripting
+except ModuleNotFoundError as missing:  # a Python without afi installed
+    sys.exit(f"shift_due.py: {missing}: run it with the Python afi is installed in, e.g. "
+             ".venv/bin/python scripts/shift_due.py (README, 'Scripting')")
+
+
+def shifted(day: date, days: int = 0, months: int = 0) -> date:
+    """`day` moved by whole months (month-ends stay month-ends), then by days."""
+    if months:
+        month_index = day.year * 12 + day.month - 1 + months
+        year, month = divmod(month_index, 12)
+        last = calendar.monthrange(year, month + 1)[1]
+        at_month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+        day = date(year, month + 1, last if at_month_end else min(day.day, last))
+    return day + timedelta(days=days)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("query", help="which items, in afi's query language")
-    parser.add_argument("weeks", type=int, help="weeks to move by (negative: earlier)")
+    by = parser.add_mutually_exclusive_group(required=True)
+    by.add_argument("--days", type=int, help="days to move by (negative: earlier)")
+    by.add_argument("--weeks", type=int, help="weeks to move by")
+    by.add_argument("--months", type=int, help="months to move by (keeps month-ends)")
     parser.add_argument("--reason", required=True, help="why: goes into each progress note")
+    parser.add_argument("--include-done", action="store_true", help="move done items too")
     parser.add_argument("--by", help="name on the progress notes (default: git user.name)")
     parser.add_argument("--plan", help="plan folder (default: as afi finds it)")
     parser.add_argument("--dry-run", action="store_true", help="show the diff, commit nothing")
     args = parser.parse_args()
-    if args.weeks == 0:
-        parser.error("weeks must not be 0")
-    try:
-        plan = Plan.open(args.plan)
-        items = plan.query(args.query)
-        dated = [item for item in items if item.due is not None]
-        for item in items:
-            if item.due is None:
-                print(f"shift_due: {item.id} has no due date: left alone", file=sys.stderr)
-        if not dated:
-            print("shift_due: no matching item has a due date", file=sys.stderr)
-            return 1
-        direction = "later" if args.weeks > 0 else "earlier"
-        message = (f"Move {len(dated)} due date(s) {abs(args.weeks)} week(s) {direction}: "
-                   f"{args.reason}")
-        with plan.change(message, dry_run=args.dry_run) as change:
-            for item in dated:
-                new_due = item.due + timedelta(weeks=args.weeks)
-                change.set(item.id, "due", new_due)
-                change.add_update(item.id, f"Due date moved from {item.due} to {new_due}: "
-                                           f"{args.reason}", by=args.by)
-        print(change.diff() if args.dry_run else message)
-        return 0
-    except AfiError as err:
-        print(f"shift_due: error: {err}", file=sys.stderr)
+    days = (args.days or 0) + 7 * (args.weeks or 0)
+    if not days and not args.months:
+        parser.error("the shift must not be 0")
+    plan = Plan.open(args.plan)
+    items = plan.query(args.query)
+    moving = []
+    for item in items:
+        if item.due is None:
+            print(f"shift_due: {item.id} has no due date: left alone", file=sys.stderr)
+        elif plan.config.is_done(item.status) and not args.include_done:
+            print(f"shift_due: {item.id} is {item.status}: left alone", file=sys.stderr)
+        else:
+            moving.append(item)
+    if not moving:
+        print("shift_due: no matching open item has a due date", file=sys.stderr)
         return 1
+    message = f"Move {len(moving)} due date(s): {args.reason}"
+    with plan.change(message, dry_run=args.dry_run) as change:
+        for item in moving:
+            new_due = shifted(item.due, days, args.months or 0)
+            change.set(item.id, "due", new_due)
+            change.add_update(item.id, f"Due date moved from {item.due} to {new_due}: "
+                                       f"{args.reason}", by=args.by)
+    print(change.diff() if args.dry_run else message)
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    scripting.run(main, "shift_due")

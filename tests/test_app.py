@@ -179,11 +179,66 @@ async def test_save_refused_when_file_changed_underneath(plan_dir):
         await settle(app, pilot)
         assert isinstance(app.screen, EditScreen)
         banner = str(app.screen.query_one("#edit-banner", Static).render())
-        assert "changed on disk" in banner and "ctrl+r" in banner
+        assert "edits that are not committed (owner Supt Smith -> Supt Other)" in banner
+        assert "afi commit PEEL22-01" in banner and "ctrl+r" in banner
         assert path.read_text() == theirs  # never overwritten
         await pilot.press("ctrl+r")
         assert app.screen.query_one("#owner", Input).value == "Supt Other"
     assert commits(repo) == before
+
+
+async def test_save_keeps_another_writers_commit_to_a_different_field(plan_dir, afi):
+    repo = plan_dir.parent
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e")
+        app.screen.query_one("#status", Select).value = "complete"
+        assert afi("set", "PEEL22-01", "owner=Supt Other", cwd=repo)[0] == 0  # a colleague
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ListScreen)
+        app.push_screen(EditScreen("PEEL22-01"))
+        await settle(app, pilot)
+        app.screen.query_one("#owner", Input).value = "Supt Mine"
+        assert afi("set", "PEEL22-01", "owner=Supt Third", cwd=repo)[0] == 0
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        banner = str(app.screen.query_one("#edit-banner", Static).render())
+        assert "both changed owner" in banner
+    text = path.read_text()
+    assert 'status = "complete"' in text and 'owner = "Supt Third"' in text
+
+
+@pytest.mark.parametrize("keys", [["q"], ["ctrl+c"], ["ctrl+q"]])
+async def test_quitting_with_unsaved_edits_asks_first(plan_dir, keys):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e")
+        app.screen.query_one("#owner", Input).value = "Unsaved"
+        app.screen.query_one("#status", Select).focus()
+        await pilot.press(*keys)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, EditScreen) and app.is_running
+        await app.action_quit()  # the command palette's "Quit" runs this action
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not app.is_running
+    assert "Unsaved" not in (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+
+
+async def test_quitting_with_nothing_unsaved_does_not_ask(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e", "q")
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_history_shows_commits_and_diff(plan_dir, afi):
@@ -377,3 +432,53 @@ async def test_every_list_action_is_in_the_command_palette(plan_dir):
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert isinstance(app.screen, NewItemScreen)
+
+
+async def test_control_characters_never_reach_the_screen(plan_dir):
+    """Unknown keys and values, and commit subjects, may hold escape sequences."""
+    evil = "\\u001b]52;c;cGF5bG9hZA==\\u0007\\u009b31m"
+    write_item(plan_dir, "EVIL-01", f'''\
+        id = "EVIL-01"
+        kind = "afi"
+        inspection = "PEEL22"
+        area = "Responding to the public"
+        title = "Evil {evil}"
+        status = "in-progress"
+        "{evil}key" = "{evil}value"
+        ''')
+    git(plan_dir.parent, "add", ".")
+    git(plan_dir.parent, "commit", "-q", "-m", "evil \x1b]0;title\x07 subject")
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(DetailScreen("EVIL-01"))
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "^[]52;c;cGF5bG9hZA==^G<9b>31mkey" in text
+        assert not any(c in text for c in "\x1b\x07\x9b")
+        app.push_screen(HistoryScreen("EVIL-01"))
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "evil ^[]0;title^G subject" in text
+        assert not any(c in text for c in "\x1b\x07\x9b")
+
+
+async def test_closed_edit_screens_are_not_kept_alive(plan_dir):
+    """Textual keeps watchers of removed widgets (textual#6666); the app prunes them, or
+    every edit screen ever opened would stay in memory."""
+    import gc
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for _ in range(3):
+            await pilot.press("e")
+            await pilot.pause()
+            assert isinstance(app.screen, EditScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+        app.reload_now()
+        await settle(app, pilot)
+        gc.collect()
+        assert [o for o in gc.get_objects() if isinstance(o, TextArea)] == []
+        assert gc.get_freeze_count() == 0  # nothing moved out of the collector's sight

@@ -394,3 +394,92 @@ def test_console_script_runs_as_a_process(plan_dir):
                           cwd=plan_dir.parent, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()[1:]] == ["PEEL22-01"]
+
+
+# -- issue 8's smaller points ---------------------------------------------------------------
+
+
+def test_a_negated_query_term_is_not_an_option(afi, plan_dir):
+    repo = plan_dir.parent
+    code, out, err = afi("list", "-status:closed", "-group:demand", cwd=repo)
+    assert code == 0, err
+    assert [line.split()[0] for line in out.splitlines()[1:]] == []
+    code, out, _ = afi("list", "-status:closed", cwd=repo)
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["PEEL22-01", "PEEL22-02"]
+    code, _, err = afi("set", "--where", "-status:closed", "tags+=open", "--dry-run", cwd=repo)
+    assert code == 0, err
+    code, _, _ = afi("note", "PEEL22-01", "-- a note starting with dashes", cwd=repo)
+    assert code == 0
+    assert 'text = "-- a note starting with dashes"' in (
+        plan_dir / "afis" / "PEEL22-01.toml").read_text()
+    assert afi("list", "--fromat", "json", cwd=repo)[0] == 2  # a mistyped option stays one
+
+
+def test_init_dir_makes_the_repository_in_dir(afi, tmp_path):
+    git(tmp_path, "config", "--global", "user.name", "New Lead")
+    git(tmp_path, "config", "--global", "user.email", "new@example.org")
+    code, _, err = afi("init", "kent-plan", "--title", "Kent", cwd=tmp_path)
+    assert code == 0, err
+    assert (tmp_path / "kent-plan" / ".git").is_dir() and not (tmp_path / ".git").exists()
+    assert (tmp_path / "kent-plan" / "plan.toml").is_file()
+    assert afi("check", cwd=tmp_path / "kent-plan")[0] == 0
+
+
+def test_custom_status_vocabulary(afi, plan_dir):
+    repo = plan_dir.parent
+    (plan_dir / "plan.toml").write_text(
+        PLAN_WITH_STATUSES := 'title = "x"\nstatuses = ["open", "doing", "done"]\n'
+                              'done_statuses = ["done"]\n[[inspections]]\nid = "NEW"\n')
+    git(repo, "rm", "-q", "-r", "plan/afis")
+    git(repo, "commit", "-qam", "vocabulary")
+    code, out, err = afi("new", "--inspection", "NEW", "--area", "A", "--title", "T", cwd=repo)
+    assert code == 0, err
+    assert 'status = "open"' in (plan_dir / "afis" / "NEW-01.toml").read_text()
+    from tui.cli.render import ROLE_COLOURS, status_colour
+    from tui.core.plan import Plan
+
+    config = Plan(plan_dir).config
+    assert config.statuses == ("open", "doing", "done") and "done" in PLAN_WITH_STATUSES
+    assert [status_colour(s, config) for s in config.statuses] == \
+        [ROLE_COLOURS["new"], ROLE_COLOURS["open"], ROLE_COLOURS["done"]]
+
+
+def test_set_where_names_every_file_it_skipped(afi, plan_dir):
+    repo = plan_dir.parent
+    broken = plan_dir / "afis" / "PEEL22-02.toml"
+    broken.write_text(broken.read_text().replace('status = "not-started"', 'status = 7'))
+    git(repo, "commit", "-qam", "broken by hand")
+    code, _, err = afi("set", "--where", "group:demand", "tags+=fib", cwd=repo)
+    assert code == 0
+    assert "afi: skipped plan/afis/PEEL22-02.toml:7: 'status' must be a string" in err
+
+
+def test_plan_query_reports_skipped_files_on_stderr(plan_dir, capsys):
+    from tui.core import Plan
+
+    (plan_dir / "afis" / "BAD-01.toml").write_text("id = [")
+    plan = Plan.open(plan_dir)
+    assert [i.id for i in plan.query("group:demand")] == ["PEEL22-01", "PEEL22-02"]
+    plan.query("")  # once per read of the plan, not per query
+    assert capsys.readouterr().err.count("afi: skipped") == 1
+
+
+@pytest.mark.parametrize("no_cache", [False, True], ids=["history index", "git's walk"])
+def test_log_follows_a_renamed_item(afi, plan_dir, monkeypatch, no_cache):
+    repo = plan_dir.parent
+    assert afi("set", "PEEL22-02", "owner=Before Rename", cwd=repo)[0] == 0
+    git(repo, "mv", "plan/afis/PEEL22-02.toml", "plan/afis/PEEL22-20.toml")
+    path = plan_dir / "afis" / "PEEL22-20.toml"
+    path.write_text(path.read_text().replace('id = "PEEL22-02"', 'id = "PEEL22-20"'))
+    git(repo, "commit", "-qam", "Renumber PEEL22-02 as PEEL22-20")
+    assert afi("set", "PEEL22-20", "owner=After Rename", cwd=repo)[0] == 0
+    if no_cache:
+        monkeypatch.setenv("AFI_NO_CACHE", "1")
+    code, out, err = afi("log", "PEEL22-20", cwd=repo)
+    assert code == 0, err
+    lines = out.splitlines()
+    subjects = [lines[n + 1].strip() for n, line in enumerate(lines) if line.startswith("commit")]
+    assert subjects == ["PEEL22-20: owner Before Rename -> After Rename",
+                        "Renumber PEEL22-02 as PEEL22-20",
+                        "PEEL22-02: owner DCI Jones -> Before Rename", "Initial plan"]
+    assert "    PEEL22-20: id\n" in out  # the rename commit changed the id field

@@ -39,10 +39,11 @@ def test_reassign_owner_dry_run_and_nobody(plan_dir):
 
 def test_shift_due_moves_dates_and_notes_why(plan_dir):
     repo = plan_dir.parent
-    done = run("shift_due.py", "group:demand", "2", "--reason", "Re-planned at FIB", cwd=repo)
+    done = run("shift_due.py", "group:demand", "--weeks", "2", "--reason", "Re-planned at FIB",
+               cwd=repo)
     assert done.returncode == 0, done.stderr
     message = git(repo, "log", "-1", "--format=%B")
-    assert message.startswith("Move 2 due date(s) 2 week(s) later: Re-planned at FIB")
+    assert message.startswith("Move 2 due date(s): Re-planned at FIB")
     assert "AFI-Id: PEEL22-01\nAFI-Id: PEEL22-02" in message
     text = (plan_dir / "afis" / "PEEL22-02.toml").read_text()
     assert "due = 2025-02-24" in text
@@ -52,6 +53,44 @@ def test_shift_due_moves_dates_and_notes_why(plan_dir):
 
 def test_shift_due_refuses_bad_query_and_writes_nothing(plan_dir):
     repo = plan_dir.parent
-    done = run("shift_due.py", "colour:red", "2", "--reason", "x", cwd=repo)
+    done = run("shift_due.py", "colour:red", "--days", "2", "--reason", "x", cwd=repo)
     assert done.returncode == 1 and "unknown field 'colour'" in done.stderr
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_shift_due_by_months_keeps_month_ends_and_leaves_done_items(plan_dir):
+    repo = plan_dir.parent
+    done = run("shift_due.py", "", "--months", "2", "--reason", "Slipped", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert "HMIC07-R01 is closed: left alone" in done.stderr
+    assert "due = 2025-02-28" in (plan_dir / "afis" / "PEEL22-01.toml").read_text()  # 31 Dec
+    assert "due = 2025-04-10" in (plan_dir / "afis" / "PEEL22-02.toml").read_text()
+    assert "due = 2008-03-31" in (plan_dir / "afis" / "HMIC07-R01.toml").read_text()
+
+
+def test_shift_due_month_arithmetic():
+    sys.path.insert(0, str(SCRIPTS))
+    try:
+        from shift_due import shifted
+    finally:
+        sys.path.remove(str(SCRIPTS))
+    from datetime import date
+
+    assert shifted(date(2023, 3, 31), months=3) == date(2023, 6, 30)
+    assert shifted(date(2023, 1, 30), months=1) == date(2023, 2, 28)
+    assert shifted(date(2024, 2, 29), months=12) == date(2025, 2, 28)
+    assert shifted(date(2023, 2, 28), months=1) == date(2023, 3, 31)  # a month-end
+    assert shifted(date(2023, 5, 15), months=-5) == date(2022, 12, 15)
+    assert shifted(date(2023, 5, 15), days=-15) == date(2023, 4, 30)
+
+
+def test_scripts_name_the_python_to_use_when_afi_is_missing(tmp_path):
+    """A Python without afi installed: one line saying which Python to run, no traceback."""
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    for script in ("reassign_owner.py", "shift_due.py", "torture.py"):
+        done = subprocess.run([str(bare / "bin" / "python"), str(SCRIPTS / script), "--help"],
+                              capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 1
+        assert "No module named 'tui'" in done.stderr and ".venv/bin/python" in done.stderr
+        assert "Traceback" not in done.stderr

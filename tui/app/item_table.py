@@ -23,8 +23,6 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from .rows import one_line
-
 
 @dataclass(frozen=True)
 class Column:
@@ -267,8 +265,6 @@ class ItemTable(ScrollView, can_focus=True):
         for column, width in layout:
             n = positions[column.key]
             cell = texts[n].copy() if n < len(texts) else Text("")
-            cell.plain = one_line(cell.plain) if any(ord(c) < 32 for c in cell.plain) \
-                else cell.plain
             cell.truncate(width, overflow="ellipsis", pad=True)
             line.append_text(cell)
             line.append(" ")

@@ -5,28 +5,27 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from rich.text import Text
 
 from tui.core.model import DUE_SOON, OVERDUE, Item, PlanConfig, due_hint, due_state
+from tui.core.safe_text import visible
 
-STATUS_STYLES = {
-    "not-started": "bold #7aa2f7",
-    "in-progress": "bold #2ac3de",
-    "complete": "bold #9ece6a",
-    "closed": "#73a35a",
-    "superseded": "dim",
-}
+# Status colours follow the status's role (PlanConfig.status_role), so a plan's own
+# vocabulary is coloured sensibly; plan.toml's [status_colours] names one instead.
+ROLE_STYLES = {"new": "bold #7aa2f7", "open": "bold #2ac3de", "done": "bold #9ece6a",
+               "done-later": "#73a35a"}
+NAMED_STYLES = {"default": "", "dim": "dim", "bold": "bold"}
 DUE_STYLES = {OVERDUE: "bold #f7768e", DUE_SOON: "bold #e0af68"}
 DONE_STYLE = "dim"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def one_line(value: object) -> str:
-    """User text made safe for one table cell: control characters become spaces."""
-    return _CONTROL.sub(" ", str(value))
+def status_style(status: str, config: PlanConfig) -> str:
+    named = config.status_colours.get(status)
+    if named is not None:
+        return NAMED_STYLES.get(named, f"bold {named}")
+    return ROLE_STYLES[config.status_role(status)]
 
 
 def item_cells(item: Item, config: PlanConfig, on: date) -> list[Text]:
@@ -42,10 +41,10 @@ def item_cells(item: Item, config: PlanConfig, on: date) -> list[Text]:
         due_text = Text(f"{due.isoformat()}{hint}",
                         style=DONE_STYLE if done else DUE_STYLES.get(state or "", ""))
     return [
-        Text(one_line(item.id), style=base),
-        Text(one_line(item.title), style=base),
-        Text(one_line(item.get("area", "")), style=base or "#a9b1d6"),
-        Text(one_line(item.status), style=STATUS_STYLES.get(item.status, "bold")),
-        Text(one_line(item.get("owner", "")), style=base),
+        Text(visible(item.id), style=base),
+        Text(visible(item.title), style=base),
+        Text(visible(item.get("area", "")), style=base or "#a9b1d6"),
+        Text(visible(item.status), style=status_style(item.status, config)),
+        Text(visible(item.get("owner", "")), style=base),
         due_text,
     ]

@@ -10,19 +10,17 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui.core.errors import Problem
-
-from .rows import one_line
+from tui.core.safe_text import visible, visible_lines
 
 
 def plain(text: object) -> Content:
     """User text as Content, never parsed as markup: `[red]` shows as `[red]`."""
-    return Content(one_line(text))
+    return Content(visible(text))
 
 
 def multiline(text: object) -> Content:
     """Like `plain` but keeping line breaks (detail, progress notes)."""
-    lines = str(text).replace("\r\n", "\n").split("\n")
-    return Content("\n".join(one_line(line) for line in lines))
+    return Content(visible_lines(text))
 
 
 class ProblemsPanel(VerticalScroll):
@@ -35,6 +33,6 @@ class ProblemsPanel(VerticalScroll):
             return
         heading = Static(Content.assemble((f"⚠ {len(problems)} problem(s): these files are "
                                            "not listed until fixed (p hides this)", "bold")))
-        lines = [Static(Text(one_line(p.render(plan_dir)), style="#f7768e"))
+        lines = [Static(Text(visible(p.render(plan_dir)), style="#f7768e"))
                  for p in problems[:200]]
         self.mount(heading, *lines)

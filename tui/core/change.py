@@ -95,13 +95,12 @@ class Change:
     # -- reading the files to change ---------------------------------------------------------
     def open(self, item_id: str, base_text: str | None = None) -> PendingItem:
         """The pending edit of an item, read now. `base_text`: the text the caller showed
-        the user; if the file no longer holds it, refuse rather than overwrite."""
+        the user (the terminal UI's form). If the file has changed since, the commit keeps
+        both changes when they touch different fields, and refuses when they overlap."""
         item = self.plan.get(item_id)
         key = item.id.lower()
         if key not in self.pending:
-            text = read_text(item.path)
-            if base_text is not None and text != base_text:
-                raise ConflictError(_changed_underneath(item.path))
+            text = base_text if base_text is not None else read_text(item.path)
             self.pending[key] = PendingItem(item.id, item.path, text, ItemDocument(text),
                                             pinned=base_text is not None)
         return self.pending[key]
@@ -301,9 +300,9 @@ class Change:
             else:
                 if current is None:
                     raise NotFound(f"{entry.path} was deleted meanwhile: nothing was written")
-                _refuse_uncommitted(repo, entry, current, committed)
                 if entry.pinned and current != entry.original:
                     _refuse_overlap(entry, current)
+                _refuse_uncommitted(repo, entry, current, committed)
             new_text = entry.replay(current if current is not None else entry.seed).text()
             found = _item_problems(entry.path, new_text, config)
             if found and plan_dirty and not _item_problems(entry.path, new_text,

@@ -69,7 +69,11 @@ def parse_date_value(value: str, term: Term, on: date) -> date:
         return on
     relative = _RELATIVE.match(value)
     if relative:
-        return on + timedelta(days=int(relative.group(1)))
+        try:
+            return on + timedelta(days=int(relative.group(1)))
+        except (OverflowError, ValueError):
+            raise QueryError(f"'{value}' in '{term.text}' is too far from today: dates run "
+                             "from year 1 to 9999", term.position) from None
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -13,8 +13,9 @@ from textual.widgets import Footer, Static
 
 from tui.core.model import Item, due_hint, due_state, today
 from tui.core.plan import Plan
+from tui.core.safe_text import visible, visible_lines
 
-from ..rows import DUE_STYLES, STATUS_STYLES, one_line
+from ..rows import DUE_STYLES, status_style
 
 SHOWN_KEYS = ("id", "kind", "inspection", "number", "area", "title", "detail", "status",
               "owner", "lead", "due", "group", "links", "tags", "actions", "updates", "evidence",
@@ -22,8 +23,8 @@ SHOWN_KEYS = ("id", "kind", "inspection", "number", "area", "title", "detail", "
 
 
 def _text(value: object) -> str:
-    """Multi-line user text with control characters (other than newlines) blanked."""
-    return "\n".join(one_line(line) for line in str(value).replace("\r\n", "\n").split("\n"))
+    """Multi-line user text with control characters (other than newlines) shown."""
+    return visible_lines(value)
 
 
 def render_item(item: Item, plan: Plan, on: date) -> Text:
@@ -35,10 +36,10 @@ def render_item(item: Item, plan: Plan, on: date) -> Text:
     out.append(_text(item.title) + "\n\n", style="bold #c0caf5")
 
     def field(label: str, value: object, style: str = "") -> None:
-        out.append(f"{label:>12}  ", style="dim")
+        out.append(f"{visible(label):>12}  ", style="dim")
         out.append(_text(value) + "\n", style=style)
 
-    field("status", item.status, STATUS_STYLES.get(item.status, "bold"))
+    field("status", item.status, status_style(item.status, config))
     if item.due is not None:
         state = due_state(item, config, on)
         hint = f"  ({due_hint(item.due, on)})" if state is not None else ""

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
 from tui.core.change import Change
-from tui.core.errors import AfiError, ConflictError, InvalidItem
+from tui.core.errors import AfiError, ConflictError, InvalidItem, UncommittedEdits
 from tui.core.plan import Plan
 from tui.core.store import read_text
 
@@ -245,7 +245,7 @@ class EditScreen(Screen):
     def save(self, change: Change) -> None:
         try:
             sha = change.commit()
-        except ConflictError as err:
+        except (ConflictError, UncommittedEdits) as err:
             self.app.call_from_thread(self.show_conflict, str(err))
         except InvalidItem as err:
             self.app.call_from_thread(self.show_banner, "; ".join(p.message for p in

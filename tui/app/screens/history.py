@@ -13,8 +13,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.errors import AfiError
-
-from ..rows import one_line
+from tui.core.safe_text import visible
 
 DIFF_STYLES = {"+": "#9ece6a", "-": "#f7768e", "@": "#7dcfff"}
 
@@ -23,7 +22,7 @@ def coloured_diff(patch: str) -> Text:
     """A patch as Text: additions green, removals red, hunk headers blue; never markup."""
     out = Text()
     for line in patch.splitlines():
-        safe = one_line(line)
+        safe = visible(line)
         if line.startswith(("+++", "---", "diff ", "index ")):
             out.append(safe + "\n", style="bold dim")
         else:
@@ -66,7 +65,7 @@ class HistoryScreen(Screen):
         self.app.call_from_thread(self.show_entries, entries)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#diff", Static).update(Text(one_line(message), style="#f7768e"))
+        self.query_one("#diff", Static).update(Text(visible(message), style="#f7768e"))
 
     def show_entries(self, entries: list) -> None:
         self.entries = entries
@@ -77,8 +76,8 @@ class HistoryScreen(Screen):
             fields = ", ".join(f for change in entry.changes for f in change.fields)
             commits.add_option(Option(Content.assemble(
                 (commit.sha[:8], "#e0af68"), "  ", (f"{commit.date:%Y-%m-%d %H:%M}", "#7aa2f7"),
-                "  ", (one_line(commit.author_name), "bold"), "  ", one_line(commit.subject),
-                ("  [" + one_line(fields) + "]" if fields else "", "dim")), id=str(n)))
+                "  ", (visible(commit.author_name), "bold"), "  ", visible(commit.subject),
+                ("  [" + visible(fields) + "]" if fields else "", "dim")), id=str(n)))
         if entries:
             commits.highlighted = 0
         else:

@@ -17,6 +17,7 @@ from tui.core.model import KINDS
 from tui.core.plan import Plan
 
 from ..widgets import plain
+from .confirm import ConfirmScreen
 from .edit import field_row
 
 FIELDS = ("title", "area", "status", "kind", "due", "owner", "lead")
@@ -25,7 +26,7 @@ FIELDS = ("title", "area", "status", "kind", "due", "owner", "lead")
 class NewItemScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Create", priority=True, id="save"),
-        Binding("escape", "app.pop_screen", "Cancel", priority=True, id="cancel"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="cancel"),
     ]
 
     def __init__(self):
@@ -66,6 +67,26 @@ class NewItemScreen(Screen):
                              "first.")
         self.suggest_id()
         self.query_one("#title").focus()
+
+    def is_dirty(self) -> bool:
+        """Anything typed that would be lost (the suggested id does not count)."""
+        typed = any(self.query_one(f"#{name}", Input).value.strip()
+                    for name in ("title", "area", "due", "owner", "lead"))
+        return typed or self.query_one("#id", Input).value not in ("", self.suggested_id)
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            return
+        if not self.is_dirty():
+            self.app.pop_screen()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmScreen("Discard this new item?", yes="Discard",
+                                           no="Keep editing"), answer)
 
     def suggest_id(self) -> None:
         inspection = self.query_one("#inspection", Select).value

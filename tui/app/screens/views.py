@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..rows import one_line
+from tui.core.safe_text import visible
 
 
 class ViewPicker(ModalScreen[str | None]):
@@ -24,8 +24,8 @@ class ViewPicker(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Static("Saved views (plan.toml [views])", id="question")
             yield OptionList(*[
-                Option(Content.assemble((one_line(name), "bold"), "  ",
-                                        (one_line(query), "dim")), id=name)
+                Option(Content.assemble((visible(name), "bold"), "  ",
+                                        (visible(query), "dim")), id=name)
                 for name, query in self.views.items()], id="view-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
