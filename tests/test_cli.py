@@ -1,4 +1,5 @@
-"""The `afi` command line (SPEC §2) on real repositories: outputs, exit codes, refusals."""
+"""The `afi` command line (docs/format.md §4) on real repositories: outputs, exit codes,
+refusals."""
 
 from __future__ import annotations
 

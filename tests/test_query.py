@@ -1,4 +1,4 @@
-"""The query language (SPEC §3): every term, quoting, negation, dates, views, sorting."""
+"""The query language (docs/format.md §5): every term, quoting, negation, dates, views, sorting."""
 
 from __future__ import annotations
 

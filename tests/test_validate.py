@@ -1,5 +1,5 @@
-"""SPEC §1 rules: every problem named with its file and line; one bad file never stops
-the others loading."""
+"""The file rules of docs/format.md §2-3: every problem named with its file and line; one
+bad file never stops the others loading."""
 
 from __future__ import annotations
 

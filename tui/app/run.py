@@ -13,6 +13,9 @@ def create_app(plan_dir: Path, query: str = ""):
 
 
 def run_app(plan_dir: Path, query: str = "") -> int:
+    import gc
+
+    gc.enable()  # the `afi` command turns it off for short commands; the UI runs for hours
     app = create_app(plan_dir, query)
     app.run()
     return app.return_code or 0

@@ -66,6 +66,7 @@ class PendingItem:
     pinned: bool = False  # the caller showed the user `original`: refuse to overwrite
     operations: list[Operation] = field(default_factory=list)
     seed: str = ""  # what a new file starts from, before the operations
+    base_data: dict[str, Any] | None = None  # `original` parsed (once)
 
     @property
     def new_text(self) -> str:
@@ -101,8 +102,10 @@ class Change:
         key = item.id.lower()
         if key not in self.pending:
             text = base_text if base_text is not None else read_text(item.path)
-            self.pending[key] = PendingItem(item.id, item.path, text, ItemDocument(text),
-                                            pinned=base_text is not None)
+            document = ItemDocument(text)
+            self.pending[key] = PendingItem(item.id, item.path, text, document,
+                                            pinned=base_text is not None,
+                                            base_data=document.data())
         return self.pending[key]
 
     def _edit(self, item_id: str, name: str, apply: Callable[[ItemDocument], None],
@@ -131,12 +134,12 @@ class Change:
         tag = _one_line(tag, "tag")
         entry = self._edit(item_id, "tags", lambda d: d.add_to_array("tags", tag) and None,
                            commutes=True)
-        return entry.original is None or tag not in _data(entry.original).get("tags", [])
+        return tag not in (entry.base_data or {}).get("tags", [])
 
     def remove_tag(self, item_id: str, tag: str) -> bool:
         entry = self._edit(item_id, "tags", lambda d: d.remove_from_array("tags", tag) and None,
                            commutes=True)
-        return entry.original is not None and tag in _data(entry.original).get("tags", [])
+        return tag in (entry.base_data or {}).get("tags", [])
 
     def add_action(self, item_id: str, text: str, due: date | None = None) -> None:
         text = _text(text, "action")
@@ -252,7 +255,7 @@ class Change:
         """Every touched file must parse back and pass the rules; else nothing is written."""
         problems: list[Problem] = []
         for entry in self.touched():
-            problems += _item_problems(entry.path, entry.new_text, self.plan.config)
+            problems += _document_problems(entry.path, entry.document, self.plan.config)
         if problems:
             raise InvalidItem(problems)
 
@@ -303,18 +306,29 @@ class Change:
                 if entry.pinned and current != entry.original:
                     _refuse_overlap(entry, current)
                 _refuse_uncommitted(repo, entry, current, committed)
-            new_text = entry.replay(current if current is not None else entry.seed).text()
-            found = _item_problems(entry.path, new_text, config)
-            if found and plan_dirty and not _item_problems(entry.path, new_text,
-                                                           self.plan.config):
+            # The preview already holds the edits on this very text: replay only if the
+            # file changed since it was read (another writer went first).
+            document = entry.document if current == entry.original and current is not None \
+                else entry.replay(current if current is not None else entry.seed)
+            found = _document_problems(entry.path, document, config)
+            if found and plan_dirty and not _document_problems(entry.path, document,
+                                                               self.plan.config):
                 raise AfiError(f"{entry.item_id} needs edits to plan.toml that are not "
                                f"committed ({found[0].message}): commit plan.toml first "
                                "(`afi commit plan`); nothing was written")
             problems += found
-            old_data = _data(committed.decode("utf-8")) if committed is not None else None
-            item_notes = [] if found else messages.item_notes(old_data, _data(new_text))
+            if found:
+                continue
+            if committed is None:
+                old_data = None
+            elif committed == (entry.original or "").encode("utf-8"):
+                old_data = entry.base_data
+            else:
+                old_data = _data(committed.decode("utf-8"))
+            item_notes = messages.item_notes(old_data, document.data())
             if item_notes:
-                writes.append(FileWrite(entry.path, current, new_text))
+                writes.append(FileWrite(entry.path, current, document.text(),
+                                        in_head=committed is not None))
                 notes.append((entry.item_id, item_notes))
         if problems:
             raise InvalidItem(problems)
@@ -372,7 +386,7 @@ def commit_hand_edits(plan: Plan, names: list[str],
                 problems += found
             else:
                 items.append((path.stem, messages.item_notes(old, _data(text))))
-            writes.append(FileWrite(path, text, text))
+            writes.append(FileWrite(path, text, text, in_head=committed is not None))
         if problems:
             raise InvalidItem(problems)
         if not any(notes for _, notes in items + others):
@@ -458,6 +472,17 @@ def _refuse_overlap(entry: PendingItem, current: str) -> None:
 
 def _changed_keys(old: dict, new: dict) -> list[str]:
     return [k for k in list(new) + [k for k in old if k not in new] if old.get(k) != new.get(k)]
+
+
+def _document_problems(path: Path, document: ItemDocument,
+                       config: PlanConfig) -> list[Problem]:
+    """The rules for an edited file, from the data its edits already parsed; the text is
+    scanned for line numbers only when there is a problem."""
+    found = check_item(document.data(), path.stem, config)
+    if not found:
+        return []
+    text = document.text()
+    return [Problem(path, locate.line_of(text, key), message) for key, message in found]
 
 
 def _item_problems(path: Path, text: str, config: PlanConfig) -> list[Problem]:

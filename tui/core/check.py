@@ -8,8 +8,8 @@ from .store import PLAN_FILE, read_text
 
 
 def check_plan_folder(plan: Plan) -> list[Problem]:
-    """Load problems (parse errors, SPEC §1 rules, duplicate ids) plus saved views that
-    do not parse, so a broken view is caught before someone opens it."""
+    """Load problems (parse errors, the rules of docs/format.md §2-3, duplicate ids) plus
+    saved views that do not parse, so a broken view is caught before someone opens it."""
     problems = list(plan.problems)
     plan_file = plan.dir / PLAN_FILE
     views = plan.config.views

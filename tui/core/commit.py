@@ -31,6 +31,7 @@ class FileWrite:
     path: Path
     original: str | None
     new: str | None
+    in_head: bool | None = None  # in HEAD already? None: ask git (`git add` what is new)
 
     @property
     def new_bytes(self) -> bytes | None:
@@ -57,7 +58,11 @@ def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit
     except OSError as err:
         raise AfiError(f"cannot write afi's journal in {repo.git_dir / 'afi'}: "
                        f"{err.strerror}; nothing was written") from None
-    added = _untracked(repo, [w.path for w in writes if w.new is not None])
+    # New files need `git add`: those afi creates now certainly, others if git lacks them.
+    created = [w.path for w in writes if w.new is not None and w.in_head is False
+               and w.original is None]
+    added = created + _untracked(repo, [w.path for w in writes if w.new is not None
+                                        and not w.in_head and w.path not in created])
     with _sigint_deferred() as interrupted:
         try:
             _write_files(to_write)

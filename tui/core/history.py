@@ -83,7 +83,7 @@ def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
     known = None if os.environ.get("AFI_NO_CACHE") else \
         HistoryIndex(repo, path.parent).commits_for(path)
     if known is None:  # no index yet: git's own walk
-        commits = repo.log([path], follow=True)
+        commits = _walk_following_renames(repo, repo.relative(path))
     else:
         shas, names = known
         commits = repo.log([repo.root / name for name in names], commits=shas, renames=True)
@@ -91,6 +91,31 @@ def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
     for commit in commits:  # newest first: each rename adds the name the file had before
         names |= {f.old_path for f in commit.files if f.path in names and f.old_path}
     return _entries(repo, commits, names.__contains__)
+
+
+def _walk_following_renames(repo: GitRepo, path: str) -> list[Commit]:
+    """`git log --follow`, done by hand: `--follow` turns off git's changed-path filters
+    (0.85 s instead of 0.1 s on 10,000 commits). Walk the path; where its oldest commit
+    created it, ask that commit alone whether it was a rename, and go on from its parent
+    with the old name."""
+    commits: list[Commit] = []
+    seen = [path]
+    revisions: list[str] = []
+    while True:
+        batch = list(repo.iter_log([repo.root / path], revisions=revisions))
+        commits += batch
+        created = batch and any(f.path == path and f.old_blob is None for f in batch[-1].files)
+        if not created:
+            return commits
+        oldest = batch[-1]
+        origin = repo.renames_in(oldest.sha, path.rpartition("/")[0] or ".").get(path)
+        if origin is None or origin in seen or not oldest.parents:
+            return commits
+        # Read the renaming commit again with both names, so it shows as a rename.
+        commits[-1] = repo.log([repo.root / path, repo.root / origin], commits=[oldest.sha],
+                               renames=True)[0]
+        seen.append(origin)
+        path, revisions = origin, [oldest.parents[0]]
 
 
 def plan_history(repo: GitRepo, plan_dir: Path,

@@ -1,4 +1,4 @@
-"""The query language of SPEC §3, for the command line and the terminal UI alike.
+"""The query language (docs/format.md, section 5), for the command line and the terminal UI alike.
 
 A query is parsed once into predicates (plain closures) and sort keys, then run over
 the items; the UI re-runs it on every keystroke, so matching does no parsing and no

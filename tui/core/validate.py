@@ -1,4 +1,4 @@
-"""The rules of SPEC §1 for one item file and for plan.toml.
+"""The rules for one item file and for plan.toml (docs/format.md, sections 2 and 3).
 
 Validators return `(key path, message)` pairs; the store turns them into `Problem`s
 with line numbers (see `locate.py`) only when there are any.
@@ -90,7 +90,8 @@ def _check_array_of_tables(found: Found, data: dict, key: str, schema: dict, wha
 
 def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
                check_inspection: bool = True) -> Found:
-    """Every single-file rule of SPEC §1. Cross-file rules (duplicate ids) live in the store.
+    """Every single-file rule of docs/format.md §3. Cross-file rules (duplicate ids) live
+    in the store.
 
     `check_inspection` is off when plan.toml itself is unreadable, so its own error is
     reported once instead of as an unknown inspection in every item.
