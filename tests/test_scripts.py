@@ -94,3 +94,14 @@ def test_scripts_name_the_python_to_use_when_afi_is_missing(tmp_path):
         assert done.returncode == 1
         assert "No module named 'tui'" in done.stderr and ".venv/bin/python" in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_torture_quick_form_finds_no_lie_and_no_loss(tmp_path):
+    """The fast parts of scripts/torture.py: concurrent CLI and Python writers, kills
+    during a bulk change, a signal after commit. Exit 0 means every check held."""
+    done = subprocess.run([sys.executable, str(SCRIPTS / "torture.py"), "--writers", "3",
+                           "--edits", "5", "--kills", "2", "--bulk", "40", "--seed", "7"],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=240)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "lost 0" in done.stdout and "lies 0" in done.stdout
+    assert "ok: no lie, no loss" in done.stdout
