@@ -94,6 +94,11 @@ ITEMS = {
         title = "Improve intelligence sharing"
         status = "closed"
         due = 2008-03-31
+
+        [closure]
+        approved_by = "DCC"
+        board = "Force Improvement Board"
+        date = 2008-05-01
         """,
 }
 

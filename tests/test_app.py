@@ -280,7 +280,7 @@ async def test_new_item_suggests_id_and_commits(plan_dir):
 
 async def test_markup_in_user_text_is_shown_literally(plan_dir):
     hostile = "[red]x[/] a [/] b [link=https://evil.example]click[/link] [bold"
-    write_item(plan_dir, "PEEL22-05", f'id = "PEEL22-05"\nkind = "afi"\ninspection = "PEEL22"\n'
+    write_item(plan_dir, "PEEL22-05", f'id = "PEEL22-05"\nkind = "afi"\ninspection = "HMIC07"\n'
                f'area = "[i]area"\ntitle = "{hostile}"\nstatus = "in-progress"\n'
                'owner = "\\u001b[31mEsc"\n[[actions]]\ntext = "[/]"\n')
     app = create_app(plan_dir)
@@ -326,7 +326,7 @@ async def test_changes_on_disk_appear_and_keep_selection(plan_dir):
         await settle(app, pilot)
         await pilot.press("down", "down")
         write_item(plan_dir, "PEEL22-00", 'id = "PEEL22-00"\nkind = "afi"\ninspection = '
-                   '"PEEL22"\narea = "A"\ntitle = "Arrived from git pull"\n'
+                   '"PEEL22"\narea = "Responding to the public"\ntitle = "Arrived from git pull"\n'
                    'status = "not-started"\n')
         await pilot.pause(2.2)
         await settle(app, pilot)

@@ -327,7 +327,7 @@ def test_log_of_an_item_since_a_date_or_a_revision(afi, plan_dir, monkeypatch):
 
 def test_check_reports_every_problem_and_exits_1(afi, plan_dir):
     write_item(plan_dir, "PEEL22-05", 'id = "PEEL22-05"\nkind = "afi"\ninspection = "PEEL22"\n'
-               'area = "A"\ntitle = "T"\nstatus = "bogus"\n')
+               'area = "Responding to the public"\ntitle = "T"\nstatus = "bogus"\n')
     write_item(plan_dir, "PEEL22-06", "not toml at all = = =\n")
     plan_toml = plan_dir / "plan.toml"
     plan_toml.write_text(plan_toml.read_text() + 'broken = "due<not-a-date"\n')

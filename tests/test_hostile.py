@@ -105,8 +105,9 @@ def test_no_command_writes_raw_controls_to_a_terminal(evil_plan, args):
 
 def test_errors_and_check_lines_show_controls(evil_plan):
     repo = evil_plan.parent
-    code, out = run_on_terminal(repo, "set", "EVIL-01", f"status={EVIL}")
-    assert code == 1 and out.startswith("afi: error: unknown status") and no_raw_controls(out)
+    code, out = run_on_terminal(repo, "set", "EVIL-01\x1b]0;pwned\x07\x9b", "owner=x")
+    assert code == 1 and out.startswith("afi: error: ") and "EVIL-01^[]0;pwned^G<9b>" in out
+    assert no_raw_controls(out)
     (evil_plan / "afis" / "EVIL-01.toml").write_text(
         (evil_plan / "afis" / "EVIL-01.toml").read_text().replace(
             'status = "in-progress"', f'status = "{_toml(EVIL)}"'))
@@ -164,7 +165,8 @@ def test_wrong_types_in_plan_toml_are_problems(plan_dir, afi, line, message):
     (plan_dir / "plan.toml").write_text(f'title = "x"\n{line}\n')
     for command in ("list", "check", "new"):
         args = [command] if command != "new" else \
-            ["new", "--inspection", "PEEL22", "--area", "A", "--title", "T"]
+            ["new", "--inspection", "PEEL22", "--area", "Responding to the public",
+             "--title", "T"]
         code, out, err = afi(*args, cwd=plan_dir.parent)
         assert "Traceback" not in err and code in (0, 1)
     code, out, _ = afi("check", cwd=plan_dir.parent)
@@ -240,7 +242,7 @@ def test_read_only_items_folder_is_one_error_line(plan_dir, afi):
         code, _, err = afi("set", "PEEL22-01", "owner=X", cwd=repo)
         assert code == 1 and err.startswith("afi: error: cannot write")
         assert err.count("\n") == 1
-        code, _, err = afi("new", "--inspection", "PEEL22", "--area", "A", "--title", "T",
+        code, _, err = afi("new", "--inspection", "HMIC07", "--area", "A", "--title", "T",
                            cwd=repo)
         assert code == 1 and err.count("\n") == 1
     assert git(repo, "status", "--porcelain") == ""

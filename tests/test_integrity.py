@@ -235,7 +235,8 @@ def test_afi_commit_validates_and_commits_new_and_deleted_files(plan_dir, afi):
     repo = plan_dir.parent
     (plan_dir / "afis" / "PEEL22-02.toml").unlink()
     bad = plan_dir / "afis" / "PEEL22-07.toml"
-    bad.write_text('id = "PEEL22-07"\nkind = "afi"\ninspection = "PEEL22"\narea = "A"\n'
+    bad.write_text('id = "PEEL22-07"\nkind = "afi"\ninspection = "PEEL22"\n'
+                   'area = "Responding to the public"\n'
                    'title = "New"\nstatus = "finished"\n')
     code, _, err = afi("commit", cwd=repo)
     assert code == 1 and "PEEL22-07.toml:6: unknown status 'finished'" in err
@@ -342,7 +343,8 @@ def test_kill_9_during_a_bulk_change_leaves_nothing_half_done(plan_dir, afi):
     repo = plan_dir.parent
     for n in range(10, 70):
         (plan_dir / "afis" / f"PEEL22-{n}.toml").write_text(
-            f'id = "PEEL22-{n}"\nkind = "afi"\ninspection = "PEEL22"\narea = "A"\n'
+            f'id = "PEEL22-{n}"\nkind = "afi"\ninspection = "PEEL22"\n'
+            f'area = "Responding to the public"\n'
             f'title = "Item {n}"\nstatus = "not-started"\n')
     git(repo, "add", ".")
     git(repo, "commit", "-qm", "more items")

@@ -30,7 +30,8 @@ from .errors import (
     UncommittedEdits,
     UsageError,
 )
-from .model import ID_RE, KINDS, PlanConfig, today
+from .model import ID_RE, PlanConfig, today
+from .schema import CLEARABLE, DATE, FIELDS, INTEGER, SETTABLE
 from .store import ITEMS_DIR, PLAN_FILE, config_from_text, parse_text, read_text
 from .tomledit import ItemDocument
 from .validate import check_item
@@ -39,10 +40,6 @@ if TYPE_CHECKING:
     from .gitrepo import Commit, GitRepo
     from .plan import Plan
 
-# Fields `set` may change, and how a value for each is checked.
-SETTABLE = ("status", "due", "owner", "lead", "area", "title", "group", "kind", "detail",
-            "number")
-OPTIONAL = {"owner", "lead", "group", "due", "detail", "number"}  # empty value removes them
 
 
 @dataclass(frozen=True)
@@ -197,36 +194,30 @@ class Change:
         return entry
 
     # -- values -------------------------------------------------------------------------------
-    def check_value(self, name: str, value: Any) -> Any:
-        """The value as it will be stored, or InvalidValue saying what is allowed."""
-        config = self.plan.config
+    def check_value(self, name: str, value: Any, item: dict | None = None) -> Any:
+        """The value as it will be stored, or InvalidValue saying what is allowed (the
+        schema says how a field is checked; `item`: the item's data, for the areas of its
+        inspection)."""
         if name not in SETTABLE:
             raise UsageError(f"cannot set '{name}': use one of {', '.join(SETTABLE)}, "
                              "tags+=X or tags-=X")
-        if isinstance(value, str):
-            value = value.strip() if name != "detail" else value
-        if value in ("", None) or (name in ("due", "number") and value == "none"):
-            if name in OPTIONAL:
+        field = FIELDS[name]
+        if isinstance(value, str) and not field.multiline:
+            value = value.strip()
+        if value in ("", None) or (field.type in (DATE, INTEGER) and value == "none"):
+            if name in CLEARABLE:
                 return None
             raise InvalidValue(f"'{name}' cannot be empty")
-        if name == "status" and value not in config.statuses:
-            raise InvalidValue(f"unknown status '{value}': use one of "
-                               f"{', '.join(config.statuses)}")
-        if name == "kind" and value not in KINDS:
-            raise InvalidValue(f"unknown kind '{value}': use one of {', '.join(KINDS)}")
-        if name == "due":
-            return parse_date(value, "due")
-        if name == "number":
-            try:
-                number = int(value)
-            except (TypeError, ValueError):
-                raise InvalidValue(f"number must be a whole number, not {value!r}") from None
-            if not 0 <= number < 2**63:
-                raise InvalidValue(f"number {number} is out of range")
-            return number
-        if name == "detail":
-            return _text(value, name)
-        return _one_line(value, name)
+        if field.type == DATE:
+            return parse_date(value, name)
+        if field.type == INTEGER:
+            return _whole_number(value, name)
+        value = _text(value, name) if field.multiline else _one_line(value, name)
+        allowed = self.plan.config.vocabulary(field.vocabulary, item) if field.vocabulary \
+            else None
+        if allowed is not None and value not in allowed:
+            raise InvalidValue(f"unknown {name} '{value}': use one of {', '.join(allowed)}")
+        return value
 
     def discard(self) -> None:
         """Forget every pending edit (nothing has been written yet)."""
@@ -541,6 +532,16 @@ def parse_date(value: Any, what: str = "date") -> date:
 def _changed_underneath(path: Path) -> str:
     return (f"{path} changed on disk since it was read (another terminal, a script or a "
             "git command?): nothing was written; reload and make the change again")
+
+
+def _whole_number(value: Any, what: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidValue(f"{what} must be a whole number, not {value!r}") from None
+    if not 0 <= number < 2**63:
+        raise InvalidValue(f"{what} {number} is out of range")
+    return number
 
 
 def _one_line(value: Any, what: str) -> str:

@@ -18,8 +18,8 @@ from datetime import date
 from typing import Any
 
 from .gitrepo import TRAILER_KEY, trailer_ids
+from .schema import LONG_TEXT  # named, not quoted
 
-LONG_TEXT = ("title", "detail")  # too long to quote in a commit message
 SHOWN_MAX = 40  # longer values are named, not quoted
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _TRAILER_LINE = re.compile(rf"^\s*{TRAILER_KEY}\s*:", re.IGNORECASE | re.MULTILINE)

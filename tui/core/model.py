@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from . import schema
+
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _DIGITS = re.compile(r"(\d+)")
 KINDS = ("afi", "recommendation", "cause-of-concern")
@@ -70,9 +72,35 @@ class PlanConfig:
     done_statuses: frozenset[str] = frozenset(DEFAULT_DONE_STATUSES)
     views: dict[str, str] = field(default_factory=dict)
     status_colours: dict[str, str] = field(default_factory=dict)
+    boards: tuple[str, ...] = ()         # the boards that sign items off ("" = any)
+    closed_status: str | None = "closed"  # signed off at a board: needs a [closure]
+    awaiting_statuses: frozenset[str] = frozenset({"complete"})  # delivered, not yet closed
+    due_change_needs_reason: bool = True
 
     def inspection_ids(self) -> set[str]:
         return {i.id for i in self.inspections}
+
+    def areas_for(self, inspection: str) -> tuple[str, ...]:
+        """The areas plan.toml lists for an inspection (empty: any area is allowed)."""
+        return tuple(a.name for a in self.areas if a.inspection == inspection)
+
+    def vocabulary(self, name: str, item: dict | None = None) -> tuple[str, ...] | None:
+        """The values a field with this vocabulary (schema.py) may take; None: any."""
+        if name == "kinds":
+            return KINDS
+        if name == "statuses":
+            return self.statuses
+        if name == "inspections":
+            return tuple(i.id for i in self.inspections)
+        if name == "areas":
+            inspection = (item or {}).get("inspection")
+            return self.areas_for(inspection) or None if isinstance(inspection, str) else None
+        if name == "boards":
+            return self.boards or None
+        raise KeyError(name)
+
+    def is_awaiting_signoff(self, status: str) -> bool:
+        return status in self.awaiting_statuses
 
     def is_done(self, status: str) -> bool:
         return status in self.done_statuses
@@ -89,10 +117,10 @@ class PlanConfig:
         return "new" if status == first_open else "open"
 
 
-# Top-level keys listing, sorting and filtering read: kept apart from the rest of an
-# item's data so that a cached plan can be listed without rebuilding every item in full.
-INDEX_KEYS = ("id", "kind", "inspection", "number", "area", "title", "status", "owner", "lead",
-              "due", "group", "tags")
+# Top-level keys listing, sorting and filtering read (schema.py marks them `indexed`): kept
+# apart from the rest of an item's data so that a cached plan can be listed without
+# rebuilding every item in full.
+INDEX_KEYS = schema.INDEX_KEYS
 RECORD_LAYOUT = ("index fields", "search text", "pickled data", "id sort key")  # Item.record()
 
 

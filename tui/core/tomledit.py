@@ -19,9 +19,10 @@ import tomllib
 from datetime import date, datetime
 from typing import Any
 
+from .schema import FILE_ORDER
+
 # Where a key that is not yet in the file goes: after the nearest of these before it.
-CANONICAL_ORDER = ("id", "kind", "inspection", "number", "area", "title", "detail", "status",
-                   "owner", "lead", "due", "group", "links", "tags")
+CANONICAL_ORDER = FILE_ORDER
 _HEADER = re.compile(r"^\s*\[")
 _BARE_VALUE = re.compile(r"[^\s#]+")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",

@@ -16,11 +16,11 @@ from .model import (
     DEFAULT_STATUSES,
     GRADE_SCALES,
     ID_RE,
-    KINDS,
     Area,
     Inspection,
     PlanConfig,
 )
+from .schema import BOOLEAN, DATE, IDS, INTEGER, ITEM_FIELDS, STRING, STRINGS, TABLE, TABLES, Field
 
 KeyPath = tuple[str | int, ...]
 Found = list[tuple[KeyPath, str]]
@@ -28,18 +28,9 @@ Found = list[tuple[KeyPath, str]]
 MAX_DEPTH = 16  # items nest 3 deep ([[actions]] -> key); the rest is headroom
 MAX_DUE_SOON_DAYS = 3650
 
-REQUIRED = ("id", "kind", "inspection", "area", "title", "status")
-STRING_KEYS = ("id", "kind", "inspection", "area", "title", "detail", "status", "owner", "lead",
-               "group")
-# Sub-table schemas: key -> (type check, type name, required)
-ACTION_KEYS = {"text": (str, "a string", True), "done": (bool, "true or false", False),
-               "due": (date, "a date", False)}
-UPDATE_KEYS = {"date": (date, "a date", True), "by": (str, "a string", False),
-               "text": (str, "a string", True)}
-EVIDENCE_KEYS = {"title": (str, "a string", True), "location": (str, "a string", False),
-                 "date": (date, "a date", False)}
-CLOSURE_KEYS = {"approved_by": (str, "a string", False), "board": (str, "a string", False),
-                "date": (date, "a date", False)}
+TYPE_NAMES = {STRING: "a string", DATE: "a date", INTEGER: "an integer",
+              BOOLEAN: "true or false", STRINGS: "an array of strings", IDS: "an array of ids",
+              TABLES: "an array of tables", TABLE: "a table"}
 
 
 def type_name(value: Any) -> str:
@@ -63,96 +54,146 @@ def _check_type(value: Any, expected: type) -> bool:
     return isinstance(value, expected)
 
 
-def _check_table(found: Found, where: KeyPath, table: Any, schema: dict, what: str) -> None:
+def _is(value: Any, kind: str) -> bool:
+    """Does `value` have the schema type `kind`?"""
+    if kind == STRING:
+        return isinstance(value, str)
+    if kind == DATE:
+        return is_date(value)
+    if kind == INTEGER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == BOOLEAN:
+        return isinstance(value, bool)
+    if kind in (STRINGS, IDS):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == TABLES:
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def _check_field(found: Found, where: KeyPath, field: Field, value: Any, what: str) -> None:
+    """Type, emptiness and table keys of one value (vocabularies are checked after)."""
+    if not _is(value, field.type):
+        article = f"an array of tables ([[{field.key}]])" if field.type == TABLES \
+            else TYPE_NAMES[field.type]
+        if field.type == DATE:
+            article = "a date like 2025-03-31 (unquoted)" if not where[1:] else "a date"
+        found.append((where, f"{what} must be {article}, not {type_name(value)}"))
+        return
+    if field.type == STRING and field.required and not value.strip():
+        found.append((where, f"{what} must not be empty"))
+    elif field.type == IDS:
+        found += [(where, f"link {v!r} is not a valid item id") for v in value
+                  if not ID_RE.match(v)]
+    elif field.type == TABLES:
+        for n, entry in enumerate(value):
+            _check_table(found, where + (n,), entry, field, f"{_singular(field.key)} {n + 1}")
+    elif field.type == TABLE:
+        _check_table(found, where, value, field, field.key)
+
+
+def _singular(key: str) -> str:
+    return {"actions": "action", "updates": "update", "evidence": "evidence"}.get(key, key)
+
+
+def _check_table(found: Found, where: KeyPath, table: Any, field: Field, what: str) -> None:
     if not isinstance(table, dict):
         found.append((where, f"{what} must be a table, not {type_name(table)}"))
         return
-    for key, (expected, name, required) in schema.items():
-        if key not in table:
-            if required:
-                found.append((where, f"{what} is missing required key '{key}'"))
-        elif not _check_type(table[key], expected):
-            found.append((where + (key,),
-                          f"{what}: '{key}' must be {name}, not {type_name(table[key])}"))
-
-
-def _check_array_of_tables(found: Found, data: dict, key: str, schema: dict, what: str) -> None:
-    if key not in data:
-        return
-    value = data[key]
-    if not isinstance(value, list):
-        found.append(((key,), f"'{key}' must be an array of tables ([[{key}]]), "
-                               f"not {type_name(value)}"))
-        return
-    for n, entry in enumerate(value):
-        _check_table(found, (key, n), entry, schema, f"{what} {n + 1}")
+    for part in field.parts:
+        if part.key not in table:
+            if part.required:
+                found.append((where, f"{what} is missing required key '{part.key}'"))
+        elif not _is(table[part.key], part.type):
+            found.append((where + (part.key,),
+                          f"{what}: '{part.key}' must be {TYPE_NAMES[part.type]}, "
+                          f"not {type_name(table[part.key])}"))
 
 
 def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
                check_inspection: bool = True) -> Found:
-    """Every single-file rule of docs/format.md §3. Cross-file rules (duplicate ids) live
-    in the store.
-
-    `check_inspection` is off when plan.toml itself is unreadable, so its own error is
-    reported once instead of as an unknown inspection in every item.
-    """
+    """Every single-file rule of docs/format.md §3, from the schema (schema.py), then the
+    plan's vocabularies and the sign-off rules. Cross-file rules (duplicate ids) live in
+    the store. `check_inspection` is off when plan.toml itself is unreadable, so its own
+    error is reported once instead of as an unknown inspection in every item."""
     found: Found = []
-    for key in REQUIRED:
-        if key not in data:
-            found.append(((), f"missing required key '{key}'"))
-    for key in STRING_KEYS:
-        if key in data and not isinstance(data[key], str):
-            found.append(((key,), f"'{key}' must be a string, not {type_name(data[key])}"))
-        elif key in REQUIRED and key in data and not data[key].strip():
-            found.append(((key,), f"'{key}' must not be empty"))
-
+    for field in ITEM_FIELDS:
+        if field.key not in data:
+            if field.required:
+                found.append(((), f"missing required key '{field.key}'"))
+        else:
+            _check_field(found, (field.key,), field, data[field.key], f"'{field.key}'")
     item_id = data.get("id")
-    if isinstance(item_id, str):
+    if isinstance(item_id, str) and item_id.strip():
         if not ID_RE.match(item_id):
             found.append((("id",), f"id {item_id!r} is not valid: use letters, digits, '.', '_' "
                                    "or '-', starting with a letter or digit, at most 64"))
         elif item_id != file_stem:
             found.append((("id",), f"id '{item_id}' does not match the file name "
                                    f"'{file_stem}.toml': rename the file or fix the id"))
-
-    kind = data.get("kind")
-    if isinstance(kind, str) and kind not in KINDS:
-        found.append((("kind",), f"unknown kind '{kind}' (use one of: {', '.join(KINDS)})"))
-
-    status = data.get("status")
-    if isinstance(status, str) and status not in config.statuses:
-        found.append((("status",), f"unknown status '{status}' "
-                                   f"(use one of: {', '.join(config.statuses)})"))
-    inspection = data.get("inspection")
-    known = config.inspection_ids()
-    if check_inspection and isinstance(inspection, str) and inspection not in known:
-        hint = ", ".join(sorted(known)) or "none listed: add [[inspections]] to plan.toml"
-        found.append((("inspection",), f"unknown inspection '{inspection}' ({hint})"))
-
-    if "number" in data and not _check_type(data["number"], int):
-        found.append((("number",), f"'number' must be an integer, not {type_name(data['number'])}"))
-    elif "number" in data and data["number"] < 0:
+    if _is(data.get("number"), INTEGER) and data["number"] < 0:
         found.append((("number",), "'number' must not be negative"))
-    if "due" in data and not is_date(data["due"]):
-        found.append((("due",), f"'due' must be a date like 2025-03-31 (unquoted), "
-                                f"not {type_name(data['due'])}"))
-    for key in ("links", "tags"):
-        if key not in data:
-            continue
-        value = data[key]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            found.append(((key,), f"'{key}' must be an array of strings"))
-        elif key == "links":
-            for v in value:
-                if not ID_RE.match(v):
-                    found.append(((key,), f"link {v!r} is not a valid item id"))
-
-    _check_array_of_tables(found, data, "actions", ACTION_KEYS, "action")
-    _check_array_of_tables(found, data, "updates", UPDATE_KEYS, "update")
-    _check_array_of_tables(found, data, "evidence", EVIDENCE_KEYS, "evidence")
-    if "closure" in data:
-        _check_table(found, ("closure",), data["closure"], CLOSURE_KEYS, "closure")
+    if check_inspection:
+        found += _vocabulary_problems(data, config)
+    found += _signoff_problems(data, config)
     return found
+
+
+def _vocabulary_problems(data: dict[str, Any], config: PlanConfig) -> Found:
+    """Values that must come from the plan's lists (kinds, statuses, inspections, the
+    areas and boards plan.toml names)."""
+    found: Found = []
+    for field in ITEM_FIELDS:
+        value = data.get(field.key)
+        if field.vocabulary and isinstance(value, str):
+            found += _not_in(config, field, (field.key,), value, data)
+        for part in field.parts:
+            tables = value if field.type == TABLES and isinstance(value, list) else \
+                [value] if isinstance(value, dict) else []
+            for n, table in enumerate(tables):
+                if part.vocabulary and isinstance(table, dict) and \
+                        isinstance(table.get(part.key), str):
+                    where = (field.key, n, part.key) if field.type == TABLES \
+                        else (field.key, part.key)
+                    found += _not_in(config, part, where, table[part.key], data)
+    return found
+
+
+def _not_in(config: PlanConfig, field: Field, where: KeyPath, value: str,
+            data: dict[str, Any]) -> Found:
+    allowed = config.vocabulary(field.vocabulary, data)
+    if allowed is None or value in allowed:
+        return []
+    name = field.key if field.key != "kind" else "kind"
+    if field.vocabulary == "inspections":
+        hint = ", ".join(sorted(allowed)) or "none listed: add [[inspections]] to plan.toml"
+        return [(where, f"unknown inspection '{value}' ({hint})")]
+    if field.vocabulary == "areas":
+        return [(where, f"area '{value}' is not one of the areas plan.toml lists for "
+                        f"{data.get('inspection')}: {', '.join(allowed)}")]
+    return [(where, f"unknown {name} '{value}' (use one of: {', '.join(allowed)})")]
+
+
+def _signoff_problems(data: dict[str, Any], config: PlanConfig) -> Found:
+    """A closed item carries its sign-off ([closure] complete); an item that is not done
+    carries none (a reopened item drops it: its history keeps it)."""
+    status = data.get("status")
+    closure = data.get("closure")
+    if not isinstance(status, str):
+        return []
+    if status == config.closed_status:
+        if closure is None:
+            return [(("status",), f"'{status}' needs its sign-off: a [closure] with "
+                                  "approved_by, board and date (`afi close`)")]
+        if isinstance(closure, dict):
+            missing = [k for k in ("approved_by", "board", "date") if k not in closure]
+            if missing:
+                return [(("closure",), f"the [closure] of a {status} item needs "
+                                       f"{', '.join(missing)}")]
+    elif closure is not None and not config.is_done(status):
+        return [(("closure",), f"a [closure] on an item that is '{status}' (not done): "
+                               "remove it, or close the item (`afi close`)")]
+    return []
 
 
 def _str_list(found: Found, raw: dict, key: str) -> tuple[str, ...] | None:
@@ -265,9 +306,27 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
         found.append((("status_colours",), "[status_colours] must map statuses to colour "
                                            f"names ({', '.join(COLOUR_NAMES)})"))
         colours = {}
+    boards = _str_list(found, raw, "boards") or ()
+    closed = raw.get("closed_status", "closed" if "closed" in statuses else None)
+    if closed is not None and (not isinstance(closed, str) or closed not in done):
+        found.append((("closed_status",), "'closed_status' must be one of the done statuses"))
+        closed = None
+    awaiting = _str_list(found, raw, "awaiting_signoff_statuses") or tuple(
+        s for s in ("complete",) if s in statuses)
+    for s in awaiting:
+        if s not in done or s == closed:
+            found.append((("awaiting_signoff_statuses",), f"'{s}' must be a done status other "
+                                                          "than the closed one"))
+    needs_reason = raw.get("due_change_needs_reason", True)
+    if not isinstance(needs_reason, bool):
+        found.append((("due_change_needs_reason",), "'due_change_needs_reason' must be true "
+                                                    "or false"))
+        needs_reason = True
     config = PlanConfig(title=title, due_soon_days=due_soon, inspections=tuple(inspections),
                         areas=tuple(areas), statuses=statuses, done_statuses=frozenset(done),
-                        views=dict(views), status_colours=dict(colours))
+                        views=dict(views), status_colours=dict(colours), boards=tuple(boards),
+                        closed_status=closed, awaiting_statuses=frozenset(awaiting),
+                        due_change_needs_reason=needs_reason)
     return config, found
 
 

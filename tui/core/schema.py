@@ -1,0 +1,104 @@
+"""The item schema, defined once (docs/format.md §3).
+
+Every key of an item file: its TOML type, whether it is required, whether `afi set` and
+the edit form may change it, whether an empty value clears it, whether a plan vocabulary
+constrains it, how it is labelled and what it means. Validation (validate.py), `set`
+(change.py), the cache's index fields (model.py), new keys' position in a file
+(tomledit.py), commit messages (messages.py) and the detail and edit screens derive from
+it, so adding a field touches this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# TOML types a key may hold.
+STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE = (
+    "string", "date", "integer", "boolean", "strings", "ids", "tables", "table")
+# A field's `vocabulary` names the list its values come from (PlanConfig.vocabulary):
+# "kinds", "statuses", "inspections", "areas" or "boards".
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    type: str
+    label: str
+    meaning: str
+    required: bool = False
+    settable: bool = False      # `afi set KEY=VALUE`, the edit form, Change.set
+    clearable: bool = False     # an empty value (or `none`) removes the key
+    multiline: bool = False     # may hold line breaks
+    long: bool = False          # named, not quoted, in commit messages
+    indexed: bool = False       # kept in the cache's index: listed, sorted and queried fast
+    vocabulary: str | None = None
+    parts: tuple[Field, ...] = ()  # the keys of each table (TABLES, TABLE)
+
+    @property
+    def is_table(self) -> bool:
+        return self.type in (TABLES, TABLE)
+
+    def part(self, key: str) -> Field | None:
+        return next((p for p in self.parts if p.key == key), None)
+
+
+ITEM_FIELDS: tuple[Field, ...] = (
+    Field("id", STRING, "Id", "letters, digits, '.', '_', '-'; equal to the file name",
+          required=True, indexed=True),
+    Field("kind", STRING, "Kind", "afi, recommendation or cause-of-concern", required=True,
+          settable=True, indexed=True, vocabulary="kinds"),
+    Field("inspection", STRING, "Inspection", "an inspection id from plan.toml", required=True,
+          indexed=True, vocabulary="inspections"),
+    Field("number", INTEGER, "Number", "its number in the plan or report", settable=True,
+          clearable=True, indexed=True),
+    Field("area", STRING, "Area", "the inspection area it sits under (one of the plan's areas "
+          "for its inspection, when plan.toml lists them)", required=True, settable=True,
+          indexed=True, vocabulary="areas"),
+    Field("title", STRING, "Title", "the finding's wording, as published", required=True,
+          settable=True, long=True, indexed=True),
+    Field("detail", STRING, "Detail", "the explanatory text under it in the report",
+          settable=True, clearable=True, multiline=True, long=True),
+    Field("status", STRING, "Status", "one of the plan's statuses", required=True,
+          settable=True, indexed=True, vocabulary="statuses"),
+    Field("owner", STRING, "Business owner", "who delivers it", settable=True, clearable=True,
+          indexed=True),
+    Field("lead", STRING, "Chief officer lead", "who is accountable for it", settable=True,
+          clearable=True, indexed=True),
+    Field("due", DATE, "Due", "current anticipated completion; moving it needs a reason",
+          settable=True, clearable=True, indexed=True),
+    Field("group", STRING, "Group", "items handled together share a group", settable=True,
+          clearable=True, indexed=True),
+    Field("links", IDS, "Links", "related items"),
+    Field("tags", STRINGS, "Tags", "free labels", indexed=True),
+    Field("actions", TABLES, "Actions", "what is being done", parts=(
+        Field("text", STRING, "Action", "what will be done", required=True, multiline=True),
+        Field("done", BOOLEAN, "Done", "true once delivered"),
+        Field("owner", STRING, "Owner", "who does it"),
+        Field("due", DATE, "Due", "when it is due"),
+    )),
+    Field("updates", TABLES, "Progress", "append-only progress log", parts=(
+        Field("date", DATE, "Date", "when", required=True),
+        Field("by", STRING, "By", "who reported it"),
+        Field("text", STRING, "Update", "what happened", required=True, multiline=True),
+    )),
+    Field("evidence", TABLES, "Evidence", "what shows it is done", parts=(
+        Field("title", STRING, "Evidence", "what it is", required=True),
+        Field("location", STRING, "Location", "where it is kept"),
+        Field("date", DATE, "Date", "its date"),
+    )),
+    Field("closure", TABLE, "Closure", "the sign-off: required on a closed item", parts=(
+        Field("approved_by", STRING, "Approved by", "who signed it off", required=True),
+        Field("board", STRING, "Board", "the board that closed it (one of the plan's boards, "
+              "when plan.toml lists them)", required=True, vocabulary="boards"),
+        Field("date", DATE, "Date", "when", required=True),
+    )),
+)
+
+FIELDS = {f.key: f for f in ITEM_FIELDS}
+REQUIRED = tuple(f.key for f in ITEM_FIELDS if f.required)
+SETTABLE = tuple(f.key for f in ITEM_FIELDS if f.settable)
+CLEARABLE = frozenset(f.key for f in ITEM_FIELDS if f.clearable)
+INDEX_KEYS = tuple(f.key for f in ITEM_FIELDS if f.indexed)
+LONG_TEXT = frozenset(f.key for f in ITEM_FIELDS if f.long)
+# Where a key not yet in a file goes: after the nearest of these before it.
+FILE_ORDER = tuple(f.key for f in ITEM_FIELDS if not f.is_table)
