@@ -46,7 +46,6 @@ def main() -> int:
     by.add_argument("--months", type=int, help="months to move by (keeps month-ends)")
     parser.add_argument("--reason", required=True, help="why: goes into each progress note")
     parser.add_argument("--include-done", action="store_true", help="move done items too")
-    parser.add_argument("--by", help="name on the progress notes (default: git user.name)")
     parser.add_argument("--plan", help="plan folder (default: as afi finds it)")
     parser.add_argument("--dry-run", action="store_true", help="show the diff, commit nothing")
     args = parser.parse_args()
@@ -69,10 +68,9 @@ def main() -> int:
     message = f"Move {len(moving)} due date(s): {args.reason}"
     with plan.change(message, dry_run=args.dry_run) as change:
         for item in moving:
-            new_due = shifted(item.due, days, args.months or 0)
-            change.set(item.id, "due", new_due)
-            change.add_update(item.id, f"Due date moved from {item.due} to {new_due}: "
-                                       f"{args.reason}", by=args.by)
+            # The reason goes into a progress update: "Due date moved from A to B: why".
+            change.set(item.id, "due", shifted(item.due, days, args.months or 0),
+                       reason=args.reason)
     print(change.diff() if args.dry_run else message)
     return 0
 

@@ -109,6 +109,7 @@ async def test_edit_status_due_action_and_update_is_one_commit(plan_dir):
         screen.query_one("#status", Select).value = "complete"
         screen.query_one("#due", Input).focus()
         await pilot.press(*"2025-04-30")
+        screen.query_one("#reason", Input).value = "new case-file system"
         screen.query_one("#new-action", Input).focus()
         await pilot.press(*"Brief the FIB", "enter")
         screen.query_one("#update", TextArea).focus()
@@ -122,7 +123,7 @@ async def test_edit_status_due_action_and_update_is_one_commit(plan_dir):
         ["plan/afis/PEEL22-01.toml"]
     message = git(repo, "log", "-1", "--format=%B")
     assert message.startswith("PEEL22-01: status in-progress -> complete, due 2024-12-31 -> "
-                              "2025-04-30, action 2 done, action 3 added, progress update")
+                              "2025-04-30, action 2 done, action 3 added, 2 progress updates")
     assert "AFI-Id: PEEL22-01" in message
     text = (plan_dir / "afis" / "PEEL22-01.toml").read_text()
     assert 'status = "complete"  # reviewed at FIB' in text

@@ -142,12 +142,18 @@ def test_set_several_fields_and_clear_due(afi, plan_dir):
     repo = plan_dir.parent
     code, _, err = afi("set", "PEEL22-02", "due=none", "owner=Supt Black", "tags+=fib",
                        "-m", "Re-plan after FIB", cwd=repo)
+    assert code == 1 and "moving its due date from 2025-02-10 to none needs a reason" in err
+    code, _, err = afi("set", "PEEL22-02", "due=none", "owner=Supt Black", "tags+=fib",
+                       "--reason", "no date until the review", "-m", "Re-plan after FIB",
+                       cwd=repo)
     assert code == 0, err
     message = git(repo, "log", "-1", "--format=%B")
     assert message.startswith("Re-plan after FIB\n\nPEEL22-02: owner DCI Jones -> Supt Black, "
-                              "tag +fib, due 2025-02-10 -> none\n\nAFI-Id: PEEL22-02")
+                              "tag +fib, progress update, due 2025-02-10 -> none\n\n"
+                              "AFI-Id: PEEL22-02")
     text = (plan_dir / "afis" / "PEEL22-02.toml").read_text()
     assert "due =" not in text and 'owner = "Supt Black"' in text and 'tags = ["fib"]' in text
+    assert 'text = "Due date removed (was 2025-02-10): no date until the review"' in text
 
 
 def test_set_where_is_one_commit_for_all(afi, plan_dir):
@@ -291,17 +297,18 @@ def test_note_appends_update_by_git_user(afi, plan_dir):
 
 def test_log_shows_fields_changed(afi, plan_dir):
     repo = plan_dir.parent
-    afi("set", "PEEL22-01", "status=complete", "due=2025-03-31", cwd=repo)
+    afi("set", "PEEL22-01", "status=complete", "due=2025-03-31", "--reason", "late", cwd=repo)
     afi("note", "PEEL22-01", "Done", cwd=repo)
     code, out, _ = afi("log", "PEEL22-01", "--format", "json", cwd=repo)
     assert code == 0
     entries = json.loads(out)
-    assert [e["items"][0]["fields"] for e in entries] == [["updates"], ["status", "due"],
+    assert [e["items"][0]["fields"] for e in entries] == [["updates"],
+                                                         ["status", "due", "updates"],
                                                          ["created"]]
     assert entries[1]["subject"] == "PEEL22-01: status in-progress -> complete, due " \
-                                    "2024-12-31 -> 2025-03-31"
+                                    "2024-12-31 -> 2025-03-31, progress update"
     code, out, _ = afi("log", "PEEL22-01", cwd=repo)
-    assert "PEEL22-01: status, due" in out and "Test Lead" in out
+    assert "PEEL22-01: status, due, updates" in out and "Test Lead" in out
 
 
 def test_log_of_an_item_since_a_date_or_a_revision(afi, plan_dir, monkeypatch):

@@ -114,7 +114,7 @@ def test_the_ui_refuses_only_when_both_changed_the_same_field(plan_dir):
 
     ours = Change(plan)
     ours.pending["peel22-01"] = _pinned(ours, path, base)
-    ours.set("PEEL22-01", "due", "2025-06-30")
+    ours.set("PEEL22-01", "due", "2025-06-30", reason="re-planned")
     assert ours.commit() is not None
     text = path.read_text()
     assert 'owner = "Other"' in text and "due = 2025-06-30" in text

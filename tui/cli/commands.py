@@ -157,7 +157,7 @@ def cmd_set(args: Namespace) -> int:
             elif op == "-=":
                 change.remove_tag(item_id, value)
             else:
-                change.set(item_id, name, value)
+                change.set(item_id, name, value, reason=args.reason)
     if args.dry_run:
         change.validate()
         diff = change.diff()

@@ -74,6 +74,8 @@ def build_parser() -> Parser:
                    help="item ids, then FIELD=VALUE (status, due, owner, lead, area, title, "
                         "group, kind; due=none clears; tags+=X, tags-=X)")
     p.add_argument("--where", metavar="QUERY", help="change every item matching QUERY")
+    p.add_argument("--reason", help="why: needed to move a due date or reopen a closed item; "
+                                    "kept as a progress update")
     p.add_argument("-m", "--message", help="commit subject")
     p.add_argument("--dry-run", action="store_true", help="print the diff, commit nothing")
 

@@ -44,10 +44,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Operation:
-    """One edit, replayable on any version of the file. `commutes`: it can be replayed
-    over another writer's change to the same field (appending a note, adding a tag)."""
+    """One edit, replayable on any version of the file, and the fields it touches.
+    `commutes`: it can be replayed over another writer's change to the same field
+    (appending a note, adding a tag)."""
 
-    field: str
+    fields: tuple[str, ...]
     apply: Callable[[ItemDocument], None]
     commutes: bool = False
 
@@ -64,6 +65,7 @@ class PendingItem:
     operations: list[Operation] = field(default_factory=list)
     seed: str = ""  # what a new file starts from, before the operations
     base_data: dict[str, Any] | None = None  # `original` parsed (once)
+    reasons: dict[str, str] = field(default_factory=dict)  # field -> why it changed
 
     @property
     def new_text(self) -> str:
@@ -105,67 +107,184 @@ class Change:
                                             base_data=document.data())
         return self.pending[key]
 
-    def _edit(self, item_id: str, name: str, apply: Callable[[ItemDocument], None],
-              commutes: bool = False) -> PendingItem:
+    def _edit(self, item_id: str, fields: tuple[str, ...],
+              apply: Callable[[ItemDocument], None], commutes: bool = False) -> PendingItem:
         """Record an operation and apply it to the preview (errors surface now)."""
         entry = self.open(item_id) if item_id.lower() not in self.pending \
             else self.pending[item_id.lower()]
         apply(entry.document)
-        entry.operations.append(Operation(name, apply, commutes))
+        entry.operations.append(Operation(fields, apply, commutes))
         return entry
 
     # -- edits --------------------------------------------------------------------------------
-    def set(self, item_id: str, name: str, value: Any) -> bool:
-        """Set one field; returns False when it already had that value."""
-        value = self.check_value(name, value)
-        before = self.open(item_id).document.data().get(name)
+    def set(self, item_id: str, name: str, value: Any, reason: str | None = None) -> bool:
+        """Set one field; returns False when it already had that value. Moving a due date
+        that is set, or reopening a closed item, needs a `reason`: it is kept as a
+        progress update (docs/format.md §7)."""
+        entry = self.open(item_id)
+        value = self.check_value(name, value, entry.document.data())
+        reason = _text(reason, "reason") if reason else None
+        before = entry.document.data().get(name)
+        closed = self.plan.config.closed_status
+        by = self.plan.repo().user_name() if reason else ""
 
         def apply(document: ItemDocument) -> None:
-            if document.data().get(name) != value:
-                document.set(name, value)
+            old = document.data().get(name)
+            if old == value:
+                return
+            document.set(name, value)
+            if name == "status" and old == closed and value != closed:
+                document.set("closure", None)  # reopened: the sign-off stays in history
+                if reason:
+                    _log(document, by, f"Reopened ({old} -> {value}): {reason}")
+            elif name == "due" and reason:
+                _log(document, by, _due_move(old, value, reason))
 
-        self._edit(item_id, name, apply)
+        self._edit(item_id, (name, "closure", "updates") if reason or name == "status"
+                   else (name,), apply)
+        if reason:
+            entry.reasons[name] = reason
         return before != value
+
+    def close(self, item_id: str, by: str, board: str, on: date | None = None) -> None:
+        """Sign an item off: the plan's closed status and its [closure] (who, which
+        board, when), in the same commit."""
+        status = self.plan.config.closed_status
+        if status is None:
+            raise InvalidValue("this plan has no closed status: name one in plan.toml "
+                               "(closed_status = \"...\")")
+        closure = {"approved_by": _one_line(by, "--by"),
+                   "board": self._board(board), "date": on or today()}
+        if not closure["approved_by"]:
+            raise InvalidValue("--by cannot be empty: who signed it off?")
+
+        def apply(document: ItemDocument) -> None:
+            if document.data().get("status") != status:
+                document.set("status", status)
+            if isinstance(document.data().get("closure"), dict):
+                for key, value in closure.items():
+                    document.set_path(("closure", key), value)
+            else:
+                document.set("closure", closure)
+
+        self._edit(item_id, ("status", "closure"), apply)
+
+    def add_evidence(self, item_id: str, title: str, location: str | None = None,
+                     on: date | None = None) -> None:
+        entry = {"title": _one_line(title, "evidence title"),
+                 "location": _one_line(location, "--location") if location else None,
+                 "date": on}
+        if not entry["title"]:
+            raise InvalidValue("the evidence needs a title")
+        self._edit(item_id, ("evidence",), lambda d: d.append_table("evidence", entry),
+                   commutes=True)
 
     def add_tag(self, item_id: str, tag: str) -> bool:
         tag = _one_line(tag, "tag")
-        entry = self._edit(item_id, "tags", lambda d: d.add_to_array("tags", tag) and None,
-                           commutes=True)
+        entry = self._edit(item_id, ("tags",),
+                           lambda d: d.add_to_array("tags", tag) and None, commutes=True)
         return tag not in (entry.base_data or {}).get("tags", [])
 
     def remove_tag(self, item_id: str, tag: str) -> bool:
-        entry = self._edit(item_id, "tags", lambda d: d.remove_from_array("tags", tag) and None,
-                           commutes=True)
+        entry = self._edit(item_id, ("tags",),
+                           lambda d: d.remove_from_array("tags", tag) and None, commutes=True)
         return tag in (entry.base_data or {}).get("tags", [])
-
-    def add_action(self, item_id: str, text: str, due: date | None = None) -> None:
-        text = _text(text, "action")
-        self._edit(item_id, "actions", lambda d: d.append_table(
-            "actions", {"text": text, "done": False, "due": due}), commutes=True)
-
-    def set_action_done(self, item_id: str, index: int, done: bool = True) -> bool:
-        entry = self.open(item_id)
-        before = entry.document.data().get("actions", [])
-        changed = 0 <= index < len(before) and bool(before[index].get("done", False)) != done
-
-        def apply(document: ItemDocument) -> None:
-            actions = document.data().get("actions", [])
-            if not 0 <= index < len(actions):
-                raise NotFound(f"{entry.item_id} has no action {index + 1} "
-                               f"(it has {len(actions)})")
-            if bool(actions[index].get("done", False)) != done:
-                document.set_in_table("actions", index, "done", done)
-
-        self._edit(item_id, "actions", apply)
-        return changed
 
     def add_update(self, item_id: str, text: str, by: str | None = None,
                    on: date | None = None) -> None:
         text = _text(text, "progress update")
         by = self.plan.repo().user_name() if by is None else _one_line(by, "--by")
         entry = {"date": on or today(), "by": by, "text": text}
-        self._edit(item_id, "updates", lambda d: d.append_table("updates", entry),
+        self._edit(item_id, ("updates",), lambda d: d.append_table("updates", entry),
                    commutes=True)
+
+    # -- actions (numbered from 0 here; the command line counts from 1) ------------------
+    def add_action(self, item_id: str, text: str, due: date | None = None,
+                   owner: str | None = None) -> None:
+        action = {"text": _text(text, "action"), "done": False,
+                  "owner": _one_line(owner, "owner") or None if owner else None,
+                  "due": parse_date(due, "due") if due else None}
+        self._edit(item_id, ("actions",), lambda d: d.append_table("actions", action),
+                   commutes=True)
+
+    def set_action_done(self, item_id: str, index: int, done: bool = True) -> bool:
+        text, before = self._action(item_id, index)
+
+        def apply(document: ItemDocument) -> None:
+            n = _find_action(document, index, text, item_id)
+            if bool(document.data()["actions"][n].get("done", False)) != done:
+                document.set_path(("actions", n, "done"), done)
+
+        self._edit(item_id, ("actions",), apply)
+        return bool(before.get("done", False)) != done
+
+    def edit_action(self, item_id: str, index: int, text: str | None = None,
+                    owner: str | None = None, due: date | str | None = None) -> None:
+        """Change an action's text, owner or due date (an empty owner or due clears it)."""
+        old_text, _ = self._action(item_id, index)
+        changes: dict[str, Any] = {}
+        if text is not None:
+            changes["text"] = _text(text, "action")
+        if owner is not None:
+            changes["owner"] = _one_line(owner, "owner") or None
+        if due is not None:
+            changes["due"] = parse_date(due, "due") if due not in ("", "none") else None
+        if not changes:
+            raise UsageError("nothing to change: give new text, --owner or --due")
+
+        def apply(document: ItemDocument) -> None:
+            n = _find_action(document, index, old_text, item_id)
+            current = document.data()["actions"][n]
+            for key, value in changes.items():
+                if current.get(key) != value:
+                    document.set_path(("actions", n, key), value)
+
+        self._edit(item_id, ("actions",), apply)
+
+    def remove_action(self, item_id: str, index: int) -> None:
+        text, _ = self._action(item_id, index)
+
+        def apply(document: ItemDocument) -> None:
+            n = _find_action(document, index, text, item_id)
+            count = len(document.data()["actions"])
+            document.arrange_tables("actions", [k for k in range(count) if k != n])
+
+        self._edit(item_id, ("actions",), apply)
+
+    def move_action(self, item_id: str, index: int, to: int) -> None:
+        text, _ = self._action(item_id, index)
+        count = len(self.open(item_id).document.data().get("actions", []))
+        if not 0 <= to < count:
+            raise NotFound(f"{item_id} has no position {to + 1} for an action (it has {count})")
+
+        def apply(document: ItemDocument) -> None:
+            n = _find_action(document, index, text, item_id)
+            order = [k for k in range(len(document.data()["actions"])) if k != n]
+            order.insert(min(to, len(order)), n)
+            if order != sorted(order):
+                document.arrange_tables("actions", order)
+
+        self._edit(item_id, ("actions",), apply)
+
+    def _action(self, item_id: str, index: int) -> tuple[str, dict]:
+        """The action at `index` as the caller sees it: its text identifies it when the
+        edit is replayed on a file another writer changed meanwhile."""
+        actions = self.open(item_id).document.data().get("actions", [])
+        if not isinstance(actions, list) or not 0 <= index < len(actions):
+            count = len(actions) if isinstance(actions, list) else 0
+            raise NotFound(f"{item_id} has no action {index + 1} (it has {count}; "
+                           "`afi show` numbers them)")
+        return str(actions[index].get("text", "")), actions[index]
+
+    def _board(self, board: str) -> str:
+        board = _one_line(board, "--board")
+        allowed = self.plan.config.boards
+        if not board:
+            raise InvalidValue("--board cannot be empty: which board signed it off?")
+        if allowed and board not in allowed:
+            raise InvalidValue(f"unknown board '{board}': plan.toml names "
+                               f"{'; '.join(allowed)}")
+        return board
 
     def create(self, item_id: str, fields: dict[str, Any]) -> PendingItem:
         """A new item file; `fields` in file order (id is added first)."""
@@ -177,7 +296,7 @@ class Change:
         path = self.plan.dir / ITEMS_DIR / f"{item_id}.toml"
         if _taken(path):
             raise AfiError(f"{path} already exists: choose another id")
-        values = {name: (self.check_value(name, value) if name in SETTABLE else value)
+        values = {name: (self.check_value(name, value, fields) if name in SETTABLE else value)
                   for name, value in fields.items()}
 
         def apply(document: ItemDocument) -> None:
@@ -189,7 +308,7 @@ class Change:
         document = ItemDocument(seed)
         apply(document)
         entry = PendingItem(item_id, path, None, document,
-                            operations=[Operation("id", apply)], seed=seed)
+                            operations=[Operation(("id",), apply)], seed=seed)
         self.pending[item_id.lower()] = entry
         return entry
 
@@ -316,6 +435,9 @@ class Change:
                 old_data = entry.base_data
             else:
                 old_data = _data(committed.decode("utf-8"))
+            if old_data is not None:
+                _require_reasons(entry.item_id, old_data, document.data(), config,
+                                 given=entry.reasons)
             item_notes = messages.item_notes(old_data, document.data())
             if item_notes:
                 writes.append(FileWrite(entry.path, current, document.text(),
@@ -376,7 +498,14 @@ def commit_hand_edits(plan: Plan, names: list[str],
             elif found := _item_problems(path, text, config):
                 problems += found
             else:
-                items.append((path.stem, messages.item_notes(old, _data(text))))
+                new = _data(text)
+                if old is not None:  # a reason by hand is a progress update in the same edit
+                    logged = len(new.get("updates", [])) > len(old.get("updates", []))
+                    _require_reasons(path.stem, old, new, config,
+                                     given={"due": "", "status": ""} if logged else {},
+                                     hint="add a [[updates]] entry saying why, in the same "
+                                          "edit")
+                items.append((path.stem, messages.item_notes(old, new)))
             writes.append(FileWrite(path, text, text, in_head=committed is not None))
         if problems:
             raise InvalidItem(problems)
@@ -410,6 +539,21 @@ def _changed_files(repo: GitRepo, plan_dir: Path, names: list[str]) -> list[Path
         raise NotFound(f"no uncommitted edits to {', '.join(sorted(missing))}: "
                        "`git status` shows what has changed")
     return chosen
+
+
+def _require_reasons(item_id: str, old: dict, new: dict, config: PlanConfig,
+                     given: dict[str, str], hint: str = "give --reason TEXT") -> None:
+    """A due date that moves, or a closed item reopened, must say why (docs/format.md §7):
+    boards ask for the old date, the new one and the reason."""
+    was, now = old.get("due"), new.get("due")
+    if config.due_change_needs_reason and was is not None and now != was and "due" not in given:
+        raise InvalidValue(f"{item_id}: moving its due date from {was} to {now or 'none'} "
+                           f"needs a reason ({hint}; it is kept as a progress update); "
+                           "nothing was written")
+    closed = config.closed_status
+    if old.get("status") == closed and new.get("status") != closed and "status" not in given:
+        raise InvalidValue(f"{item_id} is {closed} (signed off): reopening it needs a reason "
+                           f"({hint}; it is kept as a progress update); nothing was written")
 
 
 def _broken_by_plan_edit(plan: Plan, changed: list[Path],
@@ -454,7 +598,7 @@ def _refuse_overlap(entry: PendingItem, current: str) -> None:
     """The user edited `entry.original`; someone else has changed the file since. Their
     change and ours may both stand unless they touch the same field."""
     theirs = set(_changed_keys(_data(entry.original or ""), _data(current)))
-    ours = {op.field for op in entry.operations if not op.commutes}
+    ours = {name for op in entry.operations if not op.commutes for name in op.fields}
     clash = sorted(theirs & ours)
     if clash:
         raise ConflictError(f"{_changed_underneath(entry.path)} (both changed "
@@ -532,6 +676,32 @@ def parse_date(value: Any, what: str = "date") -> date:
 def _changed_underneath(path: Path) -> str:
     return (f"{path} changed on disk since it was read (another terminal, a script or a "
             "git command?): nothing was written; reload and make the change again")
+
+
+def _log(document: ItemDocument, by: str, text: str) -> None:
+    """A progress update recording why something changed."""
+    document.append_table("updates", {"date": today(), "by": by, "text": text})
+
+
+def _due_move(old: date | None, new: date | None, reason: str) -> str:
+    if old is None:
+        return f"Due date set to {new}: {reason}"
+    if new is None:
+        return f"Due date removed (was {old}): {reason}"
+    return f"Due date moved from {old} to {new}: {reason}"
+
+
+def _find_action(document: ItemDocument, index: int, text: str, item_id: str) -> int:
+    """Where the action the caller meant is now: at `index` if it still has its text,
+    else the one action with that text; if it is gone or ambiguous, refuse."""
+    actions = document.data().get("actions", [])
+    if index < len(actions) and actions[index].get("text") == text:
+        return index
+    matches = [n for n, a in enumerate(actions) if a.get("text") == text]
+    if len(matches) == 1:
+        return matches[0]
+    raise ConflictError(f"{item_id}: action {index + 1} ({text[:40]!r}) changed meanwhile "
+                        "(another writer?): nothing was written; look at the item again")
 
 
 def _whole_number(value: Any, what: str) -> int:

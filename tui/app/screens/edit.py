@@ -72,6 +72,10 @@ class EditScreen(Screen):
                                              id="status"), "status")
             yield field_row("Due", Input(id="due", placeholder="YYYY-MM-DD (empty: no date)",
                                          compact=True), "due")
+            yield field_row("Why it moves", Input(
+                id="reason", compact=True, placeholder="needed to move a due date or reopen "
+                                                       "a closed item: kept as a progress update"),
+                "reason")
             yield field_row("Title", Input(id="title", compact=True), "title")
             yield field_row("Business owner", Input(id="owner", compact=True), "owner")
             yield field_row("Chief officer lead", Input(id="lead", compact=True), "lead")
@@ -180,12 +184,14 @@ class EditScreen(Screen):
             return None
         change.open(self.item_id, base_text=self.base_text)
         d = self.original
+        reason = self.query_one("#reason", Input).value.strip() or None
         for name, value in checked.items():
             old = d.get(name)
             if name == "detail" and (old or "").strip() == (value or "").strip():
                 continue
             if value != old:
-                change.set(self.item_id, name, value)
+                change.set(self.item_id, name, value,
+                           reason=reason if name in ("due", "status") else None)
         old_tags = list(d.get("tags", []))
         for tag in self.tag_list():
             if tag not in old_tags:
