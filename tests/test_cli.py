@@ -329,7 +329,7 @@ def test_log_of_an_item_since_a_date_or_a_revision(afi, plan_dir, monkeypatch):
                                           "PEEL22-01: owner Supt Smith -> Supt A"]
     assert len(subjects()) == 3
     code, _, err = afi("log", "PEEL22-01", "--since", "last-tuesday", cwd=repo)
-    assert code == 1 and "neither a date (YYYY-MM-DD) nor a revision" in err
+    assert code == 1 and "is not a date (YYYY-MM-DD), a board (`afi board list`)" in err
 
 
 def test_check_reports_every_problem_and_exits_1(afi, plan_dir):

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tui.core.commit import FileWrite, commit_files
-from tui.core.errors import GitError
+from tui.core.errors import GitError, InvalidValue
 from tui.core.gitrepo import GitRepo
 from tui.core.history import changed_fields, item_history, plan_history
 
@@ -140,7 +140,7 @@ def test_log_trailers_since_and_blobs(repo_with_file):
     assert [c.subject for c in found.log([repo / "a.toml"], since=commits[1].sha)] == \
         ["a: status"]
     assert len(found.log([repo / "a.toml"], since="2000-01-01")) == 2
-    with pytest.raises(GitError, match="neither a date"):
+    with pytest.raises(InvalidValue, match="is not a date .YYYY-MM-DD., a board"):
         found.log([repo / "a.toml"], since="not-a-rev")
 
 
@@ -185,7 +185,7 @@ def test_log_of_a_repository_without_commits(repo):
     found = GitRepo.find(repo)
     assert found.log() == []
     assert list(plan_history(found, repo / "plan")) == []
-    with pytest.raises(GitError, match="neither a date"):
+    with pytest.raises(InvalidValue, match="is not a date .YYYY-MM-DD., a board"):
         found.log(since="no-such-rev")
 
 

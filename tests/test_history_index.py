@@ -43,7 +43,7 @@ def test_first_use_builds_the_index_and_agrees_with_git(plan_dir, afi):
     assert not index_files(repo)
     assert history_shas(repo) == git_log(repo)
     assert len(index_files(repo)) == 1
-    index = HistoryIndex(GitRepo.find(repo), plan_dir / "afis")
+    index = HistoryIndex(GitRepo.find(repo), plan_dir)
     assert index.commits_for(plan_dir / "afis" / "PEEL22-01.toml") == (git_log(repo), [ITEM])
     assert index.commits_for(plan_dir / "afis" / "NEVER-01.toml") == \
         ([], ["plan/afis/NEVER-01.toml"])
@@ -116,7 +116,7 @@ def test_a_slow_rebuild_goes_to_the_background_and_git_answers_meanwhile(plan_di
     repo = plan_dir.parent
     edit(repo, "Supt Smith", "Supt Green", "Second")
     assert history_shas(repo) == git_log(repo)  # from git's own walk
-    index = HistoryIndex(GitRepo.find(repo), plan_dir / "afis")
+    index = HistoryIndex(GitRepo.find(repo), plan_dir)
     deadline = time.monotonic() + 20
     while index.lock.exists() or not index_files(repo):
         if time.monotonic() > deadline:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -368,7 +368,7 @@ class GitRepo:
         if commits is not None:
             args += ["--no-walk=unsorted", "--stdin"]
         if since:
-            args += self._since_args(since)
+            args += self._since_args(since) + ([] if revisions else ["HEAD"])
         args.append("--")
         if paths is not None or revisions == ():
             args += [self.relative(p) for p in paths or [self.root]]
@@ -399,21 +399,15 @@ class GitRepo:
         return renames if status == 0 else {}
 
     def commits_since(self, since: str) -> set[str]:
-        """Ids of the commits after a date (YYYY-MM-DD) or a revision, up to HEAD: a walk
-        without diffs, so cheap however long the history."""
-        args = self._since_args(since)
-        return set(self.out("rev-list", *args, *([] if args[-1].endswith("..HEAD")
-                                                 else ["HEAD"])).split())
+        """Ids of the commits after `since` (a date, a board, last-board or a revision, as
+        boards.resolve reads it), up to HEAD: a walk without diffs, cheap however long."""
+        return set(self.out("rev-list", *self._since_args(since), "HEAD").split())
 
     def _since_args(self, since: str) -> list[str]:
-        try:
-            date.fromisoformat(since)
-            return [f"--since={since}T00:00:00"]
-        except ValueError:
-            pass
-        if self.resolve(since) is None:
-            raise GitError(f"--since {since!r} is neither a date (YYYY-MM-DD) nor a revision")
-        return [f"{since}..HEAD"]
+        from .boards import resolve
+
+        start = resolve(self, since, start_of_day=True).commit
+        return [f"^{start}"] if start else []
 
     def read_blobs(self, names: Iterable[str]) -> dict[str, bytes]:
         """Many objects (ids, or `REV:path`) in one `git cat-file --batch` process."""

@@ -1,9 +1,10 @@
-"""History from git: which commits touched an item, and which fields each one changed.
+"""History: which commits touched an item or the plan, and which fields each one changed.
 
-Which commits touched an item comes from the history index (history_index.py), or from
-git's own walk until that index exists. One `git log --raw` call names the blobs before
-and after each commit; one `git cat-file --batch` reads them all; `tomllib` compares
-them field by field.
+It comes from the history index (history_index.py) when that is current: no git process
+at all. Until the index exists (it builds in the background on a long history), git
+answers: one `git log --raw` names the blobs before and after each commit, one `git
+cat-file --batch` reads them, and the same field comparison is made. Both give the same
+entries.
 """
 
 from __future__ import annotations
@@ -13,14 +14,17 @@ import os
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .gitrepo import Commit, GitRepo
-from .history_index import HistoryIndex
+from .history_index import UNPARSEABLE, CommitInfo, HistoryIndex, PathChange, changed_fields
 from .store import ITEMS_DIR, PLAN_FILE
 
 HISTORY_BATCH = 200  # commits whose blobs are read in one `git cat-file --batch`
+
+__all__ = ["HistoryEntry", "ItemChange", "changed_fields", "item_history", "plan_history"]
 
 
 @dataclass(frozen=True)
@@ -36,16 +40,58 @@ class HistoryEntry:
     changes: tuple[ItemChange, ...]
 
 
-def changed_fields(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tuple[str, ...]:
-    """Top-level keys whose value differs, in the new file's order then removed ones."""
-    if old is None and new is None:
-        return ()
-    if old is None:
-        return ("created",)
-    if new is None:
-        return ("deleted",)
-    keys = list(new) + [k for k in old if k not in new]
-    return tuple(k for k in keys if old.get(k) != new.get(k))
+def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
+    """Every commit that touched one item's file, newest first, followed back past the
+    commits that renamed it (`git mv`)."""
+    index = _index(repo, path.parent.parent)
+    indexed = index.changes_for(path) if index is not None else None
+    if indexed is not None:
+        return [HistoryEntry(_commit(info), (_item_change(change),))
+                for info, change in indexed]
+    commits = _walk_following_renames(repo, repo.relative(path))
+    names = {repo.relative(path)}
+    for commit in commits:  # newest first: each rename adds the name the file had before
+        names |= {f.old_path for f in commit.files if f.path in names and f.old_path}
+    return _entries(repo, commits, names.__contains__)
+
+
+def plan_history(repo: GitRepo, plan_dir: Path,
+                 since: str | None = None) -> Iterator[HistoryEntry]:
+    """Commits touching the plan's items or plan.toml, newest first. From the index when
+    it is current; else as git finds them, in batches (a long history starts at once)."""
+    only = repo.commits_since(since) if since else None
+    index = _index(repo, plan_dir)
+    if index is not None and index.refresh():
+        for info in index.newest_first(only):
+            yield HistoryEntry(_commit(info), tuple(_item_change(c)
+                                                    for c in index.changes[info.sha]))
+        return
+    base = repo.relative(plan_dir)
+    prefix = "" if base in ("", ".") else base + "/"
+
+    def wanted(path: str) -> bool:
+        if path == f"{prefix}{PLAN_FILE}":
+            return True
+        rest = path[len(prefix):] if path.startswith(prefix) else None
+        return rest is not None and rest.startswith(f"{ITEMS_DIR}/") and \
+            rest.count("/") == 1 and rest.endswith(".toml")
+
+    commits = repo.iter_log([plan_dir], since=since)
+    while batch := list(itertools.islice(commits, HISTORY_BATCH)):
+        yield from _entries(repo, batch, wanted)
+
+
+def _index(repo: GitRepo, plan_dir: Path) -> HistoryIndex | None:
+    return None if os.environ.get("AFI_NO_CACHE") else HistoryIndex(repo, plan_dir)
+
+
+def _commit(info: CommitInfo) -> Commit:
+    return Commit(info.sha, info.parents, info.author, info.email,
+                  datetime.fromisoformat(info.date), info.subject, info.body)
+
+
+def _item_change(change: PathChange) -> ItemChange:
+    return ItemChange(change.item_id, change.path, change.fields)
 
 
 def _parse(blob: bytes | None) -> dict[str, Any] | None | str:
@@ -53,8 +99,8 @@ def _parse(blob: bytes | None) -> dict[str, Any] | None | str:
         return None
     try:
         return tomllib.loads(blob.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return "unparseable"
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return UNPARSEABLE
 
 
 def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]:
@@ -68,29 +114,13 @@ def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]
                 continue
             old = _parse(blobs.get(change.old_blob)) if change.old_blob else None
             new = _parse(blobs.get(change.new_blob)) if change.new_blob else None
-            if "unparseable" in (old, new):
-                fields: tuple[str, ...] = ("unparseable",)
+            if UNPARSEABLE in (old, new):
+                fields: tuple[str, ...] = (UNPARSEABLE,)
             else:
                 fields = changed_fields(old, new)  # type: ignore[arg-type]
             changes.append(ItemChange(PurePosixPath(change.path).stem, change.path, fields))
         entries.append(HistoryEntry(commit, tuple(changes)))
     return entries
-
-
-def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
-    """Every commit that touched one item's file, newest first, followed back past the
-    commits that renamed it (`git mv`)."""
-    known = None if os.environ.get("AFI_NO_CACHE") else \
-        HistoryIndex(repo, path.parent).commits_for(path)
-    if known is None:  # no index yet: git's own walk
-        commits = _walk_following_renames(repo, repo.relative(path))
-    else:
-        shas, names = known
-        commits = repo.log([repo.root / name for name in names], commits=shas, renames=True)
-    names = {repo.relative(path)}
-    for commit in commits:  # newest first: each rename adds the name the file had before
-        names |= {f.old_path for f in commit.files if f.path in names and f.old_path}
-    return _entries(repo, commits, names.__contains__)
 
 
 def _walk_following_renames(repo: GitRepo, path: str) -> list[Commit]:
@@ -116,22 +146,3 @@ def _walk_following_renames(repo: GitRepo, path: str) -> list[Commit]:
                                renames=True)[0]
         seen.append(origin)
         path, revisions = origin, [oldest.parents[0]]
-
-
-def plan_history(repo: GitRepo, plan_dir: Path,
-                 since: str | None = None) -> Iterator[HistoryEntry]:
-    """Commits touching the plan's items or plan.toml, newest first, yielded as git finds
-    them (in batches, one `cat-file` each) so a long history starts printing at once."""
-    base = repo.relative(plan_dir)
-    prefix = "" if base in ("", ".") else base + "/"
-
-    def wanted(path: str) -> bool:
-        if path == f"{prefix}{PLAN_FILE}":
-            return True
-        rest = path[len(prefix):] if path.startswith(prefix) else None
-        return rest is not None and rest.startswith(f"{ITEMS_DIR}/") and \
-            rest.count("/") == 1 and rest.endswith(".toml")
-
-    commits = repo.iter_log([plan_dir], since=since)
-    while batch := list(itertools.islice(commits, HISTORY_BATCH)):
-        yield from _entries(repo, batch, wanted)

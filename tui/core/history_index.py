@@ -1,20 +1,25 @@
-"""Which commits changed each item file: an index in `.git/afi`, so `afi log ID` need not
-walk the whole history.
+"""A plan's history, indexed in `.git/afi`: which commits changed each file and what each
+commit changed, field by field. `afi log`, the board pack's "changes since", original due
+dates and the monthly progress read it instead of re-diffing history.
 
 `git log -- FILE` walks every commit. Its changed-path Bloom filters skip most of them,
 but about 1% are false positives and each costs a full diff of the items folder: 0.12 s at
-10,000 items and 10,000 commits. This index maps every path under the items folder to
-the commits that changed it, newest first, and is keyed on HEAD:
+10,000 items and 10,000 commits, and a whole-plan log must diff every commit (13 s). This
+index keeps, for the plan's items folder and plan.toml, every commit that touched them
+(author, date, message) and, per changed file, its changed fields, the old and new values
+of the fields boards follow (status, due, owner, lead, area, closure), the progress
+updates and evidence it added, and the status after it. It is keyed on HEAD:
 
 - HEAD unchanged: used as it is (no git process at all);
 - HEAD moved forward (an afi commit, a pull): the new commits are added from one short
-  `git log OLD..HEAD`;
-- history rewritten (amend, rebase, reset) or no index yet: rebuilt. A rebuild diffs every
-  commit (10 s at 10,000 x 10,000), so when it would be slow it runs in a background
-  process at the lowest priority and the caller uses plain `git log -- FILE` meanwhile.
+  `git log OLD..HEAD` and the blobs they touched;
+- history rewritten (amend, rebase, reset) or no index yet: rebuilt. A rebuild diffs and
+  parses every commit (about 10 s at 10,000 x 10,000), so when it would be slow it runs in
+  a background process at the lowest priority and the caller asks git meanwhile.
 
-The index only ever lists commits git itself reports for the folder, merges included when
-they resolved a file differently from every parent (`-c`), as `git log -- FILE` does.
+It lists exactly the commits `git log -- <folder> <plan.toml>` reports, merges included
+when they resolved a file differently from every parent (`-c`), and records renames
+(`git mv`), so an item's history goes on past the commit that renamed its file.
 """
 
 from __future__ import annotations
@@ -25,31 +30,67 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
+import tomllib
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
 
 from .cache_files import load_pickle, save_pickle
 from .errors import GitError
-from .gitrepo import GitRepo
+from .gitrepo import Commit, FileChange, GitRepo
+from .store import ITEMS_DIR, PLAN_FILE
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 CATCH_UP_LIMIT = 2_000  # new commits added in the foreground; more goes to the background
 FOREGROUND_COST = 2_000_000  # commits x files a rebuild may diff in the foreground (~0.2 s)
 STALE_BUILD_SECONDS = 600  # a build lock older than this belonged to a crashed builder
+BLOB_BATCH = 500  # commits whose blobs are read in one `git cat-file --batch`
+TRACKED = ("status", "due", "owner", "lead", "area", "closure")  # values kept per change
+UNPARSEABLE = "unparseable"
+
+
+class CommitInfo(NamedTuple):
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    date: str  # ISO 8601, as git gives it
+    subject: str
+    body: str
+
+
+class PathChange(NamedTuple):
+    path: str                # relative to the repository root
+    old_path: str | None     # where it was, when git saw a rename
+    fields: tuple[str, ...]  # changed top-level keys, or ("created",) / ("deleted",)
+    values: tuple[tuple[str, Any, Any], ...]  # (key, old, new) for TRACKED keys that changed
+    updates: tuple[tuple[date | None, str, str], ...]  # progress updates added (date, by, text)
+    evidence: tuple[str, ...]  # titles of evidence added
+    status: str | None       # the status after the commit (None: deleted or unreadable)
+
+    @property
+    def item_id(self) -> str:
+        return PurePosixPath(self.path).stem
 
 
 class HistoryIndex:
-    """Commits (newest first) per repository-relative path under one folder."""
+    """The indexed history of one plan folder (its items and plan.toml)."""
 
-    def __init__(self, repo: GitRepo, folder: Path):
+    def __init__(self, repo: GitRepo, plan_dir: Path):
         self.repo = repo
-        self.scope = repo.relative(folder)
-        key = hashlib.sha1(self.scope.encode()).hexdigest()[:12]
+        self.items = repo.relative(plan_dir / ITEMS_DIR)
+        self.plan_file = repo.relative(plan_dir / PLAN_FILE)
+        key = hashlib.sha1(self.items.encode()).hexdigest()[:12]
         self.file = repo.git_dir / "afi" / f"history-{key}.pickle"
         self.lock = self.file.with_suffix(".building")
         self.head: str | None = None
-        self.paths: dict[str, list[str]] = {}
+        self.order: list[str] = []  # commits, oldest first
+        self.commits: dict[str, CommitInfo] = {}
+        self.changes: dict[str, tuple[PathChange, ...]] = {}
+        self.paths: dict[str, list[str]] = {}  # path -> commits, newest first
         self.renames: dict[str, list[tuple[str, str]]] = {}  # new path -> (commit, old path)
-        self.rank: dict[str, int] = {}  # commit -> larger for newer commits
+        self._rank: dict[str, int] | None = None
 
     # -- reading ------------------------------------------------------------------------------
     def commits_for(self, path: Path) -> tuple[list[str], list[str]] | None:
@@ -61,8 +102,32 @@ class HistoryIndex:
         commits: list[str] = []
         names: list[str] = []
         self._follow(self.repo.relative(path), None, commits, names)
-        newest_first = sorted(set(commits), key=lambda sha: -self.rank.get(sha, -1))
-        return newest_first, names
+        rank = self.rank
+        return sorted(set(commits), key=lambda sha: -rank.get(sha, -1)), names
+
+    def changes_for(self, path: Path) -> list[tuple[CommitInfo, PathChange]] | None:
+        """Each commit that changed the item at `path` with what it changed, newest first,
+        across renames; None while the index is being built."""
+        found = self.commits_for(path)
+        if found is None:
+            return None
+        shas, names = found
+        wanted = set(names)
+        return [(self.commits[sha], change) for sha in shas
+                for change in self.changes.get(sha, ()) if change.path in wanted]
+
+    def newest_first(self, only: set[str] | None = None) -> Iterator[CommitInfo]:
+        """Every indexed commit, newest first (only those in `only`, when given)."""
+        for sha in reversed(self.order):
+            if only is None or sha in only:
+                yield self.commits[sha]
+
+    @property
+    def rank(self) -> dict[str, int]:
+        """Commit -> its position, oldest first."""
+        if self._rank is None:
+            self._rank = {sha: n for n, sha in enumerate(self.order)}
+        return self._rank
 
     def _follow(self, path: str, before: int | None, commits: list[str],
                 names: list[str]) -> None:
@@ -71,18 +136,21 @@ class HistoryIndex:
         if path in names:
             return  # renamed back and forth: each name once
         names.append(path)
+        rank = self.rank
         commits += [sha for sha in self.paths.get(path, ())
-                    if before is None or self.rank.get(sha, -1) < before]
+                    if before is None or rank.get(sha, -1) < before]
         for sha, old in self.renames.get(path, ()):
-            rank = self.rank.get(sha, -1)
-            if before is None or rank < before:
-                self._follow(old, rank, commits, names)
+            at = rank.get(sha, -1)
+            if before is None or at < before:
+                self._follow(old, at, commits, names)
 
+    # -- keeping up with HEAD ---------------------------------------------------------------
     def refresh(self, *, background: bool = True) -> bool:
-        """Bring the index up to HEAD if that is quick; True if it is now current."""
+        """Bring the index up to HEAD if that is quick (or always, without `background`);
+        True if it is now current."""
         head = self._head()
         if head is None:  # no commits yet
-            self.head, self.paths = None, {}
+            self._reset(None)
             return True
         self._load()
         if self.head == head:
@@ -101,10 +169,14 @@ class HistoryIndex:
 
     def rebuild(self, head: str | None = None) -> None:
         head = head or self._head()
-        self.head, self.paths, self.renames, self.rank = None, {}, {}, {}
+        self._reset(None)
         if head is not None:
             self._add(self._scan(head), head)
         self._save()
+
+    def _reset(self, head: str | None) -> None:
+        self.head, self.order, self.commits, self.changes = head, [], {}, {}
+        self.paths, self.renames, self._rank = {}, {}, None
 
     # -- git ----------------------------------------------------------------------------------
     def _head(self) -> str | None:
@@ -124,48 +196,82 @@ class HistoryIndex:
 
     def _rebuild_cost(self, head: str) -> int:
         commits = int(self.repo.out("rev-list", "--count", head).strip() or 0)
-        folder = self.repo.root / self.scope
         try:
-            files = sum(1 for _ in os.scandir(folder))
+            files = sum(1 for _ in os.scandir(self.repo.root / self.items))
         except OSError:
             files = 0
         return commits * max(files, 1)
 
-    def _scan(self, revisions: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
-        """(commit, [(changed path, renamed from)]) newest first, for `revisions`."""
-        return [(c.sha, [(f.path, f.old_path) for f in c.files])
-                for c in self.repo.iter_log([self.repo.root / self.scope],
-                                            revisions=[revisions], renames=True)]
+    def _scan(self, revisions: str) -> list[Commit]:
+        """The commits in `revisions` that touched the plan, newest first."""
+        return list(self.repo.iter_log([self.repo.root / self.items,
+                                        self.repo.root / self.plan_file],
+                                       revisions=[revisions], renames=True))
 
-    def _add(self, newest_first: list[tuple[str, list[tuple[str, str | None]]]],
-             head: str) -> None:
-        """Put commits newer than everything indexed so far in front of each path's list."""
+    def _in_scope(self, path: str) -> bool:
+        if path == self.plan_file:
+            return True
+        folder, _, name = path.rpartition("/")
+        return folder == self.items and name.endswith(".toml")
+
+    def _add(self, newest_first: list[Commit], head: str) -> None:
+        """Index commits newer than everything indexed so far: oldest first, so each
+        file's previous version is at hand when the next change to it is diffed."""
+        latest: dict[str, tuple[str | None, Any]] = {}  # path -> (blob, parsed)
+        oldest_first = list(reversed(newest_first))
+        for start in range(0, len(oldest_first), BLOB_BATCH):
+            batch = oldest_first[start:start + BLOB_BATCH]
+            blobs = self.repo.read_blobs(
+                b for c in batch for f in c.files if self._in_scope(f.path)
+                for b in (f.old_blob, f.new_blob)
+                if b and latest.get(f.old_path or f.path, (None,))[0] != b)
+            for commit in batch:
+                self._add_commit(commit, blobs, latest)
         newer: dict[str, list[str]] = {}
-        next_rank = max(self.rank.values(), default=-1) + len(newest_first)
-        for n, (sha, changes) in enumerate(newest_first):
-            self.rank[sha] = next_rank - n
-            for path, old_path in changes:
-                newer.setdefault(path, []).append(sha)
-                if old_path is not None:
-                    self.renames.setdefault(path, []).append((sha, old_path))
+        for commit in newest_first:
+            for change in self.changes.get(commit.sha, ()):
+                newer.setdefault(change.path, []).append(commit.sha)
+                if change.old_path is not None:
+                    self.renames.setdefault(change.path, []).append((commit.sha,
+                                                                     change.old_path))
         for path, shas in newer.items():
             self.paths[path] = shas + self.paths.get(path, [])
-        self.head = head
+        self.head, self._rank = head, None
+
+    def _add_commit(self, commit: Commit, blobs: dict[str, bytes],
+                    latest: dict[str, tuple[str | None, Any]]) -> None:
+        changes = []
+        for file in commit.files:
+            if not self._in_scope(file.path):
+                continue
+            old = _parsed(file.old_blob, blobs, latest.get(file.old_path or file.path))
+            new = _parsed(file.new_blob, blobs, None)
+            if file.old_path is not None:
+                latest.pop(file.old_path, None)
+            latest[file.path] = (file.new_blob, new)
+            changes.append(_path_change(file, old, new))
+        self.order.append(commit.sha)
+        self.commits[commit.sha] = CommitInfo(commit.sha, commit.parents, commit.author_name,
+                                              commit.author_email, commit.date.isoformat(),
+                                              commit.subject, commit.body)
+        self.changes[commit.sha] = tuple(changes)
 
     # -- the file in .git/afi -----------------------------------------------------------------
     def _load(self) -> None:
         stored = load_pickle(self.file)
         if isinstance(stored, dict) and stored.get("version") == INDEX_VERSION \
-                and stored.get("scope") == self.scope:
-            self.head, self.paths = stored["head"], stored["paths"]
-            self.renames, self.rank = stored["renames"], stored["rank"]
+                and stored.get("scope") == (self.items, self.plan_file):
+            self.head, self.order = stored["head"], stored["order"]
+            self.commits, self.changes = stored["commits"], stored["changes"]
+            self.paths, self.renames, self._rank = stored["paths"], stored["renames"], None
         else:  # missing, torn or from another version: rebuilt from git
-            self.head, self.paths, self.renames, self.rank = None, {}, {}, {}
+            self._reset(None)
 
     def _save(self) -> None:
-        save_pickle(self.file, {"version": INDEX_VERSION, "scope": self.scope,
-                                "head": self.head, "paths": self.paths,
-                                "renames": self.renames, "rank": self.rank})
+        save_pickle(self.file, {"version": INDEX_VERSION, "scope": (self.items, self.plan_file),
+                                "head": self.head, "order": self.order, "commits": self.commits,
+                                "changes": self.changes, "paths": self.paths,
+                                "renames": self.renames})
 
     def _start_background_build(self) -> None:
         with contextlib.suppress(OSError):
@@ -174,16 +280,80 @@ class HistoryIndex:
                 return  # one is running
             self.lock.parent.mkdir(parents=True, exist_ok=True)
             self.lock.write_text(str(os.getpid()))
+            plan_dir = self.repo.root / self.items
             try:
                 # A Python process of its own (not a thread): it outlives a command that
                 # exits at once, and it lowers its own priority before it starts.
                 subprocess.Popen([sys.executable, "-m", "tui.core.history_index",
-                                  str(self.repo.root), str(self.repo.root / self.scope)],
+                                  str(self.repo.root), str(plan_dir.parent)],
                                  cwd=self.repo.root, env=_child_env(), start_new_session=True,
                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
             except OSError:
                 self.lock.unlink()
+
+
+def _parsed(blob: str | None, blobs: dict[str, bytes],
+            known: tuple[str | None, Any] | None) -> Any:
+    """A blob's data (None: no file; UNPARSEABLE: not TOML)."""
+    if blob is None:
+        return None
+    if known is not None and known[0] == blob:
+        return known[1]
+    raw = blobs.get(blob)
+    if raw is None:
+        return UNPARSEABLE
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return UNPARSEABLE
+
+
+def _path_change(file: FileChange, old: Any, new: Any) -> PathChange:
+    if UNPARSEABLE in (old, new):
+        return PathChange(file.path, file.old_path, (UNPARSEABLE,), (), (), (),
+                          new.get("status") if isinstance(new, dict) else None)
+    fields = changed_fields(old, new)
+    before, after = old or {}, new or {}
+    values = tuple((key, _fact(before.get(key)), _fact(after.get(key))) for key in TRACKED
+                   if new is not None and before.get(key) != after.get(key))
+    status = after.get("status") if new is not None else None
+    return PathChange(file.path, file.old_path, fields, values,
+                      tuple(_update(u) for u in _added(before, after, "updates")),
+                      tuple(str(e.get("title", "")) for e in _added(before, after, "evidence")),
+                      status if isinstance(status, str) else None)
+
+
+def changed_fields(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tuple[str, ...]:
+    """Top-level keys whose value differs, in the new file's order then removed ones."""
+    if old is None and new is None:
+        return ()
+    if old is None:
+        return ("created",)
+    if new is None:
+        return ("deleted",)
+    keys = list(new) + [k for k in old if k not in new]
+    return tuple(k for k in keys if old.get(k) != new.get(k))
+
+
+def _added(old: dict, new: dict, key: str) -> list[dict]:
+    """Entries of an append-only log in `new` but not in `old`."""
+    before = old.get(key) if isinstance(old.get(key), list) else []
+    after = new.get(key) if isinstance(new.get(key), list) else []
+    return [e for e in after if isinstance(e, dict) and e not in before]
+
+
+def _update(entry: dict) -> tuple[date | None, str, str]:
+    when = entry.get("date")
+    return (when if isinstance(when, date) else None, str(entry.get("by", "")),
+            str(entry.get("text", "")))
+
+
+def _fact(value: Any) -> Any:
+    """A tracked value as the index keeps it: a closure as (approved_by, board, date)."""
+    if isinstance(value, dict):
+        return (value.get("approved_by"), value.get("board"), value.get("date"))
+    return value
 
 
 def _child_env() -> dict[str, str]:
@@ -193,11 +363,11 @@ def _child_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
 
 
-def build_in_background(root: str, folder: str) -> None:
+def build_in_background(root: str, plan_dir: str) -> None:
     with contextlib.suppress(OSError, AttributeError):
         os.nice(19)  # never slow down what the user does meanwhile
     repo = GitRepo.find(Path(root))
-    index = HistoryIndex(repo, Path(folder))
+    index = HistoryIndex(repo, Path(plan_dir))
     try:
         index.refresh(background=False)
     finally:
@@ -206,4 +376,8 @@ def build_in_background(root: str, folder: str) -> None:
 
 
 if __name__ == "__main__":
-    build_in_background(sys.argv[1], sys.argv[2])
+    # Run the importable module, not this `__main__` copy: the index pickles its record
+    # types, and they must load as tui.core.history_index.* in every other process.
+    from tui.core import history_index
+
+    history_index.build_in_background(sys.argv[1], sys.argv[2])
