@@ -28,7 +28,7 @@ def history_shas(repo: Path, path: str = ITEM) -> list[str]:
 
 
 def index_files(repo: Path) -> list[Path]:
-    return sorted((repo / ".git" / "afi").glob("history-*.pickle"))
+    return sorted((repo / ".git" / "afi").glob("history-*/meta.pickle"))
 
 
 def edit(repo: Path, old: str, new: str, message: str, path: str = ITEM) -> None:
@@ -130,3 +130,31 @@ def test_empty_repository_has_no_history(repo):
     path.parent.mkdir(parents=True)
     path.write_text('id = "PEEL22-01"\n', encoding="utf-8")
     assert item_history(GitRepo.find(repo), path) == []
+
+
+def test_a_missing_record_shard_falls_back_to_git_and_rebuilds(plan_dir):
+    repo = plan_dir.parent
+    edit(repo, "Supt Smith", "Supt Green", "Second")
+    assert history_shas(repo) == git_log(repo)  # builds the index
+    for shard in (repo / ".git" / "afi").glob("history-*/[0-9a-f][0-9a-f].pickle"):
+        shard.unlink()
+    assert history_shas(repo) == git_log(repo)  # git answers; the index is dropped
+    assert history_shas(repo) == git_log(repo)  # and rebuilt
+    assert len(list((repo / ".git" / "afi").glob("history-*/[0-9a-f][0-9a-f].pickle"))) >= 1
+
+
+def test_the_index_keeps_tracked_values_updates_and_evidence(plan_dir, afi):
+    repo = plan_dir.parent
+    assert afi("note", "PEEL22-01", "Reviewed at FIB", cwd=repo)[0] == 0
+    assert afi("set", "PEEL22-01", "status=complete", "due=2025-03-31", "--reason",
+               "new system", cwd=repo)[0] == 0
+    index = HistoryIndex(GitRepo.find(repo), plan_dir)
+    changes = index.changes_for(repo / ITEM)
+    newest = changes[0][1]
+    assert ("status", "in-progress", "complete") in newest.values
+    assert ("due", __import__("datetime").date(2024, 12, 31),
+            __import__("datetime").date(2025, 3, 31)) in newest.values
+    assert newest.updates[0][2] == "Due date moved from 2024-12-31 to 2025-03-31: new system"
+    assert newest.status == "complete"
+    assert changes[1][1].updates[0][1:] == ("Test Lead", "Reviewed at FIB")
+    assert changes[-1][1].fields == ("created",)

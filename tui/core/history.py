@@ -19,7 +19,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .gitrepo import Commit, GitRepo
-from .history_index import UNPARSEABLE, CommitInfo, HistoryIndex, PathChange, changed_fields
+from .history_index import (
+    UNPARSEABLE,
+    CommitInfo,
+    HistoryIndex,
+    IndexDamaged,
+    PathChange,
+    changed_fields,
+)
 from .store import ITEMS_DIR, PLAN_FILE
 
 HISTORY_BATCH = 200  # commits whose blobs are read in one `git cat-file --batch`
@@ -44,7 +51,10 @@ def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
     """Every commit that touched one item's file, newest first, followed back past the
     commits that renamed it (`git mv`)."""
     index = _index(repo, path.parent.parent)
-    indexed = index.changes_for(path) if index is not None else None
+    try:
+        indexed = index.changes_for(path) if index is not None else None
+    except IndexDamaged:
+        indexed = None
     if indexed is not None:
         return [HistoryEntry(_commit(info), (_item_change(change),))
                 for info, change in indexed]
@@ -62,10 +72,14 @@ def plan_history(repo: GitRepo, plan_dir: Path,
     only = repo.commits_since(since) if since else None
     index = _index(repo, plan_dir)
     if index is not None and index.refresh():
-        for info in index.newest_first(only):
-            yield HistoryEntry(_commit(info), tuple(_item_change(c)
-                                                    for c in index.changes[info.sha]))
-        return
+        try:
+            records = list(index.newest_first(only))
+        except IndexDamaged:
+            records = None
+        if records is not None:
+            for info, changes in records:
+                yield HistoryEntry(_commit(info), tuple(_item_change(c) for c in changes))
+            return
     base = repo.relative(plan_dir)
     prefix = "" if base in ("", ".") else base + "/"
 

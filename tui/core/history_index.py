@@ -41,13 +41,19 @@ from .errors import GitError
 from .gitrepo import Commit, FileChange, GitRepo
 from .store import ITEMS_DIR, PLAN_FILE
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
+SHARD_CHARS = 2  # commit records are kept in files by the first hex digits of their id
 CATCH_UP_LIMIT = 2_000  # new commits added in the foreground; more goes to the background
 FOREGROUND_COST = 2_000_000  # commits x files a rebuild may diff in the foreground (~0.2 s)
 STALE_BUILD_SECONDS = 600  # a build lock older than this belonged to a crashed builder
 BLOB_BATCH = 500  # commits whose blobs are read in one `git cat-file --batch`
 TRACKED = ("status", "due", "owner", "lead", "area", "closure")  # values kept per change
 UNPARSEABLE = "unparseable"
+
+
+class IndexDamaged(Exception):
+    """A record the index names is missing from its files (a torn write): the caller asks
+    git instead, and the index is rebuilt next time."""
 
 
 class CommitInfo(NamedTuple):
@@ -82,14 +88,18 @@ class HistoryIndex:
         self.items = repo.relative(plan_dir / ITEMS_DIR)
         self.plan_file = repo.relative(plan_dir / PLAN_FILE)
         key = hashlib.sha1(self.items.encode()).hexdigest()[:12]
-        self.file = repo.git_dir / "afi" / f"history-{key}.pickle"
-        self.lock = self.file.with_suffix(".building")
+        # meta.pickle: HEAD, order, paths, renames; <xx>.pickle: the records of commits
+        # whose id starts with xx, so `afi log ID` reads a few small files, not all.
+        self.folder = repo.git_dir / "afi" / f"history-{key}"
+        self.file = self.folder / "meta.pickle"
+        self.lock = self.folder.with_suffix(".building")
         self.head: str | None = None
         self.order: list[str] = []  # commits, oldest first
-        self.commits: dict[str, CommitInfo] = {}
-        self.changes: dict[str, tuple[PathChange, ...]] = {}
         self.paths: dict[str, list[str]] = {}  # path -> commits, newest first
         self.renames: dict[str, list[tuple[str, str]]] = {}  # new path -> (commit, old path)
+        self._records: dict[str, tuple[CommitInfo, tuple[PathChange, ...]]] = {}
+        self._loaded: set[str] = set()  # shards read
+        self._dirty: set[str] = set()  # shards to write
         self._rank: dict[str, int] | None = None
 
     # -- reading ------------------------------------------------------------------------------
@@ -113,14 +123,31 @@ class HistoryIndex:
             return None
         shas, names = found
         wanted = set(names)
-        return [(self.commits[sha], change) for sha in shas
-                for change in self.changes.get(sha, ()) if change.path in wanted]
+        return [(info, change) for sha in shas for info, changes in [self.record(sha)]
+                for change in changes if change.path in wanted]
 
-    def newest_first(self, only: set[str] | None = None) -> Iterator[CommitInfo]:
-        """Every indexed commit, newest first (only those in `only`, when given)."""
+    def newest_first(self, only: set[str] | None = None
+                     ) -> Iterator[tuple[CommitInfo, tuple[PathChange, ...]]]:
+        """Every indexed commit with its changes, newest first (only those in `only`)."""
         for sha in reversed(self.order):
             if only is None or sha in only:
-                yield self.commits[sha]
+                yield self.record(sha)
+
+    def record(self, sha: str) -> tuple[CommitInfo, tuple[PathChange, ...]]:
+        """A commit's metadata and its changes to the plan."""
+        if sha not in self._records:
+            shard = sha[:SHARD_CHARS]
+            if shard not in self._loaded:
+                stored = load_pickle(self.folder / f"{shard}.pickle")
+                self._loaded.add(shard)
+                if isinstance(stored, dict):
+                    for key, value in stored.items():
+                        self._records.setdefault(key, value)
+            if sha not in self._records:  # a torn or missing shard: rebuild next time
+                with contextlib.suppress(OSError):
+                    self.file.unlink()
+                raise IndexDamaged(f"history index shard {shard} lacks {sha}")
+        return self._records[sha]
 
     @property
     def rank(self) -> dict[str, int]:
@@ -175,8 +202,8 @@ class HistoryIndex:
         self._save()
 
     def _reset(self, head: str | None) -> None:
-        self.head, self.order, self.commits, self.changes = head, [], {}, {}
-        self.paths, self.renames, self._rank = {}, {}, None
+        self.head, self.order, self.paths, self.renames = head, [], {}, {}
+        self._records, self._loaded, self._dirty, self._rank = {}, set(), set(), None
 
     # -- git ----------------------------------------------------------------------------------
     def _head(self) -> str | None:
@@ -229,7 +256,7 @@ class HistoryIndex:
                 self._add_commit(commit, blobs, latest)
         newer: dict[str, list[str]] = {}
         for commit in newest_first:
-            for change in self.changes.get(commit.sha, ()):
+            for change in self._records[commit.sha][1]:
                 newer.setdefault(change.path, []).append(commit.sha)
                 if change.old_path is not None:
                     self.renames.setdefault(change.path, []).append((commit.sha,
@@ -251,26 +278,37 @@ class HistoryIndex:
             latest[file.path] = (file.new_blob, new)
             changes.append(_path_change(file, old, new))
         self.order.append(commit.sha)
-        self.commits[commit.sha] = CommitInfo(commit.sha, commit.parents, commit.author_name,
-                                              commit.author_email, commit.date.isoformat(),
-                                              commit.subject, commit.body)
-        self.changes[commit.sha] = tuple(changes)
+        self._records[commit.sha] = (
+            CommitInfo(commit.sha, commit.parents, commit.author_name, commit.author_email,
+                       commit.date.isoformat(), commit.subject, commit.body), tuple(changes))
+        self._dirty.add(commit.sha[:SHARD_CHARS])
 
     # -- the file in .git/afi -----------------------------------------------------------------
     def _load(self) -> None:
         stored = load_pickle(self.file)
+        self._reset(None)
         if isinstance(stored, dict) and stored.get("version") == INDEX_VERSION \
                 and stored.get("scope") == (self.items, self.plan_file):
             self.head, self.order = stored["head"], stored["order"]
-            self.commits, self.changes = stored["commits"], stored["changes"]
-            self.paths, self.renames, self._rank = stored["paths"], stored["renames"], None
-        else:  # missing, torn or from another version: rebuilt from git
-            self._reset(None)
+            self.paths, self.renames = stored["paths"], stored["renames"]
+        # else: missing, torn or from another version: rebuilt from git
 
     def _save(self) -> None:
+        """The touched shards first, then meta.pickle: a reader that sees the new HEAD
+        finds every record it names (a crash in between leaves the old HEAD, and the
+        shards' extra records are harmless)."""
+        for shard in sorted(self._dirty):
+            if shard not in self._loaded:  # keep the records already stored there
+                self._loaded.add(shard)
+                stored = load_pickle(self.folder / f"{shard}.pickle")
+                for key, value in (stored if isinstance(stored, dict) else {}).items():
+                    self._records.setdefault(key, value)
+            save_pickle(self.folder / f"{shard}.pickle",
+                        {sha: record for sha, record in self._records.items()
+                         if sha[:SHARD_CHARS] == shard})
+        self._dirty.clear()
         save_pickle(self.file, {"version": INDEX_VERSION, "scope": (self.items, self.plan_file),
-                                "head": self.head, "order": self.order, "commits": self.commits,
-                                "changes": self.changes, "paths": self.paths,
+                                "head": self.head, "order": self.order, "paths": self.paths,
                                 "renames": self.renames})
 
     def _start_background_build(self) -> None:
