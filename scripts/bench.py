@@ -47,6 +47,8 @@ def item_text(n: int, status: str | None = None, owner: str | None = None) -> st
     due = date(2024, 1, 1) + timedelta(days=(n * 37) % 900)
     status = status or STATUSES[n % len(STATUSES)]
     owner = owner or f"Supt Owner{n % 50}"
+    closure = ('\n[closure]\napproved_by = "DCC"\nboard = "Force Improvement Board"\n'
+               'date = 2024-07-01\n') if status == "closed" else ""
     actions = "".join(
         f'\n[[actions]]\ntext = "Action {k} for item {n}: review and report to the board"\n'
         f"done = {'true' if k < 2 else 'false'}\n" for k in range(3))
@@ -71,7 +73,7 @@ tags = ["synthetic", "bench"]
 date = 2024-06-01
 by = "Bench"
 text = "Progress reported to the Force Improvement Board."
-'''
+{closure}'''
 
 
 def build_repo(root: Path, items: int, commits: int) -> Path:

@@ -69,6 +69,9 @@ def cmd_init(args: Namespace) -> int:
 
 def cmd_list(args: Namespace) -> int:
     plan = _plan(args)
+    if args.as_of:
+        plan = plan.at(args.as_of)
+        KEEP_ALIVE.append(plan)
     items = plan.query(" ".join(args.query))
     on_terminal = sys.stdout.isatty()
     if args.format == "json":
@@ -174,6 +177,90 @@ def cmd_note(args: Namespace) -> int:
     on = parse_date(args.date, "--date") if args.date else None
     change.add_update(args.id, args.text, by=args.by, on=on)
     return _committed(change, change.commit())
+
+
+def cmd_close(args: Namespace) -> int:
+    from tui.core.change import Change, parse_date
+
+    plan = _plan(args)
+    on = parse_date(args.date, "--date") if args.date else None
+    change = Change(plan, args.message)
+    for item_id in dict.fromkeys(args.ids):
+        change.close(plan.get(item_id).id, by=args.by, board=args.board, on=on)
+    return _committed(change, change.commit())
+
+
+def cmd_evidence(args: Namespace) -> int:
+    from tui.core.change import Change, parse_date
+
+    plan = _plan(args)
+    change = Change(plan, args.message)
+    change.add_evidence(args.id, args.title, location=args.location,
+                        on=parse_date(args.date, "--date") if args.date else None)
+    return _committed(change, change.commit())
+
+
+def cmd_action(args: Namespace) -> int:
+    from tui.core.change import Change
+
+    plan = _plan(args)
+    change = Change(plan, args.message)
+    item_id = plan.get(args.id).id
+    n = getattr(args, "n", 1) - 1  # the command line counts from 1, as `afi show` does
+    if args.verb == "add":
+        change.add_action(item_id, args.text, due=args.due, owner=args.owner)
+    elif args.verb in ("done", "undone"):
+        change.set_action_done(item_id, _action_number(n), done=args.verb == "done")
+    elif args.verb == "edit":
+        change.edit_action(item_id, _action_number(n), text=args.text, owner=args.owner,
+                           due=args.due)
+    elif args.verb == "remove":
+        change.remove_action(item_id, _action_number(n))
+    elif args.verb == "move":
+        change.move_action(item_id, _action_number(n), _action_number(args.to - 1))
+    return _committed(change, change.commit())
+
+
+def _action_number(index: int) -> int:
+    if index < 0:
+        raise InvalidValue("actions are numbered from 1, as `afi show` numbers them")
+    return index
+
+
+def cmd_board(args: Namespace) -> int:
+    from tui.core.boards import list_boards, mark_board
+    from tui.core.change import parse_date
+
+    plan = _plan(args)
+    if args.verb == "list":
+        for mark in list_boards(plan.repo()):
+            note = f"  {visible(mark.note.splitlines()[0])}" if mark.note else ""
+            print(f"{mark.date}  {visible(mark.name)}  {mark.tag}  {mark.commit[:8]}{note}")
+        return EXIT_OK
+    on = parse_date(args.date, "--date") if args.date else None
+    mark = mark_board(plan, " ".join(args.name), on=on, note=args.message)
+    print(f"marked {visible(mark.name)} on {mark.date}: {mark.tag} -> {mark.commit[:8]}")
+    return EXIT_OK
+
+
+def cmd_report(args: Namespace) -> int:
+    from tui.core.report import build_report
+    from tui.core.report_render import render
+
+    plan = _plan(args)
+    data = build_report(plan, " ".join(args.query), since=args.since, as_of=args.as_of,
+                        warn=lambda text: _warn([text]))
+    out = render(data, args.format)
+    if args.output:
+        Path(args.output).write_text(out, encoding="utf-8", newline="")
+        since = visible(data.since.label) if data.since else "the start"
+        print(f"wrote {visible(args.output)}: {len(data.items)} items, "
+              f"{len(data.changes)} changes since {since}", file=sys.stderr)
+    elif args.format in ("md", "csv") and sys.stdout.isatty():
+        sys.stdout.write(visible_lines(out))
+    else:
+        sys.stdout.write(out)
+    return EXIT_OK
 
 
 def cmd_commit(args: Namespace) -> int:

@@ -52,6 +52,8 @@ def build_parser() -> Parser:
     p = command("list", "list items matching a query")
     p.add_argument("query", nargs="*", help="a query, e.g. status:in-progress is:overdue")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--as-of", metavar="DATE|REV", help="the plan as it stood then (a date, a "
+                                                       "board, last-board or a revision)")
 
     p = command("show", "print one item")
     p.add_argument("id")
@@ -85,6 +87,61 @@ def build_parser() -> Parser:
     p.add_argument("--by", help="default: your git user.name")
     p.add_argument("--date", help="YYYY-MM-DD (default today)")
     p.add_argument("-m", "--message", help="commit subject")
+
+    p = command("close", "sign items off: the closed status and who, which board, when "
+                         "(one commit)")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--by", required=True, help="who approved it (e.g. DCC)")
+    p.add_argument("--board", required=True, help="the board that closed it")
+    p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.add_argument("-m", "--message", help="commit subject")
+
+    p = command("evidence", "record evidence for an item (one commit)")
+    p.add_argument("id")
+    p.add_argument("title", help="what the evidence is")
+    p.add_argument("--location", help="where it is kept")
+    p.add_argument("--date", help="YYYY-MM-DD")
+    p.add_argument("-m", "--message", help="commit subject")
+
+    p = command("action", "add, tick, edit, remove or move an item's actions (one commit)")
+    p.add_argument("id")
+    verbs = p.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser, required=True)
+    v = verbs.add_parser("add", help="add an action", parents=[common])
+    v.add_argument("text")
+    v.add_argument("--owner")
+    v.add_argument("--due", help="YYYY-MM-DD")
+    for verb, text in (("done", "mark action N done"), ("undone", "mark action N not done"),
+                       ("remove", "remove action N")):
+        verbs.add_parser(verb, help=text, parents=[common]).add_argument(
+            "n", type=int, help="action number, as `afi show` counts them (from 1)")
+    v = verbs.add_parser("edit", help="change action N's text, owner or due date",
+                         parents=[common])
+    v.add_argument("n", type=int)
+    v.add_argument("text", nargs="?")
+    v.add_argument("--owner", help="empty clears it")
+    v.add_argument("--due", help="YYYY-MM-DD, or none")
+    v = verbs.add_parser("move", help="move action N to position TO", parents=[common])
+    v.add_argument("n", type=int)
+    v.add_argument("to", type=int)
+    p.add_argument("-m", "--message", help="commit subject")
+
+    p = command("board", "record that a board met, or list the boards that met")
+    board_verbs = p.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser,
+                                   required=True)
+    v = board_verbs.add_parser("mark", help="a board met and saw the plan as it is: tag it",
+                               parents=[common])
+    v.add_argument("name", nargs="+", help="the board's name (one of plan.toml's boards)")
+    v.add_argument("--date", help="the day it met, YYYY-MM-DD (default today)")
+    v.add_argument("-m", "--message", help="a note kept with the mark")
+    board_verbs.add_parser("list", help="boards marked, newest first", parents=[common])
+
+    p = command("report", "the board pack: counts, RAG, overdue, sign-off, changes since")
+    p.add_argument("query", nargs="*", help="which items (default: all)")
+    p.add_argument("--since", metavar="DATE|REV", help="start of the period (default: the "
+                                                       "last board marked)")
+    p.add_argument("--as-of", metavar="DATE|REV", help="the plan as it stood then")
+    p.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
 
     p = command("commit", "check item files (and plan.toml) edited by hand and commit them "
                           "with field-level messages")
@@ -150,15 +207,20 @@ _DASH = "\ue000"
 
 
 def protect_negations(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
-    sub = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+    sub = _subparsers(parser)
     command = next((t for t in argv if sub is not None and t in sub.choices), None)
     if command is None:
         return argv
-    known = sub.choices[command]._option_string_actions
+    parser_now = sub.choices[command]
+    known = parser_now._option_string_actions
     out, after_command, takes_value = [], False, False
     for token in argv:
+        nested = _subparsers(parser_now) if after_command and not takes_value else None
         if token == command and not after_command:
             after_command = True
+        elif nested is not None and token in nested.choices:  # `board mark`, `action ID add`
+            parser_now = nested.choices[token]
+            known = {**known, **parser_now._option_string_actions}
         elif after_command and takes_value and token.startswith("-") and token != "--":
             token = _DASH + token[1:]  # the value of an option, like --where -status:closed
         elif after_command and token.startswith("-") and not token.startswith("--") and \
@@ -169,6 +231,10 @@ def protect_negations(parser: argparse.ArgumentParser, argv: list[str]) -> list[
             and "=" not in token and not isinstance(action, argparse._StoreConstAction)
         out.append(token)
     return out
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:
+    return next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
 
 
 def restore_negations(args: argparse.Namespace) -> None:

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import NotFound, Problem
+from .errors import AfiError, NotFound, Problem
 from .model import ID_RE, Item, PlanConfig, today
 from .safe_text import visible
 from .store import Snapshot, find_plan_dir, load_config, load_plan, read_one_item
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .change import Change
     from .gitrepo import GitRepo
     from .query import Query
+    from .report_model import Revision
 
 
 class Plan:
@@ -48,6 +49,7 @@ class Plan:
         self._config: tuple[PlanConfig, list[Problem], bool] | None = None
         self.report = report
         self._reported: Snapshot | None = None
+        self.revision: Revision | None = None  # set on a plan read from history (`at`)
 
     @classmethod
     def open(cls, directory: str | os.PathLike | None = None,
@@ -61,6 +63,20 @@ class Plan:
         if note:
             plan.report(f"afi: {note}")
         return plan
+
+    def at(self, revision: str) -> Plan:
+        """The plan as it stood at `revision` (a date, a board tag, last-board or any
+        revision git knows), read from git; for reading only."""
+        from .as_of import snapshot_at
+        from .boards import resolve
+
+        found = resolve(self.repo(), revision)
+        if found.commit is None:
+            raise NotFound(f"no commit on or before {revision}: the plan did not exist yet")
+        old = Plan(self.dir, report=self.report)
+        old._snapshot = snapshot_at(self, found.commit)
+        old.revision = found
+        return old
 
     def reload(self) -> None:
         """Read again, reusing what has not changed since the last read."""
@@ -161,6 +177,9 @@ class Plan:
         With `dry_run`, nothing is written: the change's `diff()` shows what would be."""
         from .change import Change  # writing only: keep reads free of the writer's imports
 
+        if self.revision is not None:
+            raise AfiError(f"this is the plan as of {self.revision.label}: history cannot be "
+                           "changed; open the plan itself to change it")
         return ChangeContext(Change(self, message), dry_run)
 
     def repo(self) -> GitRepo:
@@ -169,16 +188,22 @@ class Plan:
         return GitRepo.find(self.dir)
 
 
+MAX_SKIPPED_LINES = 10  # then one line saying how many more
+
+
 def skipped_lines(problems: list[Problem]) -> list[str]:
     """One line per file left out: its first problem, and how many more `afi check` shows."""
     by_file: dict[Path, list[Problem]] = {}
     for problem in sorted(set(problems)):
         by_file.setdefault(problem.path, []).append(problem)
     lines = []
-    for found in by_file.values():
+    for found in list(by_file.values())[:MAX_SKIPPED_LINES]:
         more = len(found) - 1
         hint = f" (and {more} more: see `afi check`)" if more else ""
         lines.append(f"afi: skipped {visible(found[0].render(Path.cwd()))}{hint}")
+    if len(by_file) > MAX_SKIPPED_LINES:
+        lines.append(f"afi: skipped {len(by_file) - MAX_SKIPPED_LINES} more files that fail "
+                     "validation: `afi check` lists them all")
     return lines
 
 

@@ -20,7 +20,7 @@ SUBSTRING_FIELDS = ("area", "owner", "lead", "group", "tag", "title")
 FIELDS = (*EXACT_FIELDS, *SUBSTRING_FIELDS, "due", "is", "view", "sort")
 SORT_FIELDS = ("id", "title", "status", "due", "owner", "lead", "area", "group", "kind",
                "inspection", "number")
-IS_VALUES = ("overdue", "due-soon", "on-track", "no-date", "open", "done")
+IS_VALUES = ("overdue", "due-soon", "on-track", "no-date", "open", "done", "awaiting-signoff")
 ALIASES = {"tags": "tag"}
 
 Predicate = Callable[[Item, PlanConfig, date], bool]
@@ -124,6 +124,8 @@ def _field_predicate(term: Term, on: date) -> Predicate:
             return lambda item, config, today_: not config.is_done(item.status)
         if state == "done":
             return lambda item, config, today_: config.is_done(item.status)
+        if state == "awaiting-signoff":  # delivered, not yet closed at a board
+            return lambda item, config, today_: config.is_awaiting_signoff(item.status)
         wanted = {"overdue": OVERDUE, "due-soon": DUE_SOON, "on-track": ON_TRACK,
                   "no-date": NO_DATE}[state]
         return lambda item, config, today_: due_state(item, config, today_) == wanted

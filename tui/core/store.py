@@ -357,7 +357,9 @@ def _read_item(path: Path, config: PlanConfig, readable: bool) -> tuple[dict | N
     return data, found + item_problems(path, text, data, config, check_inspection=readable)
 
 
-def _drop_duplicate_ids(items: list[Item]) -> tuple[list[Item], list[Problem]]:
+def _drop_duplicate_ids(items: list[Item], read: bool = True) -> tuple[list[Item], list[Problem]]:
+    """The first item of each id (ignoring case); the others are problems. `read`: look
+    up the id's line in the file (off for files read from git history)."""
     seen: dict[str, Item] = {}
     kept, problems = [], []
     for item in items:
@@ -365,7 +367,7 @@ def _drop_duplicate_ids(items: list[Item]) -> tuple[list[Item], list[Problem]]:
         if first is item:
             kept.append(item)
         else:
-            text = read_text(item.path)
+            text = read_text(item.path) if read else ""
             problems.append(Problem(item.path, locate.line_of(text, ("id",)),
                                     f"duplicate id '{item.id}': {first.path.name} already uses "
                                     "it (ids are unique ignoring case)"))
