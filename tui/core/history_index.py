@@ -33,7 +33,7 @@ import time
 import tomllib
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from .cache_files import load_pickle, save_pickle
@@ -77,7 +77,7 @@ class PathChange(NamedTuple):
 
     @property
     def item_id(self) -> str:
-        return PurePosixPath(self.path).stem
+        return self.path.rpartition("/")[2].removesuffix(".toml")
 
 
 class HistoryIndex:
