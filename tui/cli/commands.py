@@ -308,9 +308,19 @@ def _item_path(plan: Plan, item_id: str) -> Path:
 
 
 def cmd_check(args: Namespace) -> int:
-    from tui.core.check import check_plan_folder
+    from tui.core.check import check_commits, check_plan_folder
 
     plan = _plan(args)
+    if args.commits:
+        lines = check_commits(plan, args.commits)
+        for line in lines:
+            print(line)
+        if lines:
+            print(f"afi: {len(lines)} problem(s) in {args.commits}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"ok: the commits in {visible(args.commits)} are valid and say what they did",
+              file=sys.stderr)
+        return EXIT_OK
     problems = check_plan_folder(plan)
     for problem in problems:
         print(visible(problem.render(Path.cwd())))
@@ -321,3 +331,87 @@ def cmd_check(args: Namespace) -> int:
     print(f"ok: {len(plan.items)} items, no problems", file=sys.stderr)
     return EXIT_OK
 
+
+
+def cmd_setup(args: Namespace) -> int:
+    from tui.core.sync import setup
+
+    plan = _plan(args)
+    notes = setup(plan)
+    for note in notes or ["already set up: item files merge field by field"]:
+        print(visible(note))
+    return EXIT_OK
+
+
+def cmd_sync(args: Namespace) -> int:
+    from tui.core.sync import sync
+
+    plan = _plan(args)
+    result = sync(plan)
+    _warn(result.notes)
+    if result.stopped:
+        print(f"afi: {visible(result.summary)}", file=sys.stderr)
+        print("afi: settle each with `afi resolve ID FIELD ours|theirs|VALUE`, then run "
+              "`afi sync` again", file=sys.stderr)
+        return EXIT_FAILED
+    print(visible(result.summary))
+    return EXIT_OK
+
+
+def cmd_resolve(args: Namespace) -> int:
+    from tui.core import conflicts
+    from tui.core.sync import conflict_summary
+
+    plan = _plan(args)
+    repo = plan.repo()
+    if not args.id:
+        records = conflicts.load_all(repo.git_dir)
+        for record in records:
+            for c in record.conflicts:
+                print(f"{visible(record.item_id)} {visible(c.field)}: ours "
+                      f"{visible(repr(c.ours))}, theirs {visible(repr(c.theirs))}")
+        if not records:
+            print("no conflict is open", file=sys.stderr)
+        return EXIT_OK
+    if not args.field or not args.choice:
+        raise UsageError("give ID FIELD ours|theirs|VALUE (`afi resolve` lists what is open)")
+    choice, value = args.choice, None
+    if choice not in (conflicts.OURS, conflicts.THEIRS):
+        value, choice = _resolution_value(plan, args.field, args.choice), "value"
+    record = conflicts.resolve(repo.root, repo.git_dir, args.id, args.field, choice, value)
+    if record is not None:
+        print(f"{visible(args.id)} {visible(args.field)} settled; still open: "
+              f"{visible(conflict_summary([record], []))}")
+        return EXIT_OK
+    path = next(p for p in (plan.dir / "afis").glob("*.toml")
+                if p.stem.lower() == args.id.lower())
+    repo.run("--literal-pathspecs", "add", "--", repo.relative(path))
+    left = conflicts.load_all(repo.git_dir)
+    print(f"{visible(args.id)} settled" + ("" if left else ": run `afi sync` to finish"))
+    return EXIT_OK
+
+
+def _resolution_value(plan: Plan, field: str, text: str):
+    """A value typed for a field, as that field stores it (schema.py)."""
+    from tui.core.change import Change, parse_date
+    from tui.core.conflicts import field_path
+    from tui.core.schema import BOOLEAN, DATE, FIELDS, SETTABLE
+
+    path = field_path(field)
+    top = FIELDS.get(str(path[0]))
+    part = top.part(str(path[-1])) if top is not None and len(path) > 1 else top
+    if len(path) == 1 and path[0] in SETTABLE:
+        return Change(plan).check_value(str(path[0]), text)
+    if part is not None and part.type == DATE:
+        return parse_date(text, field)
+    if part is not None and part.type == BOOLEAN:
+        if text.lower() not in ("true", "false"):
+            raise InvalidValue(f"{field} is true or false, not {text!r}")
+        return text.lower() == "true"
+    return text
+
+
+def cmd_merge_driver(args: Namespace) -> int:
+    from tui.core.sync import merge_driver
+
+    return merge_driver(Path(args.base), Path(args.ours), Path(args.theirs), args.path)

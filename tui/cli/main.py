@@ -154,7 +154,25 @@ def build_parser() -> Parser:
     p.add_argument("--since", metavar="DATE|REV")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    command("check", "validate every file; one line per problem; exit 1 if any")
+    p = command("check", "validate every file; one line per problem; exit 1 if any")
+    p.add_argument("--commits", metavar="A..B", help="check the commits in a range instead: "
+                   "files valid at each, messages and AFI-Id trailers true to each diff")
+
+    command("setup", "make this clone merge item files field by field (after a clone)")
+
+    command("sync", "fetch others' commits, rebase yours on them, push: one line says what "
+                    "happened")
+
+    p = command("resolve", "settle a field both sides changed (listed by `afi sync`); with "
+                           "no arguments, list what is open")
+    p.add_argument("id", nargs="?")
+    p.add_argument("field", nargs="?", help="as listed: owner, closure.board, actions.3.text")
+    p.add_argument("choice", nargs="?", metavar="ours|theirs|VALUE",
+                   help="your side, the other side, or a value of your own")
+
+    p = sub.add_parser("merge-driver", parents=[common], help=argparse.SUPPRESS)
+    for name in ("base", "ours", "theirs", "path"):
+        p.add_argument(name)
     return parser
 
 
@@ -174,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(protect_negations(parser, argv))
         restore_negations(args)
-        handler = getattr(commands, f"cmd_{args.command or 'tui'}")
+        handler = getattr(commands, f"cmd_{(args.command or 'tui').replace('-', '_')}")
         return handler(args)
     except InvalidItem as err:
         for problem in err.problems:

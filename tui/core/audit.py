@@ -32,26 +32,34 @@ def message_problems(repo: GitRepo, plan_dir: Path,
                      commits: Iterable[Commit]) -> list[CommitProblem]:
     """Every way in which a commit's message disagrees with its diff (merges, which
     git describes itself, are skipped)."""
-    prefix = _prefix(repo, plan_dir)
     problems = []
     for commit in commits:
-        if len(commit.parents) > 1:
+        if len(commit.parents) > 1 or not _plan_files(commit, _prefix(repo, plan_dir)):
             continue
-        files = [f for f in commit.files if _in_plan(f.path, prefix)]
-        if not files:
-            continue
-        blobs = repo.read_blobs(b for f in files for b in (f.old_blob, f.new_blob))
-        items, others = [], []
-        for change in files:
-            old, new = _data(blobs, change.old_blob), _data(blobs, change.new_blob)
-            name = PurePosixPath(change.path).name
-            if name == PLAN_FILE:
-                others.append((PLAN_FILE, messages.file_notes(old, new)))
-            else:
-                items.append((PurePosixPath(change.path).stem, messages.item_notes(old, new)))
+        items, others = expected_notes(repo, plan_dir, commit)
         problems += [CommitProblem(commit, text)
                      for text in messages.message_problems(commit.message, items, others)]
     return problems
+
+
+def expected_notes(repo: GitRepo, plan_dir: Path, commit: Commit
+                   ) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """What afi would say a commit changed: (item id, notes) and (plan.toml, notes)."""
+    files = _plan_files(commit, _prefix(repo, plan_dir))
+    blobs = repo.read_blobs(b for f in files for b in (f.old_blob, f.new_blob))
+    items, others = [], []
+    for change in files:
+        old, new = _data(blobs, change.old_blob), _data(blobs, change.new_blob)
+        name = PurePosixPath(change.path).name
+        if name == PLAN_FILE:
+            others.append((PLAN_FILE, messages.file_notes(old, new)))
+        else:
+            items.append((PurePosixPath(change.path).stem, messages.item_notes(old, new)))
+    return items, others
+
+
+def _plan_files(commit: Commit, prefix: str) -> list:
+    return [f for f in commit.files if _in_plan(f.path, prefix)]
 
 
 def _prefix(repo: GitRepo, plan_dir: Path) -> str:

@@ -36,3 +36,31 @@ def _view_line(text: str, name: str) -> int:
         if (in_views and key == name) or key in (f"views.{name}", f'views."{name}"'):
             return number
     return 1
+
+
+def check_commits(plan: Plan, revisions: str) -> list[str]:
+    """`afi check --commits A..B`, as a server would run it on pushed commits: at every
+    commit, the item files it touched (all of them, when it changed plan.toml) are valid
+    against plan.toml as it was then, and its message says what its diff did (AFI-Id
+    trailers naming exactly the items changed, and afi's field lines). One line per
+    problem, `COMMIT: ...`."""
+    from .as_of import snapshot_at
+    from .audit import message_problems
+    from .safe_text import visible
+
+    repo = plan.repo()
+    commits = list(repo.iter_log([plan.dir], revisions=[revisions]))
+    lines = [f"{p.commit.short}: {visible(p.message)}"
+             for p in message_problems(repo, plan.dir, commits)]
+    for commit in commits:
+        touched = {f.path for f in commit.files if f.new_blob is not None}
+        if not touched:
+            continue
+        whole_plan = repo.relative(plan.dir / PLAN_FILE) in touched
+        snapshot = snapshot_at(plan, commit.sha)
+        for problem in snapshot.problems:
+            if whole_plan or repo.relative(problem.path) in touched:
+                where = repo.relative(problem.path)
+                lines.append(f"{commit.short}: {visible(where)}:{problem.line}: "
+                             f"{visible(problem.message)}")
+    return lines

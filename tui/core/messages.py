@@ -95,6 +95,28 @@ def check_user_message(text: str | None) -> str | None:
     return text.strip("\n")
 
 
+def user_text(message: str) -> str | None:
+    """The part of a commit message a person wrote (-m), without afi's lines and
+    trailers; None when afi wrote all of it."""
+    paragraphs = message.strip().split("\n\n")
+    if trailer_ids(message):
+        paragraphs = paragraphs[:-1]
+    if paragraphs and all(_AFI_LINE.match(line) for line in paragraphs[-1].splitlines()):
+        paragraphs = paragraphs[:-1]
+    if len(paragraphs) == 1 and _looks_generated(paragraphs[0]):
+        paragraphs = []
+    return "\n\n".join(paragraphs) or None
+
+
+_AFI_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}: \S|^plan\.toml: ")
+
+
+def _looks_generated(subject: str) -> bool:
+    """A bulk subject afi wrote itself ('status -> complete on 12 items', 'update 3
+    items')."""
+    return bool(re.match(r"^(update \d+ items?|.* on \d+ items?)( and .*)?$", subject))
+
+
 def message_problems(message: str, items: list[tuple[str, list[str]]],
                      others: list[tuple[str, list[str]]] = ()) -> list[str]:
     """Where a commit's message disagrees with what the commit changed (`items`/`others`:

@@ -1,0 +1,296 @@
+"""Working as a team on real repositories: a bare remote and two clones with different
+identities, `afi sync`, the field-by-field merge driver, `afi resolve`, server checks."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from tui.core import conflicts
+from tui.core.audit import message_problems
+from tui.core.gitrepo import GitRepo
+from tui.core.plan import Plan
+from tui.core.sync import sync
+
+from .conftest import git
+
+
+@pytest.fixture
+def team(plan_dir, tmp_path):
+    """(alice, bob): two clones of a bare repository holding the test plan."""
+    shared = tmp_path / "shared.git"
+    git(tmp_path, "clone", "-q", "--bare", str(plan_dir.parent), str(shared))
+    clones = []
+    for name in ("alice", "bob"):
+        clone = tmp_path / name
+        git(tmp_path, "clone", "-q", str(shared), str(clone))
+        git(clone, "config", "user.name", name.title())
+        git(clone, "config", "user.email", f"{name}@example.org")
+        clones.append(clone)
+    return clones
+
+
+def head(repo: Path, rev: str = "HEAD") -> str:
+    return git(repo, "rev-parse", rev).strip()
+
+
+def test_setup_registers_the_driver_and_commits_the_attributes(team, afi):
+    alice, _ = team
+    code, out, err = afi("setup", cwd=alice)
+    assert code == 0, err
+    assert "afi" in git(alice, "config", "merge.afi.driver") and "merge-driver %O %A %B %P" \
+        in git(alice, "config", "merge.afi.driver")
+    assert (alice / ".gitattributes").read_text() == "plan/afis/*.toml merge=afi\n"
+    assert git(alice, "log", "-1", "--format=%s").strip() == \
+        "Merge item files field by field (afi's merge driver)"
+    assert afi("setup", cwd=alice)[1].startswith("already set up")
+
+
+def test_different_fields_of_one_item_merge_cleanly(team, afi):
+    alice, bob = team
+    assert afi("set", "PEEL22-01", "owner=Supt Alice", cwd=alice)[0] == 0
+    code, out, err = afi("sync", cwd=alice)
+    assert code == 0 and out.strip().endswith("out"), err
+    assert afi("note", "PEEL22-01", "Bob's note", cwd=bob)[0] == 0
+    assert afi("set", "PEEL22-01", "lead=ACC Bob", cwd=bob)[0] == 0
+    code, out, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    assert out.strip().startswith("2 in, ") or out.strip().startswith("3 in, ")
+    assert afi("sync", cwd=alice)[0] == 0
+    assert head(alice) == head(bob)
+    text = (alice / "plan" / "afis" / "PEEL22-01.toml").read_text()
+    assert 'owner = "Supt Alice"' in text and 'lead = "ACC Bob"' in text
+    assert "Bob's note" in text
+    assert {"Alice", "Bob"} <= set(git(alice, "log", "--format=%an").split())
+    assert afi("check", cwd=alice)[0] == 0
+
+
+def test_same_field_conflict_stops_names_both_sides_and_pushes_nothing(team, afi):
+    alice, bob = team
+    afi("set", "PEEL22-02", "owner=Supt Alice", cwd=alice)
+    assert afi("sync", cwd=alice)[0] == 0
+    remote_before = head(alice, "origin/main")
+    afi("set", "PEEL22-02", "owner=Supt Bob", cwd=bob)
+    code, out, err = afi("sync", cwd=bob)
+    assert code == 1
+    assert "conflict: PEEL22-02 owner: ours 'Supt Bob' (Bob), theirs 'Supt Alice' (Alice)" \
+        in err
+    assert "nothing was pushed" in err and "afi resolve" in err
+    git(bob, "fetch", "-q")
+    assert head(bob, "origin/main") == remote_before
+    text = (bob / "plan" / "afis" / "PEEL22-02.toml").read_text()
+    assert '<<<<<<< ours\nowner = "Supt Bob"\n=======\nowner = "Supt Alice"\n>>>>>>> theirs' \
+        in text
+    assert afi("check", cwd=bob)[0] == 1  # the file is not valid until settled
+    code, out, _ = afi("resolve", cwd=bob)
+    assert out.strip() == "PEEL22-02 owner: ours 'Supt Bob', theirs 'Supt Alice'"
+    code, out, _ = afi("resolve", "PEEL22-02", "owner", "theirs", cwd=bob)
+    assert code == 0 and "run `afi sync` to finish" in out
+    code, out, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    assert 'owner = "Supt Alice"' in (bob / "plan" / "afis" / "PEEL22-02.toml").read_text()
+    assert git(bob, "status", "--porcelain") == ""
+
+
+def test_a_value_of_your_own_and_messages_recomputed(team, afi):
+    alice, bob = team
+    afi("set", "PEEL22-02", "owner=Supt Alice", cwd=alice)
+    afi("sync", cwd=alice)
+    afi("set", "PEEL22-02", "owner=Supt Bob", cwd=bob)
+    assert afi("sync", cwd=bob)[0] == 1
+    assert afi("resolve", "PEEL22-02", "owner", "Supt Alice and Bob", cwd=bob)[0] == 0
+    assert afi("sync", cwd=bob)[0] == 0
+    # Bob's rebased commit now changes Alice's value: its message says so.
+    assert git(bob, "log", "-1", "--format=%s").strip() == \
+        "PEEL22-02: owner Supt Alice -> Supt Alice and Bob"
+    repo = GitRepo.find(bob)
+    assert message_problems(repo, bob / "plan", repo.iter_log(revisions=["HEAD~2..HEAD"])) == []
+    assert afi("check", "--commits", "origin/main~2..origin/main", cwd=bob)[0] == 0
+
+
+def test_sync_refuses_uncommitted_plan_edits_and_foreign_merges(team, afi):
+    alice, _ = team
+    path = alice / "plan" / "afis" / "PEEL22-01.toml"
+    path.write_text(path.read_text().replace("Supt Smith", "Hand Edit"))
+    before = head(alice)
+    code, _, err = afi("sync", cwd=alice)
+    assert code == 1 and "uncommitted edits (plan/afis/PEEL22-01.toml)" in err
+    assert head(alice) == before
+    git(alice, "checkout", "--", ".")
+    (alice / ".git" / "MERGE_HEAD").write_text(before + "\n")
+    code, _, err = afi("sync", cwd=alice)
+    assert code == 1 and "a merge is in progress" in err
+
+
+def test_plain_git_pull_and_merge_use_the_driver(team, afi):
+    alice, bob = team
+    for clone in team:
+        assert afi("setup", cwd=clone)[0] == 0
+    afi("sync", cwd=alice)
+    git(bob, "pull", "-q", "--rebase")
+    afi("set", "PEEL22-01", "owner=Alice Owner", cwd=alice)
+    afi("sync", cwd=alice)
+    afi("set", "PEEL22-01", "status=complete", cwd=bob)
+    git(bob, "pull", "-q", "--no-rebase", "--no-edit")  # a merge commit, field by field
+    text = (bob / "plan" / "afis" / "PEEL22-01.toml").read_text()
+    assert 'owner = "Alice Owner"' in text and 'status = "complete"' in text
+    assert "<<<<<<<" not in text
+
+
+def test_merges_when_the_user_configures_pulls_to_merge(team, afi):
+    alice, bob = team
+    git(bob, "config", "pull.rebase", "false")
+    afi("set", "PEEL22-01", "owner=Alice", cwd=alice)
+    afi("sync", cwd=alice)
+    afi("set", "PEEL22-02", "owner=Bob", cwd=bob)
+    assert afi("sync", cwd=bob)[0] == 0
+    assert len(git(bob, "log", "-1", "--format=%P").split()) == 2  # a merge commit
+
+
+def test_a_conflict_outside_the_plan_is_named_and_left_to_git(team, afi):
+    alice, bob = team
+    for clone, text in ((alice, "alice\n"), (bob, "bob\n")):
+        (clone / "NOTES.md").write_text(text)
+        git(clone, "add", "NOTES.md")
+        git(clone, "commit", "-qm", "notes")
+    assert afi("sync", cwd=alice)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 1 and "NOTES.md (not an item file" in err
+    (bob / "NOTES.md").write_text("alice and bob\n")
+    git(bob, "add", "NOTES.md")
+    code, out, err = afi("sync", cwd=bob)
+    assert code == 0, err
+
+
+def test_sync_without_a_remote_says_what_to_do(plan_dir, afi):
+    code, _, err = afi("sync", cwd=plan_dir.parent)
+    assert code == 1 and "git remote add origin" in err
+
+
+def test_check_commits_flags_what_a_server_should_refuse(plan_dir, afi):
+    repo = plan_dir.parent
+    start = head(repo)
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    path.write_text(path.read_text().replace('status = "in-progress"', 'status = "bogus"'))
+    git(repo, "commit", "-qam", "PEEL22-02: owner a -> b\n\nAFI-Id: PEEL22-02")
+    code, out, err = afi("check", "--commits", f"{start}..HEAD", cwd=repo)
+    assert code == 1
+    assert "names items the commit does not change: PEEL22-02" in out
+    assert "plan/afis/PEEL22-01.toml:7: unknown status 'bogus'" in out
+    assert afi("check", "--commits", f"{start}..{start}", cwd=repo)[0] == 0
+
+
+def test_driver_falls_back_to_line_markers_when_a_side_is_not_toml(tmp_path):
+    from tui.core.sync import merge_driver
+
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text('id = "X"\nowner = "a"\n')
+    ours.write_text('id = "X"\nowner = "b"\n')
+    theirs.write_text('id = "X"\nowner = "c" = broken\n')
+    assert merge_driver(base, ours, theirs, "plan/afis/X.toml") == 1
+    text = ours.read_text()
+    assert "<<<<<<< ours" in text and ">>>>>>> theirs" in text
+
+
+# -- two people, many edits, random syncs -------------------------------------------------------
+EDITS = 200
+
+
+def test_two_users_random_edits_and_syncs_lose_nothing(team, capsys):
+    """Each makes EDITS mixed edits (status, due with reason, owner, notes, actions, new
+    items) on overlapping items, syncing every ~10 edits in random order. At the end
+    both clones are identical, every note, action and new item is present once, every
+    field conflict was stopped on and settled, and every commit says what it did."""
+    rng = random.Random(20241204)
+    users = {clone.name: clone for clone in team}
+    shared_items = ["PEEL22-01", "PEEL22-02"]
+    tokens: dict[str, set[str]] = {name: set() for name in users}  # notes, actions, items
+    counts = {"edits": 0, "syncs": 0, "conflicts": 0, "settled": 0, "new items": 0}
+    pending = {name: 0 for name in users}
+    start = head(team[0])
+    for step in range(EDITS * 2):
+        name = rng.choice([n for n in users if counts["edits"] < 2 * EDITS])
+        _random_edit(users[name], name, step, rng, shared_items, tokens[name], counts)
+        pending[name] += 1
+        if pending[name] >= rng.randint(8, 12):
+            _sync_until_done(users[name], rng, counts)
+            pending[name] = 0
+    for _ in range(2):
+        for clone in team:
+            _sync_until_done(clone, rng, counts)
+    alice, bob = team
+    assert head(alice) == head(bob) and git(alice, "status", "--porcelain") == ""
+    plan = Plan(alice / "plan")
+    assert plan.problems == []
+    texts = "\n".join(item.path.read_text() for item in plan.items)
+    for name, found in tokens.items():
+        for token in found:  # each ends a TOML string: "note alice-19" is not "...-190"
+            count = texts.count(f'{token}"')
+            assert count == 1, f"{name}'s {token} present {count}x"
+    assert {"Alice", "Bob"} <= set(git(alice, "log", "--format=%an").split())
+    repo = GitRepo.find(alice)
+    made_by_afi = repo.iter_log(revisions=[f"{start}..HEAD"])  # after the fixture's commit
+    assert message_problems(repo, alice / "plan", made_by_afi) == []
+    with capsys.disabled():
+        print(f"\ntwo users: {counts['edits']} edits, {counts['syncs']} syncs, "
+              f"{counts['conflicts']} field conflicts stopped on and settled, "
+              f"{counts['new items']} new items; clones identical; nothing lost")
+
+
+def _random_edit(clone: Path, name: str, step: int, rng: random.Random, shared: list[str],
+                 tokens: set[str], counts: dict) -> None:
+    plan = Plan(clone / "plan")
+    ids = [i.id for i in plan.items if i.id.startswith("PEEL22")]
+    item_id = rng.choice(shared if rng.random() < 0.6 else ids)
+    token = f"{name}-{step}"
+    kind = rng.choice(("status", "due", "owner", "note", "action", "tick", "new"))
+    with plan.change() as change:
+        if kind == "status":
+            change.set(item_id, "status", rng.choice(("not-started", "in-progress",
+                                                      "complete")))
+        elif kind == "due":
+            change.set(item_id, "due", f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                       reason=f"re-planned {token}")
+            tokens.add(f"re-planned {token}")
+        elif kind == "owner":
+            change.set(item_id, "owner", f"Owner {token}")
+        elif kind == "note":
+            change.add_update(item_id, f"note {token}")
+            tokens.add(f"note {token}")
+        elif kind == "action":
+            change.add_action(item_id, f"action {token}")
+            tokens.add(f"action {token}")
+        elif kind == "tick" and plan.get(item_id).actions:
+            change.set_action_done(item_id, rng.randrange(len(plan.get(item_id).actions)),
+                                   rng.random() < 0.5)
+        else:
+            new_id = f"PEEL22-{name[0].upper()}{step}"
+            change.create(new_id, {"kind": "afi", "inspection": "PEEL22",
+                                   "area": "Responding to the public",
+                                   "title": f"item {token}", "status": "not-started"})
+            tokens.add(f"item {token}")
+            counts["new items"] += 1
+    counts["edits"] += 1
+
+
+def _sync_until_done(clone: Path, rng: random.Random, counts: dict) -> None:
+    """Sync; settle every field conflict by a random choice, as `afi resolve` does."""
+    for _ in range(20):
+        result = sync(Plan(clone / "plan"))
+        counts["syncs"] += 1
+        if not result.stopped:
+            return
+        assert not result.other_files, result.summary
+        repo = GitRepo.find(clone)
+        for record in result.conflicts:
+            for conflict in list(record.conflicts):
+                counts["conflicts"] += 1
+                left = conflicts.resolve(repo.root, repo.git_dir, record.item_id,
+                                         conflict.field, rng.choice((conflicts.OURS,
+                                                                     conflicts.THEIRS)))
+                counts["settled"] += 1
+                if left is None:
+                    git(clone, "add", record.path)
+    raise AssertionError("sync never finished")

@@ -1,0 +1,421 @@
+"""Working as a team through any git remote (docs/format.md §10).
+
+- `setup`: registers afi's merge driver (`merge.afi.driver` in .git/config, which a clone
+  does not carry) and the `.gitattributes` line that sends item files to it, committed.
+- `merge_driver`: what git runs for `plan/afis/*.toml` (`%O %A %B %P`): a field-by-field
+  three-way merge (merge.py); a field both sides changed differently is recorded and left
+  with markers (conflicts.py), never decided silently.
+- `sync`: fetch, integrate (rebase, unless the user's git config asks for merges), push,
+  and say in one line what happened. It refuses, changing nothing, while plan/ has
+  uncommitted edits or someone else's merge or rebase is in progress. After a conflict,
+  `afi resolve` settles it and `afi sync` carries on. Credentials are git's business.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import conflicts
+from .conflicts import ConflictRecord
+from .errors import AfiError, GitError
+from .store import ITEMS_DIR, find_git_dir
+
+if TYPE_CHECKING:
+    from .gitrepo import GitRepo
+    from .plan import Plan
+
+DRIVER = "afi"
+PUSH_ATTEMPTS = 3  # someone pushed between our fetch and our push: integrate again
+EDITOR = {"GIT_EDITOR": "true", "GIT_SEQUENCE_EDITOR": "true"}  # never open an editor
+
+
+@dataclass
+class SyncResult:
+    summary: str                      # the one line
+    conflicts: list[ConflictRecord] = field(default_factory=list)
+    other_files: list[str] = field(default_factory=list)  # unmerged, not item files
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self.conflicts or self.other_files)
+
+
+# -- setup ------------------------------------------------------------------------------------
+def driver_command() -> str:
+    """How git runs this installation's merge driver (an absolute path: git hooks and
+    drivers do not see the virtual environment's PATH)."""
+    script = Path(sys.executable).parent / "afi"
+    command = shlex.quote(str(script)) if script.exists() else \
+        f"{shlex.quote(sys.executable)} -m tui"
+    return f"{command} merge-driver %O %A %B %P"
+
+
+def register_driver(repo: GitRepo) -> bool:
+    """Name this installation's driver in .git/config; False if it already was."""
+    _, current, _ = repo.run("config", "--get", f"merge.{DRIVER}.driver", check=False)
+    if current.strip() == driver_command():
+        return False
+    repo.run("config", f"merge.{DRIVER}.name", "afi: item files merged field by field")
+    repo.run("config", f"merge.{DRIVER}.driver", driver_command())
+    return True
+
+
+def attributes_line(repo: GitRepo, plan_dir: Path) -> str:
+    return f"{repo.relative(plan_dir / ITEMS_DIR)}/*.toml merge={DRIVER}"
+
+
+def setup(plan: Plan, commit_attributes: bool = True) -> list[str]:
+    """Make this clone merge item files field by field; what was done, as lines."""
+    repo = plan.repo()
+    notes = []
+    if register_driver(repo):
+        notes.append(f"registered afi's merge driver in {repo.git_dir / 'config'}")
+    line = attributes_line(repo, plan.dir)
+    attributes = repo.root / ".gitattributes"
+    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if commit_attributes and line not in text.splitlines():
+        from .commit import FileWrite, commit_files
+        from .write_lock import plan_lock
+
+        new = (text if not text or text.endswith("\n") else text + "\n") + line + "\n"
+        with plan_lock(repo.git_dir, "afi setup"):
+            repo.check_ready()
+            commit_files(repo, [FileWrite(attributes, text or None, new,
+                                          in_head=bool(text))],
+                         "Merge item files field by field (afi's merge driver)\n")
+        notes.append(f"committed .gitattributes: {line}")
+    return notes
+
+
+# -- the merge driver -------------------------------------------------------------------------
+def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> int:
+    """git's `%O %A %B %P`: write the merge into `ours`; 0 clean, 1 conflicts."""
+    from .gitrepo import GitRepo
+    from .merge import merge_item
+
+    git_dir = find_git_dir(Path.cwd())
+    repo = GitRepo.find(Path.cwd())
+    rebasing = git_dir is not None and any((git_dir / d).exists()
+                                           for d in ("rebase-merge", "rebase-apply"))
+    try:
+        result = merge_item(_read(base) or None, _read(ours), _read(theirs))
+    except (ValueError, RuntimeError):
+        # Not TOML on one side (markers, a hand edit gone wrong): git's own line merge.
+        status, out, _ = repo.run("merge-file", "-p", "-L", "ours", "-L", "base", "-L",
+                                  "theirs", str(ours), str(base), str(theirs), check=False,
+                                  text=False)
+        ours.write_bytes(out)
+        return 1 if status != 0 else 0
+    if not result.conflicts:
+        ours.write_text(result.text, encoding="utf-8", newline="")
+        return 0
+    # During a rebase git's "ours" is the upstream and "theirs" the commit being
+    # replayed: the person merging owns the latter.
+    found = [conflicts.Conflict(conflicts.field_name(c.path), c.path, c.base,
+                                c.theirs if rebasing else c.ours,
+                                c.ours if rebasing else c.theirs) for c in result.conflicts]
+    record = ConflictRecord(name, result.text, conflicts.THEIRS if rebasing else conflicts.OURS,
+                            found)
+    if git_dir is not None:
+        conflicts.save(git_dir, record)
+    ours.write_text(conflicts.with_markers(record), encoding="utf-8", newline="")
+    return 1
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+
+
+# -- afi sync ---------------------------------------------------------------------------------
+def sync(plan: Plan) -> SyncResult:
+    from .commit import recover
+    from .write_lock import plan_lock
+
+    repo = plan.repo()
+    fresh = _state(repo) is None
+    if fresh:
+        _refuse_unless_clean(repo, plan)  # before anything is changed, setup included
+    notes = setup(plan, commit_attributes=fresh)  # takes the lock itself
+    with plan_lock(repo.git_dir, "afi sync"):
+        notes += [note] if (note := recover(repo)) else []
+        remote, branch = _upstream(repo)
+        state = _state(repo)
+        if state is not None:
+            result = _carry_on(repo, plan, state, remote, branch)
+        else:
+            _refuse_unless_clean(repo, plan)
+            result = _sync(repo, plan, remote, branch)
+        result.notes = notes + result.notes
+        return result
+
+
+def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
+          incoming: int = 0) -> SyncResult:
+    for _ in range(PUSH_ATTEMPTS):
+        _fetch(repo, remote)
+        upstream = f"refs/remotes/{remote}/{branch}"
+        exists = repo.resolve(upstream) is not None
+        ahead, behind = _divergence(repo, upstream) if exists else (_count(repo, "HEAD"), 0)
+        if behind:
+            incoming += behind
+            stopped = _integrate(repo, plan, upstream, incoming)
+            if stopped is not None:
+                return stopped
+            ahead = _divergence(repo, upstream)[0]
+        if not ahead:
+            return SyncResult("up to date" if not incoming else f"{incoming} in, 0 out")
+        status, out, err = repo.run("push", *([] if exists else ["--set-upstream"]), remote,
+                                    f"HEAD:refs/heads/{branch}", check=False)
+        if status == 0:
+            return SyncResult(f"{incoming} in, {ahead} out")
+        if "rejected" not in err and "fetch first" not in err:
+            raise GitError(f"git push {remote} failed: {_first(err or out)}; your commits are "
+                           "safe here: run `afi sync` again when the remote is reachable")
+    raise GitError(f"{remote} kept moving while syncing ({PUSH_ATTEMPTS} tries): run `afi "
+                   "sync` again")
+
+
+def _carry_on(repo: GitRepo, plan: Plan, state: dict, remote: str, branch: str) -> SyncResult:
+    """The second half of a sync that stopped on a conflict, now settled."""
+    if not _in_rebase(repo) and not (repo.git_dir / "MERGE_HEAD").exists():
+        _clear_state(repo)  # finished or aborted by hand: start afresh
+        _refuse_unless_clean(repo, plan)
+        return _sync(repo, plan, remote, branch)
+    stopped = _stopped(repo, plan)
+    if stopped is not None:
+        return stopped
+    if _in_rebase(repo):
+        status, out, err = repo.run("rebase", "--continue", env=EDITOR, check=False)
+    else:
+        status, out, err = repo.run("commit", "--no-edit", env=EDITOR, check=False)
+    stopped = _stopped(repo, plan)  # a later commit of the rebase may conflict in turn
+    if stopped is not None:
+        return stopped
+    if status != 0:
+        raise GitError(f"git could not go on: {_first(err or out)}")
+    if state.get("mode") == "rebase":
+        refresh_messages(repo, plan, state["upstream"])
+    _clear_state(repo)
+    return _sync(repo, plan, remote, branch, incoming=int(state.get("incoming", 0)))
+
+
+def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncResult | None:
+    """Rebase on (or merge) the upstream; a SyncResult when it stopped on a conflict."""
+    rebase = _wants_rebase(repo)
+    conflicts.clear(repo.git_dir)
+    if rebase:
+        status, out, err = repo.run("rebase", upstream, env=EDITOR, check=False)
+    else:
+        status, out, err = repo.run("merge", "--no-edit", upstream, env=EDITOR, check=False)
+    if status == 0:
+        if rebase:
+            refresh_messages(repo, plan, upstream)
+        return None
+    stopped = _stopped(repo, plan)
+    if stopped is None:
+        repo.run("rebase" if rebase else "merge", "--abort", check=False)
+        raise GitError(f"git {'rebase' if rebase else 'merge'} failed: {_first(err or out)}; "
+                       "nothing was changed")
+    _save_state(repo, {"mode": "rebase" if rebase else "merge", "upstream": upstream,
+                       "incoming": incoming})
+    return stopped
+
+
+def refresh_messages(repo: GitRepo, plan: Plan, upstream: str) -> int:
+    """After a rebase, a replayed afi commit may change different things than when it
+    was made (a colleague's edit to the same item came first): rewrite the message of
+    each local commit whose message no longer matches its diff, keeping any text given
+    with -m. They are unpushed and were just rewritten by the rebase anyway. Returns how
+    many were reworded."""
+    from .audit import expected_notes, message_problems
+    from .messages import compose, user_text
+
+    local = list(repo.iter_log(revisions=[f"{upstream}..HEAD"]))
+    if not local or any(len(c.parents) != 1 for c in local):
+        return 0
+    wrong = {p.commit.sha for p in message_problems(repo, plan.dir, local)}
+    if not wrong:
+        return 0
+    parent = local[-1].parents[0]
+    reworded = 0
+    for commit in reversed(local):  # oldest first, each on the new parent
+        message = commit.message
+        if commit.sha in wrong:
+            items, others = expected_notes(repo, plan.dir, commit)
+            message = compose(items, others, user_text(commit.message))
+            reworded += 1
+        parent = _recommit(repo, commit, parent, message)
+    repo.run("update-ref", "-m", "afi sync: messages recomputed after rebase", "HEAD", parent,
+             local[0].sha)
+    return reworded
+
+
+def _recommit(repo: GitRepo, commit, parent: str, message: str) -> str:
+    """The same tree and author on a new parent, with `message`."""
+    env = {"GIT_AUTHOR_NAME": commit.author_name, "GIT_AUTHOR_EMAIL": commit.author_email,
+           "GIT_AUTHOR_DATE": commit.date.isoformat()}
+    tree = repo.out("rev-parse", f"{commit.sha}^{{tree}}").strip()
+    return repo.run("commit-tree", tree, "-p", parent, "-F", "-", env=env,
+                    input=message.encode("utf-8"))[1].strip()
+
+
+def _in_rebase(repo: GitRepo) -> bool:
+    return any((repo.git_dir / d).exists() for d in ("rebase-merge", "rebase-apply"))
+
+
+def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
+    """What is still unmerged, as the result to show; None when nothing is."""
+    _, out, _ = repo.run("diff", "--name-only", "--diff-filter=U", "-z", check=False)
+    unmerged = [p for p in out.split("\0") if p]
+    records = conflicts.load_all(repo.git_dir)
+    if not unmerged and not records:
+        return None
+    recorded = {r.path for r in records}
+    for record in records:
+        record.ours_author, record.theirs_author = _authors(repo, record.path)
+        conflicts.save(repo.git_dir, record)
+    others = [p for p in unmerged if p not in recorded]
+    return SyncResult(conflict_summary(records, others), records, others)
+
+
+def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
+    parts = []
+    for record in records:
+        for c in record.conflicts:
+            parts.append(f"{record.item_id} {c.field}: ours {_value(c.ours)}"
+                         f"{_by(record.ours_author)}, theirs {_value(c.theirs)}"
+                         f"{_by(record.theirs_author)}")
+    parts += [f"{path} (not an item file: resolve it with git, then `git add` it)"
+              for path in others]
+    return "conflict: " + "; ".join(parts) + "; nothing was pushed"
+
+
+def _authors(repo: GitRepo, path: str) -> tuple[str, str]:
+    """Who last set each side's version of a file: during a rebase the commit being
+    replayed is ours and HEAD theirs; during a merge HEAD is ours and MERGE_HEAD theirs."""
+    ours, theirs = ("REBASE_HEAD", "HEAD") if _in_rebase(repo) else ("HEAD", "MERGE_HEAD")
+
+    def author(rev: str) -> str:
+        status, out, _ = repo.run("log", "-1", "--format=%an", rev, "--", path, check=False)
+        return out.strip() if status == 0 else ""
+
+    return author(ours), author(theirs)
+
+
+def _refuse_unless_clean(repo: GitRepo, plan: Plan) -> None:
+    repo.check_ready()  # a merge, rebase, cherry-pick, revert or bisect of someone else's
+    dirty = repo.out("status", "--porcelain", "--", repo.relative(plan.dir)).rstrip()
+    if dirty:
+        names = ", ".join(line[3:] for line in dirty.splitlines()[:3])
+        raise AfiError(f"plan files have uncommitted edits ({names}): commit them (`afi "
+                       "commit`) or undo them (`git restore`), then `afi sync`; nothing was "
+                       "changed")
+
+
+def _upstream(repo: GitRepo) -> tuple[str, str]:
+    """(remote, branch) this branch syncs with: its upstream, else origin (or the only
+    remote) and the same branch name."""
+    branch = _branch(repo)
+    if not branch:
+        raise AfiError("HEAD is detached: switch to a branch (`git switch main`) to sync")
+    _, remote, _ = repo.run("config", "--get", f"branch.{branch}.remote", check=False)
+    _, merge_ref, _ = repo.run("config", "--get", f"branch.{branch}.merge", check=False)
+    if remote.strip() and remote.strip() != ".":
+        return remote.strip(), merge_ref.strip().removeprefix("refs/heads/") or branch
+    remotes = repo.out("remote").split()
+    if not remotes:
+        raise AfiError("this repository has no remote to sync with: add the shared one with "
+                       "`git remote add origin URL` (any git server, or a bare repository "
+                       "path)")
+    return ("origin" if "origin" in remotes else remotes[0]), branch
+
+
+def _branch(repo: GitRepo) -> str:
+    """The current branch; during a rebase (HEAD detached) the one being rebased."""
+    for folder in ("rebase-merge", "rebase-apply"):
+        head_name = repo.git_dir / folder / "head-name"
+        if head_name.exists():
+            return head_name.read_text(encoding="utf-8").strip().removeprefix("refs/heads/")
+    status, head, _ = repo.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+    return head.strip() if status == 0 else ""
+
+
+def _fetch(repo: GitRepo, remote: str) -> None:
+    status, out, err = repo.run("fetch", "--quiet", "--prune", remote, check=False)
+    if status != 0:
+        raise GitError(f"git fetch {remote} failed: {_first(err or out)}; nothing was changed")
+
+
+def _divergence(repo: GitRepo, upstream: str) -> tuple[int, int]:
+    """(commits only here, commits only there)."""
+    out = repo.out("rev-list", "--left-right", "--count", f"HEAD...{upstream}").split()
+    return int(out[0]), int(out[1])
+
+
+def ahead_behind(repo: GitRepo) -> tuple[int, int] | None:
+    """As of the last fetch, without fetching: None when there is no upstream."""
+    status, out, _ = repo.run("rev-list", "--left-right", "--count", "HEAD...@{upstream}",
+                              check=False)
+    if status != 0:
+        return None
+    ahead, behind = out.split()
+    return int(ahead), int(behind)
+
+
+def _count(repo: GitRepo, rev: str) -> int:
+    return int(repo.out("rev-list", "--count", rev).strip() or 0)
+
+
+def _wants_rebase(repo: GitRepo) -> bool:
+    """Rebase unless the user's git configuration asks pulls to merge."""
+    for key in (f"branch.{_branch(repo)}.rebase", "pull.rebase"):
+        _, value, _ = repo.run("config", "--get", key, check=False)
+        if value.strip():
+            return value.strip().lower() not in ("false", "no", "off", "0")
+    return True
+
+
+def _state_file(repo: GitRepo) -> Path:
+    return repo.git_dir / "afi" / "sync.json"
+
+
+def _state(repo: GitRepo) -> dict | None:
+    try:
+        return json.loads(_state_file(repo).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _save_state(repo: GitRepo, state: dict) -> None:
+    _state_file(repo).parent.mkdir(parents=True, exist_ok=True)
+    _state_file(repo).write_text(json.dumps(state), encoding="utf-8")
+
+
+def _clear_state(repo: GitRepo) -> None:
+    _state_file(repo).unlink(missing_ok=True)
+
+
+def _value(value) -> str:
+    from .safe_text import visible
+
+    return "none" if value is None else visible(repr(value) if not isinstance(value, str)
+                                                else f"'{value}'")
+
+
+def _by(author: str) -> str:
+    return f" ({author})" if author else ""
+
+
+def _first(text: str) -> str:
+    from .gitrepo import first_lines
+
+    return first_lines(text) or "no reason given"
