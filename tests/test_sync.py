@@ -294,3 +294,35 @@ def _sync_until_done(clone: Path, rng: random.Random, counts: dict) -> None:
                 if left is None:
                     git(clone, "add", record.path)
     raise AssertionError("sync never finished")
+
+
+def test_the_pre_receive_example_refuses_a_bad_push(team, tmp_path):
+    """docs/examples/pre-receive in a real bare repository: a commit afi would not make
+    is refused; an afi commit is accepted."""
+    import shutil
+    import sys
+
+    alice, _ = team
+    shared = tmp_path / "shared.git"
+    hook = shared / "hooks" / "pre-receive"
+    shutil.copy(Path(__file__).resolve().parent.parent / "docs" / "examples" / "pre-receive",
+                hook)
+    hook.chmod(0o755)
+    afi_script = Path(sys.executable).parent / "afi"
+    git(shared, "config", "core.hooksPath", str(shared / "hooks"))
+    env_line = f"export AFI={afi_script}\n"
+    hook.write_text(hook.read_text().replace("AFI=${AFI:-afi}", env_line + "AFI=${AFI:-afi}"))
+    path = alice / "plan" / "afis" / "PEEL22-01.toml"
+    path.write_text(path.read_text().replace("Supt Smith", "Supt Sneaky"))
+    git(alice, "commit", "-qam", "tidy")  # plain git: no AFI-Id, a message hiding the change
+    import subprocess
+
+    done = subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=alice,
+                          capture_output=True, text=True)
+    assert done.returncode != 0 and "AFI-Id trailers missing for: PEEL22-01" in done.stderr
+    git(alice, "reset", "-q", "--hard", "HEAD~1")
+    assert subprocess.run([str(afi_script), "set", "PEEL22-01", "owner=Supt Open"], cwd=alice,
+                          capture_output=True).returncode == 0
+    done = subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=alice,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
