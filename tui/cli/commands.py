@@ -415,3 +415,42 @@ def cmd_merge_driver(args: Namespace) -> int:
     from tui.core.sync import merge_driver
 
     return merge_driver(Path(args.base), Path(args.ours), Path(args.theirs), args.path)
+
+
+def cmd_import(args: Namespace) -> int:
+    from tui.core import importer
+
+    plan = _plan(args)
+    source = Path(args.file)
+    try:
+        if args.source == "report":
+            from tui.core.report_import import find_findings, report_text
+
+            found = find_findings(report_text(source))
+            planned = importer.plan_report(plan, found, source, args.inspection, args.title,
+                                           args.scale, update=args.update,
+                                           skip_bad=args.skip_bad)
+        else:
+            from tui.core.table_import import read_table
+
+            mapping = dict(_mapping(pair) for pair in args.map)
+            table = read_table(source, plan.config, args.inspection, mapping,
+                               plan.config.import_statuses)
+            planned = importer.plan_table(plan, table, source, args.inspection,
+                                          update=args.update, skip_bad=args.skip_bad)
+    except ValueError as err:
+        raise InvalidValue(str(err)) from None
+    if args.dry_run:
+        for line in importer.dry_run_lines(planned):
+            print(visible(line))
+        return EXIT_FAILED if planned.problems else EXIT_OK
+    commit = importer.apply(plan, planned, args.message)
+    print(f"[{commit.short}] {visible(commit.subject)}")
+    return EXIT_OK
+
+
+def _mapping(pair: str) -> tuple[str, str]:
+    heading, sep, field = pair.partition("=")
+    if not sep or not heading.strip() or not field.strip():
+        raise UsageError(f"--map takes HEADING=FIELD, not {pair!r}")
+    return heading.strip(), field.strip()

@@ -143,6 +143,31 @@ def build_parser() -> Parser:
     p.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
 
+    p = command("import", "bring findings from an inspection report, or a tracker "
+                          "spreadsheet, into the plan (one commit)")
+    kinds = p.add_subparsers(dest="source", metavar="report|table", parser_class=Parser,
+                             required=True)
+    v = kinds.add_parser("report", parents=[common], help="an inspection report: text, HTML or "
+                                                          "PDF")
+    v.add_argument("file")
+    v.add_argument("--inspection", required=True, help="the inspection id (prefix of the ids)")
+    v.add_argument("--title", help="the inspection's title, when it is new")
+    v.add_argument("--scale", choices=("peel-5", "peel-4", "hmic-4"),
+                   help="its grade scale, when it is new (default: guessed from the report)")
+    v = kinds.add_parser("table", parents=[common], help="a tracker: .csv or .xlsx")
+    v.add_argument("file")
+    v.add_argument("--inspection", help="for rows that do not name one")
+    v.add_argument("--map", action="append", default=[], metavar="HEADING=FIELD",
+                   help="read a column as a field (repeatable)")
+    for v in kinds.choices.values():
+        v.add_argument("--dry-run", action="store_true", help="show what it found, write "
+                                                              "nothing")
+        v.add_argument("--update", action="store_true", help="fill the empty fields of items "
+                                                             "the plan already has")
+        v.add_argument("--skip-bad", action="store_true", help="leave out what cannot be read "
+                                                               "instead of refusing")
+        v.add_argument("-m", "--message", help="commit subject (default: names the file)")
+
     p = command("commit", "check item files (and plan.toml) edited by hand and commit them "
                           "with field-level messages")
     p.add_argument("ids", nargs="*", metavar="ID", help="only these items ('plan' for "

@@ -594,6 +594,13 @@ def _refuse_uncommitted(repo: GitRepo, entry: PendingItem, current: str,
                            "try again; nothing was written")
 
 
+def _refuse_uncommitted_file(repo: GitRepo, path: Path, name: str) -> None:
+    """The same refusal for a file read outside a Change (plan.toml, an imported item)."""
+    committed = repo.file_at("HEAD", path) if repo.head_sha() else None
+    entry = PendingItem(name, path, None, ItemDocument(""))
+    _refuse_uncommitted(repo, entry, read_text(path), committed)
+
+
 def _refuse_overlap(entry: PendingItem, current: str) -> None:
     """The user edited `entry.original`; someone else has changed the file since. Their
     change and ours may both stand unless they touch the same field."""

@@ -76,6 +76,7 @@ class PlanConfig:
     closed_status: str | None = "closed"  # signed off at a board: needs a [closure]
     awaiting_statuses: frozenset[str] = frozenset({"complete"})  # delivered, not yet closed
     due_change_needs_reason: bool = True
+    import_statuses: dict[str, str] = field(default_factory=dict)  # tracker word -> status
 
     def inspection_ids(self) -> set[str]:
         return {i.id for i in self.inspections}

@@ -322,11 +322,18 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
         found.append((("due_change_needs_reason",), "'due_change_needs_reason' must be true "
                                                     "or false"))
         needs_reason = True
+    words = raw.get("import_statuses", {})
+    if not isinstance(words, dict) or not all(isinstance(v, str) and v in statuses
+                                              for v in words.values()):
+        found.append((("import_statuses",), "[import_statuses] must map tracker words to "
+                                            f"statuses ({', '.join(statuses)})"))
+        words = {}
     config = PlanConfig(title=title, due_soon_days=due_soon, inspections=tuple(inspections),
                         areas=tuple(areas), statuses=statuses, done_statuses=frozenset(done),
                         views=dict(views), status_colours=dict(colours), boards=tuple(boards),
                         closed_status=closed, awaiting_statuses=frozenset(awaiting),
-                        due_change_needs_reason=needs_reason)
+                        due_change_needs_reason=needs_reason,
+                        import_statuses={str(k): v for k, v in words.items()})
     return config, found
 
 
