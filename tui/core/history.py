@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import itertools
 import os
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from .gitrepo import Commit, GitRepo
 from .history_index import (
@@ -26,6 +24,7 @@ from .history_index import (
     IndexDamaged,
     PathChange,
     changed_fields,
+    parse_blob,
 )
 from .store import ITEMS_DIR, PLAN_FILE
 
@@ -108,15 +107,6 @@ def _item_change(change: PathChange) -> ItemChange:
     return ItemChange(change.item_id, change.path, change.fields)
 
 
-def _parse(blob: bytes | None) -> dict[str, Any] | None | str:
-    if blob is None:
-        return None
-    try:
-        return tomllib.loads(blob.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-        return UNPARSEABLE
-
-
 def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]:
     blobs = repo.read_blobs(sha for c in commits for f in c.files if wanted(f.path)
                             for sha in (f.old_blob, f.new_blob))
@@ -126,8 +116,8 @@ def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]
         for change in commit.files:
             if not wanted(change.path):
                 continue
-            old = _parse(blobs.get(change.old_blob)) if change.old_blob else None
-            new = _parse(blobs.get(change.new_blob)) if change.new_blob else None
+            old = parse_blob(blobs.get(change.old_blob)) if change.old_blob else None
+            new = parse_blob(blobs.get(change.new_blob)) if change.new_blob else None
             if UNPARSEABLE in (old, new):
                 fields: tuple[str, ...] = (UNPARSEABLE,)
             else:

@@ -338,7 +338,11 @@ def _parsed(blob: str | None, blobs: dict[str, bytes],
         return None
     if known is not None and known[0] == blob:
         return known[1]
-    raw = blobs.get(blob)
+    return parse_blob(blobs.get(blob))
+
+
+def parse_blob(raw: bytes | None) -> Any:
+    """A file's data as git holds it; UNPARSEABLE when it is missing or not TOML."""
     if raw is None:
         return UNPARSEABLE
     try:
