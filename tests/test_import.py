@@ -142,3 +142,104 @@ def test_import_report_errors_are_one_line(fresh, afi, tmp_path):
     code, _, err = afi("import", "report", str(tmp_path / "missing.txt"), "--inspection", "X",
                        cwd=fresh)
     assert code == 1 and "missing.txt" in err
+
+
+# -- trackers ---------------------------------------------------------------------------------
+TRACKER = Path(__file__).resolve().parent / "data" / "tracker.csv"
+
+
+@pytest.fixture
+def kent(fresh):
+    """A fresh plan whose plan.toml has the shipped PEEL22 inspection and areas."""
+    plan = tomllib.loads((ROOT / "plan" / "plan.toml").read_text())
+    lines = ['title = "Kent"', "", "[[inspections]]", 'id = "PEEL22"', 'scale = "peel-5"']
+    for area in plan["areas"]:
+        if area["inspection"] == "PEEL22":
+            lines += ["", "[[areas]]", 'inspection = "PEEL22"', f'name = "{area["name"]}"']
+    (fresh / "plan.toml").write_text("\n".join(lines) + "\n")
+    git(fresh, "commit", "-qam", "PEEL22 and its areas")
+    return fresh
+
+
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_a_tracker_imports_in_one_commit(kent, afi, tmp_path, form):
+    source = TRACKER
+    if form == "xlsx":
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(
+            "make_tracker_xlsx", TRACKER.parent / "make_tracker_xlsx.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        source = tmp_path / "tracker.xlsx"
+        module.make(source)
+    code, out, err = afi("import", "table", str(source), "--inspection", "PEEL22",
+                         "--dry-run", cwd=kent)
+    assert code == 0, err
+    assert "status 'On hold' mapped to in-progress" in out
+    assert "closed without a recorded sign-off: imported as complete" in out
+    assert not list((kent / "afis").glob("*.toml"))
+    before = int(git(kent, "rev-list", "--count", "HEAD"))
+    code, out, err = afi("import", "table", str(source), "--inspection", "PEEL22", cwd=kent)
+    assert code == 0, err
+    assert int(git(kent, "rev-list", "--count", "HEAD")) == before + 1
+    assert f"from tracker.{form}" in git(kent, "log", "-1", "--format=%s")
+    items = imported(kent, "PEEL22")
+    assert len(items) == 18
+    first = next(i for i in items if i["number"] == 1)
+    assert first["owner"] == "Supt Jane Hollis" and first["lead"] == "ACC Tom Reid"
+    assert [a["text"] for a in first["actions"]][:2] == [
+        "Recruit 69 officers to Local Policing", "Review tutoring for new officers"]
+    assert first["updates"][0]["text"] == "43 officers posted to Local Policing Teams."
+    assert afi("check", cwd=kent)[0] == 0
+
+
+def test_unreadable_rows_are_listed_and_nothing_is_written(kent, afi, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("AFI,Area,Finding,Status,Target date\n"
+                   "1,Responding to the public,Answer calls,In progress,31/02/2023\n"
+                   "2,Responding to the public,Visit victims,Sleeping,31/03/2023\n"
+                   "3,Responding to the public,Train staff,Complete,Q1 2023\n")
+    code, out, _ = afi("import", "table", str(bad), "--inspection", "PEEL22", "--dry-run",
+                       cwd=kent)
+    assert code == 1
+    assert "problem: row 2: due '31/02/2023' in column 'Target date' is not a date" in out
+    assert "problem: row 3: " in out and "Sleeping" in out
+    code, _, err = afi("import", "table", str(bad), "--inspection", "PEEL22", cwd=kent)
+    assert code == 1 and "row 2" in err and not list((kent / "afis").glob("*.toml"))
+    code, _, err = afi("import", "table", str(bad), "--inspection", "PEEL22", "--skip-bad",
+                       cwd=kent)
+    assert code == 0, err
+    titles = sorted(i["title"] for i in imported(kent, "PEEL22"))
+    assert "Train staff" in titles and "Visit victims" not in titles
+
+
+def test_the_board_pack_csv_imports_back_intact(plan_dir, afi, tmp_path):
+    """`afi report --format csv` of a plan, imported into an empty plan with the same
+    plan.toml, gives back every item with its fields."""
+    repo = plan_dir.parent
+    hostile = plan_dir / "afis" / "PEEL22-02.toml"
+    hostile.write_text(hostile.read_text().replace('owner = "DCI Jones"',
+                                                   'owner = "=cmd|\' /C calc\'!A0"'))
+    git(repo, "commit", "-qam", "an owner a spreadsheet would run")
+    assert afi("note", "PEEL22-01", "Reviewed at FIB, \"quotes\" and\na new line",
+               cwd=repo)[0] == 0
+    pack = tmp_path / "pack.csv"
+    assert afi("report", "--format", "csv", "-o", str(pack), cwd=repo)[0] == 0
+    empty = tmp_path / "empty"
+    git(tmp_path, "config", "--global", "user.name", "Import Lead")
+    git(tmp_path, "config", "--global", "user.email", "import@example.org")
+    assert afi("init", str(empty), "--title", "Empty", cwd=tmp_path)[0] == 0
+    (empty / "plan.toml").write_text((plan_dir / "plan.toml").read_text())
+    git(empty, "commit", "-qam", "the same inspections")
+    code, out, err = afi("import", "table", str(pack), cwd=empty)
+    assert code == 0, err
+    for source in (plan_dir / "afis").glob("*.toml"):
+        before = tomllib.loads(source.read_text())
+        after = tomllib.loads((empty / "afis" / source.name).read_text())
+        for key in ("id", "title", "kind", "inspection", "area", "status", "owner", "lead",
+                    "due", "closure"):
+            assert after.get(key) == before.get(key), (source.name, key)
+        if before.get("updates"):
+            assert after["updates"][-1] == before["updates"][-1]
+    assert afi("check", cwd=empty)[0] == 0

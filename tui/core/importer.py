@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import messages
 from .errors import AfiError, InvalidItem, Problem
+from .model import today
 from .schema import FILE_ORDER
 from .store import ITEMS_DIR, PLAN_FILE, config_from_text, read_text
 from .tomledit import ItemDocument
@@ -97,8 +97,9 @@ def plan_table(plan: Plan, table: TableImport, source: Path, inspection: str | N
                update: bool = False, skip_bad: bool = False) -> ImportPlan:
     result = ImportPlan(source.name, [])
     result.problems = [f"row {p.row}: {p.message}" for p in table.problems]
+    bad_rows = {p.row for p in table.problems}
     if skip_bad and result.problems:
-        result.warnings += [f"skipped {p}" for p in result.problems]
+        result.warnings += [f"left out {p}" for p in result.problems]
         result.problems = []
     config = plan.config
     for imported in table.items:
@@ -111,7 +112,9 @@ def plan_table(plan: Plan, table: TableImport, source: Path, inspection: str | N
         where = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
         item = PlannedItem(imported.item_id or "", fields, where, list(imported.actions),
                            list(imported.updates), imported.closure, list(imported.notes))
-        if not fields.get("inspection"):
+        if skip_bad and bad_rows.intersection(rows):
+            item.skipped = f"{where}: a row of it cannot be read"
+        elif not fields.get("inspection"):
             _bad(result, item, f"{where}: no inspection: give --inspection ID", skip_bad)
         if not fields.get("title"):
             _bad(result, item, f"{where}: no finding or title", skip_bad)
@@ -250,7 +253,7 @@ def _item_text(item: PlannedItem, old_text: str | None) -> str:
               if isinstance(u, dict)}
     for update in item.updates:
         if (update.get("date"), str(update.get("text"))) not in logged:
-            document.append_table("updates", {"date": update.get("date") or date.today(),
+            document.append_table("updates", {"date": update.get("date") or today(),
                                               "by": update.get("by") or None,
                                               "text": update.get("text")})
     if item.closure and "closure" not in data:
