@@ -96,17 +96,16 @@ the latest update one update, the closure columns the closure; its computed colu
 
 from __future__ import annotations
 
-import calendar
-import csv
-import io
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from tui.core.model import KINDS, PlanConfig
 from tui.core.report_render import CSV_COLUMNS, unescape_cell
+from tui.core.table_dates import DATE_FORMS, leading_date, parse_date
+from tui.core.table_files import Sheet, read_csv, read_xlsx
 
 # ---------------------------------------------------------------------------- results
 
@@ -288,120 +287,6 @@ YES = frozenset({"yes", "y", "true", "1", "x", "done", "complete", "completed", 
                  "\u2714"})
 NO = frozenset({"no", "n", "false", "0", "not done", "open"})
 
-# ---------------------------------------------------------------------------- dates
-
-MONTHS = {"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-          "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
-          "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
-          "nov": 11, "november": 11, "dec": 12, "december": 12}
-NO_DATE = frozenset({"", "tbc", "tba", "tbd", "n/a", "na", "n.a.", "n.a", "-", "--", "\u2013",
-                     "\u2014", "none", "nil", "not applicable"})
-NO_DATE_NOTED = frozenset({"ongoing", "on going", "bau", "business as usual", "continuous",
-                           "various", "n/k", "not known", "unknown"})
-DATE_FORMS = "31/03/2023, 31-Mar-23, March 2023, Q1 2023 or 2023-03-31"
-EXCEL_EPOCH = date(1899, 12, 30)
-_TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})" + _TIME)
-_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME)
-_D_MON_Y = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]+([a-z]+)\.?,?[\s-]+'?(\d{4}|\d{2})"
-                      + _TIME)
-_MON_Y = re.compile(r"([a-z]+)\.?[\s-]+'?(\d{4}|\d{2})")
-_QUARTER = re.compile(r"q([1-4])[\s/-]*(\d{4}|\d{2})|(\d{4})[\s/-]*q([1-4])")
-_FY_QUARTER = re.compile(r"q[1-4][\s/-]*(?:fy)?\s*\d{2,4}\s*[/-]\s*\d{2,4}|fy.*q[1-4]")
-_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
-
-
-class _BadDate(ValueError):
-    """A value that is not a date; its text says why (or is empty)."""
-
-
-def _year(text: str) -> int:
-    year = 2000 + int(text) if len(text) == 2 else int(text)
-    if not 1950 <= year <= 2150:
-        raise _BadDate(f"the year {year}?")
-    return year
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _serial(number: float) -> date:
-    if not 20000 <= number <= 80000 or number != int(number):  # 1954..2119, whole days
-        raise _BadDate("")
-    return EXCEL_EPOCH + timedelta(days=int(number))
-
-
-def parse_date(value: Any) -> tuple[date | None, str | None]:
-    """A tracker's date: (the date or None, a note when it was read loosely). Raises
-    ValueError when the value is not a date (see the module docstring for the forms)."""
-    if value is None:
-        return None, None
-    if isinstance(value, datetime):
-        return value.date(), None
-    if isinstance(value, date):
-        return value, None
-    if isinstance(value, bool):
-        raise _BadDate("")
-    if isinstance(value, int | float):
-        return _serial(value), f"Excel date number {value:g} read as {_serial(value)}"
-    text = " ".join(str(value).replace("\xa0", " ").split()).lower()
-    if text in NO_DATE:
-        return None, None
-    if text in NO_DATE_NOTED:
-        return None, f"'{value}' read as no date"
-    try:
-        return _parse_date_text(text), None
-    except ValueError as error:  # date() out of range: 31/02/2023
-        if _SERIAL.fullmatch(text):
-            return _serial(float(text)), f"'{value}' read as an Excel date number: " \
-                                         f"{_serial(float(text))}"
-        raise _BadDate(str(error) if isinstance(error, _BadDate) else "no such date") from None
-
-
-def _parse_date_text(text: str) -> date:
-    text = text.replace(",", " ").strip()
-    text = " ".join(text.split())
-    if m := _DMY.fullmatch(text):
-        return date(_year(m[3]), int(m[2]), int(m[1]))
-    if m := _ISO.fullmatch(text):
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    if (m := _D_MON_Y.fullmatch(text)) and m[2] in MONTHS:
-        return date(_year(m[3]), MONTHS[m[2]], int(m[1]))
-    text = re.sub(r"^(?:end of|end|by end of|by the end of)\s+", "", text)
-    if (m := _MON_Y.fullmatch(text)) and m[1] in MONTHS:
-        return _month_end(_year(m[2]), MONTHS[m[1]])
-    if m := _QUARTER.fullmatch(text):
-        quarter, year = (m[1], m[2]) if m[1] else (m[4], m[3])
-        return _month_end(_year(year), int(quarter) * 3)
-    if _FY_QUARTER.fullmatch(text):
-        raise _BadDate("quarters are read as calendar quarters (Q1 = January to March): "
-                       "give Q3 2023 or a date")
-    raise _BadDate("")
-
-
-# A date at the start of an update's line, and what separates it from the text.
-_A_DATE = (r"\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}-\d{1,2}-\d{1,2}|"
-           r"\d{1,2}(?:st|nd|rd|th)?[\s-]+[A-Za-z]{3,9}\.?,?[\s-]+(?:\d{4}|\d{2})")
-# A date opening an update's line: bracketed, or followed by ':' or a dash, or alone on the
-# line ("3 May 2023 to 5 May, ..." is a sentence, not a dated update).
-_LEADING_DATE = re.compile(
-    rf"\s*(?:[\[(]\s*(?P<bracketed>{_A_DATE})\s*[\])]\s*[:\u2013\u2014-]?\s*|"
-    rf"(?P<date>{_A_DATE})(?:\s*[:\u2013\u2014]\s*|\s+-\s*|-\s+|\s*$))")
-
-
-def _leading_date(line: str) -> tuple[date, str] | None:
-    """(date, rest of the line) when the line starts with a full date."""
-    match = _LEADING_DATE.match(line)
-    if not match:
-        return None
-    try:
-        found = match["bracketed"] or match["date"]
-        return _parse_date_text(found.lower()), line[match.end():]
-    except ValueError:
-        return None
-
-
 # ---------------------------------------------------------------------------- text
 
 
@@ -457,124 +342,6 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-# ---------------------------------------------------------------------------- files
-
-
-@dataclass
-class _Sheet:
-    name: str                    # "" for a CSV
-    rows: list[list[Any]]        # rows[0] is row 1
-    notes: list[str]
-    exact: bool = False          # the board pack's CSV: unescape cells, keep text exact
-
-
-def _read_csv(path: Path) -> list[_Sheet]:
-    """The CSV split with each delimiter that could be its own; the caller keeps the one
-    that finds the headings."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
-    if data.startswith(b"PK\x03\x04"):
-        raise ValueError(f"{path} is an Excel workbook, not CSV text: name it .xlsx")
-    notes = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, notes = data.decode("utf-16", errors="replace"), ["read as UTF-16 text"]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                raise ValueError(f"{path} is neither UTF-8 nor Windows-1252 text: save it "
-                                 "from Excel as CSV UTF-8") from None
-            notes = ["read as Windows-1252 text (not UTF-8)"]
-    if "\0" in text:
-        raise ValueError(f"{path} is not CSV text (it holds NUL characters)")
-    delimiters = [",", ";", "\t"]
-    first, _, rest = text.partition("\n")
-    if re.fullmatch(r"sep=.", first.rstrip("\r"), re.IGNORECASE):  # Excel's delimiter line
-        delimiters, text = [first.rstrip("\r")[4]], rest  # Excel does not show it as a row
-    sheets = []
-    for delimiter in delimiters:
-        try:
-            rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""),
-                                                      delimiter=delimiter)]
-        except csv.Error as error:
-            raise ValueError(f"{path} is not readable CSV: {error}") from None
-        name = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(delimiter, repr(delimiter))
-        sheet_notes = [*notes, f"columns separated by {name}"] if delimiter != "," else notes
-        sheets.append(_Sheet("", rows, list(sheet_notes)))
-    return sheets
-
-
-def _read_xlsx(path: Path) -> list[_Sheet]:
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - a dependency of afi
-        raise ValueError(f"reading {path} needs openpyxl: pip install openpyxl") from None
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # BadZipFile, KeyError, InvalidFileException, XML errors
-        raise ValueError(f"{path} is not a readable Excel workbook (.xlsx): "
-                         f"{error or type(error).__name__}") from None
-    sheets = []
-    try:
-        for sheet in workbook.worksheets:
-            try:
-                sheet.reset_dimensions()  # some writers record a wrong size
-                rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            except Exception as error:
-                raise ValueError(f"{path}: sheet '{sheet.title}' is not readable: "
-                                 f"{error or type(error).__name__}") from None
-            _fill_merged(rows, _merged_ranges(sheet))
-            sheets.append(_Sheet(sheet.title, rows, []))
-    finally:
-        workbook.close()
-    return sheets
-
-
-def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
-    """The sheet's merged ranges (min_col, min_row, max_col, max_row). A read-only sheet
-    does not expose them, so they are read from its XML; without them (a change in
-    openpyxl) merged cells are read as empty, which the continuation rule covers."""
-    from openpyxl.utils.cell import range_boundaries
-    from openpyxl.xml.functions import iterparse
-
-    try:
-        source = sheet._get_source()
-    except Exception:
-        return []
-    ranges = []
-    try:
-        with source:
-            for _, element in iterparse(source):
-                if element.tag.endswith("}mergeCell") and element.get("ref"):
-                    ranges.append(range_boundaries(element.get("ref")))
-                elif element.tag.endswith("}row"):
-                    element.clear()
-    except Exception:
-        return []
-    return ranges
-
-
-def _fill_merged(rows: list[list[Any]], ranges: list[tuple[int, int, int, int]]) -> None:
-    """A vertically merged cell's value in every row it covers (its first column only: a
-    row-wide band stays one cell, a section heading)."""
-    for min_col, min_row, _max_col, max_row in ranges:
-        if max_row <= min_row or min_row > len(rows):
-            continue
-        top = rows[min_row - 1]
-        value = top[min_col - 1] if min_col - 1 < len(top) else None
-        for number in range(min_row + 1, min(max_row, len(rows)) + 1):
-            row = rows[number - 1]
-            if len(row) < min_col:
-                row.extend([None] * (min_col - len(row)))
-            if row[min_col - 1] in (None, ""):
-                row[min_col - 1] = value
-
-
 # ---------------------------------------------------------------------------- headings
 
 
@@ -610,7 +377,7 @@ class _Column:
     field: str
 
 
-def _find_header(sheet: _Sheet, mapped: dict[str, str]) -> tuple[int, int] | None:
+def _find_header(sheet: Sheet, mapped: dict[str, str]) -> tuple[int, int] | None:
     """(row index, recognised headings) of the first row with two recognised headings."""
     for index, row in enumerate(sheet.rows[:50]):
         count = sum(1 for cell in row if _recognised(_cell_text(cell), mapped))
@@ -717,7 +484,7 @@ class _Row:
         return cells[0] if cells else None
 
 
-def _rows(sheet: _Sheet, header_index: int, columns: list[_Column]) -> list[_Row]:
+def _rows(sheet: Sheet, header_index: int, columns: list[_Column]) -> list[_Row]:
     by_index = {column.index: column for column in columns}
     out = []
     for offset, raw in enumerate(sheet.rows[header_index + 1:]):
@@ -1304,7 +1071,7 @@ def _dated_chunks(text: str) -> list[tuple[date | None, str]]:
     after it belong to it); text before the first dated line is an undated update."""
     chunks: list[tuple[date | None, list[str]]] = []
     for line in text.split("\n"):
-        dated = _leading_date(line)
+        dated = leading_date(line)
         if dated is not None:
             chunks.append((dated[0], [dated[1].strip()] if dated[1].strip() else []))
         elif chunks:
@@ -1345,9 +1112,9 @@ def read_table(path: Path, config: PlanConfig, inspection: str | None = None,
     mapped = _check_mapping(mapping)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        sheets = _read_csv(path)
+        sheets = read_csv(path)
     elif suffix == ".xlsx":
-        sheets = _read_xlsx(path)
+        sheets = read_xlsx(path)
     else:
         raise ValueError(f"{path}: afi reads trackers saved as .csv or .xlsx, not "
                          f"'{path.suffix or 'no extension'}' (save it from Excel as one of "
@@ -1393,9 +1160,9 @@ def read_table(path: Path, config: PlanConfig, inspection: str | None = None,
                        headings=headings, ignored=ignored, notes=notes)
 
 
-def _choose_sheet(path: Path, sheets: list[_Sheet], mapped: dict[str, str],
-                  csv_file: bool) -> tuple[_Sheet, int]:
-    best: tuple[tuple[int, int], _Sheet, int] | None = None
+def _choose_sheet(path: Path, sheets: list[Sheet], mapped: dict[str, str],
+                  csv_file: bool) -> tuple[Sheet, int]:
+    best: tuple[tuple[int, int], Sheet, int] | None = None
     for sheet in sheets:
         found = _find_header(sheet, mapped)
         if found is None:
@@ -1414,7 +1181,7 @@ def _choose_sheet(path: Path, sheets: list[_Sheet], mapped: dict[str, str],
     return best[1], best[2]
 
 
-def _ref_as_title(sheet: _Sheet, header_index: int, columns: list[_Column],
+def _ref_as_title(sheet: Sheet, header_index: int, columns: list[_Column],
                   headings: dict[str, str], notes: list[str]) -> None:
     """No title column, and the reference column holds sentences ("AFI" headed over the
     finding's text): read it as the title."""
