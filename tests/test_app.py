@@ -47,7 +47,8 @@ async def test_list_shows_items_counts_and_colours(plan_dir):
         await settle(app, pilot)
         text = screen_text(app)
         assert "Test force: improvement plan" in text
-        assert "3 shown of 3 · 2 open · 1 overdue · 1 due soon · 1 done" in text
+        assert ("3 shown of 3 · 2 open · 1 overdue · 1 due soon · 0 awaiting sign-off · "
+                "1 done") in text
         assert "2024-12-31 15 d late" in text and "2025-02-10 in 26 d" in text
         assert table(app).row_count == 3
         overdue = table(app).render_line(2)  # header, HMIC07-R01, then PEEL22-01
@@ -114,7 +115,8 @@ async def test_edit_status_due_action_and_update_is_one_commit(plan_dir):
         await pilot.press(*"Brief the FIB", "enter")
         screen.query_one("#update", TextArea).focus()
         await pilot.press(*"Answered in 10 s: 91%")
-        screen.action_boxes[1].toggle()
+        screen.actions.focus()
+        await pilot.press("up", "space")  # from the one just added, up to action 2: tick
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, ListScreen), app.screen.query_one("#edit-banner").render()

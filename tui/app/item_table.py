@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .colours import COLOUR_CLASSES, Palette
+
 
 @dataclass(frozen=True)
 class Column:
@@ -46,7 +48,8 @@ class ItemTable(ScrollView, can_focus=True):
         Binding("end,G", "jump(-1)", "Last", show=False),
         Binding("enter", "select", "Open", show=False),
     ]
-    COMPONENT_CLASSES = {"item-table--header", "item-table--cursor", "item-table--empty"}
+    COMPONENT_CLASSES = {"item-table--header", "item-table--cursor",
+                         "item-table--empty"} | COLOUR_CLASSES
     DEFAULT_CSS = """
     ItemTable {
         background: $surface;
@@ -106,6 +109,7 @@ class ItemTable(ScrollView, can_focus=True):
         self._key: Callable[[Any], str] = str
         self._render: Callable[[Any], Sequence[Text]] = lambda row: [Text(str(row))]
         self._cells: dict[str, tuple[Any, list[Text]]] = {}
+        self._cells_theme: str | None = None  # the theme the cached cells were coloured in
         self._keys: list[str] | None = None
         self._wanted: str | None = None  # the row the user chose; kept while filtered out
         self.sort_column: str | None = None
@@ -113,9 +117,15 @@ class ItemTable(ScrollView, can_focus=True):
         self.empty_message = "Nothing to show."
 
     # -- data ---------------------------------------------------------------------------
+    @property
+    def palette(self) -> Palette:
+        """The theme's colours for the cells (colours.py)."""
+        return Palette(self)
+
     def set_rows(self, rows: Sequence[Any], key: Callable[[Any], str],
                  render: Callable[[Any], Sequence[Text]]) -> None:
-        """Show `rows`; cells come from `render(row)` only when a row is drawn.
+        """Show `rows`; cells come from `render(row)` only when a row is drawn (coloured
+        from `self.palette`, and drawn again when the theme changes).
 
         The cursor goes back to the row the user last chose whenever that row is shown,
         so typing a filter letter by letter does not lose the selection."""
@@ -250,6 +260,9 @@ class ItemTable(ScrollView, can_focus=True):
         return [(c, max(c.min_width, each) if c.flexible else c.width) for c in shown]
 
     def _row_cells(self, index: int) -> list[Text]:
+        if self._cells_theme != self.app.theme:
+            self._cells.clear()
+            self._cells_theme = self.app.theme
         row = self.rows[index]
         key = self._key(row)
         cached = self._cells.get(key)

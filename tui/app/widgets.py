@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from rich.console import RenderableType
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
 from tui.core.errors import Problem
 from tui.core.safe_text import visible, visible_lines
+
+from .colours import COLOUR_CLASSES, Palette
+
+Painter = Callable[[Palette], RenderableType]
 
 
 def plain(text: object) -> Content:
@@ -23,6 +30,49 @@ def multiline(text: object) -> Content:
     return Content(visible_lines(text))
 
 
+def field_row(label: str, widget: Widget, name: str) -> Vertical:
+    """One line of a form: the label, then the widget; below it a line for the field's
+    error (`#error-NAME`, hidden until there is one)."""
+    return Vertical(Horizontal(Label(label, classes="field-label"), widget,
+                               classes="field-line"),
+                    Static("", id=f"error-{name}", classes="field-error hidden"),
+                    classes="field")
+
+
+def show_field_error(screen: Widget, name: str, message: str) -> None:
+    label = screen.query_one(f"#error-{name}", Static)
+    label.update(plain(message))
+    label.remove_class("hidden")
+
+
+def hide_field_errors(screen: Widget) -> None:
+    for widget in screen.query(".field-error"):
+        widget.add_class("hidden")
+
+
+class Painted(Widget):
+    """Text (or any Rich renderable, built from `rich.text.Text`, never markup) drawn
+    by a painter from the theme's colours. The painter runs whenever the widget is drawn,
+    so switching the theme recolours it."""
+
+    COMPONENT_CLASSES = COLOUR_CLASSES
+    DEFAULT_CSS = "Painted { height: auto; }"
+
+    def __init__(self, painter: Painter | None = None, *, id: str | None = None,
+                 classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.painter = painter
+
+    def paint(self, painter: Painter) -> None:
+        self.painter = painter
+        self.refresh(layout=True)
+
+    def render(self) -> RenderableType:
+        if self.painter is None:
+            return ""
+        return self.painter(Palette(self))
+
+
 class ProblemsPanel(VerticalScroll):
     """Files that failed validation: file, line, message. Never fatal."""
 
@@ -33,6 +83,6 @@ class ProblemsPanel(VerticalScroll):
             return
         heading = Static(Content.assemble((f"⚠ {len(problems)} problem(s): these files are "
                                            "not listed until fixed (p hides this)", "bold")))
-        lines = [Static(Text(visible(p.render(plan_dir)), style="#f7768e"))
-                 for p in problems[:200]]
-        self.mount(heading, *lines)
+        lines = [visible(p.render(plan_dir)) for p in problems[:200]]
+        self.mount(heading, Painted(lambda palette: Text("\n".join(lines),
+                                                         style=palette["error"])))

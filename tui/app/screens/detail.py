@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from tui.core.model import Item, due_hint, due_state, today
 from tui.core.plan import Plan
 from tui.core.safe_text import visible, visible_lines
 
-from ..rows import DUE_STYLES, status_style
+from ..colours import Palette
+from ..widgets import Painted
 
 SHOWN_KEYS = ("id", "kind", "inspection", "number", "area", "title", "detail", "status",
               "owner", "lead", "due", "group", "links", "tags", "actions", "updates", "evidence",
@@ -27,26 +28,29 @@ def _text(value: object) -> str:
     return visible_lines(value)
 
 
-def render_item(item: Item, plan: Plan, on: date) -> Text:
+def render_item(item: Item, plan: Plan, on: date, palette: Palette) -> Text:
     """The whole item as one `Text` (never markup), for the detail screen."""
     config = plan.config
     d = item.data
     out = Text()
+    heading = palette["heading"]
     out.append(f"{_text(item.id)}  ", style="bold")
-    out.append(_text(item.title) + "\n\n", style="bold #c0caf5")
+    out.append(_text(item.title) + "\n\n", style=palette["title"])
 
-    def field(label: str, value: object, style: str = "") -> None:
-        out.append(f"{visible(label):>12}  ", style="dim")
+    def field(label: str, value: object, style: object = "") -> None:
+        out.append(f"{visible(label):>12}  ", style=palette["label"])
         out.append(_text(value) + "\n", style=style)
 
-    field("status", item.status, status_style(item.status, config))
+    awaiting = "  (awaiting sign-off: c signs it off)" \
+        if config.is_awaiting_signoff(item.status) else ""
+    field("status", item.status + awaiting, palette.status(item.status, config))
     if item.due is not None:
         state = due_state(item, config, on)
         hint = f"  ({due_hint(item.due, on)})" if state is not None else ""
         field("due", f"{item.due.isoformat()}{hint}",
-              "dim" if state is None else DUE_STYLES.get(state, ""))
+              palette["muted"] if state is None else palette.due(state))
     else:
-        field("due", "none", "dim")
+        field("due", "none", palette["muted"])
     grade = next((a.grade for a in config.areas if a.name == d.get("area")
                   and a.inspection == d.get("inspection") and a.grade), "")
     field("area", f"{d.get('area', '')}" + (f"  [graded {grade}]" if grade else ""))
@@ -57,47 +61,51 @@ def render_item(item: Item, plan: Plan, on: date) -> Text:
     number = f" {d['number']}" if "number" in d else ""
     field("kind", f"{d.get('kind', '')}{number}")
     for key in ("owner", "lead", "group"):
-        field(key, d.get(key) or "—", "" if d.get(key) else "dim")
+        field(key, d.get(key) or "—", "" if d.get(key) else palette["muted"])
     if item.tags:
         field("tags", ", ".join(item.tags))
     if d.get("links"):
         field("links", ", ".join(d["links"]))
     if d.get("detail"):
-        out.append("\nDetail\n", style="bold underline")
+        out.append("\nDetail\n", style=heading)
         out.append(_text(d["detail"]).strip() + "\n")
     actions = item.actions
     if actions:
         done = sum(1 for a in actions if a.get("done"))
-        out.append(f"\nActions ({done}/{len(actions)} done)\n", style="bold underline")
+        out.append(f"\nActions ({done}/{len(actions)} done)\n", style=heading)
         for n, action in enumerate(actions, start=1):
             mark = "[x]" if action.get("done") else "[ ]"
-            out.append(f" {mark} ", style="#9ece6a" if action.get("done") else "#e0af68")
+            out.append(f" {mark} ", style=palette["action-done" if action.get("done")
+                                                   else "action-open"])
             out.append(f"{n}. {_text(action.get('text', ''))}")
-            if action.get("due"):
-                out.append(f"  (due {action['due']})", style="dim")
+            details = [f"owner {_text(action['owner'])}" if action.get("owner") else "",
+                       f"due {action['due']}" if action.get("due") else ""]
+            if any(details):
+                out.append("  (" + ", ".join(x for x in details if x) + ")",
+                           style=palette["muted"])
             out.append("\n")
     if item.updates:
-        out.append("\nProgress\n", style="bold underline")
+        out.append("\nProgress\n", style=heading)
         for update in item.updates:
-            out.append(f" {update.get('date', '')}  ", style="#7aa2f7")
-            out.append(f"{_text(update.get('by', ''))}\n", style="dim")
+            out.append(f" {update.get('date', '')}  ", style=palette["date"])
+            out.append(f"{_text(update.get('by', ''))}\n", style=palette["muted"])
             for line in _text(update.get("text", "")).strip().split("\n"):
                 out.append(f"   {line}\n")
     if d.get("evidence"):
-        out.append("\nEvidence\n", style="bold underline")
+        out.append("\nEvidence\n", style=heading)
         for evidence in d["evidence"]:
             parts = [evidence.get("title", ""), evidence.get("location", ""),
                      str(evidence.get("date", ""))]
             out.append(" • " + _text("  ".join(p for p in parts if p)) + "\n")
     if d.get("closure"):
         closure = d["closure"]
-        out.append("\nClosure\n", style="bold underline")
+        out.append("\nClosure\n", style=heading)
         for key in ("approved_by", "board", "date"):
             if key in closure:
                 field(key.replace("_", " "), closure[key])
     extra = [k for k in d if k not in SHOWN_KEYS]
     if extra:
-        out.append("\nOther fields\n", style="bold underline")
+        out.append("\nOther fields\n", style=heading)
         for key in extra:
             field(key, d[key])
     return out
@@ -108,6 +116,8 @@ class DetailScreen(Screen):
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("h", "history", "History", id="history"),
+        Binding("c", "sign_off", "Sign off", id="sign-off"),
+        Binding("E", "evidence", "Evidence", id="evidence"),
     ]
 
     def __init__(self, item_id: str):
@@ -116,7 +126,7 @@ class DetailScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-scroll"):
-            yield Static(id="detail")
+            yield Painted(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -126,12 +136,24 @@ class DetailScreen(Screen):
 
     def plan_changed(self, plan: Plan) -> None:
         item = plan.find(self.item_id)
-        body = self.query_one("#detail", Static)
+        body = self.query_one("#detail", Painted)
         if item is None:
-            body.update(Text(f"{self.item_id} is no longer in the plan (deleted, renamed or "
-                             "now invalid: see the problems panel).", style="#f7768e"))
+            gone = (f"{visible(self.item_id)} is no longer in the plan (deleted, renamed or now "
+                    "invalid: see the problems panel).")
+            body.paint(lambda palette: Text(gone, style=palette["error"]))
             return
-        body.update(render_item(item, plan, today()))
+        on = today()
+        body.paint(lambda palette: render_item(item, plan, on, palette))
+
+    def action_sign_off(self) -> None:
+        from .sign_off import sign_off
+
+        sign_off(self.app, self.item_id)
+
+    def action_evidence(self) -> None:
+        from .evidence import add_evidence
+
+        add_evidence(self.app, self.item_id)
 
     def action_edit(self) -> None:
         from .edit import EditScreen

@@ -13,36 +13,46 @@ from typing import Any
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from tui.core.change import Change
-from tui.core.errors import AfiError, ConflictError, InvalidItem, UncommittedEdits
+from tui.core.errors import (
+    AfiError,
+    ConflictError,
+    InvalidItem,
+    InvalidValue,
+    UncommittedEdits,
+)
 from tui.core.plan import Plan
+from tui.core.safe_text import visible
 from tui.core.store import read_text
 
-from ..widgets import plain
+from .. import suggestions
+from ..action_list import ActionList
+from ..widgets import field_row, hide_field_errors, plain, show_field_error
 from .confirm import ConfirmScreen
 
 TEXT_FIELDS = ("title", "area", "owner", "lead", "group")
+ACTION_KEYS = ("Actions: ↑↓ choose · space tick · enter edit · a add · x remove (again: "
+               "keep) · shift+↑↓ move · o owner and due")
 
 
-class ActionCheckbox(Checkbox):
-    """A checkbox whose mark says done or not in text, not only in colour."""
-
-    @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual reads this class attribute name
-        return "✓" if self.value else " "
-
-
-def field_row(label: str, widget, name: str) -> Vertical:
-    """One line: the label, then the widget; below it a line for the field's error."""
-    return Vertical(Horizontal(Label(label, classes="field-label"), widget,
-                               classes="field-line"),
-                    Static("", id=f"error-{name}", classes="field-error hidden"),
-                    classes="field")
+def area_widget(plan: Plan, item_id: str):
+    """A pick list of the areas plan.toml lists for the item's inspection, else free text."""
+    item = plan.find(item_id)
+    inspection = item.get("inspection") if item is not None else None
+    areas = list(plan.config.areas_for(inspection)) if isinstance(inspection, str) else []
+    current = item.get("area") if item is not None else None
+    if not areas:
+        return Input(id="area", compact=True)
+    if isinstance(current, str) and current not in areas:
+        areas.append(current)
+    return Select([(Content(visible(a)), a) for a in areas], allow_blank=False, compact=True,
+                  id="area")
 
 
 class EditScreen(Screen):
@@ -57,8 +67,6 @@ class EditScreen(Screen):
         self.item_id = item_id
         self.base_text = ""
         self.original: dict[str, Any] = {}
-        self.new_actions: list[str] = []
-        self.action_boxes: list[Checkbox] = []
         self.saving = False
 
     # -- layout ---------------------------------------------------------------------------
@@ -77,18 +85,21 @@ class EditScreen(Screen):
                                                        "a closed item: kept as a progress update"),
                 "reason")
             yield field_row("Title", Input(id="title", compact=True), "title")
-            yield field_row("Business owner", Input(id="owner", compact=True), "owner")
-            yield field_row("Chief officer lead", Input(id="lead", compact=True), "lead")
-            yield field_row("Area", Input(id="area", compact=True), "area")
+            yield field_row("Business owner", Input(id="owner", compact=True, suggester=(
+                SuggestFromList(suggestions.owners(plan), case_sensitive=False))), "owner")
+            yield field_row("Chief officer lead", Input(id="lead", compact=True, suggester=(
+                SuggestFromList(suggestions.leads(plan), case_sensitive=False))), "lead")
+            yield field_row("Area", area_widget(plan, self.item_id), "area")
             yield field_row("Group", Input(id="group", compact=True), "group")
             yield field_row("Tags", Input(id="tags", placeholder="comma separated",
                                           compact=True), "tags")
             yield field_row("Detail", TextArea(id="detail", soft_wrap=True, compact=True),
                             "detail")
-            yield Label("Actions (space ticks)", classes="section-label")
-            yield Vertical(id="actions")
+            yield Static(ACTION_KEYS, classes="section-label", markup=False)
+            yield ActionList(id="actions")
             yield field_row("Add an action", Input(id="new-action", compact=True,
-                            placeholder="type it, then enter"), "new-action")
+                            placeholder="type it, then enter (or a in the list)"),
+                            "new-action")
             yield field_row("Progress update", TextArea(id="update", compact=True,
                             placeholder="added with today's date and your git name"),
                             "update")
@@ -98,8 +109,13 @@ class EditScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(ActionList).people = suggestions.people(self.app.plan)
         self.load_from_disk()
         self.query_one("#status").focus()
+
+    @property
+    def actions(self) -> ActionList:
+        return self.query_one(ActionList)
 
     def load_from_disk(self) -> None:
         """Read the file now; the form shows exactly this text's values."""
@@ -119,16 +135,18 @@ class EditScreen(Screen):
             status.value = d["status"]
         self.query_one("#due", Input).value = d["due"].isoformat() if d.get("due") else ""
         for name in TEXT_FIELDS:
-            self.query_one(f"#{name}", Input).value = str(d.get(name, ""))
+            widget = self.query_one(f"#{name}")
+            if isinstance(widget, Select):
+                if d.get(name) is not None:
+                    widget.value = d[name]
+            else:
+                widget.value = str(d.get(name, ""))
+                widget.cursor_position = 0  # show a long title from its start
         self.query_one("#tags", Input).value = ", ".join(d.get("tags", []))
         self.query_one("#detail", TextArea).text = str(d.get("detail", ""))
         self.query_one("#update", TextArea).text = ""
-        self.new_actions = []
-        actions = self.query_one("#actions", Vertical)
-        actions.remove_children()
-        self.action_boxes = [ActionCheckbox(plain(a.get("text", "")), bool(a.get("done")),
-                                            compact=True) for a in d.get("actions", [])]
-        actions.mount(*self.action_boxes)
+        self.actions.load(d.get("actions", []))
+        hide_field_errors(self)
         self.hide_banner()
 
     # -- reading the form -----------------------------------------------------------------
@@ -137,15 +155,12 @@ class EditScreen(Screen):
                                   "due": self.query_one("#due", Input).value.strip(),
                                   "detail": self.query_one("#detail", TextArea).text}
         for name in TEXT_FIELDS:
-            values[name] = self.query_one(f"#{name}", Input).value
+            values[name] = self.query_one(f"#{name}").value
         return values
 
     def tag_list(self) -> list[str]:
         raw = self.query_one("#tags", Input).value
         return list(dict.fromkeys(t.strip() for t in raw.split(",") if t.strip()))
-
-    def action_marks(self) -> list[bool]:
-        return [box.value for box in self.action_boxes]
 
     def is_dirty(self) -> bool:
         d = self.original
@@ -156,8 +171,7 @@ class EditScreen(Screen):
                   "detail": str(d.get("detail", ""))}
         before.update({n: str(d.get(n, "")) for n in TEXT_FIELDS})
         return (current != before or self.tag_list() != list(d.get("tags", []))
-                or self.action_marks() != [bool(a.get("done")) for a in d.get("actions", [])]
-                or bool(self.new_actions)
+                or self.actions.is_dirty()
                 or bool(self.query_one("#update", TextArea).text.strip()))
 
     def build_change(self) -> Change | None:
@@ -170,16 +184,17 @@ class EditScreen(Screen):
         checked: dict[str, Any] = {}
         for name, value in values.items():
             try:
-                checked[name] = change.check_value(name, value)
+                checked[name] = change.check_value(name, value, self.original)
             except AfiError as err:
                 errors[name] = str(err)
-        for widget in self.query(".field-error"):
-            widget.add_class("hidden")
+        closed = plan.config.closed_status
+        if values["status"] == closed and self.original.get("status") != closed:
+            errors["status"] = (f"'{closed}' needs its sign-off (who, which board, when): "
+                                "save your other changes, then press c to sign it off")
+        hide_field_errors(self)
         if errors:
             for name, text in errors.items():
-                label = self.query_one(f"#error-{name}", Static)
-                label.update(plain(text))
-                label.remove_class("hidden")
+                show_field_error(self, name, text)
             self.show_banner("Fix the fields marked in red; nothing was saved.", "error")
             return None
         change.open(self.item_id, base_text=self.base_text)
@@ -199,10 +214,8 @@ class EditScreen(Screen):
         for tag in old_tags:
             if tag not in self.tag_list():
                 change.remove_tag(self.item_id, tag)
-        for n, done in enumerate(self.action_marks()):
-            change.set_action_done(self.item_id, n, done)
-        for text in self.new_actions:
-            change.add_action(self.item_id, text)
+        for call in self.actions.calls():
+            call.apply(change, self.item_id)
         update = self.query_one("#update", TextArea).text.strip()
         if update:
             change.add_update(self.item_id, update)
@@ -221,10 +234,7 @@ class EditScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "new-action" and event.value.strip():
-            text = event.value.strip()
-            self.new_actions.append(text)
-            self.query_one("#actions", Vertical).mount(
-                Static(Content.assemble(("[+] ", "#9ece6a"), plain(text)), classes="new-action"))
+            self.actions.add(event.value)
             event.input.value = ""
 
     def action_save(self) -> None:
@@ -253,6 +263,11 @@ class EditScreen(Screen):
             sha = change.commit()
         except (ConflictError, UncommittedEdits) as err:
             self.app.call_from_thread(self.show_conflict, str(err))
+        except InvalidValue as err:
+            if "needs a reason" in str(err):
+                self.app.call_from_thread(self.needs_reason, str(err))
+            else:
+                self.app.call_from_thread(self.show_banner, f"Not saved: {err}", "error")
         except InvalidItem as err:
             self.app.call_from_thread(self.show_banner, "; ".join(p.message for p in
                                                                   err.problems), "error")
@@ -272,6 +287,13 @@ class EditScreen(Screen):
         self.app.pop_screen()
         self.app.call_after_refresh(self.app.reload_now)
 
+    def needs_reason(self, message: str) -> None:
+        """The core refuses a moved due date or a reopened item without a reason."""
+        show_field_error(self, "reason", message.replace("give --reason TEXT",
+                                                         "say why in this field"))
+        self.show_banner("Say why in \"Why it moves\"; nothing was saved.", "error")
+        self.query_one("#reason", Input).focus()
+
     def show_conflict(self, message: str) -> None:
         self.show_banner(f"{message}. Press ctrl+r to reload the file (your edits here are "
                          "dropped), or esc to go back.", "error")
@@ -290,7 +312,7 @@ class EditScreen(Screen):
         self.notify("Reloaded from disk", timeout=3)
 
     def action_cancel(self) -> None:
-        if self.saving:
+        if self.saving or self.actions.cancel_edit():
             return
         if not self.is_dirty():
             self.app.pop_screen()

@@ -11,20 +11,31 @@ from textual.widgets import Static
 HELP = """\
 afi keys
 
-  List                          Detail / history
+  List                          Detail
   /        filter (query)       e        edit
   enter    open the item        h        history
-  e        edit                 escape   back
-  h        history
-  n        new item             Edit
-  d        hide/show done       ctrl+s   save (one commit)
-  v        saved views          ctrl+r   reload from disk
-  s        sort: next column    escape   back (asks if unsaved)
-  S        reverse the sort     space    tick an action
-  p        problems panel       tab      next field
-  escape   clear the filter
-  ctrl+p   command palette      q        quit
-  ?        this help
+  e        edit                 c        sign off
+  h        history              E        add evidence
+  c        sign off: approved   escape   back
+           by, board, date
+  E        add evidence         Edit
+  b        board summary        ctrl+s   save (one commit)
+  n        new item             ctrl+r   reload from disk
+  d        hide/show done       escape   back (asks if unsaved)
+  v        saved views          tab      next field
+  s        sort: next column
+  S        reverse the sort     Edit: the actions list
+  p        problems panel       up/down  choose an action
+  escape   clear the filter     space    tick / untick
+  ctrl+p   command palette,     enter/e  edit its text in place:
+           theme                         enter keeps, escape cancels
+  ?        this help            a        add an action
+  q        quit                 x/delete remove; again: keep it
+                                shift+up/down  move it
+  Board summary                 o        its owner and due date
+  r        refresh
+  escape   back                 Dialogs: ctrl+s or enter saves,
+                                escape cancels
   Click a column header to sort by it; click again to reverse.
 
 Query language (all terms must hold)
@@ -36,7 +47,9 @@ Query language (all terms must hold)
   due<2025-06-30       also <=, >, >=; a date or Nd (days from today):
                        due<=30d
   due:none             no due date
-  is:overdue           also is:due-soon, is:open, is:done
+  is:overdue           also is:due-soon, is:on-track, is:no-date,
+                       is:open, is:done
+  is:awaiting-signoff  complete, not yet signed off at a board
   view:overdue         a saved view from plan.toml
   sort:due  sort:-due  order; items without a value sort last
   "two words"          quotes keep spaces

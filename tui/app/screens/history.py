@@ -15,18 +15,24 @@ from textual.widgets.option_list import Option
 from tui.core.errors import AfiError
 from tui.core.safe_text import visible
 
-DIFF_STYLES = {"+": "#9ece6a", "-": "#f7768e", "@": "#7dcfff"}
+from ..colours import Palette
+from ..widgets import Painted
+
+DIFF_MEANINGS = {"+": "added", "-": "removed", "@": "hunk"}
 
 
-def coloured_diff(patch: str) -> Text:
-    """A patch as Text: additions green, removals red, hunk headers blue; never markup."""
+def coloured_diff(patch: str, palette: Palette) -> Text:
+    """A patch as Text: additions, removals and hunk headers in the theme's success, error
+    and accent colours (the +/- say it too); never markup."""
     out = Text()
     for line in patch.splitlines():
         safe = visible(line)
         if line.startswith(("+++", "---", "diff ", "index ")):
-            out.append(safe + "\n", style="bold dim")
+            out.append(safe + "\n", style=palette["diff-meta"])
+        elif (meaning := DIFF_MEANINGS.get(line[:1])) is not None:
+            out.append(safe + "\n", style=palette[meaning])
         else:
-            out.append(safe + "\n", style=DIFF_STYLES.get(line[:1], ""))
+            out.append(safe + "\n")
     return out
 
 
@@ -43,12 +49,13 @@ class HistoryScreen(Screen):
                      id="history-heading")
         yield OptionList(id="commits")
         with VerticalScroll(id="diff-scroll"):
-            yield Static(id="diff")
+            yield Painted(id="diff")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#commits").focus()
-        self.query_one("#diff", Static).update(Text("Reading history from git…", style="dim"))
+        self.query_one("#diff", Painted).paint(
+            lambda palette: Text("Reading history from git…", style=palette["muted"]))
         self.load_history()
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
@@ -65,7 +72,8 @@ class HistoryScreen(Screen):
         self.app.call_from_thread(self.show_entries, entries)
 
     def show_error(self, message: str) -> None:
-        self.query_one("#diff", Static).update(Text(visible(message), style="#f7768e"))
+        self.query_one("#diff", Painted).paint(
+            lambda palette: Text(visible(message), style=palette["error"]))
 
     def show_entries(self, entries: list) -> None:
         self.entries = entries
@@ -75,7 +83,8 @@ class HistoryScreen(Screen):
             commit = entry.commit
             fields = ", ".join(f for change in entry.changes for f in change.fields)
             commits.add_option(Option(Content.assemble(
-                (commit.sha[:8], "#e0af68"), "  ", (f"{commit.date:%Y-%m-%d %H:%M}", "#7aa2f7"),
+                (commit.sha[:8], "$text-warning"), "  ",
+                (f"{commit.date:%Y-%m-%d %H:%M}", "$text-primary"),
                 "  ", (visible(commit.author_name), "bold"), "  ", visible(commit.subject),
                 ("  [" + visible(fields) + "]" if fields else "", "dim")), id=str(n)))
         if entries:
@@ -95,4 +104,7 @@ class HistoryScreen(Screen):
         except AfiError as err:
             self.app.call_from_thread(self.show_error, str(err))
             return
-        self.app.call_from_thread(self.query_one("#diff", Static).update, coloured_diff(patch))
+        self.app.call_from_thread(self.show_diff, patch)
+
+    def show_diff(self, patch: str) -> None:
+        self.query_one("#diff", Painted).paint(lambda palette: coloured_diff(patch, palette))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -27,12 +29,17 @@ COLUMNS = [
 ]
 
 
+TITLE_ROOM = 24  # the plan title keeps this much before the counts go to a second line
+
+
 def plan_counts(plan: Plan, on) -> str:
-    """'30 open · 12 overdue · 3 due soon · 2 done'."""
-    states = [due_state(i, plan.config, on) for i in plan.items]
+    """'30 open · 12 overdue · 3 due soon · 1 awaiting sign-off · 2 done'."""
+    config = plan.config
+    states = [due_state(i, config, on) for i in plan.items]
     done = states.count(None)
+    awaiting = sum(1 for i in plan.items if config.is_awaiting_signoff(i.status))
     return (f"{len(states) - done} open · {states.count(OVERDUE)} overdue · "
-            f"{states.count(DUE_SOON)} due soon · {done} done")
+            f"{states.count(DUE_SOON)} due soon · {awaiting} awaiting sign-off · {done} done")
 
 
 class ListScreen(Screen):
@@ -43,6 +50,9 @@ class ListScreen(Screen):
         Binding("enter", "open", "Open", show=True, id="open"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("h", "history", "History", id="history"),
+        Binding("c", "sign_off", "Sign off", id="sign-off"),
+        Binding("E", "evidence", "Evidence", show=False, id="evidence"),
+        Binding("b", "board", "Board", id="board"),
         Binding("n", "new", "New", id="new"),
         Binding("d", "toggle_done", "Done items", id="toggle-done"),
         Binding("v", "views", "Views", id="views"),
@@ -65,6 +75,8 @@ class ListScreen(Screen):
             with Horizontal(id="summary"):
                 yield Static(id="plan-title")
                 yield Static(id="plan-counts")
+                yield Static(id="plan-totals", classes="inline-totals")
+            yield Static(id="plan-totals-below", classes="stacked-totals")
             yield Input(value=self.query_text, placeholder="/ to filter: status:in-progress "
                         "is:overdue area:crime owner:smith sort:due", id="filter",
                         compact=True)
@@ -118,19 +130,35 @@ class ListScreen(Screen):
             items = sort_items(items, [self.sort], plan.config)
         self.shown = items
         config = plan.config
-        self.query_one(ItemTable).set_rows(items, key=lambda i: i.id,
-                                           render=lambda i: item_cells(i, config, on))
+        table = self.query_one(ItemTable)
+        palette = table.palette
+        table.set_rows(items, key=lambda i: i.id,
+                       render=lambda i: item_cells(i, config, on, palette))
         self.update_summary(plan)
 
     def update_summary(self, plan: Plan) -> None:
-        counts = f"{len(self.shown)} shown of {len(plan.items)} · {self.counts}"
+        """Title, what is shown, then the plan's totals: on the same line when they fit,
+        else the totals on a line of their own."""
+        shown = f"{len(self.shown)} shown of {len(plan.items)}"
         if bad := len({p.path for p in plan.problems}):
             # First, so a narrow terminal cuts the counts, never the news of skipped files.
-            counts = f"⚠ {bad} bad file{'s' if bad > 1 else ''} (p) · {counts}"
+            shown = f"⚠ {bad} bad file{'s' if bad > 1 else ''} (p) · {shown}"
         if self.hide_done:
-            counts += " · done hidden (d)"
-        self.query_one("#plan-title", Static).update(Content.styled(plan.config.title, "bold"))
-        self.query_one("#plan-counts", Static).update(Content.styled(counts, "dim"))
+            shown += " · done hidden (d)"
+        title = plan.config.title
+        room = self.size.width - 4 - min(cell_len(title), TITLE_ROOM)
+        stacked = cell_len(f"{shown} · {self.counts}") > room
+        self.query_one("#list-top").set_class(stacked, "-stacked")
+        self.query_one("#plan-title", Static).update(Content.styled(title, "bold"))
+        self.query_one("#plan-counts", Static).update(
+            Content.styled(shown if stacked else f"{shown} · ", "dim"))
+        totals = Content.styled(self.counts, "dim")
+        self.query_one("#plan-totals", Static).update(totals)
+        self.query_one("#plan-totals-below", Static).update(totals)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.plan is not None and self.plan.loaded:
+            self.update_summary(self.plan)
 
     # -- events ---------------------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -194,6 +222,24 @@ class ListScreen(Screen):
 
         if (item_id := self.selected_id()) is not None:
             self.app.push_screen(HistoryScreen(item_id))
+
+    def action_sign_off(self) -> None:
+        from .sign_off import sign_off
+
+        if (item_id := self.selected_id()) is not None:
+            sign_off(self.app, item_id)
+
+    def action_evidence(self) -> None:
+        from .evidence import add_evidence
+
+        if (item_id := self.selected_id()) is not None:
+            add_evidence(self.app, item_id)
+
+    def action_board(self) -> None:
+        from .board import BoardScreen
+
+        if self.plan is not None:
+            self.app.push_screen(BoardScreen())
 
     def action_new(self) -> None:
         from .new_item import NewItemScreen

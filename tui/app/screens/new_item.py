@@ -16,9 +16,8 @@ from tui.core.errors import AfiError
 from tui.core.model import KINDS
 from tui.core.plan import Plan
 
-from ..widgets import plain
+from ..widgets import field_row, plain
 from .confirm import ConfirmScreen
-from .edit import field_row
 
 FIELDS = ("title", "area", "status", "kind", "due", "owner", "lead")
 

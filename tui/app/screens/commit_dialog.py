@@ -1,0 +1,166 @@
+"""A small form in a modal whose edit to one item is one commit (sign-off, evidence).
+
+The commit runs in a thread worker. If it fails, the dialog stays open with everything
+typed and says why (at the field when the fault is one field's); on success it says
+which commit was made and the plan is read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, Static
+
+from tui.core.change import Change
+from tui.core.errors import AfiError, InvalidItem
+from tui.core.plan import Plan
+
+from ..widgets import hide_field_errors, plain, show_field_error
+from .confirm import ConfirmScreen
+
+
+class FieldError(Exception):
+    """What is wrong with one field of the form."""
+
+    def __init__(self, name: str, message: str):
+        super().__init__(message)
+        self.name = name
+
+
+class CommitDialog(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog-cancel"),
+        Binding("ctrl+s", "submit", "Save", priority=True, id="dialog-save"),
+    ]
+    verb = "Save"     # the dialog's button and heading
+    done = "Saved"    # the notice after the commit
+
+    def __init__(self, item_id: str):
+        super().__init__()
+        self.item_id = item_id
+        self.saving = False
+        self.initial: dict[str, object] = {}
+
+    # -- for subclasses -------------------------------------------------------------------
+    def form(self) -> Iterable[Widget]:
+        """The field rows (widgets.field_row)."""
+        raise NotImplementedError
+
+    def note(self) -> Content | None:
+        """A line under the heading (the item's state), or None."""
+        return None
+
+    def fill(self, change: Change) -> None:
+        """The edit, on `change`; FieldError or AfiError when the form is not right."""
+        raise NotImplementedError
+
+    # -- the dialog -----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        item = self.app.plan.find(self.item_id) if self.app.plan is not None else None
+        title = plain(item.title) if item is not None else Content("")
+        with Vertical(id="dialog", classes="form-dialog"):
+            yield Static(Content.assemble((f"{self.verb}: ", "bold"), (self.item_id, "bold"),
+                                          "  ", title), id="dialog-heading")
+            if (note := self.note()) is not None:
+                yield Static(note, id="dialog-note")
+            yield from self.form()
+            yield Static(id="dialog-error", classes="hidden")
+            with Horizontal(id="dialog-buttons"):
+                yield Button(f"{self.verb} (ctrl+s)", variant="primary", id="submit")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.initial = self.values()
+        self.query(Input).first().focus()
+
+    def values(self) -> dict[str, object]:
+        return {w.id: w.value for w in self.query("Input, Select") if w.id}
+
+    def value(self, name: str) -> str:
+        widget = self.query_one(f"#{name}")
+        value = widget.value if isinstance(widget, (Input, Select)) else ""
+        return value.strip() if isinstance(value, str) else ""
+
+    def is_dirty(self) -> bool:
+        return self.values() != self.initial
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id:
+            self.query_one(f"#error-{event.input.id}").add_class("hidden")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "submit":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_submit(self) -> None:
+        if self.saving:
+            return
+        hide_field_errors(self)
+        change = Change(Plan(self.app.plan_dir))  # its own reads; the list keeps its plan
+        try:
+            self.fill(change)
+        except FieldError as err:
+            show_field_error(self, err.name, str(err))
+            self.show_error("Fix the field marked in red; nothing was saved.")
+            return
+        except AfiError as err:
+            self.show_error(f"Not saved: {err}")
+            return
+        self.saving = True
+        self.show_error("Saving…", kind="info")
+        self.commit(change)
+
+    @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
+    def commit(self, change: Change) -> None:
+        try:
+            sha = change.commit()
+        except InvalidItem as err:
+            self.app.call_from_thread(self.failed, "; ".join(p.message for p in err.problems))
+        except AfiError as err:
+            self.app.call_from_thread(self.failed, str(err))
+        else:
+            self.app.call_from_thread(self.saved, sha, change.warnings)
+
+    def failed(self, message: str) -> None:
+        self.saving = False
+        self.show_error(f"Not saved: {message}")
+
+    def saved(self, sha: str | None, warnings: list[str]) -> None:
+        for warning in warnings:
+            self.notify(warning, severity="warning", timeout=6)
+        self.notify(f"{self.done} {self.item_id} as commit {sha[:8]}" if sha
+                    else "Nothing changed: it already said that", timeout=4)
+        self.dismiss(None)
+        self.app.call_after_refresh(self.app.reload_now)
+
+    def show_error(self, text: str, kind: str = "error") -> None:
+        line = self.query_one("#dialog-error", Static)
+        line.update(plain(text))
+        line.set_classes(f"banner-{kind}")
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            return
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard what you typed?", yes="Discard",
+                                           no="Keep editing"), answer)

@@ -1,0 +1,65 @@
+"""`E`: add evidence to an item: what it is, where it is kept, its date -> one commit
+(Change.add_evidence)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import work
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Input
+
+from tui.core.change import Change, parse_date
+from tui.core.errors import AfiError
+from tui.core.model import today
+
+from ..suggestions import evidence_locations
+from ..widgets import field_row
+from .commit_dialog import CommitDialog, FieldError
+
+
+def add_evidence(app, item_id: str) -> None:
+    app.push_screen(EvidenceScreen(item_id))
+
+
+class EvidenceScreen(CommitDialog):
+    verb = "Add evidence"
+    done = "Added evidence to"
+
+    def form(self) -> Iterable[Widget]:
+        yield field_row("Evidence", Input(id="title", compact=True,
+                                          placeholder="what it is, e.g. Audit report"), "title")
+        yield field_row("Location", Input(id="location", compact=True,
+                                          placeholder="optional: where it is kept"), "location")
+        yield field_row("Date", Input(today().isoformat(), id="date", compact=True,
+                                      placeholder="YYYY-MM-DD, or empty"), "date")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.gather_locations()
+
+    @work(thread=True, exclusive=True, group="suggestions", exit_on_error=False)
+    def gather_locations(self) -> None:
+        found = evidence_locations(self.app.plan)
+        self.app.call_from_thread(self.suggest, found)
+
+    def suggest(self, locations: list[str]) -> None:
+        self.query_one("#location", Input).suggester = SuggestFromList(
+            locations, case_sensitive=False)
+
+    def fill(self, change: Change) -> None:
+        title = self.value("title")
+        if not title:
+            raise FieldError("title", "The evidence needs a title: what is it?")
+        on = None
+        if self.value("date"):
+            try:
+                on = parse_date(self.value("date"), "date")
+            except AfiError as err:
+                raise FieldError("date", str(err)) from None
+        try:
+            change.add_evidence(self.item_id, title, self.value("location") or None, on)
+        except AfiError as err:
+            raise FieldError("location" if "location" in str(err) else "title",
+                             str(err)) from None
