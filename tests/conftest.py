@@ -178,3 +178,18 @@ class Afi:
 @pytest.fixture
 def afi(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Afi:
     return Afi(capsys, monkeypatch)
+
+
+@pytest.fixture
+def team(plan_dir, tmp_path):
+    """(alice, bob): two clones of a bare repository holding the test plan."""
+    shared = tmp_path / "shared.git"
+    git(tmp_path, "clone", "-q", "--bare", str(plan_dir.parent), str(shared))
+    clones = []
+    for name in ("alice", "bob"):
+        clone = tmp_path / name
+        git(tmp_path, "clone", "-q", str(shared), str(clone))
+        git(clone, "config", "user.name", name.title())
+        git(clone, "config", "user.email", f"{name}@example.org")
+        clones.append(clone)
+    return clones

@@ -235,6 +235,29 @@ async def test_quitting_with_unsaved_edits_asks_first(plan_dir, keys):
     assert "Unsaved" not in (plan_dir / "afis" / "PEEL22-01.toml").read_text()
 
 
+async def test_a_palette_action_from_an_unsaved_edit_asks_first(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e")
+        app.screen.query_one("#owner", Input).value = "Unsaved"
+        await pilot.press("ctrl+p", *"Hide or show done")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, EditScreen)
+        assert app.screen.query_one("#owner", Input).value == "Unsaved"
+        await pilot.press("ctrl+p", *"Hide or show done")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, ListScreen) and app.screen.hide_done
+
+
 async def test_quitting_with_nothing_unsaved_does_not_ask(plan_dir):
     app = create_app(plan_dir)
     async with app.run_test(size=(120, 40)) as pilot:

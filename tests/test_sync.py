@@ -6,8 +6,6 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pytest
-
 from tui.core import conflicts
 from tui.core.audit import message_problems
 from tui.core.gitrepo import GitRepo
@@ -15,21 +13,6 @@ from tui.core.plan import Plan
 from tui.core.sync import sync
 
 from .conftest import git
-
-
-@pytest.fixture
-def team(plan_dir, tmp_path):
-    """(alice, bob): two clones of a bare repository holding the test plan."""
-    shared = tmp_path / "shared.git"
-    git(tmp_path, "clone", "-q", "--bare", str(plan_dir.parent), str(shared))
-    clones = []
-    for name in ("alice", "bob"):
-        clone = tmp_path / name
-        git(tmp_path, "clone", "-q", str(shared), str(clone))
-        git(clone, "config", "user.name", name.title())
-        git(clone, "config", "user.email", f"{name}@example.org")
-        clones.append(clone)
-    return clones
 
 
 def head(repo: Path, rev: str = "HEAD") -> str:

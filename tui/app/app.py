@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -19,10 +20,14 @@ from textual.worker import get_current_worker
 from tui.core.errors import AfiError
 from tui.core.plan import Plan, recover_interrupted
 from tui.core.safe_text import visible
-from tui.core.store import ITEMS_DIR, PLAN_FILE
+from tui.core.store import ITEMS_DIR, PLAN_FILE, find_git_dir
 
 from .palette import AfiCommands
+
+if TYPE_CHECKING:
+    from tui.core.sync import TeamStatus
 from .screens.list import ListScreen
+from .threads import import_git
 
 POLL_SECONDS = 1.0  # files changed on disk show within 2 s (one poll plus a reload)
 
@@ -34,10 +39,19 @@ class PlanLoaded(Message):
     plan: Plan
 
 
+@dataclass
+class TeamChanged(Message):
+    """Ahead/behind the shared repository (as of the last fetch) and open conflicts."""
+
+    status: TeamStatus
+
+
 def folder_signature(plan_dir: Path) -> tuple:
-    """Cheap fingerprint of the plan's files: names, sizes and mtimes (one scandir)."""
+    """Cheap fingerprint of the plan's files: names, sizes and mtimes (one scandir), and
+    git's FETCH_HEAD, so a fetch from another terminal updates the ahead/behind count."""
     parts = []
-    for path in (plan_dir / PLAN_FILE,):
+    git_dir = find_git_dir(plan_dir)
+    for path in (plan_dir / PLAN_FILE, *([git_dir / "FETCH_HEAD"] if git_dir else [])):
         try:
             stat = path.stat()
             parts.append((path.name, stat.st_mtime_ns, stat.st_size))
@@ -72,6 +86,7 @@ class AfiApp(App):
         self.plan_dir = plan_dir
         self.initial_query = initial_query
         self.plan: Plan | None = None
+        self.team: TeamStatus | None = None
         self._signature: tuple | None = None
 
     def on_mount(self) -> None:
@@ -84,8 +99,7 @@ class AfiApp(App):
     def warm_up_writer(self) -> None:
         """Import what saving needs (GitPython, tomlkit: ~0.1 s) while the user reads,
         so the first ctrl+s does not pay for it."""
-        import git  # noqa: F401
-        import tomlkit  # noqa: F401
+        import_git()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_plan(self) -> None:
@@ -119,6 +133,81 @@ class AfiApp(App):
             handler = getattr(screen, "plan_changed", None)
             if handler is not None:
                 handler(message.plan)
+        self.refresh_team()
+
+    @work(thread=True, exclusive=True, group="team", exit_on_error=False)
+    def refresh_team(self) -> None:
+        """After the rows are shown: a git process or two, never a fetch."""
+        import_git()
+        from tui.core.sync import team_status
+
+        if self.plan is None:
+            return
+        try:
+            status = team_status(self.plan)
+        except AfiError:
+            return  # not a git repository yet: nothing to show
+        if not get_current_worker().is_cancelled:
+            self.post_message(TeamChanged(status))
+
+    def on_team_changed(self, message: TeamChanged) -> None:
+        self.team = message.status
+        for screen in self.screen_stack:
+            handler = getattr(screen, "team_changed", None)
+            if handler is not None:
+                handler(message.status)
+
+    @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
+    def sync_now(self) -> None:
+        """Fetch, integrate, push (tui.core.sync); git's network time stays off the UI."""
+        import_git()
+        from tui.core.sync import sync
+
+        if self.plan is None:
+            return
+        self.call_from_thread(self.notify, "Syncing with the shared repository…", timeout=3)
+        try:
+            result = sync(self.plan)
+        except AfiError as err:
+            self.call_from_thread(self.notify, f"Sync: {visible(err)}", severity="error",
+                                  timeout=12)
+        else:
+            if result.stopped:
+                self.call_from_thread(
+                    self.notify, f"Sync stopped, {visible(result.summary)}. Pick a side for "
+                    "each in the problems panel, then sync again (y).", severity="warning",
+                    timeout=15)
+            else:
+                self.call_from_thread(self.notify, f"Synced: {visible(result.summary)}",
+                                      timeout=5)
+            for note in result.notes:
+                self.call_from_thread(self.notify, visible(note), timeout=8)
+        self.call_from_thread(self.load_plan)
+
+    @work(thread=True, group="settle", exit_on_error=False)
+    def settle_conflict(self, item_id: str, field_name: str, side: str) -> None:
+        import_git()
+        from tui.core.conflicts import load_all
+        from tui.core.sync import settle
+
+        if self.plan is None:
+            return
+        try:
+            settle(self.plan, item_id, field_name, side)
+            still_open = load_all(self.plan.repo().git_dir)
+        except AfiError as err:
+            self.call_from_thread(self.notify, visible(err), severity="error", timeout=10)
+        else:
+            then = "" if still_open else ": all settled, sync again (y) to finish"
+            self.call_from_thread(self.notify, f"{visible(item_id)} {visible(field_name)}: "
+                                  f"kept {side}{then}", timeout=8)
+        self.call_from_thread(self.load_plan)
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Notifications carry user text (ids, values, git's words): never markup, whatever
+        the caller asks (Widget.notify passes markup=True by default)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def forget_removed_watchers(self) -> None:
         """Drop watchers that belong to widgets no longer on screen.

@@ -17,7 +17,8 @@ ACTIONS = (
     ("New item", "new"),
     ("Hide or show done items", "toggle_done"),
     ("Saved views…", "views"),
-    ("Show or hide the problems panel", "problems"),
+    ("Show or hide the problems panel (conflicts, bad files)", "problems"),
+    ("Sync with the shared repository (fetch, rebase, push)", "sync"),
     ("Clear the filter", "clear_filter"),
     ("Sort by the next column", "cycle_sort"),
     ("Reverse the sort", "reverse_sort"),
@@ -55,10 +56,24 @@ class AfiCommands(Provider):
         self._run_on(screen, lambda: screen.set_query(f"view:{name}"))
 
     def _run_on(self, screen, do) -> None:
-        """Back to the list screen (from wherever the palette was opened), then act."""
-        while self.app.screen is not screen and len(self.app.screen_stack) > 1:
-            self.app.pop_screen()
-        do()
+        """Back to the list screen (from wherever the palette was opened), then act; an
+        unsaved edit on the way asks first, as escape does."""
+        from .screens.confirm import ConfirmScreen
+
+        app = self.app
+        above = app.screen_stack[app.screen_stack.index(screen) + 1:]
+
+        def go(discard: bool | None = True) -> None:
+            if discard:
+                while app.screen is not screen and len(app.screen_stack) > 1:
+                    app.pop_screen()
+                do()
+
+        if any(getattr(s, "is_dirty", lambda: False)() for s in above):
+            app.push_screen(ConfirmScreen("Leave the edit and discard your unsaved changes?",
+                                          yes="Discard", no="Keep editing"), go)
+        else:
+            go()
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._commands():

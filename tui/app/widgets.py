@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from rich.console import RenderableType
-from rich.text import Text
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from tui.core.errors import Problem
 from tui.core.safe_text import visible, visible_lines
 
 from .colours import COLOUR_CLASSES, Palette
@@ -71,18 +68,3 @@ class Painted(Widget):
         if self.painter is None:
             return ""
         return self.painter(Palette(self))
-
-
-class ProblemsPanel(VerticalScroll):
-    """Files that failed validation: file, line, message. Never fatal."""
-
-    def show_problems(self, problems: list[Problem], plan_dir: Path) -> None:
-        self.remove_children()
-        if not problems:
-            self.add_class("hidden")
-            return
-        heading = Static(Content.assemble((f"⚠ {len(problems)} problem(s): these files are "
-                                           "not listed until fixed (p hides this)", "bold")))
-        lines = [visible(p.render(plan_dir)) for p in problems[:200]]
-        self.mount(heading, Painted(lambda palette: Text("\n".join(lines),
-                                                         style=palette["error"])))

@@ -360,7 +360,7 @@ def cmd_sync(args: Namespace) -> int:
 
 def cmd_resolve(args: Namespace) -> int:
     from tui.core import conflicts
-    from tui.core.sync import conflict_summary
+    from tui.core.sync import conflict_summary, settle
 
     plan = _plan(args)
     repo = plan.repo()
@@ -378,14 +378,11 @@ def cmd_resolve(args: Namespace) -> int:
     choice, value = args.choice, None
     if choice not in (conflicts.OURS, conflicts.THEIRS):
         value, choice = _resolution_value(plan, args.field, args.choice), "value"
-    record = conflicts.resolve(repo.root, repo.git_dir, args.id, args.field, choice, value)
+    record = settle(plan, args.id, args.field, choice, value)
     if record is not None:
         print(f"{visible(args.id)} {visible(args.field)} settled; still open: "
               f"{visible(conflict_summary([record], []))}")
         return EXIT_OK
-    path = next(p for p in (plan.dir / "afis").glob("*.toml")
-                if p.stem.lower() == args.id.lower())
-    repo.run("--literal-pathspecs", "add", "--", repo.relative(path))
     left = conflicts.load_all(repo.git_dir)
     print(f"{visible(args.id)} settled" + ("" if left else ": run `afi sync` to finish"))
     return EXIT_OK

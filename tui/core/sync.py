@@ -288,15 +288,17 @@ def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
 
 
 def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
-    parts = []
-    for record in records:
-        for c in record.conflicts:
-            parts.append(f"{record.item_id} {c.field}: ours {_value(c.ours)}"
-                         f"{_by(record.ours_author)}, theirs {_value(c.theirs)}"
-                         f"{_by(record.theirs_author)}")
+    parts = [conflict_line(record, c) for record in records for c in record.conflicts]
     parts += [f"{path} (not an item file: resolve it with git, then `git add` it)"
               for path in others]
     return "conflict: " + "; ".join(parts) + "; nothing was pushed"
+
+
+def conflict_line(record: ConflictRecord, conflict: conflicts.Conflict) -> str:
+    """'PEEL22-02 owner: ours 'Supt Bob' (Bob), theirs 'Supt Alice' (Alice)'."""
+    return (f"{record.item_id} {conflict.field}: ours {_value(conflict.ours)}"
+            f"{_by(record.ours_author)}, theirs {_value(conflict.theirs)}"
+            f"{_by(record.theirs_author)}")
 
 
 def _authors(repo: GitRepo, path: str) -> tuple[str, str]:
@@ -369,6 +371,39 @@ def ahead_behind(repo: GitRepo) -> tuple[int, int] | None:
         return None
     ahead, behind = out.split()
     return int(ahead), int(behind)
+
+
+@dataclass
+class TeamStatus:
+    """What the UI's header and problems panel show about working with others."""
+    ahead_behind: tuple[int, int] | None  # None: no upstream
+    conflicts: list[ConflictRecord]
+    syncing: bool  # a sync stopped on a conflict and waits to carry on
+
+
+def team_status(plan: Plan) -> TeamStatus:
+    """As of the last fetch: nothing is fetched, so this is quick and works offline."""
+    repo = plan.repo()
+    return TeamStatus(ahead_behind(repo), conflicts.load_all(repo.git_dir),
+                      _state(repo) is not None)
+
+
+def settle(plan: Plan, item_id: str, field_name: str, choice: str,
+           value=None) -> ConflictRecord | None:
+    """`afi resolve` and the UI: settle one conflicting field; when it was the item's last,
+    the file is staged for `afi sync` to carry on. Returns what is still open for the
+    item, or None."""
+    from .write_lock import plan_lock
+
+    repo = plan.repo()
+    with plan_lock(repo.git_dir, "afi resolve"):
+        open_records = {r.item_id.lower(): r for r in conflicts.load_all(repo.git_dir)}
+        record = conflicts.resolve(repo.root, repo.git_dir, item_id, field_name, choice,
+                                   value)
+        if record is None:
+            path = open_records[item_id.lower()].path
+            repo.run("--literal-pathspecs", "add", "--", path)
+        return record
 
 
 def _count(repo: GitRepo, rev: str) -> int:

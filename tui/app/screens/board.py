@@ -20,6 +20,7 @@ from tui.core.safe_text import visible
 from tui.core.store import Snapshot
 
 from ..board_view import render_board
+from ..threads import import_git
 from ..widgets import Painted, plain
 
 
@@ -53,6 +54,7 @@ class BoardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="board", exit_on_error=False)
     def build(self, previous: Snapshot | None) -> None:
+        import_git()
         warnings: list[str] = []
         try:
             data = build_report(Plan(self.app.plan_dir, previous), warn=warnings.append)

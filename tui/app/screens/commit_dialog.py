@@ -22,6 +22,7 @@ from tui.core.change import Change
 from tui.core.errors import AfiError, InvalidItem
 from tui.core.plan import Plan
 
+from ..threads import import_git
 from ..widgets import hide_field_errors, plain, show_field_error
 from .confirm import ConfirmScreen
 
@@ -125,6 +126,7 @@ class CommitDialog(ModalScreen[None]):
 
     @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
     def commit(self, change: Change) -> None:
+        import_git()
         try:
             sha = change.commit()
         except InvalidItem as err:

@@ -33,6 +33,7 @@ from tui.core.store import read_text
 
 from .. import suggestions
 from ..action_list import ActionList
+from ..threads import import_git
 from ..widgets import field_row, hide_field_errors, plain, show_field_error
 from .confirm import ConfirmScreen
 
@@ -259,6 +260,7 @@ class EditScreen(Screen):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save(self, change: Change) -> None:
+        import_git()
         try:
             sha = change.commit()
         except (ConflictError, UncommittedEdits) as err:

@@ -25,17 +25,21 @@ afi keys
   v        saved views          tab      next field
   s        sort: next column
   S        reverse the sort     Edit: the actions list
-  p        problems panel       up/down  choose an action
-  escape   clear the filter     space    tick / untick
-  ctrl+p   command palette,     enter/e  edit its text in place:
-           theme                         enter keeps, escape cancels
-  ?        this help            a        add an action
-  q        quit                 x/delete remove; again: keep it
-                                shift+up/down  move it
-  Board summary                 o        its owner and due date
-  r        refresh
-  escape   back                 Dialogs: ctrl+s or enter saves,
-                                escape cancels
+  p        problems panel:      up/down  choose an action
+           conflicts, bad files space    tick / untick
+  y        sync: fetch, rebase, enter/e  edit its text in place:
+           push; the header              enter keeps, escape cancels
+           counts ↑ to send,    a        add an action
+           ↓ to receive         x/delete remove; again: keep it
+  escape   clear the filter     shift+up/down  move it
+  ctrl+p   command palette,     o        its owner and due date
+           theme
+  ?        this help            Board summary
+  q        quit                 r        refresh
+                                escape   back
+  Problems panel
+  tab      to its buttons       Dialogs: ctrl+s or enter saves,
+  enter    keep ours / theirs            escape cancels
   Click a column header to sort by it; click again to reverse.
 
 Query language (all terms must hold)

@@ -16,6 +16,7 @@ from tui.core.errors import AfiError
 from tui.core.safe_text import visible
 
 from ..colours import Palette
+from ..threads import import_git
 from ..widgets import Painted
 
 DIFF_MEANINGS = {"+": "added", "-": "removed", "@": "hunk"}
@@ -60,6 +61,7 @@ class HistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def load_history(self) -> None:
+        import_git()
         from tui.core.history import item_history
 
         plan = self.app.plan
@@ -98,6 +100,7 @@ class HistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
     def load_diff(self, sha: str) -> None:
+        import_git()
         plan = self.app.plan
         try:
             patch = plan.repo().show_patch(sha, [plan.get(self.item_id).path])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
@@ -16,8 +18,12 @@ from tui.core.model import DUE_SOON, OVERDUE, Item, due_state, today
 from tui.core.plan import Plan
 
 from ..item_table import Column, ItemTable
+from ..problems import ProblemsPanel
 from ..rows import item_cells
-from ..widgets import ProblemsPanel, plain
+from ..widgets import plain
+
+if TYPE_CHECKING:
+    from tui.core.sync import TeamStatus
 
 COLUMNS = [
     Column("id", "ID", width=11, priority=0),
@@ -59,6 +65,7 @@ class ListScreen(Screen):
         Binding("s", "cycle_sort", "Sort", show=False, id="sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("p", "problems", "Problems", show=False, id="problems"),
+        Binding("y", "sync", "Sync", id="sync"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
     ]
 
@@ -69,6 +76,7 @@ class ListScreen(Screen):
         self.sort: tuple[str, bool] | None = None  # from a header click: (column, descending)
         self.shown: list[Item] = []
         self.counts = ""  # the plan's totals, worked out once per load, not per keystroke
+        self.team: TeamStatus | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="list-top"):
@@ -95,6 +103,8 @@ class ListScreen(Screen):
         self.query_one(ItemTable).focus()
         if self.plan is not None:
             self.plan_changed(self.plan)
+        if self.app.team is not None:
+            self.team_changed(self.app.team)
 
     # -- data -----------------------------------------------------------------------------
     def plan_changed(self, plan: Plan) -> None:
@@ -102,10 +112,20 @@ class ListScreen(Screen):
         table = self.query_one(ItemTable)
         table.empty_message = "No items match. Press / to change the filter, esc to clear it."
         table.invalidate()
-        self.query_one(ProblemsPanel).show_problems(plan.problems, plan.dir)
-        if plan.problems:
+        if self.query_one(ProblemsPanel).show_problems(plan.problems, plan.dir):
             self.query_one(ProblemsPanel).remove_class("hidden")
         self.refilter()
+
+    def team_changed(self, team: TeamStatus) -> None:
+        had_conflicts = bool(self.team and self.team.conflicts)
+        self.team = team
+        panel = self.query_one(ProblemsPanel)
+        if panel.show_conflicts(team.conflicts) and not had_conflicts:
+            panel.remove_class("hidden")
+        elif not team.conflicts and not (self.plan and self.plan.problems):
+            panel.add_class("hidden")
+        if self.plan is not None and self.plan.loaded:
+            self.update_summary(self.plan)
 
     def refilter(self) -> None:
         """Apply the filter box to the plan; a bad query leaves the list as it was."""
@@ -140,9 +160,14 @@ class ListScreen(Screen):
         """Title, what is shown, then the plan's totals: on the same line when they fit,
         else the totals on a line of their own."""
         shown = f"{len(self.shown)} shown of {len(plan.items)}"
+        if (team := self.team) is not None and team.ahead_behind is not None:
+            ahead, behind = team.ahead_behind
+            shown = f"↑{ahead} ↓{behind} (y sync) · {shown}"
         if bad := len({p.path for p in plan.problems}):
             # First, so a narrow terminal cuts the counts, never the news of skipped files.
             shown = f"⚠ {bad} bad file{'s' if bad > 1 else ''} (p) · {shown}"
+        if team is not None and (open_ := sum(len(r.conflicts) for r in team.conflicts)):
+            shown = f"⚠ {open_} conflict{'s' if open_ > 1 else ''} (p) · {shown}"
         if self.hide_done:
             shown += " · done hidden (d)"
         title = plan.config.title
@@ -287,3 +312,6 @@ class ListScreen(Screen):
 
     def action_problems(self) -> None:
         self.query_one(ProblemsPanel).toggle_class("hidden")
+
+    def action_sync(self) -> None:
+        self.app.sync_now()

@@ -16,6 +16,7 @@ from tui.core.errors import AfiError
 from tui.core.model import KINDS
 from tui.core.plan import Plan
 
+from ..threads import import_git
 from ..widgets import field_row, plain
 from .confirm import ConfirmScreen
 
@@ -137,6 +138,7 @@ class NewItemScreen(Screen):
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False)
     def save(self, change: Change, item_id: str) -> None:
+        import_git()
         try:
             sha = change.commit()
         except AfiError as err:
