@@ -94,8 +94,8 @@ def test_conflict_markers_are_named(plan_dir):
         >>>>>>> theirs
         """)
     assert problems_of(plan_dir, "PEEL22-09", text) == [
-        (7, "unresolved merge conflict marker: resolve the conflict (keep one side), then "
-            "`git add` the file")]
+        (7, "unresolved merge conflict marker: `afi resolve` settles conflicts a sync "
+            "stopped on; otherwise keep one side by hand, then `git add` the file")]
 
 
 def test_duplicate_ids_ignoring_case(plan_dir):

@@ -109,8 +109,9 @@ def parse_text(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Probl
     """Parse TOML text, naming conflict markers and syntax errors with their line."""
     marker = locate.conflict_marker_line(text)
     if marker is not None:
-        return None, [Problem(path, marker, "unresolved merge conflict marker: resolve the "
-                                            "conflict (keep one side), then `git add` the file")]
+        return None, [Problem(path, marker, "unresolved merge conflict marker: `afi resolve` "
+                                            "settles conflicts a sync stopped on; otherwise keep "
+                                            "one side by hand, then `git add` the file")]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
