@@ -374,10 +374,12 @@ def test_an_edit_that_restores_size_and_mtime_is_still_seen(plan_dir, afi):
 
 
 def test_cache_version_follows_the_cached_fields():
-    from tui.core import store
+    from tui.core import item_cache
+    from tui.core.model import INDEX_KEYS
 
-    assert store.cache_version(("id", "title")) != store.cache_version(("id", "title", "x"))
-    assert store.cache_version(store.INDEX_KEYS) == store.CACHE_VERSION
+    assert item_cache.cache_version(("id", "title")) != \
+        item_cache.cache_version(("id", "title", "x"))
+    assert item_cache.cache_version(INDEX_KEYS) == item_cache.VERSION
 
 
 def test_a_cache_from_another_version_is_ignored(plan_dir, afi):

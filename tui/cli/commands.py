@@ -6,7 +6,6 @@ import os
 import sys
 from argparse import Namespace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tui.core.errors import InvalidValue, NotFound, UsageError
 from tui.core.model import ID_RE
@@ -16,6 +15,7 @@ from tui.core.safe_text import json_dumps, visible, visible_lines
 from . import render
 from .main import EXIT_FAILED, EXIT_OK, terminal_width
 
+TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
 if TYPE_CHECKING:
     from tui.core.change import Change
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def load_pickle(path: Path) -> Any | None:
@@ -25,6 +27,8 @@ def load_pickle(path: Path) -> Any | None:
 
 def save_pickle(path: Path, value: Any) -> None:
     """Replace `path` with `value` in one rename, so readers see the old or the new file."""
+    import tempfile  # only when writing: a warm read never needs it
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -16,6 +16,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .store import journal_path
+
 VERSION = 1
 
 
@@ -41,10 +43,6 @@ class Journal:
         return json.dumps({"version": VERSION, "pid": self.pid, "head": self.head,
                            "message": self.message,
                            "files": [f.__dict__ for f in self.files]}, ensure_ascii=True)
-
-
-def journal_path(git_dir: Path) -> Path:
-    return git_dir / "afi" / "journal.json"
 
 
 def temp_name(path: Path) -> Path:

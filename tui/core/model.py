@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from . import schema
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluated here
+    from typing import Any
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _DIGITS = re.compile(r"(\d+)")
@@ -46,37 +49,36 @@ def today() -> date:
             from None
 
 
-@dataclass(frozen=True)
-class Inspection:
-    id: str
-    title: str = ""
-    scale: str = ""
+class Inspection(namedtuple("Inspection", "id title scale", defaults=("", ""))):
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Area:
-    inspection: str
-    name: str
-    grade: str = ""
+class Area(namedtuple("Area", "inspection name grade", defaults=("",))):
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class PlanConfig:
-    """The parsed `plan.toml`."""
+_PLAN_CONFIG_FIELDS = {  # name: default
+    "title": None,
+    "due_soon_days": DEFAULT_DUE_SOON_DAYS,
+    "inspections": (),                      # Inspection records
+    "areas": (),                            # Area records
+    "statuses": DEFAULT_STATUSES,
+    "done_statuses": frozenset(DEFAULT_DONE_STATUSES),
+    "views": {},                            # name -> query
+    "status_colours": {},                   # status -> colour name
+    "boards": (),                           # the boards that sign items off ("" = any)
+    "closed_status": "closed",              # signed off at a board: needs a [closure]
+    "awaiting_statuses": frozenset({"complete"}),  # delivered, not yet closed
+    "due_change_needs_reason": True,
+    "import_statuses": {},                  # tracker word -> status
+}
 
-    title: str
-    due_soon_days: int = DEFAULT_DUE_SOON_DAYS
-    inspections: tuple[Inspection, ...] = ()
-    areas: tuple[Area, ...] = ()
-    statuses: tuple[str, ...] = DEFAULT_STATUSES
-    done_statuses: frozenset[str] = frozenset(DEFAULT_DONE_STATUSES)
-    views: dict[str, str] = field(default_factory=dict)
-    status_colours: dict[str, str] = field(default_factory=dict)
-    boards: tuple[str, ...] = ()         # the boards that sign items off ("" = any)
-    closed_status: str | None = "closed"  # signed off at a board: needs a [closure]
-    awaiting_statuses: frozenset[str] = frozenset({"complete"})  # delivered, not yet closed
-    due_change_needs_reason: bool = True
-    import_statuses: dict[str, str] = field(default_factory=dict)  # tracker word -> status
+
+class PlanConfig(namedtuple("PlanConfig", list(_PLAN_CONFIG_FIELDS),
+                            defaults=list(_PLAN_CONFIG_FIELDS.values())[1:])):
+    """The parsed `plan.toml`; read-only (its dicts are shared defaults: never mutate)."""
+
+    __slots__ = ()
 
     def inspection_ids(self) -> set[str]:
         return {i.id for i in self.inspections}

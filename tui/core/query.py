@@ -8,8 +8,8 @@ allocation beyond what each predicate needs.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .errors import QueryError
@@ -32,14 +32,10 @@ def _by_id(item: Item) -> tuple:
     return item.id_key
 
 
-@dataclass(frozen=True)
-class Term:
-    text: str
-    position: int
-    negated: bool
-    name: str | None
-    operator: str | None
-    value: str
+class Term(namedtuple("Term", "text position negated name operator value")):
+    """One term as typed: `-status:closed` is negated, name status, operator ':'."""
+
+    __slots__ = ()
 
 
 def tokenize(text: str) -> list[Term]:
@@ -138,14 +134,12 @@ def _word_predicate(word: str) -> Predicate:
     return lambda item, config, today_: needle in item.search_text
 
 
-@dataclass(frozen=True)
-class Query:
-    """A parsed query: `apply` filters and sorts, `matches` tests one item."""
+class Query(namedtuple("Query", "text predicates sort_keys on")):
+    """A parsed query: `apply` filters and sorts, `matches` tests one item.
+    predicates: ((test, negated), ...); sort_keys: ((field, descending), ...); on: the
+    day relative dates were read against."""
 
-    text: str
-    predicates: tuple[tuple[Predicate, bool], ...] = ()  # (test, negated)
-    sort_keys: tuple[tuple[str, bool], ...] = ()  # (field, descending)
-    on: date = field(default_factory=today)
+    __slots__ = ()
 
     @property
     def is_empty(self) -> bool:

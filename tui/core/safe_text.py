@@ -9,9 +9,11 @@ stays valid and safe when printed. Data written to a file or a pipe stays exact.
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # str.translate does the work in C; the search first, because most text has nothing to do.
 _CARET = {**{code: f"^{chr(code + 64)}" for code in range(32)}, 0x7F: "^?",
@@ -43,5 +45,7 @@ def has_controls(text: str) -> bool:
 def json_dumps(value: Any, **options: Any) -> str:
     """JSON with every control character escaped: `json` escapes C0 itself, but leaves
     DEL and C1 raw when `ensure_ascii` is off (they can only occur inside strings)."""
+    import json  # only for JSON output
+
     text = json.dumps(value, ensure_ascii=False, **options)
     return text.translate(_JSON_UNSAFE) if _JSON_UNSAFE_RE.search(text) else text

@@ -10,7 +10,7 @@ it, so adding a field touches this file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 
 # TOML types a key may hold.
 STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE = (
@@ -18,21 +18,21 @@ STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE = (
 # A field's `vocabulary` names the list its values come from (PlanConfig.vocabulary):
 # "kinds", "statuses", "inspections", "areas" or "boards".
 
+_FIELD_PARTS = {  # name: default (None for the four every field gives)
+    "key": None, "type": None, "label": None, "meaning": None,
+    "required": False,
+    "settable": False,      # `afi set KEY=VALUE`, the edit form, Change.set
+    "clearable": False,     # an empty value (or `none`) removes the key
+    "multiline": False,     # may hold line breaks
+    "long": False,          # named, not quoted, in commit messages
+    "indexed": False,       # kept in the cache's index: listed, sorted and queried fast
+    "vocabulary": None,
+    "parts": (),            # the keys of each table (TABLES, TABLE)
+}
 
-@dataclass(frozen=True)
-class Field:
-    key: str
-    type: str
-    label: str
-    meaning: str
-    required: bool = False
-    settable: bool = False      # `afi set KEY=VALUE`, the edit form, Change.set
-    clearable: bool = False     # an empty value (or `none`) removes the key
-    multiline: bool = False     # may hold line breaks
-    long: bool = False          # named, not quoted, in commit messages
-    indexed: bool = False       # kept in the cache's index: listed, sorted and queried fast
-    vocabulary: str | None = None
-    parts: tuple[Field, ...] = ()  # the keys of each table (TABLES, TABLE)
+
+class Field(namedtuple("Field", list(_FIELD_PARTS), defaults=list(_FIELD_PARTS.values())[4:])):
+    __slots__ = ()
 
     @property
     def is_table(self) -> bool:

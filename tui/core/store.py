@@ -1,7 +1,8 @@
 """Reading a plan folder: plan.toml and afis/*.toml, fast and forgiving.
 
-The read path parses with stdlib `tomllib` and keeps a cache of parsed files keyed on
-each file's stat, so listing 10,000 items costs a directory scan and one unpickle.
+Files are parsed with stdlib `tomllib` and validated (validate.py) only when the cache
+(item_cache.py) has no entry for their current stamp, so listing a plan whose files have
+not changed costs a directory scan and a few unpickles, and imports neither.
 Problems are collected, never raised: one bad file must not stop the others loading.
 Writing is in `tomledit.py` and `change.py`.
 """
@@ -9,39 +10,23 @@ Writing is in `tomledit.py` and `change.py`.
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import stat as stat_module
 import time
-import tomllib
-import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from . import locate
-from .cache_files import load_pickle, save_pickle
+from . import item_cache
 from .errors import AfiError, Problem
-from .model import INDEX_KEYS, RECORD_LAYOUT, Item, PlanConfig
-from .validate import check_item, check_plan, check_values
+from .model import Item, PlanConfig
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluated here
+    from typing import Any
 
 PLAN_FILE = "plan.toml"
 ITEMS_DIR = "afis"
 
 
-def cache_version(index_keys: tuple[str, ...]) -> str:
-    """The item cache's format version, derived from what it holds: entries are (stamp,
-    Item.record() or None, problems). Changing the cached fields changes the version, so
-    old caches are dropped by construction, never misread."""
-    layout = ("stamp: mtime_ns, size, inode, ctime_ns", "entry: stamp, record, problems",
-              RECORD_LAYOUT, index_keys)
-    return hashlib.sha1(repr(layout).encode()).hexdigest()[:12]
-
-
-CACHE_VERSION = cache_version(INDEX_KEYS)
-# A file modified this close to the cache write may change again within the same
-# timestamp tick; like git's "racy" entries, such files are always re-read.
-RACY_NS = 2_000_000_000
 
 
 def find_plan_dir(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
@@ -63,6 +48,12 @@ def find_plan_dir(explicit: str | os.PathLike | None = None, cwd: Path | None = 
                    "pass --plan DIR or run `afi init` to create one")
 
 
+def journal_path(git_dir: Path) -> Path:
+    """Where a change in progress is journalled (journal.py); named here so that every
+    command's check for an interrupted change costs a stat and no import."""
+    return git_dir / "afi" / "journal.json"
+
+
 def find_git_dir(start: Path) -> Path | None:
     """The .git directory for `start`, by walking up the filesystem (no subprocess)."""
     for folder in (start, *start.parents):
@@ -76,20 +67,31 @@ def find_git_dir(start: Path) -> Path | None:
     return None
 
 
-@dataclass
 class Snapshot:
-    """A plan as read from disk: its config, its valid items and every problem found."""
+    """A plan as read from disk: its config, its valid items and every problem found,
+    and what a later reload can reuse (cache entries and Item objects by file name)."""
 
-    dir: Path
-    config: PlanConfig
-    items: list[Item]
-    problems: list[Problem] = field(default_factory=list)
-    # What a later reload can reuse: cache entries and Item objects by file name.
-    entries: dict[str, tuple] = field(default_factory=dict, repr=False)
-    by_name: dict[str, Item] = field(default_factory=dict, repr=False)
-    fingerprint: str = ""
-    loaded_ns: int = 0
-    _by_id: dict[str, Item] | None = field(default=None, repr=False)
+    __slots__ = ("dir", "config", "items", "problems", "entries", "by_name", "fingerprint",
+                 "loaded_ns", "_by_id")
+
+    def __init__(self, dir: Path, config: PlanConfig, items: list[Item],
+                 problems: list[Problem] | None = None,
+                 entries: dict[str, item_cache.Entry] | None = None,
+                 by_name: dict[str, Item] | None = None, fingerprint: str = "",
+                 loaded_ns: int = 0):
+        self.dir = dir
+        self.config = config
+        self.items = items
+        self.problems = problems if problems is not None else []
+        self.entries = entries if entries is not None else {}
+        self.by_name = by_name if by_name is not None else {}
+        self.fingerprint = fingerprint
+        self.loaded_ns = loaded_ns
+        self._by_id: dict[str, Item] | None = None
+
+    def __repr__(self) -> str:
+        return (f"Snapshot({str(self.dir)!r}, {len(self.items)} items, "
+                f"{len(self.problems)} problems)")
 
     @property
     def items_dir(self) -> Path:
@@ -107,6 +109,11 @@ class Snapshot:
 
 def parse_text(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse TOML text, naming conflict markers and syntax errors with their line."""
+    import tomllib
+
+    from . import locate
+    from .validate import check_values
+
     marker = locate.conflict_marker_line(text)
     if marker is not None:
         return None, [Problem(path, marker, "unresolved merge conflict marker: `afi resolve` "
@@ -156,6 +163,9 @@ class NotRegularFile(OSError):
 def item_problems(path: Path, text: str, data: dict | None, config: PlanConfig,
                   check_inspection: bool = True) -> list[Problem]:
     """Validate one parsed item, placing each problem on its line in `text`."""
+    from . import locate
+    from .validate import check_item
+
     if data is None:
         return []
     found = check_item(data, path.stem, config, check_inspection)
@@ -163,8 +173,17 @@ def item_problems(path: Path, text: str, data: dict | None, config: PlanConfig,
 
 
 def load_config(plan_dir: Path) -> tuple[PlanConfig, list[Problem], bool]:
-    """plan.toml as a PlanConfig, its problems, and whether it could be read at all."""
+    """plan.toml as a PlanConfig, its problems, and whether it could be read at all
+    (from the cache when the file has not changed)."""
     path = plan_dir / PLAN_FILE
+    folder = _cache_folder(plan_dir)
+    try:
+        stamp = item_cache.stamp_of(os.stat(path))
+    except OSError:
+        stamp = None
+    if stamp is not None and (cached := item_cache.load_config(folder, stamp)) is not None:
+        config, found, readable = cached
+        return config, [Problem(path, line, message) for line, message in found], readable
     try:
         text = read_text(path)
     except UnicodeDecodeError as err:
@@ -173,11 +192,25 @@ def load_config(plan_dir: Path) -> tuple[PlanConfig, list[Problem], bool]:
     except OSError as err:
         return PlanConfig(title="(no plan.toml)"), [
             Problem(path, 1, f"cannot read: {err.strerror or err}")], False
-    return config_from_text(path, text)
+    config, problems, readable = config_from_text(path, text)
+    if stamp is not None:
+        item_cache.save_config(folder, stamp, config,
+                               [(p.line, p.message) for p in problems], readable)
+    return config, problems, readable
+
+
+def _cache_folder(plan_dir: Path) -> Path | None:
+    if os.environ.get("AFI_NO_CACHE"):
+        return None
+    git_dir = find_git_dir(plan_dir)
+    return item_cache.cache_folder(git_dir, plan_dir) if git_dir is not None else None
 
 
 def config_from_text(path: Path, text: str) -> tuple[PlanConfig, list[Problem], bool]:
     """plan.toml's text (from disk or from a commit) as a PlanConfig and its problems."""
+    from . import locate
+    from .validate import check_plan
+
     raw, problems = parse_text(path, text)
     if raw is None:
         return PlanConfig(title="(unreadable plan.toml)"), problems, False
@@ -187,83 +220,9 @@ def config_from_text(path: Path, text: str) -> tuple[PlanConfig, list[Problem], 
 
 
 def _fingerprint(config: PlanConfig, readable: bool) -> str:
-    basis = repr((sorted(config.statuses), sorted(config.inspection_ids()), readable))
-    return hashlib.sha1(basis.encode()).hexdigest()
-
-
-class ItemCache:
-    """Parsed item files keyed on (mtime_ns, size, inode, ctime_ns), pickled in the git
-    directory. An editor can restore a file's size and mtime, but not its ctime, which
-    the system sets on every write (git's index keys on it too).
-
-    Kept in SHARDS files by a hash of the file name, so a change to one item rewrites
-    one small shard rather than the whole plan's cache (17 MB at 10,000 items).
-    """
-
-    SHARDS = 16
-
-    def __init__(self, plan_dir: Path, fingerprint: str, previous: Snapshot | None = None):
-        self.folder: Path | None = None
-        self.entries: dict[str, tuple] = {}
-        self.dirty: set[int] = set()  # shards to write
-        self.fingerprint = fingerprint
-        self.started = time.time_ns()
-        if os.environ.get("AFI_NO_CACHE"):
-            return
-        git_dir = find_git_dir(plan_dir)
-        if git_dir is not None:
-            key = hashlib.sha1(str(plan_dir).encode()).hexdigest()[:16]
-            self.folder = git_dir / "afi" / f"items-{key}"
-        if previous is not None and previous.fingerprint == fingerprint:
-            # A reload in a long-running process: what it read last time is the cache.
-            self.entries = self._trusted(previous.entries, previous.loaded_ns)
-            return
-        if self.folder is None:
-            return
-        for shard in range(self.SHARDS):
-            stored = load_pickle(self.folder / f"{shard:02d}.pickle")
-            if isinstance(stored, dict) and stored.get("version") == CACHE_VERSION \
-                    and stored.get("config") == fingerprint:
-                self.entries.update(self._trusted(stored["entries"], stored["written"]))
-            else:
-                self.dirty.add(shard)
-
-    @staticmethod
-    def _trusted(entries: dict[str, tuple], written_ns: int) -> dict[str, tuple]:
-        """Entries whose file was not modified just before they were read (racy ones may
-        have changed again within the same timestamp tick)."""
-        return {name: entry for name, entry in entries.items()
-                if max(entry[0][0], entry[0][3]) < written_ns - RACY_NS}
-
-    def shard(self, name: str) -> int:
-        return zlib.crc32(name.encode()) % self.SHARDS
-
-    def get(self, name: str, stamp: tuple) -> tuple | None:
-        entry = self.entries.get(name)
-        return entry if entry is not None and entry[0] == stamp else None
-
-    def put(self, name: str, entry: tuple) -> None:
-        self.entries[name] = entry
-        if max(entry[0][0], entry[0][3]) < self.started - RACY_NS:
-            # A file changed in the last moments would be distrusted when read back:
-            # rewriting its shard for it would only repeat on every run until it ages.
-            self.dirty.add(self.shard(name))
-
-    def save(self, names: set[str]) -> None:
-        if self.folder is None:
-            return
-        for gone in set(self.entries) - names:  # deleted files leave their shard
-            self.dirty.add(self.shard(gone))
-        if not self.dirty:
-            return
-        shards: dict[int, dict[str, tuple]] = {n: {} for n in self.dirty}
-        for name in names:
-            if (n := self.shard(name)) in shards and name in self.entries:
-                shards[n][name] = self.entries[name]
-        for n, entries in shards.items():
-            save_pickle(self.folder / f"{n:02d}.pickle",
-                        {"version": CACHE_VERSION, "config": self.fingerprint,
-                         "written": time.time_ns(), "entries": entries})
+    """What item validation depends on in plan.toml: entries made under another are
+    validated again."""
+    return repr((sorted(config.statuses), sorted(config.inspection_ids()), readable))
 
 
 def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
@@ -275,7 +234,11 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
     config, problems, readable = load_config(plan_dir)
     items_dir = plan_dir / ITEMS_DIR
     fingerprint = _fingerprint(config, readable)
-    cache = ItemCache(plan_dir, fingerprint, previous)
+    if previous is not None and previous.fingerprint == fingerprint:
+        cache = item_cache.ItemCache(_cache_folder(plan_dir), fingerprint, previous.entries,
+                                     previous.loaded_ns)
+    else:
+        cache = item_cache.ItemCache(_cache_folder(plan_dir), fingerprint)
     reusable = previous.by_name if previous is not None else {}
     names: set[str] = set()
     items: list[Item] = []
@@ -297,8 +260,7 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
                 problems.append(Problem(Path(entry.path), 1, f"{kind}: afi reads only plain "
                                                              "files here (remove it)"))
             continue
-        stat = entry.stat(follow_symlinks=False)
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+        stamp = item_cache.stamp_of(entry.stat(follow_symlinks=False))
         names.add(entry.name)
         cached = cache.get(entry.name, stamp)
         item = None
@@ -368,6 +330,8 @@ def _drop_duplicate_ids(items: list[Item], read: bool = True) -> tuple[list[Item
         if first is item:
             kept.append(item)
         else:
+            from . import locate
+
             text = read_text(item.path) if read else ""
             problems.append(Problem(item.path, locate.line_of(text, ("id",)),
                                     f"duplicate id '{item.id}': {first.path.name} already uses "
