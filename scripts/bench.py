@@ -1,19 +1,28 @@
 #!/usr/bin/env python3
-"""Benchmark afi on a synthetic plan: N items, M commits, in a temporary folder.
+"""Benchmark afi on synthetic plans, side by side with Taskwarrior.
 
-Times whole `afi` processes (what a user waits for) and reports peak memory:
+Times whole processes (what a user waits for) and reports peak memory:
 
-    python scripts/bench.py                   # 1,000 and 10,000 items
-    python scripts/bench.py --items 10000 --commits 10000 --runs 5
-    python scripts/bench.py --tui             # also drive the terminal UI headless
+    python scripts/bench.py                                  # 1,000 and 10,000 items
+    python scripts/bench.py --sizes 1000,10000,100000 --compare taskwarrior --tui
+    python scripts/bench.py --sizes 10000 --runs 9 --keep    # one size, more runs
 
-History is made with `git fast-import`, so 10,000 commits take seconds, then
-`git commit-graph write` as a real repository would have after `git gc`.
+For each size it builds a plan repository with history in a temporary folder (made with
+`git fast-import`, then `git commit-graph write` as a real repository has after `git gc`;
+up to 10,000 commits, see --commits), and with --compare taskwarrior imports the same
+items (as `afi list --format json` gives them) into a private Taskwarrior data folder.
+Runs of the two tools are interleaved, so that machine noise hits both; the table gives
+medians, and afi's time as a multiple of Taskwarrior's. Without Taskwarrior installed
+the comparison is skipped with a note. Before timing, afi's modules are compiled to
+bytecode (a checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise compile them on
+every call). docs/benchmarks.md explains the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
+import json
 import os
 import random
 import shutil
@@ -22,12 +31,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 STATUSES = ("not-started", "in-progress", "in-progress", "complete", "closed")
 AREAS = ("Responding to the public", "Investigating crime", "Protecting vulnerable people",
          "Managing offenders", "Building, supporting and protecting the workforce")
+FIRST_COMMIT = 1_700_000_000  # 2023-11-14; one commit an hour after it
+BOARD_BACK = 200  # the last board saw the plan this many commits ago
+AS_OF_BACK = 5000  # `list --as-of` a date this many commits back (issue 9's benchmark)
 PLAN_TOML = """\
 title = "Synthetic plan for benchmarking"
 due_soon_days = 45
@@ -83,7 +96,7 @@ def build_repo(root: Path, items: int, commits: int) -> Path:
     run(["git", "config", "user.name", "Bench Lead"], root)
     run(["git", "config", "user.email", "bench@example.org"], root)
     stream: list[bytes] = []
-    stamp = 1_700_000_000
+    stamp = FIRST_COMMIT
 
     def blob(path: str, text: str) -> None:
         data = text.encode()
@@ -92,7 +105,7 @@ def build_repo(root: Path, items: int, commits: int) -> Path:
     def commit(message: str) -> None:
         # Successive commits to one branch in a fast-import stream chain on their own.
         nonlocal stamp
-        stamp += 60
+        stamp += 3600
         msg = message.encode()
         stream.append(f"commit refs/heads/main\ncommitter Bench Lead <bench@example.org> "
                       f"{stamp} +0000\ndata {len(msg)}\n".encode() + msg + b"\n")
@@ -111,6 +124,12 @@ def build_repo(root: Path, items: int, commits: int) -> Path:
                    check=True)
     run(["git", "checkout", "-q", "-f", "main"], root)
     run(["git", "commit-graph", "write", "--reachable", "--changed-paths"], root)
+    if commits > BOARD_BACK:  # a board met, as `afi board mark` records it
+        seen = f"HEAD~{BOARD_BACK}"
+        day = datetime.fromtimestamp(int(run(["git", "log", "-1", "--format=%ct", seen], root)),
+                                     UTC).date()
+        run(["git", "tag", "-a", f"board/{day}-force-improvement-board", "-m",
+             "Force Improvement Board", seen], root)
     return root / "plan"
 
 
@@ -118,10 +137,11 @@ def run(cmd: list[str], cwd: Path) -> str:
     return subprocess.run(cmd, cwd=cwd, check=True, capture_output=True, text=True).stdout
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
     """Wall time of one whole process and its peak RSS in MB."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -130,7 +150,7 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def wait_for_history_index(root: Path, timeout: float = 300) -> float:
+def wait_for_history_index(root: Path, timeout: float = 600) -> float:
     """Seconds until no history-index build is running (0 if none was started)."""
     start = time.perf_counter()
     folder = root / ".git" / "afi"
@@ -141,37 +161,81 @@ def wait_for_history_index(root: Path, timeout: float = 300) -> float:
     return time.perf_counter() - start
 
 
-def median_of(runs: int, make_cmd, cwd: Path) -> tuple[float, int]:
-    times, peak = [], 0
-    for k in range(runs):
-        elapsed, rss = timed(make_cmd(k), cwd)
-        times.append(elapsed)
-        peak = max(peak, rss)
-    return statistics.median(times), peak
+class Timings:
+    """Runs of several commands, interleaved run by run; medians and peaks by name."""
+
+    def __init__(self, cwd: Path):
+        self.cwd = cwd
+        self.times: dict[str, list[float]] = {}
+        self.peaks: dict[str, int] = {}
+
+    def interleave(self, runs: int, commands: dict[str, object],
+                   env: dict[str, dict] | None = None) -> None:
+        """commands: name -> a command, or a function of the run number giving one."""
+        for k in range(runs):
+            for name, command in commands.items():
+                cmd = command(k) if callable(command) else command
+                elapsed, peak = timed(cmd, self.cwd, (env or {}).get(name))
+                self.times.setdefault(name, []).append(elapsed)
+                self.peaks[name] = max(self.peaks.get(name, 0), peak)
+
+    def once(self, name: str, cmd: list[str], env: dict | None = None) -> None:
+        self.interleave(1, {name: cmd}, {name: env} if env else None)
+
+    def median(self, name: str) -> float | None:
+        found = self.times.get(name)
+        return statistics.median(found) if found else None
 
 
-def bench_size(items: int, commits: int, runs: int, keep: bool,
-               tui: bool) -> list[tuple[str, float, int]]:
-    """Build one synthetic repository and time the command line (and the UI) on it."""
-    workdir = Path(tempfile.mkdtemp(prefix=f"afi-bench-{items}-"))
-    try:
-        t0 = time.perf_counter()
-        plan = build_repo(workdir / "repo", items, commits)
-        print(f"# built {items} items, {commits} commits in {time.perf_counter() - t0:.1f} s "
-              f"({workdir})", file=sys.stderr)
-        # Let the files age past the cache's 2-second "racy" window, as they are in real use
-        # (a file changed within it is always re-read), and let git's background
-        # commit-graph write finish.
-        time.sleep(2.5)
-        results = bench_cli(plan, items, runs)
-        if tui:
-            from bench_tui import bench_tui  # only when asked: it imports Textual
+class Taskwarrior:
+    """A private Taskwarrior data folder holding the plan's items as tasks."""
 
-            results += bench_tui(plan)
-        return results
-    finally:
-        if not keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.rc = folder / "taskrc"
+        self.env = {**os.environ, "TASKRC": str(self.rc), "TASKDATA": str(folder / "data")}
+
+    @staticmethod
+    def available() -> bool:
+        return shutil.which("task") is not None
+
+    def load(self, items: list[dict]) -> float:
+        """Import the items (as `afi list --format json` gives them); seconds taken."""
+        (self.folder / "data").mkdir(parents=True)
+        self.rc.write_text(f"data.location={self.folder / 'data'}\nconfirmation=off\n"
+                           "hooks=off\njson.array=on\nnews.version=9.9.9\n")
+        tasks = []
+        for item in items:
+            number = int(item["id"].split("-")[-1])
+            task = {"uuid": str(uuid.UUID(int=number + 1)), "status": "pending",
+                    "description": item["title"], "entry": "20231114T000000Z",
+                    "project": project_of(item["area"]),
+                    "tags": [*item.get("tags", []), tag_of(item["status"])]}
+            if item.get("due"):
+                task["due"] = item["due"].replace("-", "") + "T000000Z"
+            tasks.append(task)
+        source = self.folder / "tasks.json"
+        source.write_text(json.dumps(tasks))
+        start = time.perf_counter()
+        subprocess.run(["task", "import", str(source)], env=self.env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+    def command(self, *args: str) -> list[str]:
+        return ["task", *args]
+
+
+def project_of(area: str) -> str:
+    """A Taskwarrior project for an area: its last word ('Investigating crime': crime)."""
+    return area.split()[-1].lower()
+
+
+def tag_of(status: str) -> str:
+    return status.replace("-", "")
+
+
+def task_uuid(item_number: int) -> str:
+    return str(uuid.UUID(int=item_number + 1))
 
 
 def afi_command() -> list[str]:
@@ -180,52 +244,170 @@ def afi_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "tui"]
 
 
-def bench_cli(plan: Path, items: int, runs: int) -> list[tuple[str, float, int]]:
+def compile_afi() -> None:
+    """Bytecode for afi's modules, as an installed package has (see the module doc)."""
+    import tui
+
+    compileall.compile_dir(Path(tui.__file__).parent, quiet=1)
+
+
+def measure(plan: Path, items: int, commits: int, runs: int, tw: Taskwarrior | None,
+            tui: bool) -> tuple[dict[str, tuple[float | None, int]], list[str]]:
+    """The side-by-side figures (name -> (median seconds, peak MB)) and notes."""
     afi = afi_command()
-    cwd = plan.parent
-    results = []
-    timed(afi + ["list", "status:in-progress"], cwd)  # warm the cache once
-    results.append(("afi list status:in-progress (warm)",
-                    *median_of(runs, lambda k: afi + ["list", "status:in-progress"], cwd)))
-    results.append(("afi set ID owner=... (edit + commit)",
-                    *median_of(runs, lambda k: afi + ["set", f"SYN-{(k * 13) % items:05d}",
-                                                      f"owner=Bench {k}"], cwd)))
-    results.append((f"afi set --where group:batch-1 ({items // 10} items, one commit)",
-                    *timed(afi + ["set", "--where", "group:batch-1", "tags+=reviewed"], cwd)))
-    # The first `afi log` on a repository builds the history index: in the foreground when
-    # that is quick, else in a background process while git's own walk answers.
-    results.append(("afi log ID (first ever: no history index yet)",
-                    *timed(afi + ["log", "SYN-00001"], cwd)))
-    results.append(("history index: wait for its background build (0: built at once)",
-                     wait_for_history_index(plan.parent), 0))
-    results.append(("afi log ID",
-                    *median_of(runs, lambda k: afi + ["log", f"SYN-{(k * 997) % items:05d}"],
-                               cwd)))
-    timed(afi + ["set", "SYN-00002", "owner=Someone Else"], cwd)
-    results.append(("afi log ID after new commits (index catches up)",
-                    *timed(afi + ["log", "SYN-00002"], cwd)))
-    results.append(("afi check", *median_of(max(1, runs // 2), lambda k: afi + ["check"],
-                                            cwd)))
-    return results
+    repo = plan.parent
+    timings = Timings(repo)
+    notes = []
+    area = "crime"
+    wanted = ["list", "status:in-progress", f"area:{area}"]
+    timed(afi + wanted, repo)  # warm the cache once
+    statuses = ("in-progress", "complete")
+    afi_runs = {
+        "afi list": afi + wanted,
+        "afi set": lambda k: afi + ["set", f"SYN-{(k * 13) % items:05d}",
+                                    f"status={statuses[k % 2]}"],
+        "afi log ID": lambda k: afi + ["log", f"SYN-{(k * 997) % items:05d}"],
+    }
+    # The first `afi log` builds the history index (in the background when that takes
+    # more than a moment): let it finish before timing.
+    timed(afi + ["log", "SYN-00001"], repo)
+    wait_for_history_index(repo)
+    if tw is not None:
+        loaded = tw.load(json.loads(run(afi + ["list", "--format", "json"], repo)))
+        notes.append(f"Taskwarrior: {items:,} tasks imported in {loaded:.1f} s")
+        tw_runs = {
+            "task list": tw.command(f"project:{area}", "+inprogress", "list"),
+            "task modify": lambda k: tw.command(task_uuid((k * 13) % items), "modify",
+                                                f"priority:{'HL'[k % 2]}"),
+            "task info": lambda k: tw.command(task_uuid((k * 997) % items), "info"),
+        }
+        commands = {}
+        for (a, command_a), (t, command_t) in zip(afi_runs.items(), tw_runs.items(), strict=True):
+            commands[a], commands[t] = command_a, command_t
+        timings.interleave(runs, commands, {name: tw.env for name in tw_runs})
+    else:
+        timings.interleave(runs, afi_runs)
+    timings.interleave(max(1, runs // 2), {"afi log": afi + ["log"]})
+    timings.interleave(max(1, runs // 2), {
+        "afi report html": afi + ["report", "--format", "html", "-o", os.devnull],
+        "afi report --since last-board": afi + ["report", "--since", "last-board",
+                                                "-o", os.devnull],
+    })
+    if commits > AS_OF_BACK:
+        back = datetime.fromtimestamp(FIRST_COMMIT + 3600 * (commits - AS_OF_BACK),
+                                      UTC).date()
+        timings.interleave(max(1, runs // 2),
+                           {"afi list --as-of": afi + ["list", "--as-of", back.isoformat()]})
+    for _ in range(max(1, runs // 2)):  # no cache, as on a fresh clone
+        for cache in (repo / ".git" / "afi").glob("items-*"):
+            shutil.rmtree(cache)
+        timings.once("afi list (cold)", afi + wanted)
+    time.sleep(2.5)  # let the files written above age past the cache's racy window
+    timed(afi + wanted, repo)
+    figures = {name: (timings.median(name), timings.peaks.get(name, 0))
+               for name in timings.times}
+    if tui:
+        from bench_tui import bench_tui  # only when asked: it imports Textual
+
+        for name, seconds, mb in bench_tui(plan):
+            figures[name] = (seconds, mb)
+    return figures, notes
+
+
+ROWS = (  # (label, figure, Taskwarrior figure to compare with)
+    ("`task project:X +tag list`", "task list", None),
+    ("`afi list status:in-progress area:X`", "afi list", "task list"),
+    ("`task UUID modify …` (no history kept)", "task modify", None),
+    ("`afi set ID status=…` with its commit", "afi set", "task modify"),
+    ("`task UUID info`", "task info", None),
+    ("`afi log ID`", "afi log ID", "task info"),
+    ("`afi log` (whole plan, every commit)", "afi log", None),
+    ("`afi list` peak memory", "afi list:MB", None),
+    ("cold `afi list` (no cache, as on a fresh clone)", "afi list (cold)", None),
+    ("cold `afi list` peak memory", "afi list (cold):MB", None),
+    ("`afi report --format html`", "afi report html", None),
+    ("`afi report --since last-board` (200 commits back)", "afi report --since last-board",
+     None),
+    (f"`afi list --as-of DATE` ({AS_OF_BACK:,} commits back)", "afi list --as-of", None),
+    ("UI: launch to the first screen of rows", "tui: launch to first screen of rows "
+                                               "(whole process)", None),
+    ("UI: filter keystroke (median)", "tui: filter keystroke to updated list (median)", None),
+    ("UI: save one edit with its commit", "tui: save one edit incl. commit (ctrl+s to "
+                                          "confirmation)", None),
+    ("UI: peak memory", "tui: filter keystroke to updated list (median):MB", None),
+)
+
+
+def cell(figures: dict, key: str, against: str | None) -> str:
+    name, _, unit = key.partition(":")
+    seconds, mb = figures.get(name, (None, 0))
+    if unit == "MB":
+        return f"{mb} MB" if mb else "–"
+    if seconds is None:
+        return "–"
+    text = f"{seconds:.3f} s"
+    if against and figures.get(against, (None,))[0]:
+        text += f" ({seconds / figures[against][0]:.2f}×)"
+    return text
+
+
+def side_by_side(sizes: list[tuple[int, int]], by_size: list[dict]) -> str:
+    head = "| | " + " | ".join(f"{n:,} items, {c:,} commits" for n, c in sizes) + " |"
+    lines = [head, "|---|" + "---:|" * len(sizes)]
+    for label, key, against in ROWS:
+        cells = [cell(f, key, against) for f in by_size]
+        if any(c != "–" for c in cells):
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--items", type=int, action="append",
-                        help="plan size (repeatable; default 1000 and 10000)")
-    parser.add_argument("--commits", type=int, help="history length (default: = items)")
+    parser.add_argument("--sizes", default="1000,10000",
+                        help="plan sizes, comma-separated (default 1000,10000)")
+    parser.add_argument("--commits", type=int,
+                        help="history length (default: as many as items, at most 10,000)")
     parser.add_argument("--runs", type=int, default=5, help="runs per timing (median)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary repositories")
+    parser.add_argument("--compare", choices=["taskwarrior"],
+                        help="time Taskwarrior on the same items, interleaved")
     parser.add_argument("--tui", action="store_true", help="also benchmark the terminal UI")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folders")
     args = parser.parse_args()
-    sizes = args.items or [1000, 10_000]
-    print("| items | commits | operation | median s | peak MB |")
-    print("|---:|---:|---|---:|---:|")
+    try:
+        sizes = [int(n.replace("_", "")) for n in args.sizes.split(",") if n.strip()]
+    except ValueError:
+        parser.error(f"--sizes: whole numbers separated by commas, not {args.sizes!r}")
+    compare = args.compare == "taskwarrior"
+    if compare and not Taskwarrior.available():
+        print("# Taskwarrior (`task`) is not installed: comparison skipped "
+              "(apt-get install taskwarrior)", file=sys.stderr)
+        compare = False
+    compile_afi()
+    plans, results = [], []
     for items in sizes:
-        commits = args.commits or items
-        for name, seconds, mb in bench_size(items, commits, args.runs, args.keep, args.tui):
-            print(f"| {items:,} | {commits:,} | {name} | {seconds:.3f} | {mb or '-'} |",
-                  flush=True)
+        commits = args.commits or min(items, 10_000)
+        workdir = Path(tempfile.mkdtemp(prefix=f"afi-bench-{items}-"))
+        try:
+            t0 = time.perf_counter()
+            plan = build_repo(workdir / "repo", items, commits)
+            print(f"# built {items:,} items, {commits:,} commits in "
+                  f"{time.perf_counter() - t0:.1f} s ({workdir})", file=sys.stderr)
+            # Let the files age past the cache's 2-second "racy" window, as they are in
+            # real use (a file changed within it is always re-read).
+            time.sleep(2.5)
+            tw = Taskwarrior(workdir / "taskwarrior") if compare else None
+            figures, notes = measure(plan, items, commits, args.runs, tw, args.tui)
+        finally:
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
+        for note in notes:
+            print(f"# {note}", file=sys.stderr)
+        plans.append((items, commits))
+        results.append(figures)
+        print(f"# {items:,} items done: " + ", ".join(
+            f"{name} {s:.3f} s" for name, (s, _) in figures.items() if s is not None),
+              file=sys.stderr, flush=True)
+    print(side_by_side(plans, results))
     return 0
 
 

@@ -385,17 +385,53 @@ def test_cache_version_follows_the_cached_fields():
 def test_a_cache_from_another_version_is_ignored(plan_dir, afi):
     import pickle
 
+    from tui.core.model import INDEX_KEYS
+
     repo = plan_dir.parent
     assert afi("list", cwd=repo)[0] == 0
-    shards = list((repo / ".git" / "afi").glob("items-*/*.pickle"))
+    shards = list((repo / ".git" / "afi").glob("items-*/[0-9][0-9].pickle"))
     assert shards
+    title_at = INDEX_KEYS.index("title")
     for shard in shards:
         stored = pickle.loads(shard.read_bytes())
         stored["version"] = "older"
         for name, entry in stored["entries"].items():
-            fields = dict(entry[1][0]) if entry[1] else {}
-            fields["title"] = "STALE"
-            stored["entries"][name] = (entry[0], (fields, *entry[1][1:]) if entry[1] else None,
-                                       entry[2])
+            if entry[1]:
+                values = list(entry[1][0])
+                values[title_at] = "STALE"
+                entry = (entry[0], (tuple(values), *entry[1][1:]), entry[2])
+            stored["entries"][name] = entry
         shard.write_bytes(pickle.dumps(stored))
     assert "STALE" not in afi("list", cwd=repo)[1]
+
+
+def test_an_item_whose_cached_detail_is_lost_or_stale_is_read_from_its_file(plan_dir, afi):
+    """The listing and the detail of a shard are separate files: a detail that is missing,
+    or was written for another version of the file, is never used."""
+    import json
+    import pickle
+
+    repo = plan_dir.parent
+    assert afi("list", cwd=repo)[0] == 0
+    details = list((repo / ".git" / "afi").glob("items-*/*.detail.pickle"))
+    assert details
+    for shard in details:
+        stored = pickle.loads(shard.read_bytes())
+        for name, (stamp, _, blob) in list(stored["details"].items()):
+            wrong = pickle.loads(blob)
+            wrong["detail"] = "STALE DETAIL"
+            stored["details"][name] = (stamp[:1] + (stamp[1] + 1,) + stamp[2:], "stale words",
+                                       pickle.dumps(wrong))
+        shard.write_bytes(pickle.dumps(stored))
+    code, out, _ = afi("list", "--format", "json", cwd=repo)
+    assert code == 0 and "STALE" not in out
+    assert "PEEL22" not in afi("list", "stale", cwd=repo)[1]
+    assert "PEEL22-01" in afi("list", "shift", cwd=repo)[1]
+    shown = afi("show", "PEEL22-01", cwd=repo)[1]
+    assert "STALE" not in shown and "Review shift pattern" in shown
+    for shard in details:
+        shard.unlink()
+    code, out, _ = afi("list", "--format", "json", cwd=repo)
+    assert code == 0 and json.loads(out) and "STALE" not in out
+    assert "PEEL22-01" in afi("list", "shift", cwd=repo)[1]
+    assert "Review shift pattern" in afi("show", "PEEL22-01", cwd=repo)[1]

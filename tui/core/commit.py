@@ -14,8 +14,8 @@ import contextlib
 import os
 import signal
 import threading
+from collections import namedtuple
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import journal
@@ -23,15 +23,12 @@ from .errors import AfiError, GitError
 from .gitrepo import Commit, GitRepo, first_lines
 
 
-@dataclass(frozen=True)
-class FileWrite:
+class FileWrite(namedtuple("FileWrite", "path original new in_head", defaults=(None,))):
     """One file of a commit: what it held when read under the lock, and what it is to
-    hold (None: deleted). A file that already holds `new` is committed, not written."""
+    hold (None: deleted). A file that already holds `new` is committed, not written.
+    in_head: is it in HEAD already? None: ask git (`git add` what is new)."""
 
-    path: Path
-    original: str | None
-    new: str | None
-    in_head: bool | None = None  # in HEAD already? None: ask git (`git add` what is new)
+    __slots__ = ()
 
     @property
     def new_bytes(self) -> bytes | None:

@@ -7,13 +7,18 @@ on every write (git's index keys on it too). A file written within RACY_NS of th
 may change again within the same timestamp tick, so, like git's "racy" entries, it is
 always read again.
 
-The records are plain tuples, named below. Named tuples were measured: unpickling
-10,000 of them costs 12 ms more than plain tuples (docs/benchmarks.md).
+Each shard is two files, so that a command reads only what it uses: `NN.pickle` holds
+what every listing needs, `NN.detail.pickle` the search text and full data, read for a
+shard the first time one of its items is shown in full or searched for words. The
+records are plain tuples, named below. Named tuples were measured: unpickling 10,000 of
+them costs 12 ms more than plain tuples (docs/benchmarks.md).
 
 - Stamp: (mtime_ns, size, inode, ctime_ns), as os.stat gives them.
-- ItemRecord: Item.record(): (index fields, search text, pickled data, id sort key).
-- Entry: (Stamp, ItemRecord or None, [(line, message), ...]): a valid item has a record
-  and no problems; an invalid one, problems and no record.
+- Listing: Item.listing(): (index fields, id sort key, lower-cased id).
+- Entry: (Stamp, Listing or None, [(line, message), ...]): a valid item has a listing
+  and no problems; an invalid one, problems and no listing.
+- Detail: (Stamp, search text, pickled data), from Item.detail(). A detail is used only
+  with the stamp of its entry: the two files of a shard are written one after the other.
 - plan.toml is kept as (Stamp, PlanConfig, [(line, message), ...], readable).
 
 Every shard names the cache's VERSION, made from the layout above and the stamps of the
@@ -29,11 +34,12 @@ import zlib
 from pathlib import Path
 
 from .cache_files import load_pickle, save_pickle
-from .model import INDEX_KEYS, RECORD_LAYOUT, PlanConfig
+from .model import DETAIL_LAYOUT, INDEX_KEYS, LISTING_LAYOUT, PlanConfig
 
 Stamp = tuple[int, int, int, int]
-ItemRecord = tuple
-Entry = tuple[Stamp, "ItemRecord | None", list]
+Listing = tuple
+Entry = tuple[Stamp, "Listing | None", list]
+Detail = tuple[Stamp, str, bytes]
 
 RACY_NS = 2_000_000_000
 SHARDS = 16  # a change to one item rewrites one small shard, not the whole cache
@@ -53,8 +59,9 @@ def cache_version(index_keys: tuple[str, ...]) -> str:
             code.append((name, stat.st_mtime_ns, stat.st_size))
         except OSError:
             code.append((name, None, None))
-    layout = ("stamp: mtime_ns, size, inode, ctime_ns", "entry: stamp, record, problems",
-              RECORD_LAYOUT, index_keys, "plan: stamp, config, problems, readable",
+    layout = ("stamp: mtime_ns, size, inode, ctime_ns", "entry: stamp, listing, problems",
+              LISTING_LAYOUT, "detail: stamp, ...", DETAIL_LAYOUT, index_keys,
+              "plan: stamp, config, problems, readable",
               PlanConfig._fields)
     return repr((layout, code))
 
@@ -72,7 +79,8 @@ def cache_folder(git_dir: Path, plan_dir: Path) -> Path:
 
 
 class ItemCache:
-    """The item files' entries, read from SHARDS pickles by a crc of the file name."""
+    """The item files' entries, read from SHARDS pickles by a crc of the file name; their
+    details are read per shard on first use."""
 
     def __init__(self, folder: Path | None, fingerprint: str,
                  previous_entries: dict[str, Entry] | None = None, previous_ns: int = 0):
@@ -81,6 +89,8 @@ class ItemCache:
         self.dirty: set[int] = set()  # shards to write
         self.fingerprint = fingerprint
         self.started = time.time_ns()
+        self._details: dict[int, dict[str, Detail]] = {}  # shards read so far
+        self._fresh: dict[str, Detail] = {}  # details of files read in this run
         if previous_entries is not None:
             # A reload in a long-running process: what it read last time is the cache.
             self.entries = self._trusted(previous_entries, previous_ns)
@@ -110,12 +120,30 @@ class ItemCache:
         entry = self.entries.get(name)
         return entry if entry is not None and entry[0] == stamp else None
 
-    def put(self, name: str, entry: Entry) -> None:
+    def put(self, name: str, entry: Entry, detail: tuple | None) -> None:
+        """A file read in this run: its entry, and its (search text, pickled data)."""
         self.entries[name] = entry
+        if detail is not None:
+            self._fresh[name] = (entry[0], *detail)
         if max(entry[0][0], entry[0][3]) < self.started - RACY_NS:
             # A file changed in the last moments would be distrusted when read back:
             # rewriting its shard for it would only repeat on every run until it ages.
             self.dirty.add(self.shard(name))
+
+    def detail(self, name: str, stamp: Stamp) -> tuple[str, bytes] | None:
+        """(search text, pickled data) of the file as it was at `stamp`, if cached."""
+        found = self._fresh.get(name) or self._shard_details(self.shard(name)).get(name)
+        return found[1:] if found is not None and found[0] == stamp else None
+
+    def _shard_details(self, shard: int) -> dict[str, Detail]:
+        details = self._details.get(shard)
+        if details is None:
+            stored = load_pickle(self.folder / f"{shard:02d}.detail.pickle") \
+                if self.folder is not None else None
+            details = stored["details"] if isinstance(stored, dict) \
+                and stored.get("version") == VERSION else {}
+            self._details[shard] = details
+        return details
 
     def save(self, names: set[str]) -> None:
         if self.folder is None:
@@ -124,14 +152,28 @@ class ItemCache:
             self.dirty.add(self.shard(gone))
         if not self.dirty:
             return
-        shards: dict[int, dict[str, Entry]] = {n: {} for n in self.dirty}
+        shards: dict[int, tuple[dict[str, Entry], dict[str, Detail]]] = {
+            n: ({}, {}) for n in self.dirty}
         for name in names:
-            if (n := self.shard(name)) in shards and name in self.entries:
-                shards[n][name] = self.entries[name]
-        for n, entries in shards.items():
+            n = self.shard(name)
+            if n not in shards or name not in self.entries:
+                continue
+            entry = self.entries[name]
+            if entry[1] is not None:
+                detail = self.detail(name, entry[0])
+                if detail is None:
+                    continue  # its detail was lost: the file is read again next time
+                shards[n][1][name] = (entry[0], *detail)
+            shards[n][0][name] = entry
+        for n, (entries, details) in shards.items():
+            # Details first: a reader that sees the new entries finds their details, and
+            # one that sees old entries with new details finds stamps that do not match.
+            written = time.time_ns()
+            save_pickle(self.folder / f"{n:02d}.detail.pickle",
+                        {"version": VERSION, "details": details})
             save_pickle(self.folder / f"{n:02d}.pickle",
                         {"version": VERSION, "config": self.fingerprint,
-                         "written": time.time_ns(), "entries": entries})
+                         "written": written, "entries": entries})
 
 
 def load_config(folder: Path | None, stamp: Stamp) -> tuple | None:

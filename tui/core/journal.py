@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 from .store import journal_path
@@ -25,24 +25,20 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass(frozen=True)
-class JournalFile:
-    path: str                # relative to the repository root
-    original: str | None     # the text before (None: the file did not exist)
-    new_digest: str | None   # sha256 of the bytes afi writes (None: afi deletes the file)
+# path: relative to the repository root; original: the text before (None: the file did
+# not exist); new_digest: sha256 of the bytes afi writes (None: afi deletes the file).
+JournalFile = namedtuple("JournalFile", "path original new_digest")
 
 
-@dataclass(frozen=True)
-class Journal:
-    head: str | None         # HEAD when the change started
-    message: str
-    files: tuple[JournalFile, ...]
-    pid: int = 0
+class Journal(namedtuple("Journal", "head message files pid", defaults=(0,))):
+    """head: HEAD when the change started; files: a tuple of JournalFile."""
+
+    __slots__ = ()
 
     def to_json(self) -> str:
         return json.dumps({"version": VERSION, "pid": self.pid, "head": self.head,
                            "message": self.message,
-                           "files": [f.__dict__ for f in self.files]}, ensure_ascii=True)
+                           "files": [f._asdict() for f in self.files]}, ensure_ascii=True)
 
 
 def temp_name(path: Path) -> Path:

@@ -124,45 +124,72 @@ class PlanConfig(namedtuple("PlanConfig", list(_PLAN_CONFIG_FIELDS),
 # apart from the rest of an item's data so that a cached plan can be listed without
 # rebuilding every item in full.
 INDEX_KEYS = schema.INDEX_KEYS
-RECORD_LAYOUT = ("index fields", "search text", "pickled data", "id sort key")  # Item.record()
+_INDEX_AT = {key: n for n, key in enumerate(INDEX_KEYS)}
+_ID, _TITLE, _STATUS, _DUE, _TAGS = (_INDEX_AT[k] for k in ("id", "title", "status", "due",
+                                                             "tags"))
+# What the cache keeps of an item (item_cache.py): a small listing record read by every
+# command, and the rest (search text, full data) read only when asked for.
+LISTING_LAYOUT = ("index values", "id sort key", "lower-cased id")  # Item.listing()
+DETAIL_LAYOUT = ("search text", "pickled data")  # Item.detail()
 
 
 class Item:
     """One tracked item. `data` is the file's content as `tomllib` parsed it.
 
-    Items read from the cache hold only their index fields, their search text and a
-    pickled copy of the full data, which is decoded the first time `data` is asked for
-    (showing one item, JSON output). Listing 10,000 items then never builds 10,000
-    nested dicts. A slotted class: there are many of these and they are made often.
+    Items read from the cache hold only their index fields and a `source` that fetches
+    their search text and pickled data the first time either is asked for (showing one
+    item, a word query, JSON output). Listing 10,000 items then never reads or builds
+    10,000 nested dicts. A slotted class: there are many of these and they are made often.
     """
 
-    __slots__ = ("_data", "_blob", "_fields", "_path", "_search_text", "_id_key")
+    __slots__ = ("_data", "_blob", "_values", "_path", "_search_text", "_id_key", "_listing",
+                 "_source")
 
-    def __init__(self, data: dict[str, Any] | None, path: Path | str, *,
-                 fields: dict[str, Any] | None = None, search_text: str | None = None,
-                 blob: bytes | None = None):
+    def __init__(self, data: dict[str, Any], path: Path | str):
         self._data = data
-        self._blob = blob
-        self._fields = fields if fields is not None else index_fields(data or {})
+        self._blob = None
+        # The index keys' values in INDEX_KEYS order, None where absent (TOML has no
+        # null): a tuple unpickles in half the time of a dict (docs/benchmarks.md).
+        self._values = tuple(data.get(key) for key in INDEX_KEYS)
         self._path = path
-        self._search_text = search_text
+        self._search_text = None
         self._id_key: tuple | None = None
+        self._listing: tuple | None = None
+        self._source = None
 
     @classmethod
-    def from_record(cls, record: tuple, path: Path | str) -> Item:
-        """An item from a cache record made by `record()`."""
-        fields, search_text, blob, id_key = record
-        item = cls(None, path, fields=fields, search_text=search_text, blob=blob)
-        item._id_key = id_key
+    def from_listing(cls, listing: tuple, path: Path | str, source) -> Item:
+        """An item from a cached `listing()` record. `source(file name)` gives (search
+        text or None, pickled data or None, data or None) when the rest is first needed."""
+        item = cls.__new__(cls)
+        item._values, item._id_key = listing[0], listing[1]
+        item._listing = listing
+        item._path = path
+        item._source = source
+        item._data = item._blob = item._search_text = None
         return item
 
-    def record(self) -> tuple:
-        """What the cache stores: (index fields, search text, pickled data, id sort key)."""
+    def listing(self) -> tuple:
+        """The cache's listing record: (index values, id sort key, lower-cased id)."""
+        if self._listing is None:
+            self._listing = (self._values, self.id_key, self.id.lower())
+        return self._listing
+
+    def detail(self) -> tuple:
+        """The cache's detail record: (search text, pickled data)."""
         import pickle
 
         if self._blob is None:
-            self._blob = pickle.dumps(self._data, protocol=pickle.HIGHEST_PROTOCOL)
-        return (self._fields, self.search_text, self._blob, self.id_key)
+            self._blob = pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL)
+        return (self.search_text, self._blob)
+
+    def _fetch(self) -> None:
+        source, self._source = self._source, None
+        search_text, blob, data = source(os.path.basename(self._path))
+        if self._search_text is None:
+            self._search_text = search_text
+        if self._data is None:
+            self._blob, self._data = blob, data
 
     def __repr__(self) -> str:
         return f"Item({self.id!r})"
@@ -170,9 +197,13 @@ class Item:
     @property
     def data(self) -> dict[str, Any]:
         if self._data is None:
-            import pickle
+            if self._blob is None and self._source is not None:
+                self._fetch()
+            if self._data is None:
+                import pickle
 
-            self._data = pickle.loads(self._blob)
+                self._data = pickle.loads(self._blob) if self._blob is not None else {
+                    k: v for k, v in zip(INDEX_KEYS, self._values, strict=True) if v is not None}
         return self._data
 
     @property
@@ -184,24 +215,26 @@ class Item:
 
     @property
     def id(self) -> str:
-        return self._fields.get("id") or Path(self._path).stem
+        return self._values[_ID] or Path(self._path).stem
 
     def get(self, key: str, default: Any = None) -> Any:
-        if key in INDEX_KEYS:
-            return self._fields.get(key, default)
+        at = _INDEX_AT.get(key)
+        if at is not None:
+            value = self._values[at]
+            return default if value is None else value
         return self.data.get(key, default)
 
     @property
     def title(self) -> str:
-        return self._fields.get("title", "")
+        return self._values[_TITLE] or ""
 
     @property
     def status(self) -> str:
-        return self._fields.get("status", "")
+        return self._values[_STATUS] or ""
 
     @property
     def due(self) -> date | None:
-        value = self._fields.get("due")
+        value = self._values[_DUE]
         return value if isinstance(value, date) else None
 
     @property
@@ -214,7 +247,8 @@ class Item:
 
     @property
     def tags(self) -> list[str]:
-        return self._fields.get("tags", [])
+        value = self._values[_TAGS]
+        return [] if value is None else value
 
     @property
     def id_key(self) -> tuple:
@@ -226,6 +260,8 @@ class Item:
     @property
     def search_text(self) -> str:
         """Lower-cased text a bare query word is looked for in (computed once per item)."""
+        if self._search_text is None and self._source is not None:
+            self._fetch()
         if self._search_text is None:
             d = self.data
             parts = [self.id]
@@ -234,10 +270,6 @@ class Item:
             parts += [str(u.get("text", "")) for u in self.updates if isinstance(u, dict)]
             self._search_text = "\n".join(parts).lower()
         return self._search_text
-
-
-def index_fields(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: data[key] for key in INDEX_KEYS if key in data}
 
 
 def natural_key(text: str) -> tuple:

@@ -92,6 +92,8 @@ def _field_predicate(term: Term, on: date) -> Predicate:
         options = set(_either(value, term))
         if name == "id":
             return lambda item, config, today_: item.id.lower() in options
+        if name == "status":
+            return lambda item, config, today_: item.status.lower() in options
         return lambda item, config, today_: str(item.get(name, "")).lower() in options
     if name == "tag":
         options = _either(value, term)
@@ -99,6 +101,9 @@ def _field_predicate(term: Term, on: date) -> Predicate:
             o in str(t).lower() for t in item.tags for o in options)
     if name in SUBSTRING_FIELDS:
         options = _either(value, term)
+        if len(options) == 1:
+            needle = options[0]
+            return lambda item, config, today_: needle in str(item.get(name, "")).lower()
         return lambda item, config, today_: any(
             o in str(item.get(name, "")).lower() for o in options)
     if name == "due":
@@ -152,8 +157,10 @@ class Query(namedtuple("Query", "text predicates sort_keys on")):
     def apply(self, items: Iterable[Item], config: PlanConfig,
               on: date | None = None) -> list[Item]:
         on = on or self.on
-        if self.predicates:
-            items = [item for item in items if self.matches(item, config, on)]
+        # One pass per term, each over what the last one kept: the first term usually
+        # leaves a fraction of the plan for the rest.
+        for test, negated in self.predicates:
+            items = [item for item in items if test(item, config, on) != negated]
         return sort_items(items, self.sort_keys, config)
 
 

@@ -242,17 +242,21 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
     reusable = previous.by_name if previous is not None else {}
     names: set[str] = set()
     items: list[Item] = []
+    lower_ids: list[str] = []
     by_name: dict[str, Item] = {}
     try:
         # Sorted so that the first of two duplicate ids is always the same one.
-        entries = sorted(os.scandir(items_dir), key=lambda e: e.name)
+        entries = sorted(os.scandir(items_dir), key=_name_of)
     except FileNotFoundError:
         entries = []
     except OSError as err:
         entries = []
         problems.append(Problem(items_dir, 1, f"cannot read the folder: {err.strerror}"))
+    cached_entries = cache.entries
+    details = _CachedDetails(cache, items_dir)
     for entry in entries:
-        if not entry.name.endswith(".toml"):
+        name = entry.name
+        if not name.endswith(".toml"):
             continue
         if not entry.is_file(follow_symlinks=False):
             if not entry.is_dir(follow_symlinks=False):  # a link, FIFO or device
@@ -260,33 +264,62 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
                 problems.append(Problem(Path(entry.path), 1, f"{kind}: afi reads only plain "
                                                              "files here (remove it)"))
             continue
-        stamp = item_cache.stamp_of(entry.stat(follow_symlinks=False))
-        names.add(entry.name)
-        cached = cache.get(entry.name, stamp)
+        stat = entry.stat(follow_symlinks=False)
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+        names.add(name)
+        cached = cached_entries.get(name)
         item = None
-        if cached is None:
+        if cached is None or cached[0] != stamp:
             data, found = _read_item(Path(entry.path), config, readable)
             if data is not None and not found:
                 item = Item(data, entry.path)
-            cached = (stamp, item.record() if item else None,
+            cached = (stamp, item.listing() if item else None,
                       [(p.line, p.message) for p in found])
-            cache.put(entry.name, cached)
-        _, record, found = cached
+            cache.put(name, cached, item.detail() if item else None)
+        listing, found = cached[1], cached[2]
         if found:
             problems += [Problem(Path(entry.path), line, message) for line, message in found]
-        elif record is not None:
+        elif listing is not None:
             if item is None:  # unchanged since the last read: reuse its Item if we have it
-                previous_item = reusable.get(entry.name)
-                item = previous_item if previous_item is not None and \
-                    previous_item.record()[2] is record[2] else Item.from_record(record,
-                                                                                 entry.path)
+                item = reusable.get(name) if reusable else None
+                if item is None or item._listing is not listing:
+                    item = Item.from_listing(listing, entry.path, details)
             items.append(item)
-            by_name[entry.name] = item
+            lower_ids.append(listing[2])
+            by_name[name] = item
     cache.save(names)
-    items, duplicates = _drop_duplicate_ids(items)
-    problems += duplicates
-    entries = {name: cache.entries[name] for name in names if name in cache.entries}
+    if len(set(lower_ids)) != len(lower_ids):
+        items, duplicates = _drop_duplicate_ids(items)
+        problems += duplicates
+    entries = {name: cached_entries[name] for name in names if name in cached_entries}
     return Snapshot(plan_dir, config, items, problems, entries, by_name, fingerprint, started)
+
+
+def _name_of(entry: os.DirEntry) -> str:
+    return entry.name
+
+
+class _CachedDetails:
+    """Fetches a cached item's search text and full data when first needed: from the
+    cache's detail file, or, if that was lost or overtaken, from the item's file. One
+    per load, shared by its items (the entry a listing came from names its stamp)."""
+
+    __slots__ = ("cache", "items_dir")
+
+    def __init__(self, cache: item_cache.ItemCache, items_dir: Path):
+        self.cache, self.items_dir = cache, items_dir
+
+    def __call__(self, name: str) -> tuple[str | None, bytes | None, dict | None]:
+        entry = self.cache.entries.get(name)
+        found = self.cache.detail(name, entry[0]) if entry is not None else None
+        if found is not None:
+            return found[0], found[1], None
+        path = self.items_dir / name
+        try:
+            data, _ = parse_text(path, read_text(path))
+        except (OSError, UnicodeDecodeError):
+            data = None
+        return None, None, data
 
 
 def read_one_item(plan_dir: Path, item_id: str, config: PlanConfig,
