@@ -158,3 +158,27 @@ def test_the_index_keeps_tracked_values_updates_and_evidence(plan_dir, afi):
     assert newest.status == "complete"
     assert changes[1][1].updates[0][1:] == ("Test Lead", "Reviewed at FIB")
     assert changes[-1][1].fields == ("created",)
+
+
+def test_commits_a_crash_left_in_a_path_shard_are_never_shown(plan_dir):
+    """Path shards are written before meta.pickle names the new HEAD: after a crash in
+    between, a shard may list commits the index does not hold; they are ignored, and the
+    next catch-up lists each commit once."""
+    import pickle
+    import zlib
+
+    repo = plan_dir.parent
+    assert history_shas(repo) == git_log(repo)
+    shard = zlib.crc32(ITEM.encode()) % history_index.PATH_SHARDS
+    stored_file = index_files(repo)[0].parent / f"paths-{shard:02d}.pickle"
+    stored = pickle.loads(stored_file.read_bytes())
+    stored["paths"][ITEM] = ["f" * 40, *stored["paths"][ITEM]]
+    stored_file.write_bytes(pickle.dumps(stored))
+    assert history_shas(repo) == git_log(repo)
+    edit(repo, "Supt Smith", "Supt Green", "Hand-edited in vim")
+    first = git_log(repo)[0]
+    stored = pickle.loads(stored_file.read_bytes())
+    stored["paths"][ITEM] = [first, *stored["paths"][ITEM]]  # as if written before a crash
+    stored_file.write_bytes(pickle.dumps(stored))
+    shas = history_shas(repo)
+    assert shas == git_log(repo) and len(shas) == len(set(shas)) == 2

@@ -8,13 +8,12 @@ per-item lines must match the diff.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import messages
+from . import messages, toml_read
 from .gitrepo import Commit, GitRepo
 from .store import ITEMS_DIR, PLAN_FILE
 
@@ -79,6 +78,6 @@ def _data(blobs: dict[str, bytes], sha: str | None) -> dict[str, Any] | None:
     if sha is None or sha not in blobs:
         return None
     try:
-        return tomllib.loads(blobs[sha].decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return toml_read.loads(blobs[sha].decode("utf-8"))
+    except (toml_read.TOMLDecodeError, UnicodeDecodeError):
         return {"(unparseable)": sha}

@@ -11,14 +11,13 @@ commit is made by `commit.commit_files` (journal, atomic writes, truth from HEAD
 
 from __future__ import annotations
 
-import tomllib
 from collections import namedtuple
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import locate, messages
+from . import locate, messages, toml_read
 from .errors import (
     AfiError,
     ConflictError,
@@ -591,7 +590,7 @@ def _refuse_uncommitted(repo: GitRepo, entry: PendingItem, current: str,
     try:
         fields = ", ".join(messages.item_notes(_data(before), _data(current))) or \
             "comments or layout"
-    except tomllib.TOMLDecodeError:
+    except toml_read.TOMLDecodeError:
         fields = "it does not parse"
     raise UncommittedEdits(f"{name} has edits that are not committed ({fields}): afi will not "
                            f"fold them into this commit. Commit them first with `afi commit "
@@ -641,7 +640,7 @@ def _item_problems(path: Path, text: str, config: PlanConfig) -> list[Problem]:
 
 
 def _data(text: str) -> dict[str, Any]:
-    return tomllib.loads(text)
+    return toml_read.loads(text)
 
 
 def _read_or_none(path: Path) -> str | None:

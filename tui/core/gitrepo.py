@@ -12,20 +12,21 @@ stdout, and a signal after the ref update makes git fail although HEAD moved.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import tempfile
 import time
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
 
 from .errors import GitError
 from .store import find_git_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluated here
+    from typing import IO, Any
 
 LOCK_WAITS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)  # ~1 s in all, then give up
 IN_PROGRESS = (
@@ -218,6 +219,8 @@ class GitRepo:
         nothing: the caller asks `committed_since` what actually happened."""
         relative = [self.relative(p) for p in paths]
         added = [self.relative(p) for p in new_paths]
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="afi-") as scratch:
             message_file = Path(scratch) / "message"
             message_file.write_text(message, encoding="utf-8")
@@ -281,6 +284,8 @@ class GitRepo:
 
     def blob_id(self, data: bytes) -> str:
         """The id git gives a blob with this content (SHA-1, or SHA-256 repositories)."""
+        import hashlib
+
         digest = hashlib.sha256 if self.object_format() == "sha256" else hashlib.sha1
         return digest(b"blob %d\0" % len(data) + data).hexdigest()
 
@@ -526,6 +531,8 @@ def _stdin(data: bytes | None) -> Iterator[IO[bytes] | None]:
     if data is None:
         yield None
         return
+    import tempfile
+
     with tempfile.TemporaryFile() as handle:
         handle.write(data)
         handle.seek(0)

@@ -20,29 +20,36 @@ updates and evidence it added, and the status after it. It is keyed on HEAD:
 It lists exactly the commits `git log -- <folder> <plan.toml>` reports, merges included
 when they resolved a file differently from every parent (`-c`), and records renames
 (`git mv`), so an item's history goes on past the commit that renamed its file.
+
+Its files are laid out so that `afi log ID` reads little: meta.pickle (HEAD, the commits
+in order, renames), `paths-NN.pickle` (each file's commits, by a crc of its path) and
+`<xx>.pickle` (the records of commits whose id starts with xx). Records are stored as
+plain tuples and made into CommitInfo and PathChange only when used; a commit with more
+than BIG_COMMIT changes (the one that created 10,000 items) keeps them in parts by path
+shard, each pickled on its own, so `afi log ID` decodes the part with its file only.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import subprocess
 import sys
 import time
-import tomllib
+import zlib
+from collections import namedtuple
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from .cache_files import load_pickle, save_pickle
 from .errors import GitError
 from .gitrepo import Commit, FileChange, GitRepo
 from .store import ITEMS_DIR, PLAN_FILE
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 SHARD_CHARS = 2  # commit records are kept in files by the first hex digits of their id
+PATH_SHARDS = 64  # each path's commits are kept in one of this many files
+BIG_COMMIT = 256  # changes; a bigger commit's are stored in parts by path shard
 CATCH_UP_LIMIT = 2_000  # new commits added in the foreground; more goes to the background
 FOREGROUND_COST = 2_000_000  # commits x files a rebuild may diff in the foreground (~0.2 s)
 STALE_BUILD_SECONDS = 600  # a build lock older than this belonged to a crashed builder
@@ -56,24 +63,24 @@ class IndexDamaged(Exception):
     git instead, and the index is rebuilt next time."""
 
 
-class CommitInfo(NamedTuple):
-    sha: str
-    parents: tuple[str, ...]
-    author: str
-    email: str
-    date: str  # ISO 8601, as git gives it
-    subject: str
-    body: str
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluated here
+    from typing import Any
+
+# Records of the index (collections' named tuples: `typing` is not imported to read it).
+# date: ISO 8601, as git gives it.
+CommitInfo = namedtuple("CommitInfo", "sha parents author email date subject body")
 
 
-class PathChange(NamedTuple):
-    path: str                # relative to the repository root
-    old_path: str | None     # where it was, when git saw a rename
-    fields: tuple[str, ...]  # changed top-level keys, or ("created",) / ("deleted",)
-    values: tuple[tuple[str, Any, Any], ...]  # (key, old, new) for TRACKED keys that changed
-    updates: tuple[tuple[date | None, str, str], ...]  # progress updates added (date, by, text)
-    evidence: tuple[str, ...]  # titles of evidence added
-    status: str | None       # the status after the commit (None: deleted or unreadable)
+class PathChange(namedtuple("PathChange", "path old_path fields values updates evidence "
+                                          "status")):
+    """One item file's change in one commit. path: relative to the repository root;
+    old_path: where it was, when git saw a rename; fields: the changed top-level keys, or
+    ("created",) / ("deleted",); values: (key, old, new) for TRACKED keys that changed;
+    updates: progress updates added, as (date, by, text); evidence: titles of evidence
+    added; status: the status after the commit (None: deleted or unreadable)."""
+
+    __slots__ = ()
 
     @property
     def item_id(self) -> str:
@@ -87,7 +94,9 @@ class HistoryIndex:
         self.repo = repo
         self.items = repo.relative(plan_dir / ITEMS_DIR)
         self.plan_file = repo.relative(plan_dir / PLAN_FILE)
-        key = hashlib.sha1(self.items.encode()).hexdigest()[:12]
+        # A name, not a check (the index records its scope): crc32, as zlib is loaded
+        # anyway, where hashlib would cost `afi log` 2 ms to import.
+        key = f"{zlib.crc32(self.items.encode()):08x}"
         # meta.pickle: HEAD, order, paths, renames; <xx>.pickle: the records of commits
         # whose id starts with xx, so `afi log ID` reads a few small files, not all.
         self.folder = repo.git_dir / "afi" / f"history-{key}"
@@ -95,11 +104,12 @@ class HistoryIndex:
         self.lock = self.folder.with_suffix(".building")
         self.head: str | None = None
         self.order: list[str] = []  # commits, oldest first
-        self.paths: dict[str, list[str]] = {}  # path -> commits, newest first
         self.renames: dict[str, list[tuple[str, str]]] = {}  # new path -> (commit, old path)
-        self._records: dict[str, tuple[CommitInfo, tuple[PathChange, ...]]] = {}
+        self._paths: dict[int, dict[str, list[str]]] = {}  # shard -> path -> commits, newest first
+        self._records: dict[str, tuple[tuple, tuple[tuple, ...]]] = {}  # as stored
         self._loaded: set[str] = set()  # shards read
         self._dirty: set[str] = set()  # shards to write
+        self._dirty_paths: set[int] = set()
         self._rank: dict[str, int] | None = None
 
     # -- reading ------------------------------------------------------------------------------
@@ -123,8 +133,10 @@ class HistoryIndex:
             return None
         shas, names = found
         wanted = set(names)
-        return [(info, change) for sha in shas for info, changes in [self.record(sha)]
-                for change in changes if change.path in wanted]
+        parts = {_path_shard(name) for name in names}
+        return [(CommitInfo._make(info), PathChange._make(change)) for sha in shas
+                for info, stored in [self._stored(sha)]
+                for change in _unpacked(stored, parts) if change[0] in wanted]
 
     def newest_first(self, only: set[str] | None = None
                      ) -> Iterator[tuple[CommitInfo, tuple[PathChange, ...]]]:
@@ -135,6 +147,11 @@ class HistoryIndex:
 
     def record(self, sha: str) -> tuple[CommitInfo, tuple[PathChange, ...]]:
         """A commit's metadata and its changes to the plan."""
+        info, stored = self._stored(sha)
+        return CommitInfo._make(info), tuple(PathChange._make(c) for c in _unpacked(stored))
+
+    def _stored(self, sha: str) -> tuple[tuple, tuple[tuple, ...]]:
+        """A commit's record as stored: plain tuples in CommitInfo and PathChange order."""
         if sha not in self._records:
             shard = sha[:SHARD_CHARS]
             if shard not in self._loaded:
@@ -164,12 +181,25 @@ class HistoryIndex:
             return  # renamed back and forth: each name once
         names.append(path)
         rank = self.rank
-        commits += [sha for sha in self.paths.get(path, ())
-                    if before is None or rank.get(sha, -1) < before]
+        # Only commits the index has in order: a crash may leave newer ones in a path shard.
+        commits += [sha for sha in self._paths_shard(path).get(path, ())
+                    if sha in rank and (before is None or rank[sha] < before)]
         for sha, old in self.renames.get(path, ()):
             at = rank.get(sha, -1)
             if before is None or at < before:
                 self._follow(old, at, commits, names)
+
+    def _paths_shard(self, path: str) -> dict[str, list[str]]:
+        """The commits of the paths in `path`'s shard (read on first use)."""
+        shard = _path_shard(path)
+        found = self._paths.get(shard)
+        if found is None:
+            stored = load_pickle(self.folder / f"paths-{shard:02d}.pickle") \
+                if self.head is not None else None
+            found = stored["paths"] if isinstance(stored, dict) \
+                and stored.get("version") == INDEX_VERSION else {}
+            self._paths[shard] = found
+        return found
 
     # -- keeping up with HEAD ---------------------------------------------------------------
     def refresh(self, *, background: bool = True) -> bool:
@@ -197,13 +227,16 @@ class HistoryIndex:
     def rebuild(self, head: str | None = None) -> None:
         head = head or self._head()
         self._reset(None)
+        self._paths = {shard: {} for shard in range(PATH_SHARDS)}
+        self._dirty_paths = set(range(PATH_SHARDS))  # every shard rewritten, empty or not
         if head is not None:
             self._add(self._scan(head), head)
         self._save()
 
     def _reset(self, head: str | None) -> None:
-        self.head, self.order, self.paths, self.renames = head, [], {}, {}
+        self.head, self.order, self.renames = head, [], {}
         self._records, self._loaded, self._dirty, self._rank = {}, set(), set(), None
+        self._paths, self._dirty_paths = {}, set()
 
     # -- git ----------------------------------------------------------------------------------
     def _head(self) -> str | None:
@@ -256,13 +289,15 @@ class HistoryIndex:
                 self._add_commit(commit, blobs, latest)
         newer: dict[str, list[str]] = {}
         for commit in newest_first:
-            for change in self._records[commit.sha][1]:
-                newer.setdefault(change.path, []).append(commit.sha)
-                if change.old_path is not None:
-                    self.renames.setdefault(change.path, []).append((commit.sha,
-                                                                     change.old_path))
+            for path, old_path, *_ in self._records[commit.sha][1]:
+                newer.setdefault(path, []).append(commit.sha)
+                if old_path is not None:
+                    self.renames.setdefault(path, []).append((commit.sha, old_path))
         for path, shas in newer.items():
-            self.paths[path] = shas + self.paths.get(path, [])
+            known = self._paths_shard(path)  # read while self.head is the old HEAD
+            added = set(shas)  # (a crash may have left some of them there already)
+            known[path] = shas + [sha for sha in known.get(path, ()) if sha not in added]
+            self._dirty_paths.add(_path_shard(path))
         self.head, self._rank = head, None
 
     def _add_commit(self, commit: Commit, blobs: dict[str, bytes],
@@ -276,11 +311,11 @@ class HistoryIndex:
             if file.old_path is not None:
                 latest.pop(file.old_path, None)
             latest[file.path] = (file.new_blob, new)
-            changes.append(_path_change(file, old, new))
+            changes.append(tuple(_path_change(file, old, new)))
         self.order.append(commit.sha)
         self._records[commit.sha] = (
-            CommitInfo(commit.sha, commit.parents, commit.author_name, commit.author_email,
-                       commit.date.isoformat(), commit.subject, commit.body), tuple(changes))
+            (commit.sha, commit.parents, commit.author_name, commit.author_email,
+             commit.date.isoformat(), commit.subject, commit.body), tuple(changes))
         self._dirty.add(commit.sha[:SHARD_CHARS])
 
     # -- the file in .git/afi -----------------------------------------------------------------
@@ -290,13 +325,17 @@ class HistoryIndex:
         if isinstance(stored, dict) and stored.get("version") == INDEX_VERSION \
                 and stored.get("scope") == (self.items, self.plan_file):
             self.head, self.order = stored["head"], stored["order"]
-            self.paths, self.renames = stored["paths"], stored["renames"]
+            self.renames = stored["renames"]
         # else: missing, torn or from another version: rebuilt from git
 
     def _save(self) -> None:
         """The touched shards first, then meta.pickle: a reader that sees the new HEAD
         finds every record it names (a crash in between leaves the old HEAD, and the
-        shards' extra records are harmless)."""
+        shards' extra records, and path shards' commits beyond it, are never used)."""
+        for shard in sorted(self._dirty_paths):
+            save_pickle(self.folder / f"paths-{shard:02d}.pickle",
+                        {"version": INDEX_VERSION, "paths": self._paths.get(shard, {})})
+        self._dirty_paths.clear()
         for shard in sorted(self._dirty):
             if shard not in self._loaded:  # keep the records already stored there
                 self._loaded.add(shard)
@@ -304,11 +343,12 @@ class HistoryIndex:
                 for key, value in (stored if isinstance(stored, dict) else {}).items():
                     self._records.setdefault(key, value)
             save_pickle(self.folder / f"{shard}.pickle",
-                        {sha: record for sha, record in self._records.items()
+                        {sha: (info, _packed(changes))
+                         for sha, (info, changes) in self._records.items()
                          if sha[:SHARD_CHARS] == shard})
         self._dirty.clear()
         save_pickle(self.file, {"version": INDEX_VERSION, "scope": (self.items, self.plan_file),
-                                "head": self.head, "order": self.order, "paths": self.paths,
+                                "head": self.head, "order": self.order,
                                 "renames": self.renames})
 
     def _start_background_build(self) -> None:
@@ -319,6 +359,8 @@ class HistoryIndex:
             self.lock.parent.mkdir(parents=True, exist_ok=True)
             self.lock.write_text(str(os.getpid()))
             plan_dir = self.repo.root / self.items
+            import subprocess
+
             try:
                 # A Python process of its own (not a thread): it outlives a command that
                 # exits at once, and it lowers its own priority before it starts.
@@ -329,6 +371,37 @@ class HistoryIndex:
                                  stderr=subprocess.DEVNULL)
             except OSError:
                 self.lock.unlink()
+
+
+def _path_shard(path: str) -> int:
+    return zlib.crc32(path.encode()) % PATH_SHARDS
+
+
+def _packed(changes: tuple | dict) -> tuple | dict:
+    """A commit's changes as stored: as they are, or, for a big commit, in parts by path
+    shard, each a pickle of its changes."""
+    if isinstance(changes, dict) or len(changes) <= BIG_COMMIT:
+        return changes
+    import pickle
+
+    parts: dict[int, list[tuple]] = {}
+    for change in changes:
+        parts.setdefault(_path_shard(change[0]), []).append(change)
+    return {n: pickle.dumps(tuple(part), protocol=pickle.HIGHEST_PROTOCOL)
+            for n, part in parts.items()}
+
+
+def _unpacked(stored: tuple | dict, parts: set[int] | None = None) -> tuple:
+    """A commit's changes from their stored form (only those in path shards `parts`, if
+    given; all in path order, as git lists them, otherwise)."""
+    if not isinstance(stored, dict):
+        return stored
+    import pickle
+
+    found = [change for n, blob in stored.items() if parts is None or n in parts
+             for change in pickle.loads(blob)]
+    return tuple(sorted(found, key=lambda change: change[0])) if parts is None \
+        else tuple(found)
 
 
 def _parsed(blob: str | None, blobs: dict[str, bytes],
@@ -343,11 +416,13 @@ def _parsed(blob: str | None, blobs: dict[str, bytes],
 
 def parse_blob(raw: bytes | None) -> Any:
     """A file's data as git holds it; UNPARSEABLE when it is missing or not TOML."""
+    from . import toml_read
+
     if raw is None:
         return UNPARSEABLE
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+        return toml_read.loads(raw.decode("utf-8"))
+    except (toml_read.TOMLDecodeError, UnicodeDecodeError, RecursionError):
         return UNPARSEABLE
 
 

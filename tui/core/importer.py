@@ -272,9 +272,9 @@ def _with_inspection(plan_text: str, planned: ImportPlan) -> str:
 
 
 def _data(text: str) -> dict:
-    import tomllib
+    from . import toml_read
 
-    return tomllib.loads(text)
+    return toml_read.loads(text)
 
 
 # -- the dry run ------------------------------------------------------------------------------

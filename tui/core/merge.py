@@ -16,13 +16,13 @@ them; the merged text is re-read at the end and must give exactly the merged dat
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 from itertools import pairwise
 from typing import Any
 
+from . import toml_read
 from .locate import conflict_marker_line
 from .tomledit import ItemDocument
 
@@ -76,15 +76,15 @@ def merge_item(base: str | None, ours: str, theirs: str) -> MergeResult:
     merger = _Merger(ours, theirs)
     merged = merger.table((), base_data, ours_data, theirs_data)
     text = merger.doc.text()
-    if not _same(tomllib.loads(text), merged):
+    if not _same(toml_read.loads(text), merged):
         raise RuntimeError("merge_item: the merged text does not read back as the merged data")
     return MergeResult(text, tuple(merger.conflicts))
 
 
 def _parse(text: str, side: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        return toml_read.loads(text)
+    except toml_read.TOMLDecodeError as error:
         # Only now: a marker-like line inside a multi-line string is valid text.
         if (line := conflict_marker_line(text)) is not None:
             raise ValueError(f"{side}: merge-conflict marker at line {line}") from error

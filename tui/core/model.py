@@ -183,6 +183,13 @@ class Item:
             self._blob = pickle.dumps(self.data, protocol=pickle.HIGHEST_PROTOCOL)
         return (self.search_text, self._blob)
 
+    def compact(self) -> None:
+        """Drop the parsed data once a pickled copy exists (`detail()`): it is decoded
+        again if asked for. A first listing of 10,000 files then holds 10,000 small
+        records, not 10,000 nested dicts (half its memory)."""
+        if self._blob is not None:
+            self._data = None
+
     def _fetch(self) -> None:
         source, self._source = self._source, None
         search_text, blob, data = source(os.path.basename(self._path))

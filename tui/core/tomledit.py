@@ -15,10 +15,10 @@ Two ways to make an edit, one result:
 from __future__ import annotations
 
 import re
-import tomllib
 from datetime import date, datetime
 from typing import Any
 
+from . import toml_read
 from .schema import FILE_ORDER
 
 # Where a key that is not yet in the file goes: after the nearest of these before it.
@@ -45,7 +45,7 @@ class ItemDocument:
     def data(self) -> dict[str, Any]:
         """What stdlib tomllib reads from the current text (the check that matters)."""
         if self._data is None:
-            self._data = tomllib.loads(self._source)
+            self._data = toml_read.loads(self._source)
         return self._data
 
     @property
@@ -250,8 +250,8 @@ class ItemDocument:
         else:
             expected[key] = value
         try:
-            got = tomllib.loads(new_source)
-        except tomllib.TOMLDecodeError:
+            got = toml_read.loads(new_source)
+        except toml_read.TOMLDecodeError:
             return False
         if got != expected:
             return False

@@ -54,21 +54,25 @@ def _check_type(value: Any, expected: type) -> bool:
     return isinstance(value, expected)
 
 
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+_TYPE_CHECKS = {
+    STRING: lambda value: isinstance(value, str),
+    DATE: is_date,
+    INTEGER: lambda value: isinstance(value, int) and not isinstance(value, bool),
+    BOOLEAN: lambda value: isinstance(value, bool),
+    STRINGS: _strings,
+    IDS: _strings,
+    TABLES: lambda value: isinstance(value, list),
+    TABLE: lambda value: isinstance(value, dict),
+}
+
+
 def _is(value: Any, kind: str) -> bool:
     """Does `value` have the schema type `kind`?"""
-    if kind == STRING:
-        return isinstance(value, str)
-    if kind == DATE:
-        return is_date(value)
-    if kind == INTEGER:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == BOOLEAN:
-        return isinstance(value, bool)
-    if kind in (STRINGS, IDS):
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind == TABLES:
-        return isinstance(value, list)
-    return isinstance(value, dict)
+    return _TYPE_CHECKS[kind](value)
 
 
 def _check_field(found: Found, where: KeyPath, field: Field, value: Any, what: str) -> None:
@@ -139,20 +143,27 @@ def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
     return found
 
 
+# The fields, and the keys of table fields, whose values come from a vocabulary.
+_WORD_FIELDS = tuple(field for field in ITEM_FIELDS if field.vocabulary)
+_WORD_PARTS = tuple((field, part) for field in ITEM_FIELDS for part in field.parts
+                    if part.vocabulary)
+
+
 def _vocabulary_problems(data: dict[str, Any], config: PlanConfig) -> Found:
     """Values that must come from the plan's lists (kinds, statuses, inspections, the
     areas and boards plan.toml names)."""
     found: Found = []
-    for field in ITEM_FIELDS:
+    for field in _WORD_FIELDS:
         value = data.get(field.key)
-        if field.vocabulary and isinstance(value, str):
+        if isinstance(value, str):
             found += _not_in(config, field, (field.key,), value, data)
-        for part in field.parts:
+    for field, part in _WORD_PARTS:
+        value = data.get(field.key)
+        if value is not None:
             tables = value if field.type == TABLES and isinstance(value, list) else \
                 [value] if isinstance(value, dict) else []
             for n, table in enumerate(tables):
-                if part.vocabulary and isinstance(table, dict) and \
-                        isinstance(table.get(part.key), str):
+                if isinstance(table, dict) and isinstance(table.get(part.key), str):
                     where = (field.key, n, part.key) if field.type == TABLES \
                         else (field.key, part.key)
                     found += _not_in(config, part, where, table[part.key], data)
@@ -340,7 +351,24 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
 def check_values(data: Any) -> Found:
     """Limits any TOML file must keep, whatever its keys: nesting at most MAX_DEPTH deep
     (deeper data would exhaust the stack of every reader) and integers of 64 bits (the
-    TOML rule, which tomllib does not enforce). Walked without recursion."""
+    TOML rule, which tomllib does not enforce). Walked without recursion, containers
+    only: a file within the limits (every file, nearly) costs one pass and no key paths;
+    one that breaks them is walked again to say where."""
+    stack: list[tuple[int, Any]] = [(0, data)]
+    while stack:
+        depth, value = stack.pop()
+        if depth >= MAX_DEPTH and value:
+            return _where_values_break_limits(data)
+        for child in (value.values() if isinstance(value, dict) else value):
+            if type(child) is int:  # (not bool: TOML gives exact types)
+                if not -(2**63) <= child < 2**63:
+                    return _where_values_break_limits(data)
+            elif isinstance(child, (dict, list)):
+                stack.append((depth + 1, child))
+    return []
+
+
+def _where_values_break_limits(data: Any) -> Found:
     stack: list[tuple[KeyPath, Any]] = [((), data)]
     while stack:
         where, value = stack.pop()

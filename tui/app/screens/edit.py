@@ -7,7 +7,6 @@ a pull) — the user is told and offered a reload, never silently overwritten.
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 from textual import work
@@ -19,6 +18,7 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
+from tui.core import toml_read
 from tui.core.change import Change
 from tui.core.errors import (
     AfiError,
@@ -126,7 +126,7 @@ class EditScreen(Screen):
             self.show_banner(f"{self.item_id} is no longer a valid item in the plan.", "error")
             return
         self.base_text = read_text(item.path)
-        self.original = tomllib.loads(self.base_text)
+        self.original = toml_read.loads(self.base_text)
         d = self.original
         self.query_one("#edit-heading", Static).update(
             Content.assemble(("Editing ", "dim"), (self.item_id, "bold"), "  ",
