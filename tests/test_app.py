@@ -507,4 +507,34 @@ async def test_closed_edit_screens_are_not_kept_alive(plan_dir):
         await settle(app, pilot)
         gc.collect()
         assert [o for o in gc.get_objects() if isinstance(o, TextArea)] == []
-        assert gc.get_freeze_count() == 0  # nothing moved out of the collector's sight
+
+
+async def test_files_changed_on_disk_show_without_a_key(plan_dir):
+    """An edit made in another terminal (same size, mtime put back), a new file and a
+    symbolic link all show within a few polls, with no key pressed."""
+    import asyncio
+    import os
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        path = plan_dir / "afis" / "PEEL22-02.toml"
+        before = path.stat()
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("repeat victims", "repeat VICTIMS"), encoding="utf-8")
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        write_item(plan_dir, "PEEL22-03", text.replace("PEEL22-02", "PEEL22-03").replace(
+            "The force should identify repeat victims", "Added in another terminal"))
+        (plan_dir / "afis" / "LINK-01.toml").symlink_to(path)
+
+        async def shown(wanted: str) -> bool:
+            for _ in range(100):
+                if wanted in screen_text(app):
+                    return True
+                await asyncio.sleep(0.05)
+            return False
+
+        ok = await shown("identify repeat VI")
+        assert ok, screen_text(app)
+        assert await shown("Added in another terminal")
+        assert await shown("1 bad file (p)")

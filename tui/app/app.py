@@ -6,7 +6,8 @@ as messages and widgets are only touched on the app's thread.
 
 from __future__ import annotations
 
-import os
+import contextlib
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,14 +21,14 @@ from textual.worker import get_current_worker
 from tui.core.errors import AfiError
 from tui.core.plan import Plan, recover_interrupted
 from tui.core.safe_text import visible
-from tui.core.store import ITEMS_DIR, PLAN_FILE, find_git_dir
+from tui.core.store import PLAN_FILE, files_state, find_git_dir
 
 from .palette import AfiCommands
 
 if TYPE_CHECKING:
     from tui.core.sync import TeamStatus
 from .screens.list import ListScreen
-from .threads import import_git
+from .threads import import_git, loading_plan
 
 POLL_SECONDS = 1.0  # files changed on disk show within 2 s (one poll plus a reload)
 
@@ -46,26 +47,18 @@ class TeamChanged(Message):
     status: TeamStatus
 
 
-def folder_signature(plan_dir: Path) -> tuple:
-    """Cheap fingerprint of the plan's files: names, sizes and mtimes (one scandir), and
-    git's FETCH_HEAD, so a fetch from another terminal updates the ahead/behind count."""
+def outside_signature(plan_dir: Path) -> tuple:
+    """plan.toml's stamp and git's FETCH_HEAD's, so that a fetch from another terminal
+    updates the ahead/behind count (the item files are compared through the snapshot)."""
     parts = []
     git_dir = find_git_dir(plan_dir)
     for path in (plan_dir / PLAN_FILE, *([git_dir / "FETCH_HEAD"] if git_dir else [])):
         try:
             stat = path.stat()
-            parts.append((path.name, stat.st_mtime_ns, stat.st_size))
+            parts.append((path.name, stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns))
         except OSError:
-            parts.append((path.name, None, None))
-    try:
-        with os.scandir(plan_dir / ITEMS_DIR) as entries:
-            for entry in entries:
-                if entry.name.endswith(".toml"):
-                    stat = entry.stat()
-                    parts.append((entry.name, stat.st_mtime_ns, stat.st_size, stat.st_ino))
-    except OSError:
-        pass
-    return tuple(sorted(parts))
+            parts.append((path.name, None, None, None))
+    return tuple(parts)
 
 
 class AfiApp(App):
@@ -92,13 +85,13 @@ class AfiApp(App):
     def on_mount(self) -> None:
         self.push_screen(ListScreen(self.initial_query))
         self.load_plan()
-        self.set_interval(POLL_SECONDS, self.poll_files)
-        self.warm_up_writer()
+        self.set_timer(POLL_SECONDS, self.poll_files)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def warm_up_writer(self) -> None:
         """Import what saving needs (GitPython, tomlkit: ~0.1 s) while the user reads,
-        so the first ctrl+s does not pay for it."""
+        so the first ctrl+s does not pay for it. Started once the rows are shown: run
+        beside the first read it would delay the rows by as much."""
         import_git()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -111,22 +104,35 @@ class AfiApp(App):
             if note:
                 self.call_from_thread(self.notify, visible(note), severity="warning",
                                       timeout=10)
-        signature = folder_signature(self.plan_dir)
+        signature = outside_signature(self.plan_dir)
         previous = self.plan.snapshot if self.plan is not None else None
         plan = Plan(self.plan_dir, previous)
-        plan.snapshot  # noqa: B018 - read every file here, in the worker, not on the UI thread
+        with loading_plan():
+            plan.snapshot  # noqa: B018 - read every file here, in the worker, not the UI thread
         if not get_current_worker().is_cancelled:
             self._signature = signature
             self.post_message(PlanLoaded(plan))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def poll_files(self) -> None:
-        if self._signature is None:
-            return
-        if folder_signature(self.plan_dir) != self._signature:
-            self.call_from_thread(self.load_plan)
+        """Reload when a file changed on disk. The next poll waits at least ten times as
+        long as this one took (100,000 files take 0.3 s to stat), so polling never costs
+        more than a tenth of the time the UI has."""
+        started = time.monotonic()
+        try:
+            plan = self.plan
+            if self._signature is not None and plan is not None and plan.loaded and (
+                    outside_signature(self.plan_dir) != self._signature
+                    or files_state(self.plan_dir) != plan.snapshot.files_state()):
+                self.call_from_thread(self.load_plan)
+        finally:
+            wait = max(POLL_SECONDS, 10 * (time.monotonic() - started))
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.call_from_thread(self.set_timer, wait, self.poll_files)
 
     def on_plan_loaded(self, message: PlanLoaded) -> None:
+        if self.plan is None:
+            self.warm_up_writer()
         self.plan = message.plan
         self.forget_removed_watchers()
         for screen in self.screen_stack:

@@ -15,7 +15,7 @@ them costs 12 ms more than plain tuples (docs/benchmarks.md).
 
 - Stamp: (mtime_ns, size, inode, ctime_ns), as os.stat gives them.
 - Listing: Item.listing(): (index fields, id sort key, lower-cased id).
-- Entry: (Stamp, Listing or None, [(line, message), ...]): a valid item has a listing
+- Entry: (Stamp, Listing or None, ((line, message), ...)): a valid item has a listing
   and no problems; an invalid one, problems and no listing.
 - Detail: (Stamp, search text, pickled data), from Item.detail(). A detail is used only
   with the stamp of its entry: the two files of a shard are written one after the other.

@@ -72,13 +72,13 @@ class Snapshot:
     and what a later reload can reuse (cache entries and Item objects by file name)."""
 
     __slots__ = ("dir", "config", "items", "problems", "entries", "by_name", "fingerprint",
-                 "loaded_ns", "_by_id")
+                 "loaded_ns", "others", "_by_id")
 
     def __init__(self, dir: Path, config: PlanConfig, items: list[Item],
                  problems: list[Problem] | None = None,
                  entries: dict[str, item_cache.Entry] | None = None,
                  by_name: dict[str, Item] | None = None, fingerprint: str = "",
-                 loaded_ns: int = 0):
+                 loaded_ns: int = 0, others: frozenset[str] = frozenset()):
         self.dir = dir
         self.config = config
         self.items = items
@@ -87,6 +87,7 @@ class Snapshot:
         self.by_name = by_name if by_name is not None else {}
         self.fingerprint = fingerprint
         self.loaded_ns = loaded_ns
+        self.others = others  # .toml names in the folder that are not plain files
         self._by_id: dict[str, Item] | None = None
 
     def __repr__(self) -> str:
@@ -102,6 +103,10 @@ class Snapshot:
         if self._by_id is None:
             self._by_id = {item.id.lower(): item for item in self.items}
         return self._by_id
+
+    def files_state(self) -> tuple[dict[str, item_cache.Stamp], frozenset[str]]:
+        """The item files as this read saw them, in the form `files_state()` gives."""
+        return {name: entry[0] for name, entry in self.entries.items()}, self.others
 
     def skipped_files(self) -> list[Path]:
         return sorted({p.path for p in self.problems if p.path.name != PLAN_FILE})
@@ -258,12 +263,14 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
         problems.append(Problem(items_dir, 1, f"cannot read the folder: {err.strerror}"))
     cached_entries = cache.entries
     details = _CachedDetails(cache, items_dir)
+    others: set[str] = set()
     for entry in entries:
         name = entry.name
         if not name.endswith(".toml"):
             continue
         if not entry.is_file(follow_symlinks=False):
             if not entry.is_dir(follow_symlinks=False):  # a link, FIFO or device
+                others.add(name)
                 kind = "a symbolic link" if entry.is_symlink() else "not a regular file"
                 problems.append(Problem(Path(entry.path), 1, f"{kind}: afi reads only plain "
                                                              "files here (remove it)"))
@@ -280,7 +287,7 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
             if data is not None and not found:
                 item = Item(data, entry.path)
             cached = (stamp, item.listing() if item else None,
-                      [(p.line, p.message) for p in found])
+                      tuple((p.line, p.message) for p in found))
             cache.put(name, cached, item.detail() if item else None)
             if item is not None:
                 item.compact()
@@ -300,7 +307,30 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
         items, duplicates = _drop_duplicate_ids(items)
         problems += duplicates
     entries = {name: cached_entries[name] for name in names if name in cached_entries}
-    return Snapshot(plan_dir, config, items, problems, entries, by_name, fingerprint, started)
+    return Snapshot(plan_dir, config, items, problems, entries, by_name, fingerprint, started,
+                    frozenset(others))
+
+
+def files_state(plan_dir: Path) -> tuple[dict[str, item_cache.Stamp], frozenset[str]]:
+    """Each item file's stamp, and the .toml names that are not plain files, as
+    `load_plan` sees them: compared with `Snapshot.files_state()` to notice a change."""
+    stamps: dict[str, item_cache.Stamp] = {}
+    others = set()
+    try:
+        with os.scandir(plan_dir / ITEMS_DIR) as entries:
+            for entry in entries:
+                name = entry.name
+                if not name.endswith(".toml"):
+                    continue
+                if entry.is_file(follow_symlinks=False):
+                    stat = entry.stat(follow_symlinks=False)
+                    stamps[name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino,
+                                    stat.st_ctime_ns)
+                elif not entry.is_dir(follow_symlinks=False):
+                    others.add(name)
+    except OSError:
+        pass
+    return stamps, frozenset(others)
 
 
 def _name_of(entry: os.DirEntry) -> str:
