@@ -150,3 +150,23 @@ def test_ten_thousand_items():
     found = query.apply(many, CONFIG, ON)
     assert len(found) == sum(1 for n in range(10_000) if n % 4 and n % 10 == 7)
     assert all(a.due >= b.due for a, b in zip(found, found[1:], strict=False))
+
+
+def test_state_counts_agree_with_each_items_due_state():
+    """The header's one-pass totals say what due_state says of each item, at every
+    boundary (due today, on the last due-soon day, the day after)."""
+    from datetime import timedelta
+
+    from tui.core.model import due_state, state_counts
+
+    statuses = ["not-started", "in-progress", "complete", "closed", "superseded"]
+    offsets = [None, -400, -1, 0, 1, 29, 30, 31, 365]
+    items = [item(f"X-{n}", status=statuses[n % 5],
+                  **({} if offsets[n % 9] is None else {"due": ON + timedelta(offsets[n % 9])}))
+             for n in range(90)]
+    counts = state_counts(items, CONFIG, ON)
+    for state in ("overdue", "due-soon", "on-track", "no-date", None):
+        assert counts[state] == sum(1 for i in items if due_state(i, CONFIG, ON) == state)
+    assert counts["awaiting-signoff"] == sum(
+        1 for i in items if CONFIG.is_awaiting_signoff(i.status)) > 0
+    assert counts["due-soon"] > 0 and counts["on-track"] > 0 and counts["overdue"] > 0

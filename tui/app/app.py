@@ -19,16 +19,17 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from tui.core.errors import AfiError
-from tui.core.plan import Plan, recover_interrupted
+from tui.core.plan import Plan
 from tui.core.safe_text import visible
-from tui.core.store import PLAN_FILE, files_state, find_git_dir
+from tui.core.store import files_state
 
 from .palette import AfiCommands
 
 if TYPE_CHECKING:
     from tui.core.sync import TeamStatus
+from .reading import EarlyRead, outside_signature, read_plan
 from .screens.list import ListScreen
-from .threads import import_git, loading_plan
+from .threads import import_git
 
 POLL_SECONDS = 1.0  # files changed on disk show within 2 s (one poll plus a reload)
 
@@ -47,20 +48,6 @@ class TeamChanged(Message):
     status: TeamStatus
 
 
-def outside_signature(plan_dir: Path) -> tuple:
-    """plan.toml's stamp and git's FETCH_HEAD's, so that a fetch from another terminal
-    updates the ahead/behind count (the item files are compared through the snapshot)."""
-    parts = []
-    git_dir = find_git_dir(plan_dir)
-    for path in (plan_dir / PLAN_FILE, *([git_dir / "FETCH_HEAD"] if git_dir else [])):
-        try:
-            stat = path.stat()
-            parts.append((path.name, stat.st_mtime_ns, stat.st_size, stat.st_ctime_ns))
-        except OSError:
-            parts.append((path.name, None, None, None))
-    return tuple(parts)
-
-
 class AfiApp(App):
     """afi: list, filter, edit and review the history of an improvement plan."""
 
@@ -74,9 +61,11 @@ class AfiApp(App):
         Binding("question_mark", "help", "Keys", key_display="?", id="help"),
     ]
 
-    def __init__(self, plan_dir: Path, initial_query: str = ""):
+    def __init__(self, plan_dir: Path, initial_query: str = "",
+                 early: EarlyRead | None = None):
         super().__init__()
         self.plan_dir = plan_dir
+        self._early = early  # the first read, started before Textual was imported
         self.initial_query = initial_query
         self.plan: Plan | None = None
         self.team: TeamStatus | None = None
@@ -96,19 +85,13 @@ class AfiApp(App):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_plan(self) -> None:
-        if self.plan is None:  # first load: finish or undo a change a crash left behind
-            try:
-                note = recover_interrupted(self.plan_dir)
-            except AfiError as err:
-                note = f"could not recover an interrupted change: {err}"
-            if note:
-                self.call_from_thread(self.notify, visible(note), severity="warning",
-                                      timeout=10)
-        signature = outside_signature(self.plan_dir)
-        previous = self.plan.snapshot if self.plan is not None else None
-        plan = Plan(self.plan_dir, previous)
-        with loading_plan():
-            plan.snapshot  # noqa: B018 - read every file here, in the worker, not the UI thread
+        early, self._early = self._early, None
+        if early is not None and self.plan is None:
+            plan, note, signature = early.take()
+        else:
+            plan, note, signature = read_plan(self.plan_dir, self.plan)
+        if note:
+            self.call_from_thread(self.notify, visible(note), severity="warning", timeout=10)
         if not get_current_worker().is_cancelled:
             self._signature = signature
             self.post_message(PlanLoaded(plan))

@@ -136,7 +136,12 @@ def _field_predicate(term: Term, on: date) -> Predicate:
 
 def _word_predicate(word: str) -> Predicate:
     needle = word.lower()
-    return lambda item, config, today_: needle in item.search_text
+
+    def test(item: Item, config: PlanConfig, today_: date) -> bool:
+        return needle in item.search_text
+
+    test.needle = needle  # type: ignore[attr-defined] # Query.apply tests it inline
+    return test
 
 
 class Query(namedtuple("Query", "text predicates sort_keys on")):
@@ -155,13 +160,19 @@ class Query(namedtuple("Query", "text predicates sort_keys on")):
         return all(test(item, config, on) != negated for test, negated in self.predicates)
 
     def apply(self, items: Iterable[Item], config: PlanConfig,
-              on: date | None = None) -> list[Item]:
+              on: date | None = None, in_id_order: bool = False) -> list[Item]:
+        """The items that match, sorted. `in_id_order`: `items` are already in id order
+        (Snapshot.in_id_order()), so a query without sort terms sorts nothing."""
         on = on or self.on
         # One pass per term, each over what the last one kept: the first term usually
         # leaves a fraction of the plan for the rest.
         for test, negated in self.predicates:
-            items = [item for item in items if test(item, config, on) != negated]
-        return sort_items(items, self.sort_keys, config)
+            needle = getattr(test, "needle", None)
+            if needle is not None:  # a word: no call per item (100,000 items per key)
+                items = [item for item in items if (needle in item.search_text) != negated]
+            else:
+                items = [item for item in items if test(item, config, on) != negated]
+        return sort_items(items, self.sort_keys, config, in_id_order)
 
 
 def parse_query(text: str, views: Mapping[str, str] | None = None,
@@ -225,10 +236,10 @@ def _sort_value(item: Item, key: str, config: PlanConfig):
 
 
 def sort_items(items: Iterable[Item], keys: Sequence[tuple[str, bool]],
-               config: PlanConfig) -> list[Item]:
+               config: PlanConfig, in_id_order: bool = False) -> list[Item]:
     """Sort by each (field, descending) in turn; missing values last either way; ties
-    broken by id."""
-    ordered = sorted(items, key=_by_id)
+    broken by id (`in_id_order`: the items are in id order already)."""
+    ordered = list(items) if in_id_order else sorted(items, key=_by_id)
     for key, descending in reversed(keys):
         if key == "id":
             if descending:

@@ -72,7 +72,7 @@ class Snapshot:
     and what a later reload can reuse (cache entries and Item objects by file name)."""
 
     __slots__ = ("dir", "config", "items", "problems", "entries", "by_name", "fingerprint",
-                 "loaded_ns", "others", "_by_id")
+                 "loaded_ns", "others", "_by_id", "_in_id_order")
 
     def __init__(self, dir: Path, config: PlanConfig, items: list[Item],
                  problems: list[Problem] | None = None,
@@ -89,6 +89,7 @@ class Snapshot:
         self.loaded_ns = loaded_ns
         self.others = others  # .toml names in the folder that are not plain files
         self._by_id: dict[str, Item] | None = None
+        self._in_id_order: list[Item] | None = None
 
     def __repr__(self) -> str:
         return (f"Snapshot({str(self.dir)!r}, {len(self.items)} items, "
@@ -103,6 +104,12 @@ class Snapshot:
         if self._by_id is None:
             self._by_id = {item.id.lower(): item for item in self.items}
         return self._by_id
+
+    def in_id_order(self) -> list[Item]:
+        """The items sorted by id (once per snapshot: the UI filters this on every key)."""
+        if self._in_id_order is None:
+            self._in_id_order = sorted(self.items, key=lambda item: item.id_key)
+        return self._in_id_order
 
     def files_state(self) -> tuple[dict[str, item_cache.Stamp], frozenset[str]]:
         """The item files as this read saw them, in the form `files_state()` gives."""

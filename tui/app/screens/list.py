@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from tui.core.errors import QueryError
-from tui.core.model import DUE_SOON, OVERDUE, Item, due_state, today
+from tui.core.model import DUE_SOON, OVERDUE, Item, state_counts, today
 from tui.core.plan import Plan
 
 from ..item_table import Column, ItemTable
@@ -40,12 +40,11 @@ TITLE_ROOM = 24  # the plan title keeps this much before the counts go to a seco
 
 def plan_counts(plan: Plan, on) -> str:
     """'30 open · 12 overdue · 3 due soon · 1 awaiting sign-off · 2 done'."""
-    config = plan.config
-    states = [due_state(i, config, on) for i in plan.items]
-    done = states.count(None)
-    awaiting = sum(1 for i in plan.items if config.is_awaiting_signoff(i.status))
-    return (f"{len(states) - done} open · {states.count(OVERDUE)} overdue · "
-            f"{states.count(DUE_SOON)} due soon · {awaiting} awaiting sign-off · {done} done")
+    counts = state_counts(plan.items, plan.config, on)
+    done = counts[None]
+    return (f"{len(plan.items) - done} open · {counts[OVERDUE]} overdue · "
+            f"{counts[DUE_SOON]} due soon · {counts['awaiting-signoff']} awaiting sign-off · "
+            f"{done} done")
 
 
 class ListScreen(Screen):
@@ -141,7 +140,7 @@ class ListScreen(Screen):
             error.remove_class("hidden")
             return
         error.add_class("hidden")
-        items = query.apply(plan.items, plan.config, on)
+        items = query.apply(plan.snapshot.in_id_order(), plan.config, on, in_id_order=True)
         if self.hide_done:
             items = [i for i in items if not plan.config.is_done(i.status)]
         if self.sort is not None:
