@@ -41,6 +41,41 @@ def test_commit_holds_only_the_given_paths(repo_with_file):
     assert git(repo, "diff", "--cached", "--name-only").split() == ["staged.txt"]
 
 
+def test_creating_a_file_deleted_by_hand_but_still_in_head_is_refused(repo_with_file):
+    """Written back, the file would be no change, or a change, under a message saying it
+    was created (an import once reported failure here, then staged the deletion of every
+    file while HEAD held its commit)."""
+    from tui.core.errors import AfiError
+
+    repo = repo_with_file
+    text = (repo / "a.toml").read_text()
+    (repo / "a.toml").unlink()
+    before = git(repo, "rev-parse", "HEAD")
+    with pytest.raises(AfiError, match="a.toml: deleted from the folder but still in git"):
+        commit_files(GitRepo.find(repo), [
+            FileWrite(repo / "a.toml", None, text, in_head=False),
+            FileWrite(repo / "new.toml", None, 'id = "new"\n', in_head=False)], "msg\n")
+    assert git(repo, "rev-parse", "HEAD") == before
+    assert git(repo, "status", "--porcelain") == " D a.toml\n"
+    assert not (repo / "new.toml").exists() and not (repo / "a.toml").exists()
+
+
+def test_a_commit_is_recognised_by_content_even_for_files_it_did_not_change(
+        repo_with_file):
+    """committed_since: a written file that already held its content is not in the
+    commit's diff; it is checked against the commit before, not taken on trust."""
+    from tui.core.gitrepo import GitRepo as Repo
+
+    repo = repo_with_file
+    head = git(repo, "rev-parse", "HEAD").strip()
+    commit_file(repo, "b.toml", "x = 1\n")
+    found = Repo.find(repo).committed_since(head, {"b.toml": b"x = 1\n",
+                                                   "a.toml": b'id = "changed"\n'})
+    assert found is None
+    assert Repo.find(repo).committed_since(head, {"b.toml": b"x = 1\n",
+                                                  "a.toml": b'id = "a"\n'}) is not None
+
+
 def test_glob_characters_are_literal(repo):
     commit_file(repo, "it1.toml", "x = 1\n")
     commit_file(repo, "it[1].toml", "x = 1\n")

@@ -46,6 +46,8 @@ def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit
         if write.path.is_symlink():
             raise AfiError(f"{write.path} is a symbolic link: afi does not replace links with "
                            "files; put the file itself in afis/ and commit it")
+    _refuse_deleted_in_head(repo, head, [w.path for w in writes
+                                         if w.original is None and w.new is not None])
     try:
         journal.write(repo.git_dir, journal.Journal(
             head, message, tuple(journal.JournalFile(
@@ -58,8 +60,9 @@ def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit
     # New files need `git add`: those afi creates now certainly, others if git lacks them.
     created = [w.path for w in writes if w.new is not None and w.in_head is False
                and w.original is None]
+    known = set(created)  # (a set: a list made importing 10,000 rows quadratic)
     added = created + _untracked(repo, [w.path for w in writes if w.new is not None
-                                        and not w.in_head and w.path not in created])
+                                        and not w.in_head and w.path not in known])
     with _sigint_deferred() as interrupted:
         try:
             _write_files(to_write)
@@ -205,6 +208,20 @@ def _restore(path: Path, original: str | None) -> None:
     else:
         _write_temp(path, original, sync=True)
         os.replace(journal.temp_name(path), path)
+
+
+def _refuse_deleted_in_head(repo: GitRepo, head: str | None, new: list[Path]) -> None:
+    """A file afi is to create that is missing on disk but still in HEAD was deleted by
+    hand and not committed: writing it would make a commit that changes it, or nothing,
+    under a message saying it was created."""
+    if not new or head is None:
+        return
+    held = sorted(repo.files_at(head, new))
+    if held:
+        names = ", ".join(held[:3]) + (f" (and {len(held) - 3} more)" if len(held) > 3 else "")
+        raise AfiError(f"{names}: deleted from the folder but still in git's last commit; "
+                       "put it back (`git checkout -- FILE`) or commit the deletion "
+                       "(`git rm FILE`), then try again; nothing was written")
 
 
 def _untracked(repo: GitRepo, paths: list[Path]) -> list[Path]:

@@ -255,11 +255,22 @@ class GitRepo:
                 for path, data in expected.items()}
         for commit in self.iter_log(revisions=revisions, renames=False):
             got = {f.path: f.new_blob for f in commit.files}
-            if all(got.get(path, "?") == blob for path, blob in ours.items()):
+            # A file written back as it already was in `old_head` (restored after a
+            # deletion, say) is not in the commit's diff: it must hold that content there.
+            unlisted = {path: data for path, data in expected.items() if path not in got}
+            if unlisted and not self._held_at(old_head, unlisted):
+                continue
+            listed = {path: data for path, data in expected.items() if path in got}
+            if all(got[path] == ours[path] for path in listed):
                 return commit
-            if set(got) >= set(ours) and self._same_after_filters(got, expected):
+            if self._same_after_filters(got, listed):
                 return commit
         return None
+
+    def _held_at(self, rev: str | None, expected: dict[str, bytes | None]) -> bool:
+        """Does each path hold this content (None: not there) at `rev`?"""
+        held = self.files_at(rev, list(expected)) if rev is not None else {}
+        return all(held.get(path) == data for path, data in expected.items())
 
     def _same_after_filters(self, got: dict[str, str | None],
                             expected: dict[str, bytes | None]) -> bool:
