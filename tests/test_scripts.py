@@ -105,3 +105,24 @@ def test_torture_quick_form_finds_no_lie_and_no_loss(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "lost 0" in done.stdout and "lies 0" in done.stdout
     assert "ok: no lie, no loss" in done.stdout
+
+
+def test_bench_prints_the_side_by_side_table(tmp_path):
+    """scripts/bench.py on a small plan: every row measured, Taskwarrior beside afi when
+    it is installed, a note saying it was skipped when it is not."""
+    import shutil
+
+    done = run("bench.py", "--sizes", "120", "--runs", "1", "--compare", "taskwarrior",
+               cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    table = done.stdout
+    assert table.startswith("| | 120 items, 120 commits |")
+    for row in ("`afi list status:in-progress area:X`", "`afi set ID owner=…` with its commit",
+                "`afi log ID`", "cold `afi list`", "`afi report --format html`",
+                "`afi import table`"):
+        assert row in table
+    if shutil.which("task"):
+        assert "`task project:X +tag list`" in table and "×)" in table
+    else:
+        assert "Taskwarrior (`task`) is not installed: comparison skipped" in done.stderr
+    assert not list(tmp_path.iterdir())  # its folders are in the system's temp, removed
