@@ -228,8 +228,12 @@ def _untracked(repo: GitRepo, paths: list[Path]) -> list[Path]:
     """Those of `paths` git does not track yet (they need `git add` to be committed)."""
     if not paths:
         return []
+    # The folders, not the paths, as arguments: `ls-files` takes no pathspec file, and
+    # 100,000 paths exceed the system's limit on a command line.
+    folders = sorted({repo.relative(p.parent) for p in paths})
     _, out, _ = repo.run("--literal-pathspecs", "ls-files", "-z", "--",
-                         *[repo.relative(p) for p in paths], check=False)
+                         *[f"{folder}/" if folder != "." else "." for folder in folders],
+                         check=False)
     known = set(out.split("\0"))
     return [p for p in paths if repo.relative(p) not in known]
 

@@ -227,8 +227,11 @@ class GitRepo:
             spec_file = Path(scratch) / "paths"
             spec_file.write_bytes(b"\0".join(p.encode() for p in relative))
             if added:
-                status, out, err = self._with_lock_retry("--literal-pathspecs", "add", "--",
-                                                         *added)
+                added_file = Path(scratch) / "added"
+                added_file.write_bytes(b"\0".join(p.encode() for p in added))
+                status, out, err = self._with_lock_retry(
+                    "--literal-pathspecs", "add", f"--pathspec-from-file={added_file}",
+                    "--pathspec-file-nul")
                 if status != 0:
                     return status, out + err
             status, out, err = self._with_lock_retry(
@@ -241,7 +244,8 @@ class GitRepo:
         """Take files afi added for a commit that did not happen out of the index again."""
         if paths:
             self.run("--literal-pathspecs", "rm", "--cached", "--quiet", "--ignore-unmatch",
-                     "--", *[self.relative(p) for p in paths], check=False)
+                     *_PATHS_ON_STDIN, input=_nul_joined(self.relative(p) for p in paths),
+                     check=False)
 
     def committed_since(self, old_head: str | None,
                         expected: dict[str, bytes | None]) -> Commit | None:
@@ -290,8 +294,8 @@ class GitRepo:
         """Make the index hold HEAD's version of `paths` (after git committed but was
         stopped before it wrote the index, which would then stage the commit's reverse)."""
         if paths:
-            self.run("--literal-pathspecs", "reset", "--quiet", "HEAD", "--", *paths,
-                     check=False)
+            self.run("--literal-pathspecs", "reset", "--quiet", "HEAD", *_PATHS_ON_STDIN,
+                     input=_nul_joined(paths), check=False)
 
     def blob_id(self, data: bytes) -> str:
         """The id git gives a blob with this content (SHA-1, or SHA-256 repositories)."""
@@ -521,6 +525,15 @@ def init_repo(path: Path) -> GitRepo:
     repo = GitRepo(path, path / ".git")
     repo.run("init", "--quiet")
     return repo
+
+
+# Paths go to git on its standard input, never as arguments: 100,000 of them exceed the
+# system's limit on a command line ("Argument list too long").
+_PATHS_ON_STDIN = ("--pathspec-from-file=-", "--pathspec-file-nul")
+
+
+def _nul_joined(paths: Iterable[str]) -> bytes:
+    return b"\0".join(path.encode() for path in paths)
 
 
 def first_lines(err: str, limit: int = 3) -> str:

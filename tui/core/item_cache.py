@@ -101,7 +101,7 @@ class ItemCache:
             stored = load_pickle(folder / f"{shard:02d}.pickle")
             if isinstance(stored, dict) and stored.get("version") == VERSION \
                     and stored.get("config") == fingerprint:
-                self.entries.update(self._trusted(stored["entries"], stored["written"]))
+                self.entries.update(stored["entries"])  # only trusted ones are stored
             else:
                 self.dirty.add(shard)
 
@@ -169,6 +169,11 @@ class ItemCache:
             # Details first: a reader that sees the new entries finds their details, and
             # one that sees old entries with new details finds stamps that do not match.
             written = time.time_ns()
+            # Racy entries are not stored (they would be distrusted when read), so that
+            # reading trusts a shard whole: 100,000 checks cost every listing 0.1 s.
+            limit = written - RACY_NS
+            entries = {name: entry for name, entry in entries.items()
+                       if entry[0][0] < limit and entry[0][3] < limit}
             save_pickle(self.folder / f"{n:02d}.detail.pickle",
                         {"version": VERSION, "details": details})
             save_pickle(self.folder / f"{n:02d}.pickle",

@@ -13,6 +13,7 @@ import errno
 import os
 import stat as stat_module
 import time
+from operator import attrgetter
 from pathlib import Path
 
 from . import item_cache
@@ -262,7 +263,7 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
     by_name: dict[str, Item] = {}
     try:
         # Sorted so that the first of two duplicate ids is always the same one.
-        entries = sorted(os.scandir(items_dir), key=_name_of)
+        entries = sorted(os.scandir(items_dir), key=_NAME_OF)
     except FileNotFoundError:
         entries = []
     except OSError as err:
@@ -313,7 +314,9 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
     if len(set(lower_ids)) != len(lower_ids):
         items, duplicates = _drop_duplicate_ids(items)
         problems += duplicates
-    entries = {name: cached_entries[name] for name in names if name in cached_entries}
+    # Every scanned name has an entry now; the cache may also hold deleted files'.
+    entries = cached_entries if len(cached_entries) == len(names) else \
+        {name: cached_entries[name] for name in names if name in cached_entries}
     return Snapshot(plan_dir, config, items, problems, entries, by_name, fingerprint, started,
                     frozenset(others))
 
@@ -340,8 +343,7 @@ def files_state(plan_dir: Path) -> tuple[dict[str, item_cache.Stamp], frozenset[
     return stamps, frozenset(others)
 
 
-def _name_of(entry: os.DirEntry) -> str:
-    return entry.name
+_NAME_OF = attrgetter("name")  # (C-level: a Python key function costs 100,000 calls)
 
 
 class _CachedDetails:
