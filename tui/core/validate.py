@@ -70,48 +70,60 @@ _TYPE_CHECKS = {
 }
 
 
+_ABSENT = object()
+
+
 def _is(value: Any, kind: str) -> bool:
     """Does `value` have the schema type `kind`?"""
     return _TYPE_CHECKS[kind](value)
 
 
-def _check_field(found: Found, where: KeyPath, field: Field, value: Any, what: str) -> None:
-    """Type, emptiness and table keys of one value (vocabularies are checked after)."""
-    if not _is(value, field.type):
-        article = f"an array of tables ([[{field.key}]])" if field.type == TABLES \
-            else TYPE_NAMES[field.type]
-        if field.type == DATE:
+def _check_field(found: Found, where: KeyPath, field: Field, value: Any) -> None:
+    """Type, emptiness and table keys of one value (vocabularies are checked after).
+    Messages are made only for problems: this runs for every field of every file read."""
+    kind = field.type
+    if not _TYPE_CHECKS[kind](value):
+        article = f"an array of tables ([[{field.key}]])" if kind == TABLES \
+            else TYPE_NAMES[kind]
+        if kind == DATE:
             article = "a date like 2025-03-31 (unquoted)" if not where[1:] else "a date"
-        found.append((where, f"{what} must be {article}, not {type_name(value)}"))
+        found.append((where, f"'{field.key}' must be {article}, not {type_name(value)}"))
         return
-    if field.type == STRING and field.required and not value.strip():
-        found.append((where, f"{what} must not be empty"))
-    elif field.type == IDS:
+    if kind == STRING:
+        if field.required and not value.strip():
+            found.append((where, f"'{field.key}' must not be empty"))
+    elif kind == IDS:
         found += [(where, f"link {v!r} is not a valid item id") for v in value
                   if not ID_RE.match(v)]
-    elif field.type == TABLES:
+    elif kind == TABLES:
         for n, entry in enumerate(value):
-            _check_table(found, where + (n,), entry, field, f"{_singular(field.key)} {n + 1}")
-    elif field.type == TABLE:
-        _check_table(found, where, value, field, field.key)
+            _check_table(found, where + (n,), entry, field, n)
+    elif kind == TABLE:
+        _check_table(found, where, value, field, None)
 
 
 def _singular(key: str) -> str:
     return {"actions": "action", "updates": "update", "evidence": "evidence"}.get(key, key)
 
 
-def _check_table(found: Found, where: KeyPath, table: Any, field: Field, what: str) -> None:
+def _check_table(found: Found, where: KeyPath, table: Any, field: Field,
+                 n: int | None) -> None:
+    """One table of a table field (`n`: its position in an array of tables)."""
+    def what() -> str:
+        return field.key if n is None else f"{_singular(field.key)} {n + 1}"
+
     if not isinstance(table, dict):
-        found.append((where, f"{what} must be a table, not {type_name(table)}"))
+        found.append((where, f"{what()} must be a table, not {type_name(table)}"))
         return
     for part in field.parts:
-        if part.key not in table:
+        value = table.get(part.key, _ABSENT)
+        if value is _ABSENT:
             if part.required:
-                found.append((where, f"{what} is missing required key '{part.key}'"))
-        elif not _is(table[part.key], part.type):
+                found.append((where, f"{what()} is missing required key '{part.key}'"))
+        elif not _TYPE_CHECKS[part.type](value):
             found.append((where + (part.key,),
-                          f"{what}: '{part.key}' must be {TYPE_NAMES[part.type]}, "
-                          f"not {type_name(table[part.key])}"))
+                          f"{what()}: '{part.key}' must be {TYPE_NAMES[part.type]}, "
+                          f"not {type_name(value)}"))
 
 
 def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
@@ -126,7 +138,7 @@ def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
             if field.required:
                 found.append(((), f"missing required key '{field.key}'"))
         else:
-            _check_field(found, (field.key,), field, data[field.key], f"'{field.key}'")
+            _check_field(found, (field.key,), field, data[field.key])
     item_id = data.get("id")
     if isinstance(item_id, str) and item_id.strip():
         if not ID_RE.match(item_id):
