@@ -25,6 +25,16 @@ def load_pickle(path: Path) -> Any | None:
         return None
 
 
+def load_part(path: Path | None, version: Any, key: str) -> dict:
+    """`stored[key]` of a {"version": ..., key: {...}} pickle written by this version of
+    afi, else an empty dict (missing, torn, older: the caller rebuilds or re-reads)."""
+    stored = load_pickle(path) if path is not None else None
+    if isinstance(stored, dict) and stored.get("version") == version \
+            and isinstance(stored.get(key), dict):
+        return stored[key]
+    return {}
+
+
 def save_pickle(path: Path, value: Any) -> None:
     """Replace `path` with `value` in one rename, so readers see the old or the new file."""
     import tempfile  # only when writing: a warm read never needs it

@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from .cache_files import load_pickle, save_pickle
+from .cache_files import load_part, load_pickle, save_pickle
 from .errors import GitError
 from .gitrepo import Commit, FileChange, GitRepo
 from .store import ITEMS_DIR, PLAN_FILE
@@ -194,10 +194,8 @@ class HistoryIndex:
         shard = _path_shard(path)
         found = self._paths.get(shard)
         if found is None:
-            stored = load_pickle(self.folder / f"paths-{shard:02d}.pickle") \
-                if self.head is not None else None
-            found = stored["paths"] if isinstance(stored, dict) \
-                and stored.get("version") == INDEX_VERSION else {}
+            found = load_part(self.folder / f"paths-{shard:02d}.pickle"
+                              if self.head is not None else None, INDEX_VERSION, "paths")
             self._paths[shard] = found
         return found
 

@@ -33,7 +33,7 @@ import time
 import zlib
 from pathlib import Path
 
-from .cache_files import load_pickle, save_pickle
+from .cache_files import load_part, load_pickle, save_pickle
 from .model import DETAIL_LAYOUT, INDEX_KEYS, LISTING_LAYOUT, PlanConfig
 
 Stamp = tuple[int, int, int, int]
@@ -138,10 +138,8 @@ class ItemCache:
     def _shard_details(self, shard: int) -> dict[str, Detail]:
         details = self._details.get(shard)
         if details is None:
-            stored = load_pickle(self.folder / f"{shard:02d}.detail.pickle") \
-                if self.folder is not None else None
-            details = stored["details"] if isinstance(stored, dict) \
-                and stored.get("version") == VERSION else {}
+            details = load_part(self.folder / f"{shard:02d}.detail.pickle"
+                                if self.folder is not None else None, VERSION, "details")
             self._details[shard] = details
         return details
 
