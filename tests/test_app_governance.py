@@ -26,18 +26,6 @@ from tui.app.screens.sign_off import SignOffScreen
 from .conftest import git
 from .test_app import commits, screen_text, settle, table
 
-BOARDS = '\nboards = ["Force Improvement Board", "PEEL Oversight Board"]\n'
-
-
-@pytest.fixture
-def governed(plan_dir):
-    """The test plan with named boards, committed."""
-    plan_file = plan_dir / "plan.toml"
-    text = plan_file.read_text()
-    plan_file.write_text(text.replace("due_soon_days = 45\n", "due_soon_days = 45" + BOARDS))
-    git(plan_dir.parent, "commit", "-qam", "Name the boards")
-    return plan_dir
-
 
 def item_text(plan_dir: Path, item_id: str) -> str:
     return (plan_dir / "afis" / f"{item_id}.toml").read_text()

@@ -14,18 +14,6 @@ from tui.core.plan import Plan
 
 from .conftest import git, write_item
 
-BOARDS = '\nboards = ["Force Improvement Board", "PEEL Oversight Board"]\n'
-
-
-@pytest.fixture
-def governed(plan_dir):
-    """The test plan with named boards, committed."""
-    plan_file = plan_dir / "plan.toml"
-    text = plan_file.read_text()
-    plan_file.write_text(text.replace("due_soon_days = 45\n", "due_soon_days = 45" + BOARDS))
-    git(plan_dir.parent, "commit", "-qam", "Name the boards")
-    return plan_dir
-
 
 def head_message(repo) -> str:
     return git(repo, "log", "-1", "--format=%B")
