@@ -206,3 +206,19 @@ def governed(plan_dir):
     plan_file.write_text(text.replace("due_soon_days = 45\n", "due_soon_days = 45" + BOARDS))
     git(plan_dir.parent, "commit", "-qam", "Name the boards")
     return plan_dir
+
+
+def board_cycle(governed: Path, afi, monkeypatch, *more: list[str]) -> Path:
+    """A board meets, then (a day later) a note, a moved due date, a delivered item and
+    `more` commands, each of which must succeed."""
+    repo = governed.parent
+    assert afi("board", "mark", "Force Improvement Board", cwd=repo)[0] == 0
+    monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-01-14T10:00:00+00:00")
+    monkeypatch.setenv("GIT_AUTHOR_DATE", "2025-01-14T10:00:00+00:00")
+    for args in (["note", "PEEL22-01", "Recruited 40 of 60 call handlers"],
+                 ["set", "PEEL22-02", "due=2025-04-30", "--reason", "new rota"],
+                 ["set", "PEEL22-02", "status=complete"],
+                 *more):
+        code, _, err = afi(*args, cwd=repo)
+        assert code == 0, (args, err)
+    return governed

@@ -23,7 +23,7 @@ from tui.app.screens.evidence import EvidenceScreen
 from tui.app.screens.list import ListScreen
 from tui.app.screens.sign_off import SignOffScreen
 
-from .conftest import git
+from .conftest import board_cycle, git
 from .test_app import commits, screen_text, settle, table
 
 
@@ -416,17 +416,8 @@ async def test_evidence_from_the_list(plan_dir):
 @pytest.fixture
 def cycle(governed, afi, monkeypatch):
     """A board met, then: a note, a moved date, a delivered item, a hostile title."""
-    repo = governed.parent
-    assert afi("board", "mark", "Force Improvement Board", cwd=repo)[0] == 0
-    monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-01-14T10:00:00+00:00")
-    monkeypatch.setenv("GIT_AUTHOR_DATE", "2025-01-14T10:00:00+00:00")
-    for args in (["note", "PEEL22-01", "Recruited 40 of 60 call handlers"],
-                 ["set", "PEEL22-02", "due=2025-04-30", "--reason", "new rota"],
-                 ["set", "PEEL22-02", "status=complete"],
-                 ["set", "PEEL22-02", "title=[red]Identify[/] repeat victims"]):
-        code, _, err = afi(*args, cwd=repo)
-        assert code == 0, (args, err)
-    return governed
+    return board_cycle(governed, afi, monkeypatch,
+                       ["set", "PEEL22-02", "title=[red]Identify[/] repeat victims"])
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])

@@ -12,7 +12,7 @@ import pytest
 
 from tui.core.plan import Plan
 
-from .conftest import git, write_item
+from .conftest import board_cycle, git, write_item
 
 
 def head_message(repo) -> str:
@@ -308,18 +308,9 @@ def test_plan_as_of_reads_the_old_plan_toml_too(governed, afi, monkeypatch):
 @pytest.fixture
 def cycle(governed, afi, monkeypatch):
     """A board cycle: a board meets, then updates, a moved date, a sign-off, evidence."""
-    repo = governed.parent
-    assert afi("board", "mark", "Force Improvement Board", cwd=repo)[0] == 0
-    monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-01-14T10:00:00+00:00")
-    monkeypatch.setenv("GIT_AUTHOR_DATE", "2025-01-14T10:00:00+00:00")
-    for args in (["note", "PEEL22-01", "Recruited 40 of 60 call handlers"],
-                 ["set", "PEEL22-02", "due=2025-04-30", "--reason", "new rota"],
-                 ["set", "PEEL22-02", "status=complete"],
-                 ["close", "PEEL22-01", "--by", "DCC", "--board", "Force Improvement Board"],
-                 ["evidence", "PEEL22-01", "Call-handling audit <b>2025</b>"]):
-        code, _, err = afi(*args, cwd=repo)
-        assert code == 0, (args, err)
-    return governed
+    return board_cycle(governed, afi, monkeypatch,
+                       ["close", "PEEL22-01", "--by", "DCC", "--board", "Force Improvement Board"],
+                       ["evidence", "PEEL22-01", "Call-handling audit <b>2025</b>"])
 
 
 def test_report_markdown_shows_the_cycle(cycle, afi):

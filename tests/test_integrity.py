@@ -361,12 +361,20 @@ def test_kill_9_during_a_bulk_change_leaves_nothing_half_done(plan_dir, afi):
 
 
 # -- caches ----------------------------------------------------------------------------------
+def age_past_the_racy_window() -> None:
+    """Files changed in the last two seconds are never cached (item_cache.RACY_NS): a
+    test of what the cache may trust needs files older than that, ctime included."""
+    time.sleep(2.1)
+
+
 def test_an_edit_that_restores_size_and_mtime_is_still_seen(plan_dir, afi):
     repo = plan_dir.parent
     path = plan_dir / "afis" / "PEEL22-01.toml"
     old = time.time_ns() - 10_000_000_000
     os.utime(path, ns=(old, old))
+    age_past_the_racy_window()
     assert "Supt Smith" in afi("list", cwd=repo)[1]  # cached now
+    assert list((repo / ".git" / "afi").glob("items-*/*.pickle"))
     text = path.read_text().replace("Supt Smith", "Supt Smyth")  # same size
     path.write_text(text)
     os.utime(path, ns=(old, old))
@@ -435,3 +443,18 @@ def test_an_item_whose_cached_detail_is_lost_or_stale_is_read_from_its_file(plan
     assert code == 0 and json.loads(out) and "STALE" not in out
     assert "PEEL22-01" in afi("list", "shift", cwd=repo)[1]
     assert "Review shift pattern" in afi("show", "PEEL22-01", cwd=repo)[1]
+
+
+def test_plan_toml_dropping_an_area_or_a_board_is_not_answered_from_the_cache(plan_dir, afi):
+    """Validation reads plan.toml's areas and boards, not only its statuses and
+    inspections: entries cached under the old settings are validated again."""
+    repo = plan_dir.parent
+    age_past_the_racy_window()
+    assert afi("check", cwd=repo)[0] == 0  # cached: PEEL22-01's area is listed
+    plan_file = plan_dir / "plan.toml"
+    text = plan_file.read_text()
+    plan_file.write_text(text.replace('name = "Responding to the public"',
+                                      'name = "Investigating crime"'))
+    code, out, _ = afi("check", cwd=repo)
+    assert code == 1 and "area 'Responding to the public' is not one of the areas" in out
+    assert "PEEL22-01" not in afi("list", cwd=repo)[1]

@@ -98,4 +98,4 @@ def _unchanged_items(plan: Plan, repo: GitRepo, items_rel: str) -> dict[str, Ite
 def _same_config(plan: Plan, config) -> bool:
     """Items validated against today's plan.toml may stand for those of an older commit
     only if the plan.toml of then says the same (statuses, inspections, areas...)."""
-    return plan.config == config
+    return plan.config.validation_key() == config.validation_key()

@@ -74,6 +74,11 @@ _PLAN_CONFIG_FIELDS = {  # name: default
 }
 
 
+# plan.toml settings no item rule reads (the rest are in PlanConfig.validation_key()).
+_NOT_VALIDATED = frozenset({"title", "due_soon_days", "views", "status_colours",
+                            "due_change_needs_reason", "import_statuses"})
+
+
 class PlanConfig(namedtuple("PlanConfig", list(_PLAN_CONFIG_FIELDS),
                             defaults=list(_PLAN_CONFIG_FIELDS.values())[1:])):
     """The parsed `plan.toml`; read-only (its dicts are shared defaults: never mutate)."""
@@ -86,6 +91,15 @@ class PlanConfig(namedtuple("PlanConfig", list(_PLAN_CONFIG_FIELDS),
     def areas_for(self, inspection: str) -> tuple[str, ...]:
         """The areas plan.toml lists for an inspection (empty: any area is allowed)."""
         return tuple(a.name for a in self.areas if a.inspection == inspection)
+
+    def validation_key(self) -> str:
+        """Every setting that validating an item reads (all but _NOT_VALIDATED), as text
+        that is the same in every process: validation cached under another key is done
+        again, so a plan.toml that drops an area or a board is never answered from the
+        cache."""
+        return repr(tuple((name, sorted(value) if isinstance(value, frozenset) else value)
+                          for name, value in zip(self._fields, self, strict=True)
+                          if name not in _NOT_VALIDATED))
 
     def vocabulary(self, name: str, item: dict | None = None) -> tuple[str, ...] | None:
         """The values a field with this vocabulary (schema.py) may take; None: any."""

@@ -239,7 +239,7 @@ def config_from_text(path: Path, text: str) -> tuple[PlanConfig, list[Problem], 
 def _fingerprint(config: PlanConfig, readable: bool) -> str:
     """What item validation depends on in plan.toml: entries made under another are
     validated again."""
-    return repr((sorted(config.statuses), sorted(config.inspection_ids()), readable))
+    return repr((config.validation_key(), readable))
 
 
 def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
