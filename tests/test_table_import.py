@@ -17,6 +17,8 @@ from tui.core.store import load_config
 from tui.core.table_import import DATE_FORMS, parse_date, read_table
 from tui.core.validate import check_item
 
+from .conftest import git
+
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
 
@@ -909,3 +911,20 @@ def test_the_tracker_fixture_as_xlsx_reads_the_same(tmp_path):
     for a, b in zip(from_csv.items, from_xlsx.items, strict=True):
         assert (a.ref, a.fields, a.actions, a.updates, a.closure, a.rows) == \
             (b.ref, b.fields, b.actions, b.updates, b.closure, b.rows)
+
+
+@pytest.mark.parametrize("bad_id", ["../../outside", 'X"\ntitle = "pwn', "a/b"])
+def test_an_id_that_is_not_an_id_is_refused_and_nothing_written(plan_dir, afi, bad_id):
+    """A tracker's id names a file and goes into TOML: a path or a quote never does."""
+    repo = plan_dir.parent
+    source = write_csv(repo / "pack.csv", [
+        ["id", "title", "kind", "inspection", "area", "status"],
+        [bad_id, "Hostile row", "afi", "PEEL22", "Responding to the public", "not-started"],
+        ["PEEL22-30", "Good row", "afi", "PEEL22", "Responding to the public", "not-started"]])
+    before = git(repo, "rev-parse", "HEAD")
+    code, _, err = afi("import", "table", str(source), "--map", "id=id", cwd=repo)
+    assert code == 1 and "is not valid" in err and "nothing was imported" in err
+    assert git(repo, "rev-parse", "HEAD") == before
+    assert git(repo, "status", "--porcelain", "--untracked-files=all").split() == ["??",
+                                                                                   "pack.csv"]
+    assert not (repo.parent / "outside.toml").exists()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import messages
 from .errors import AfiError, InvalidItem, Problem
-from .model import today
+from .model import ID_RE, today
 from .schema import FILE_ORDER
 from .store import ITEMS_DIR, PLAN_FILE, config_from_text, read_text
 from .tomledit import ItemDocument
@@ -150,6 +150,11 @@ def _assign_ids(plan: Plan, result: ImportPlan, inspection: str, update: bool,
     pattern = re.compile(rf"^{re.escape(inspection)}-(\d+)$", re.IGNORECASE)
     next_number = max([int(m.group(1)) for t in taken if (m := pattern.match(t))], default=0)
     for item in result.items:
+        if not item.skipped and item.item_id and not ID_RE.match(item.item_id):
+            # It names a file and goes into TOML: `../x` or `a"b` never gets that far.
+            result.problems.append(f"{item.source}: id {item.item_id!r} is not valid: use "
+                                   "letters, digits, '.', '_' or '-', at most 64")
+            continue
         if item.skipped or item.fields.get("inspection") != inspection:
             continue
         match = existing.get(item.item_id.lower()) if item.item_id else None
@@ -238,7 +243,9 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None) -> Commit
 def _item_text(item: PlannedItem, old_text: str | None) -> str:
     """A new file in the schema's key order, or (--update) the existing one with its
     empty fields filled and the new actions and updates appended."""
-    document = ItemDocument(old_text if old_text is not None else f'id = "{item.item_id}"\n')
+    document = ItemDocument(old_text if old_text is not None else "")
+    if old_text is None:
+        document.set("id", item.item_id)
     data = document.data()
     for key in FILE_ORDER:
         value = item.fields.get(key)
