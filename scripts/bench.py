@@ -226,7 +226,7 @@ class Taskwarrior:
         tasks = []
         for item in items:
             number = int(item["id"].split("-")[-1])
-            task = {"uuid": str(uuid.UUID(int=number + 1)), "status": "pending",
+            task = {"uuid": task_uuid(number), "status": "pending",
                     "description": item["title"], "entry": "20231114T000000Z",
                     "project": project_of(item["area"]),
                     "tags": [*item.get("tags", []), tag_of(item["status"])]}

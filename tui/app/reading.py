@@ -7,9 +7,11 @@ the UI 31 s to show instead of 2.5, and each full collection afterwards 0.5 s
 (docs/benchmarks.md). `loading_plan()` pauses the collector while a plan is read; when
 the read made many objects (a first read of a big plan, not a reload, which reuses the
 items that did not change), they are then frozen (`gc.freeze`) so that collections skip
-them. Garbage is collected first, so no dropped cycle is frozen; what freezing keeps
-forever is a cycle that is alive then and dropped later (a screen open at that moment),
-which is small next to the plan and happens once per big read.
+them. The young generations are collected first (cheap: what the UI made since the last
+collection), so recent garbage is not frozen; what freezing keeps forever is a cycle that
+is alive then and dropped later (a screen open at that moment), which is small next to
+the plan and happens once per big read. A full collection here would walk the whole plan
+on every reload.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def outside_signature(plan_dir: Path) -> tuple:
 def loading_plan() -> Iterator[None]:
     """Around a plan read: no collections meanwhile; a big read is frozen."""
     with _loading:
-        gc.collect()
+        gc.collect(1)
         made = gc.get_count()[0]
         gc.disable()
         try:

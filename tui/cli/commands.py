@@ -360,7 +360,7 @@ def cmd_sync(args: Namespace) -> int:
 
 def cmd_resolve(args: Namespace) -> int:
     from tui.core import conflicts
-    from tui.core.sync import conflict_summary, settle
+    from tui.core.sync import conflict_line, settle
 
     plan = _plan(args)
     repo = plan.repo()
@@ -381,7 +381,7 @@ def cmd_resolve(args: Namespace) -> int:
     record = settle(plan, args.id, args.field, choice, value)
     if record is not None:
         print(f"{visible(args.id)} {visible(args.field)} settled; still open: "
-              f"{visible(conflict_summary([record], []))}")
+              + "; ".join(visible(conflict_line(record, c)) for c in record.conflicts))
         return EXIT_OK
     left = conflicts.load_all(repo.git_dir)
     print(f"{visible(args.id)} settled" + ("" if left else ": run `afi sync` to finish"))

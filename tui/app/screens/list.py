@@ -111,8 +111,11 @@ class ListScreen(Screen):
         table = self.query_one(ItemTable)
         table.empty_message = "No items match. Press / to change the filter, esc to clear it."
         table.invalidate()
-        if self.query_one(ProblemsPanel).show_problems(plan.problems, plan.dir):
-            self.query_one(ProblemsPanel).remove_class("hidden")
+        panel = self.query_one(ProblemsPanel)
+        if panel.show_problems(plan.problems, plan.dir):
+            panel.remove_class("hidden")
+        elif not (self.team and self.team.conflicts):  # the last bad file was fixed
+            panel.add_class("hidden")
         self.refilter()
 
     def team_changed(self, team: TeamStatus) -> None:
