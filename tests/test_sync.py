@@ -6,6 +6,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from tui.core import conflicts
 from tui.core.audit import message_problems
 from tui.core.gitrepo import GitRepo
@@ -309,3 +311,31 @@ def test_the_pre_receive_example_refuses_a_bad_push(team, tmp_path):
     done = subprocess.run(["git", "push", "-q", "origin", "HEAD:main"], cwd=alice,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("state", ["untracked", "tracked-empty", "edited"])
+def test_setup_with_a_gitattributes_of_the_users_own(plan_dir, afi, state):
+    """An empty tracked .gitattributes gets afi's line in one commit; one holding the
+    user's uncommitted lines is refused, naming it, and nothing is written."""
+    repo = plan_dir.parent
+    attributes = repo / ".gitattributes"
+    if state == "tracked-empty":
+        attributes.write_text("")
+        git(repo, "add", ".gitattributes")
+        git(repo, "commit", "-qm", "empty attributes")
+    else:
+        attributes.write_text("*.png binary\n")
+        if state == "edited":
+            git(repo, "add", ".gitattributes")
+            git(repo, "commit", "-qm", "attributes")
+            attributes.write_text("*.png binary\n*.pdf binary\n")
+    before = git(repo, "rev-parse", "HEAD")
+    code, out, err = afi("setup", cwd=repo)
+    if state == "tracked-empty":
+        assert code == 0, err
+        assert git(repo, "show", "--format=", "--name-only", "HEAD").split() == [".gitattributes"]
+        assert "merge=afi" in attributes.read_text() and git(repo, "status", "--porcelain") == ""
+    else:
+        assert code == 1 and ".gitattributes has changes not yet committed" in err
+        assert git(repo, "rev-parse", "HEAD") == before
+        assert "merge=afi" not in attributes.read_text()

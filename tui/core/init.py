@@ -40,7 +40,7 @@ def init_plan(directory: Path, title: str,
 
     from .commit import FileWrite, commit_files
     from .gitrepo import GitRepo, init_repo
-    from .sync import attributes_line, register_driver
+    from .sync import attributes_write, register_driver
     from .write_lock import plan_lock
 
     plan_dir = directory.resolve()
@@ -64,12 +64,8 @@ def init_plan(directory: Path, title: str,
             text = TEMPLATE.format(title=tomlkit.string(_one_line(title)).as_string())
             writes = [FileWrite(plan_dir / PLAN_FILE, None, text)]
             # Item files merge field by field (afi sync, and plain git pull and merge).
-            attributes = repo.root / ".gitattributes"
-            line = attributes_line(repo, plan_dir)
-            old = attributes.read_text(encoding="utf-8") if attributes.exists() else None
-            if line not in (old or "").splitlines():
-                new = (old or "") + ("" if not old or old.endswith("\n") else "\n") + line
-                writes.append(FileWrite(attributes, old, new + "\n"))
+            if (attributes := attributes_write(repo, plan_dir)) is not None:
+                writes.append(attributes)
             commit = commit_files(repo, writes, f"Start plan: {_one_line(title)}\n")
             register_driver(repo)
     except BaseException:

@@ -70,6 +70,27 @@ def attributes_line(repo: GitRepo, plan_dir: Path) -> str:
     return f"{repo.relative(plan_dir / ITEMS_DIR)}/*.toml merge={DRIVER}"
 
 
+def attributes_write(repo: GitRepo, plan_dir: Path):
+    """The .gitattributes line that makes git merge item files with afi's driver, as a
+    FileWrite for the commit that adds it, or None when the line is there already. A
+    .gitattributes with edits of the user's own not yet committed is refused: afi's
+    commit must hold only its own line."""
+    from .commit import FileWrite
+
+    attributes = repo.root / ".gitattributes"
+    line = attributes_line(repo, plan_dir)
+    old = attributes.read_text(encoding="utf-8") if attributes.exists() else None
+    if line in (old or "").splitlines():
+        return None
+    if old:  # untracked, or tracked and edited: the user's lines are theirs to commit
+        committed = repo.file_at("HEAD", attributes) if repo.head_sha() else None
+        if committed != old.encode("utf-8"):
+            raise AfiError(f"{attributes} has changes not yet committed: commit them "
+                           "(or undo them), then run this again; nothing was written")
+    new = (old or "") + ("" if not old or old.endswith("\n") else "\n") + line + "\n"
+    return FileWrite(attributes, old, new)
+
+
 def setup(plan: Plan, commit_attributes: bool = True) -> list[str]:
     """Make this clone merge item files field by field; what was done, as lines."""
     repo = plan.repo()
@@ -77,18 +98,16 @@ def setup(plan: Plan, commit_attributes: bool = True) -> list[str]:
     if register_driver(repo):
         notes.append(f"registered afi's merge driver in {repo.git_dir / 'config'}")
     line = attributes_line(repo, plan.dir)
-    attributes = repo.root / ".gitattributes"
-    text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    if commit_attributes and line not in text.splitlines():
-        from .commit import FileWrite, commit_files
+    if commit_attributes and attributes_write(repo, plan.dir) is not None:
+        from .commit import commit_files
         from .write_lock import plan_lock
 
-        new = (text if not text or text.endswith("\n") else text + "\n") + line + "\n"
         with plan_lock(repo.git_dir, "afi setup"):
             repo.check_ready()
-            commit_files(repo, [FileWrite(attributes, text or None, new,
-                                          in_head=bool(text))],
-                         "Merge item files field by field (afi's merge driver)\n")
+            write = attributes_write(repo, plan.dir)  # again, under the lock
+            if write is not None:
+                commit_files(repo, [write],
+                             "Merge item files field by field (afi's merge driver)\n")
         notes.append(f"committed .gitattributes: {line}")
     return notes
 
