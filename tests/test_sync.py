@@ -4,6 +4,7 @@ identities, `afi sync`, the field-by-field merge driver, `afi resolve`, server c
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -339,3 +340,28 @@ def test_setup_with_a_gitattributes_of_the_users_own(plan_dir, afi, state):
         assert code == 1 and ".gitattributes has changes not yet committed" in err
         assert git(repo, "rev-parse", "HEAD") == before
         assert "merge=afi" not in attributes.read_text()
+
+
+def test_a_conflict_settled_by_hand_with_git_add_lets_sync_finish(team, afi):
+    """git's index is the authority: a file settled in an editor and `git add`ed is no
+    longer an open conflict, for afi sync, afi resolve and the UI's count alike."""
+    from tui.core.plan import Plan
+    from tui.core.sync import team_status
+
+    alice, bob = team
+    afi("set", "PEEL22-02", "owner=Supt Alice", cwd=alice)
+    assert afi("sync", cwd=alice)[0] == 0
+    afi("set", "PEEL22-02", "owner=Supt Bob", cwd=bob)
+    assert afi("sync", cwd=bob)[0] == 1
+    path = bob / "plan" / "afis" / "PEEL22-02.toml"
+    text = path.read_text()
+    settled = re.sub(r"<<<<<<< ours\n.*?=======\n(.*?)>>>>>>> theirs\n", r"\1", text,
+                     flags=re.S)
+    path.write_text(settled)
+    git(bob, "add", "plan/afis/PEEL22-02.toml")
+    assert team_status(Plan.open(bob / "plan")).conflicts == []
+    code, out, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    assert afi("resolve", cwd=bob)[2].strip() == "no conflict is open"
+    assert head(bob) == head(bob, "origin/main")
+    assert 'owner = "Supt Alice"' in path.read_text()

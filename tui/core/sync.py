@@ -291,11 +291,28 @@ def _in_rebase(repo: GitRepo) -> bool:
     return any((repo.git_dir / d).exists() for d in ("rebase-merge", "rebase-apply"))
 
 
+def _unmerged(repo: GitRepo) -> list[str]:
+    _, out, _ = repo.run("diff", "--name-only", "--diff-filter=U", "-z", check=False)
+    return [p for p in out.split("\0") if p]
+
+
+def open_conflicts(repo: GitRepo, unmerged: list[str] | None = None) -> list[ConflictRecord]:
+    """The conflict records git agrees are open: a record whose file is no longer
+    unmerged was settled by hand (`git add`) or its merge given up, and is dropped."""
+    records = conflicts.load_all(repo.git_dir)
+    if not records:
+        return []
+    unmerged = _unmerged(repo) if unmerged is None else unmerged
+    for record in records:
+        if record.path not in unmerged:
+            conflicts.drop(repo.git_dir, record.item_id)
+    return [record for record in records if record.path in unmerged]
+
+
 def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
     """What is still unmerged, as the result to show; None when nothing is."""
-    _, out, _ = repo.run("diff", "--name-only", "--diff-filter=U", "-z", check=False)
-    unmerged = [p for p in out.split("\0") if p]
-    records = conflicts.load_all(repo.git_dir)
+    unmerged = _unmerged(repo)
+    records = open_conflicts(repo, unmerged)
     if not unmerged and not records:
         return None
     recorded = {r.path for r in records}
@@ -403,7 +420,7 @@ class TeamStatus:
 def team_status(plan: Plan) -> TeamStatus:
     """As of the last fetch: nothing is fetched, so this is quick and works offline."""
     repo = plan.repo()
-    return TeamStatus(ahead_behind(repo), conflicts.load_all(repo.git_dir),
+    return TeamStatus(ahead_behind(repo), open_conflicts(repo),
                       _state(repo) is not None)
 
 
