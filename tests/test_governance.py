@@ -380,3 +380,27 @@ def test_report_leaves_uncommitted_edits_out_and_says_so(cycle, afi):
     code, out, err = afi("report", "--format", "json", cwd=cycle.parent)
     assert code == 0 and "edits not yet committed are left out" in err
     assert "Uncommitted Owner" not in out
+
+
+def test_a_reason_with_nothing_to_explain_is_refused(plan_dir, afi):
+    repo = plan_dir.parent
+    before = git(repo, "rev-parse", "HEAD")
+    code, _, err = afi("set", "PEEL22-01", "owner=Supt Green", "--reason", "handover",
+                       cwd=repo)
+    assert code == 2 and "--reason" in err and "nothing to explain" in err
+    assert git(repo, "rev-parse", "HEAD") == before
+
+
+def test_a_status_change_made_on_an_old_copy_keeps_a_note_added_since(plan_dir, afi):
+    """A status change without a reason touches the status (and a sign-off), not the
+    progress updates: another writer's note added meanwhile is no conflict."""
+    repo = plan_dir.parent
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    shown = path.read_text()  # what the edit screen showed the user
+    assert afi("note", "PEEL22-01", "Another writer's note", cwd=repo)[0] == 0
+    plan = Plan.open(plan_dir)
+    with plan.change("Delivered") as change:
+        change.open("PEEL22-01", base_text=shown)
+        change.set("PEEL22-01", "status", "complete")
+    text = path.read_text()
+    assert 'status = "complete"' in text and "Another writer's note" in text

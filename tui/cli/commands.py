@@ -152,6 +152,9 @@ def cmd_set(args: Namespace) -> int:
             raise NotFound(f"nothing matched --where {args.where!r}")
     else:
         targets = [plan.get(item_id).id for item_id in ids]
+    if args.reason and not any(name in ("due", "status") for name, _, _ in assignments):
+        raise UsageError("--reason is kept as a progress update when a due date moves or a "
+                         "closed item is reopened: it has nothing to explain here")
     change = Change(plan, args.message)
     for item_id in dict.fromkeys(targets):
         for name, op, value in assignments:

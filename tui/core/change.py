@@ -142,8 +142,11 @@ class Change:
             elif name == "due" and reason:
                 _log(document, by, _due_move(old, value, reason))
 
-        self._edit(item_id, (name, "closure", "updates") if reason or name == "status"
-                   else (name,), apply)
+        # What the operation may touch: a status change drops a sign-off when it
+        # reopens; only a reason adds a progress update.
+        fields = (name, *(("closure",) if name == "status" else ()),
+                  *(("updates",) if reason else ()))
+        self._edit(item_id, fields, apply)
         if reason:
             entry.reasons[name] = reason
         return before != value
