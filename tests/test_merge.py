@@ -728,3 +728,30 @@ def test_random_edits_on_both_sides_merge_soundly(seed):
     actions_conflict = any(path[0] == "actions" for path in conflicts)
     if not actions_conflict and not any(_ambiguous(data[0], side) for side in data[1:]):
         _check_actions(*data, out)
+
+
+@pytest.mark.parametrize("merged", [
+    'id = "X-01"\nclosure = {approved_by = "DCC", board = "FIB", date = 2025-01-01}\n',
+    'id = "X-01"\n\n[closure]\napproved_by = "DCC"\nboard = "FIB"\ndate = 2025-01-01\n'])
+def test_two_conflicts_on_the_same_lines_make_one_well_formed_block(merged):
+    """Two keys of one inline table (or on touching lines): one block, each side with
+    all of its values, markers balanced, and each side a valid file."""
+    import tomllib
+    from datetime import date
+
+    from tui.core.conflicts import Conflict, ConflictRecord, with_markers
+
+    record = ConflictRecord("plan/afis/X-01.toml", merged, "ours", [
+        Conflict("closure.board", ("closure", "board"), "FIB", "FIB", "PEEL board"),
+        Conflict("closure.date", ("closure", "date"), date(2025, 1, 1), date(2025, 1, 1),
+                 date(2025, 2, 1))])
+    text = with_markers(record)
+    assert text.count("<<<<<<< ours\n") == text.count("=======\n") == \
+        text.count(">>>>>>> theirs\n") == 1
+    before, rest = text.split("<<<<<<< ours\n")
+    ours, rest = rest.split("=======\n")
+    theirs, after = rest.split(">>>>>>> theirs\n")
+    assert tomllib.loads(before + ours + after)["closure"] == \
+        {"approved_by": "DCC", "board": "FIB", "date": date(2025, 1, 1)}
+    assert tomllib.loads(before + theirs + after)["closure"] == \
+        {"approved_by": "DCC", "board": "PEEL board", "date": date(2025, 2, 1)}

@@ -110,18 +110,31 @@ def clear(git_dir: Path) -> None:
 # -- markers ----------------------------------------------------------------------------------
 def with_markers(record: ConflictRecord) -> str:
     """The merged text with `<<<<<<< ours` / `=======` / `>>>>>>> theirs` around the lines
-    of each conflicting field: each side's lines as that side would write them."""
+    of each conflicting field: each side's lines as that side would write them. Fields
+    whose lines overlap or touch (two keys of one inline table) share one block, each
+    side holding all of its values."""
     lines = record.merged.splitlines(keepends=True)
-    blocks: list[tuple[int, int, list[str], list[str]]] = []
+    placed: list[tuple[int, int, Conflict]] = []
     tail: list[str] = []
     for conflict in record.conflicts:
         try:
-            ours = _variant(record.merged, conflict.path, conflict.ours)
-            theirs = _variant(record.merged, conflict.path, conflict.theirs)
+            ours = _variant(record.merged, [(conflict.path, conflict.ours)])
+            theirs = _variant(record.merged, [(conflict.path, conflict.theirs)])
         except (KeyError, IndexError, TypeError, ValueError):
             tail += _block([f"# {conflict.field} = {_show(conflict.ours)}\n"],
                            [f"# {conflict.field} = {_show(conflict.theirs)}\n"])
             continue
+        placed.append((*_changed_span(lines, ours, theirs), conflict))
+    groups: list[list[tuple[int, int, Conflict]]] = []
+    for span in sorted(placed, key=lambda p: (p[0], p[1])):
+        if groups and span[0] <= max(end for _, end, _ in groups[-1]):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    blocks = []
+    for group in groups:
+        ours = _variant(record.merged, [(c.path, c.ours) for _, _, c in group])
+        theirs = _variant(record.merged, [(c.path, c.theirs) for _, _, c in group])
         start, end = _changed_span(lines, ours, theirs)
         blocks.append((start, end, ours[start:len(ours) - (len(lines) - end)],
                        theirs[start:len(theirs) - (len(lines) - end)]))
@@ -134,9 +147,11 @@ def with_markers(record: ConflictRecord) -> str:
     return text
 
 
-def _variant(text: str, path: tuple[str | int, ...], value: Any) -> list[str]:
+def _variant(text: str, values: list[tuple[tuple[str | int, ...], Any]]) -> list[str]:
+    """`text` with each (key path, value) set, as lines."""
     document = ItemDocument(text)
-    document.set_path(path, value)
+    for path, value in values:
+        document.set_path(path, value)
     return document.text().splitlines(keepends=True)
 
 
