@@ -104,10 +104,16 @@ class AfiApp(App):
         started = time.monotonic()
         try:
             plan = self.plan
-            if self._signature is not None and plan is not None and plan.loaded and (
-                    outside_signature(self.plan_dir) != self._signature
-                    or files_state(self.plan_dir) != plan.snapshot.files_state()):
-                self.call_from_thread(self.load_plan)
+            if self._signature is not None and plan is not None and plan.loaded:
+                # plan.toml first, then git's FETCH_HEAD (outside_signature's order): a
+                # fetch from another terminal changes only the ahead/behind count.
+                now = outside_signature(self.plan_dir)
+                if now[0] != self._signature[0] or \
+                        files_state(self.plan_dir) != plan.snapshot.files_state():
+                    self.call_from_thread(self.load_plan)
+                elif now != self._signature:
+                    self._signature = now
+                    self.call_from_thread(self.refresh_team)
         finally:
             wait = max(POLL_SECONDS, 10 * (time.monotonic() - started))
             with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
