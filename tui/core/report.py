@@ -69,7 +69,9 @@ def build_report(plan: Plan, query: str = "", since: str | None = None,
     reachable = set(repo.out("rev-list", as_of_rev.commit).split()) \
         if as_of and as_of_rev.commit else None
     in_period = _commits_between(repo, since_rev, as_of_rev) if since_rev else set()
-    histories = _histories(index, reachable, covered)
+    # The history the pack reads, oldest first, decoded once for all three uses below.
+    history = list(reversed(list(index.newest_first(reachable))))
+    histories = _histories(history, covered)
     config = view.config
     report_items = [_report_item(item, config, on, histories.get(item.id.lower(), _History()))
                     for item in items]
@@ -82,8 +84,8 @@ def build_report(plan: Plan, query: str = "", since: str | None = None,
         areas=_area_counts(config, report_items), items=report_items, overdue=overdue,
         awaiting_signoff=[i for i in report_items if i.awaiting_signoff],
         no_due_date=[i for i in report_items if i.due is None and i.rag != "done"],
-        changes=_changes(index, in_period, covered),
-        progress=_progress(index, reachable, covered, config, on),
+        changes=_changes(history, in_period, covered),
+        progress=_progress(history, covered, config, on),
         boards=_boards_in(repo, in_period))
 
 
@@ -115,11 +117,11 @@ def _boards_in(repo, in_period: set[str]):
 
 
 # -- items ----------------------------------------------------------------------------------
-def _histories(index: HistoryIndex, reachable: set[str] | None,
+def _histories(history: list[tuple[CommitInfo, tuple[PathChange, ...]]],
                covered: set[str]) -> dict[str, _History]:
     """Original due date and number of revisions of each covered item, oldest first."""
     found: dict[str, _History] = {}
-    for _, changes in reversed(list(index.newest_first(reachable))):
+    for _, changes in history:
         for change in changes:
             key = change.item_id.lower()
             if key not in covered:
@@ -195,12 +197,15 @@ def _area_counts(config, items: list[ReportItem]) -> list[AreaCount]:
 
 
 # -- the period -----------------------------------------------------------------------------
-def _changes(index: HistoryIndex, commits: set[str], covered: set[str]) -> list[Change]:
+def _changes(history: list[tuple[CommitInfo, tuple[PathChange, ...]]], commits: set[str],
+             covered: set[str]) -> list[Change]:
     """What boards ask about, change by change, oldest first."""
     found: list[Change] = []
     if not commits:
         return found
-    for info, changes in reversed(list(index.newest_first(commits))):
+    for info, changes in history:
+        if info.sha not in commits:
+            continue
         for change in changes:
             if change.item_id.lower() in covered:
                 found += _item_changes(info, change)
@@ -248,13 +253,13 @@ def _text(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _progress(index: HistoryIndex, reachable: set[str] | None, covered: set[str], config,
-              on: date) -> list[ProgressPoint]:
+def _progress(history: list[tuple[CommitInfo, tuple[PathChange, ...]]], covered: set[str],
+              config, on: date) -> list[ProgressPoint]:
     """Open and done items at the end of each month, replaying statuses from history."""
     status: dict[str, str | None] = {}
     points: list[ProgressPoint] = []
     month: date | None = None
-    for info, changes in reversed(list(index.newest_first(reachable))):
+    for info, changes in history:
         when = datetime.fromisoformat(info.date).date()
         if month is None:
             month = when.replace(day=1)
