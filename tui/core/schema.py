@@ -95,7 +95,6 @@ ITEM_FIELDS: tuple[Field, ...] = (
 )
 
 FIELDS = {f.key: f for f in ITEM_FIELDS}
-REQUIRED = tuple(f.key for f in ITEM_FIELDS if f.required)
 SETTABLE = tuple(f.key for f in ITEM_FIELDS if f.settable)
 CLEARABLE = frozenset(f.key for f in ITEM_FIELDS if f.clearable)
 INDEX_KEYS = tuple(f.key for f in ITEM_FIELDS if f.indexed)

@@ -283,8 +283,7 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
                 problems.append(Problem(Path(entry.path), 1, f"{kind}: afi reads only plain "
                                                              "files here (remove it)"))
             continue
-        stat = entry.stat(follow_symlinks=False)
-        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+        stamp = item_cache.stamp_of(entry.stat(follow_symlinks=False))
         names.add(name)
         cached = cached_entries.get(name)
         item = None
@@ -333,9 +332,7 @@ def files_state(plan_dir: Path) -> tuple[dict[str, item_cache.Stamp], frozenset[
                 if not name.endswith(".toml"):
                     continue
                 if entry.is_file(follow_symlinks=False):
-                    stat = entry.stat(follow_symlinks=False)
-                    stamps[name] = (stat.st_mtime_ns, stat.st_size, stat.st_ino,
-                                    stat.st_ctime_ns)
+                    stamps[name] = item_cache.stamp_of(entry.stat(follow_symlinks=False))
                 elif not entry.is_dir(follow_symlinks=False):
                     others.add(name)
     except OSError:
