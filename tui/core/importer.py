@@ -147,8 +147,7 @@ def _assign_ids(plan: Plan, result: ImportPlan, inspection: str, update: bool,
     existing = {item.id.lower(): item for item in plan.items}
     by_title = {(i.get("inspection"), _words(i.title)): i for i in plan.items}
     taken = {p.stem.lower() for p in (plan.dir / ITEMS_DIR).glob("*.toml")}
-    pattern = re.compile(rf"^{re.escape(inspection)}-(\d+)$", re.IGNORECASE)
-    next_number = max([int(m.group(1)) for t in taken if (m := pattern.match(t))], default=0)
+    next_number = plan.highest_number(inspection)
     for item in result.items:
         if not item.skipped and item.item_id and not ID_RE.match(item.item_id):
             # It names a file and goes into TOML: `../x` or `a"b` never gets that far.

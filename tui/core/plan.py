@@ -165,10 +165,13 @@ class Plan:
 
     def next_id(self, inspection: str) -> str:
         """`<inspection>-NN`: the next free two-digit number after the highest in use."""
+        return f"{inspection}-{self.highest_number(inspection) + 1:02d}"
+
+    def highest_number(self, inspection: str) -> int:
+        """The highest NN of the `<inspection>-NN` files in the folder (0: none)."""
         pattern = re.compile(rf"^{re.escape(inspection)}-(\d+)$", re.IGNORECASE)
-        used = [int(m.group(1)) for p in (self.dir / "afis").glob("*.toml")
-                if (m := pattern.match(p.stem))]
-        return f"{inspection}-{max(used, default=0) + 1:02d}"
+        return max((int(m.group(1)) for p in (self.dir / "afis").glob("*.toml")
+                    if (m := pattern.match(p.stem))), default=0)
 
     # -- writing ------------------------------------------------------------------------------
     def change(self, message: str | None = None, dry_run: bool = False) -> ChangeContext:

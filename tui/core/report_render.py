@@ -39,7 +39,7 @@ from tui.core.report_model import (
     ReportItem,
     Revision,
 )
-from tui.core.safe_text import json_dumps, visible_lines
+from tui.core.safe_text import CONTROL_NOT_LINE, json_dumps, visible_lines
 
 FORMATS = ("md", "html", "csv", "json")
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", "done": "Done"}
@@ -335,7 +335,7 @@ def render_markdown(data: ReportData) -> str:
 # ---------------------------------------------------------------------------- HTML
 
 # Controls other than line feed and tab (which pre-wrap cells show as themselves).
-_HTML_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_HTML_CONTROLS = CONTROL_NOT_LINE  # one definition of what a terminal would obey
 
 
 def html_text(value: Any) -> Markup:

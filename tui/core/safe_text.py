@@ -21,7 +21,7 @@ _CARET = {**{code: f"^{chr(code + 64)}" for code in range(32)}, 0x7F: "^?",
 _ONE_LINE = {**_CARET, 0x09: " ", 0x0A: " ", 0x0D: " "}
 _LINES = {code: text for code, text in _CARET.items() if code not in (0x09, 0x0A)}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # kept: \t, \n
 _JSON_UNSAFE = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
 _JSON_UNSAFE_RE = re.compile(r"[\x7f-\x9f]")
 
@@ -35,11 +35,11 @@ def visible(text: Any) -> str:
 def visible_lines(text: Any) -> str:
     """Several lines: line breaks and tabs kept, every other control character shown."""
     text = str(text).replace("\r\n", "\n")
-    return text.translate(_LINES) if _CONTROL_NOT_LINE.search(text) else text
+    return text.translate(_LINES) if CONTROL_NOT_LINE.search(text) else text
 
 
 def has_controls(text: str) -> bool:
-    return _CONTROL_NOT_LINE.search(text) is not None
+    return CONTROL_NOT_LINE.search(text) is not None
 
 
 def json_dumps(value: Any, **options: Any) -> str:
