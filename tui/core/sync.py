@@ -401,12 +401,10 @@ def _divergence(repo: GitRepo, upstream: str) -> tuple[int, int]:
 
 def ahead_behind(repo: GitRepo) -> tuple[int, int] | None:
     """As of the last fetch, without fetching: None when there is no upstream."""
-    status, out, _ = repo.run("rev-list", "--left-right", "--count", "HEAD...@{upstream}",
-                              check=False)
-    if status != 0:
+    try:
+        return _divergence(repo, "@{upstream}")
+    except GitError:
         return None
-    ahead, behind = out.split()
-    return int(ahead), int(behind)
 
 
 @dataclass
