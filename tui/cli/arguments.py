@@ -226,6 +226,8 @@ def _import(p: Parser, common: argparse.ArgumentParser) -> None:
                                                               "nothing")
         v.add_argument("--update", action="store_true", help="fill the empty fields of items "
                                                              "the plan already has")
+        v.add_argument("--overwrite", action="store_true",
+                       help="with --update: replace fields the plan has otherwise")
         v.add_argument("--skip-bad", action="store_true", help="leave out what cannot be read "
                                                                "instead of refusing")
         v.add_argument("-m", "--message", help="commit subject (default: names the file)")

@@ -422,28 +422,33 @@ def cmd_import(args: Namespace) -> int:
 
     plan = _plan(args)
     source = Path(args.file)
-    try:
-        if args.source == "report":
-            from tui.core.report_import import find_findings, report_text
+    from tui.core.progress import NO_PROGRESS as progress
 
-            found = find_findings(report_text(source))
-            planned = importer.plan_report(plan, found, source, args.inspection, args.title,
-                                           args.scale, update=args.update,
-                                           skip_bad=args.skip_bad)
-        else:
-            from tui.core.table_import import read_table
+    if args.overwrite and not args.update:
+        raise UsageError("--overwrite replaces fields of items the plan has: give --update too")
+    if args.source == "report":
+        from tui.core.report_import import find_findings, report_text
 
-            mapping = dict(_mapping(pair) for pair in args.map)
-            table = read_table(source, plan.config, args.inspection, mapping,
-                               plan.config.import_statuses)
-            planned = importer.plan_table(plan, table, source, args.inspection,
-                                          update=args.update, skip_bad=args.skip_bad)
-    except ValueError as err:
-        raise InvalidValue(str(err)) from None
+        found = find_findings(report_text(source))
+        planned = importer.plan_report(plan, found, source, args.inspection, args.title,
+                                       args.scale, update=args.update, skip_bad=args.skip_bad,
+                                       overwrite=args.overwrite, progress=progress)
+    else:
+        from tui.core.table_import import read_table
+
+        mapping = dict(_mapping(pair) for pair in args.map)
+        table = read_table(source, plan.config, args.inspection, mapping,
+                           plan.config.import_statuses, progress=progress)
+        planned = importer.plan_table(plan, table, source, args.inspection,
+                                      update=args.update, skip_bad=args.skip_bad,
+                                      overwrite=args.overwrite, progress=progress)
     if args.dry_run:
         for line in importer.dry_run_lines(planned):
             print(visible(line))
         return EXIT_FAILED if planned.problems else EXIT_OK
+    if planned.changes_nothing():
+        print(f"nothing to change: the plan already holds what {visible(planned.source)} says")
+        return EXIT_OK
     commit = importer.apply(plan, planned, args.message)
     print(f"[{commit.short}] {visible(commit.subject)}")
     return EXIT_OK

@@ -54,6 +54,17 @@ class InvalidItem(AfiError):
         super().__init__("; ".join(p.render() for p in problems))
 
 
+class ImportRefused(AfiError):
+    """A source `afi import` cannot read (not a file it reads, no heading row, an unknown
+    --map field): nothing was written. `path` and `line` (a row of a tracker, a line of a
+    report) say where, when it is known."""
+
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.path = path
+        self.line = line
+
+
 class NotFound(AfiError):
     """No item with that id, or nothing matched."""
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import messages
 from .errors import AfiError, InvalidItem, Problem
 from .model import ID_RE, today
+from .progress import NO_PROGRESS, Progress
 from .schema import FILE_ORDER
 from .store import ITEMS_DIR, PLAN_FILE, config_from_text, read_text
 from .tomledit import ItemDocument
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .plan import Plan
     from .report_import import ReportFindings
     from .table_import import TableImport
+    from .tracker_matching import Matcher
 
 
 @dataclass
@@ -41,6 +43,12 @@ class PlannedItem:
     notes: list[str] = field(default_factory=list)
     existing: bool = False        # fills an item the plan has (--update)
     skipped: str = ""             # why it is left out (--skip-bad)
+    evidence: list[dict] = field(default_factory=list)
+    given: frozenset[str] = frozenset()  # the fields the source states (not assumed)
+    match: str = ""               # how it was matched to an item of the plan ("new", ...)
+    differences: list[str] = field(default_factory=list)  # fields the plan has otherwise
+    replace: set[str] = field(default_factory=set)  # fields written over (--overwrite)
+    shown: dict[str, Any] = field(default_factory=dict)  # what the source says, for the dry run
 
 
 @dataclass
@@ -51,51 +59,108 @@ class ImportPlan:
     areas: list[tuple[str, str, str]] = field(default_factory=list)  # (inspection, name, grade)
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what stops the import
+    ignored: list[str] = field(default_factory=list)  # the source's columns not read
+    notes: list[str] = field(default_factory=list)    # how the source was read
+    unread: list[str] = field(default_factory=list)   # cells read as nothing ("TBC")
+
+    def changes_nothing(self) -> bool:
+        """Every item is one the plan has, with nothing to add or change."""
+        from .import_drafts import changes
+
+        wanted = [i for i in self.items if not i.skipped]
+        return (not self.problems and self.inspection is None and bool(wanted)
+                and all(i.existing and not changes(i) for i in wanted))
 
 
 # -- from a report ----------------------------------------------------------------------------
 def plan_report(plan: Plan, found: ReportFindings, source: Path, inspection: str,
                 title: str | None = None, scale: str | None = None, update: bool = False,
-                skip_bad: bool = False) -> ImportPlan:
+                skip_bad: bool = False, overwrite: bool = False,
+                progress: Progress = NO_PROGRESS) -> ImportPlan:
     """Items for each finding, numbered as the report numbers them or, where it does not,
-    by their place in it (each kind counted on its own), and said so."""
+    by their place in it (each kind counted on its own), and said so. A finding the report
+    does not place in an area has the area `NO_AREA` (the schema requires one), with a
+    warning. Links (a recommendation to its cause of concern) are by number."""
     config = plan.config
     result = ImportPlan(source.name, [], warnings=list(found.warnings))
     known = inspection in config.inspection_ids()
+    areas = [f.area or NO_AREA for f in found.findings]
     if not known:
         result.inspection = {"id": inspection, "title": title or found.title or inspection,
                              "scale": scale or found.scale or ""}
         result.areas = [(inspection, name, grade) for name, grade in found.grades.items()]
-        result.areas += [(inspection, f.area, "") for f in found.findings
-                         if f.area and f.area not in found.grades
-                         and (inspection, f.area, "") not in result.areas]
+        result.areas += [(inspection, area, "") for area in areas
+                         if area not in found.grades and (inspection, area, "") not in
+                         result.areas]
+    elif NO_AREA in areas and NO_AREA not in config.areas_for(inspection) and \
+            config.areas_for(inspection):
+        result.problems.append(f"a finding has no area and plan.toml lists {inspection}'s "
+                               f"areas: add an area '{NO_AREA}' to it, or import into a new "
+                               "inspection")
     by_kind: dict[str, int] = {}
     unnumbered = set()
+    placeless = []
+    progress.start("Reading findings", len(found.findings))
     for finding in found.findings:
+        progress.advance()
         by_kind[finding.kind] = by_kind.get(finding.kind, 0) + 1
         number = finding.number
         if number is None:
             number = by_kind[finding.kind]
             unnumbered.add(finding.kind)
         fields = {"kind": finding.kind, "inspection": inspection, "number": number,
-                  "area": finding.area, "title": finding.title,
+                  "area": finding.area or NO_AREA, "title": finding.title,
                   "detail": finding.detail or None, "status": config.statuses[0]}
-        item = PlannedItem("", fields, f"line {finding.line}", notes=list(finding.notes))
-        if finding.area is None:
-            _bad(result, item, f"line {finding.line}: {finding.title[:60]!r} could not be "
-                               "placed in an area of the report", skip_bad)
+        given = {"kind", "area", "title", "detail"} | (
+            {"number"} if finding.number is not None else set())
+        item = PlannedItem("", fields, f"line {finding.line}", notes=list(finding.notes),
+                           given=frozenset(given) - ({"area"} if not finding.area else set()))
+        if not finding.area:
+            placeless.append(str(finding.line))
         result.items.append(item)
+    progress.finish()
+    if placeless:
+        result.warnings.append(f"{len(placeless)} finding(s) not placed in an area of the "
+                               f"report (lines {', '.join(placeless)}): their area is "
+                               f"'{NO_AREA}'; set it with `afi set ID area=...`")
     for kind in sorted(unnumbered):
         result.warnings.append(f"the report does not number its {_plural(kind)}: they are "
                                "numbered by their place in it")
-    _assign_ids(plan, result, inspection, update, match_titles=True)
+    progress.start("Matching findings to the plan", len(result.items))
+    _assign_ids(plan, result, inspection, update, match_titles=True, overwrite=overwrite,
+                progress=progress)
+    _link(result, found)
     return result
+
+
+NO_AREA = "No area"  # the area of a finding a report does not place (area is required)
+
+
+def _link(result: ImportPlan, found: ReportFindings) -> None:
+    """A finding's `links` to the items of the findings it belongs to (a recommendation to
+    its cause of concern), once every item has its id."""
+    ids = {(p.fields.get("kind"), p.fields.get("number")): p.item_id for p in result.items}
+    for planned, finding in zip(result.items, found.findings, strict=True):
+        links = [ids.get(ref) for ref in getattr(finding, "links", ())]
+        links = [link for link in links if link]
+        if links and not planned.skipped:
+            if planned.existing:
+                if "links" not in planned.fields:
+                    planned.shown["links"] = links
+            else:
+                planned.fields["links"] = links
 
 
 # -- from a tracker -----------------------------------------------------------------------------
 def plan_table(plan: Plan, table: TableImport, source: Path, inspection: str | None,
-               update: bool = False, skip_bad: bool = False) -> ImportPlan:
-    result = ImportPlan(source.name, [])
+               update: bool = False, skip_bad: bool = False, overwrite: bool = False,
+               progress: Progress = NO_PROGRESS) -> ImportPlan:
+    """Items for each of the tracker's items, each matched to the plan's
+    (tracker_matching): a match is refused, or with --update merged into its item."""
+    from .tracker_matching import Matcher
+
+    result = ImportPlan(source.name, [], ignored=list(table.ignored),
+                        unread=list(table.unread), notes=list(table.notes))
     result.problems = [f"row {p.row}: {p.message}" for p in table.problems]
     bad_rows = {p.row for p in table.problems}
     if skip_bad and result.problems:
@@ -104,6 +169,7 @@ def plan_table(plan: Plan, table: TableImport, source: Path, inspection: str | N
     config = plan.config
     for imported in table.items:
         fields = dict(imported.fields)
+        given = set(imported.given)
         fields.setdefault("kind", "afi")
         fields.setdefault("status", config.statuses[0])
         if inspection and not fields.get("inspection"):
@@ -111,7 +177,8 @@ def plan_table(plan: Plan, table: TableImport, source: Path, inspection: str | N
         rows = imported.rows
         where = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}-{rows[-1]}"
         item = PlannedItem(imported.item_id or "", fields, where, list(imported.actions),
-                           list(imported.updates), imported.closure, list(imported.notes))
+                           list(imported.updates), imported.closure, list(imported.notes),
+                           evidence=list(imported.evidence), given=frozenset(given))
         if skip_bad and bad_rows.intersection(rows):
             item.skipped = f"{where}: a row of it cannot be read"
         elif not fields.get("inspection"):
@@ -126,8 +193,14 @@ def plan_table(plan: Plan, table: TableImport, source: Path, inspection: str | N
     elif new:
         result.problems.append(f"inspections not in plan.toml: {', '.join(new)}: add them "
                                "to plan.toml first (or import one inspection at a time)")
+    matcher = Matcher(plan.items)
+    progress.start("Matching rows to the plan", len(result.items))
     for inspection_id in sorted({str(i.fields.get("inspection")) for i in result.items}):
-        _assign_ids(plan, result, inspection_id, update, match_titles=False)
+        _assign_ids(plan, result, inspection_id, update, match_titles=False,
+                    overwrite=overwrite, matcher=matcher)
+        progress.advance(sum(1 for i in result.items
+                             if str(i.fields.get("inspection")) == inspection_id))
+    progress.finish()
     return result
 
 
@@ -140,15 +213,21 @@ def _bad(result: ImportPlan, item: PlannedItem, message: str, skip_bad: bool) ->
 
 
 def _assign_ids(plan: Plan, result: ImportPlan, inspection: str, update: bool,
-                match_titles: bool) -> None:
+                match_titles: bool, overwrite: bool = False,
+                matcher: Matcher | None = None, progress: Progress = NO_PROGRESS) -> None:
     """Ids as `afi new` makes them (INSPECTION-NN, the next free numbers); an item the
-    plan has already (same id, or for a report the same wording) is refused, or filled
-    with --update."""
+    plan has already is refused, or with --update filled (import_drafts.merge_into). A
+    report's finding is the item with the same id or wording; a tracker's row is matched
+    by id, number or wording (tracker_matching)."""
+    from .import_drafts import merge_into
+
     existing = {item.id.lower(): item for item in plan.items}
     by_title = {(i.get("inspection"), _words(i.title)): i for i in plan.items}
     taken = {p.stem.lower() for p in (plan.dir / ITEMS_DIR).glob("*.toml")}
     next_number = plan.highest_number(inspection)
+    claimed: dict[str, str] = {}
     for item in result.items:
+        progress.advance()
         if not item.skipped and item.item_id and not ID_RE.match(item.item_id):
             # It names a file and goes into TOML: `../x` or `a"b` never gets that far.
             result.problems.append(f"{item.source}: id {item.item_id!r} is not valid: use "
@@ -156,12 +235,31 @@ def _assign_ids(plan: Plan, result: ImportPlan, inspection: str, update: bool,
             continue
         if item.skipped or item.fields.get("inspection") != inspection:
             continue
-        match = existing.get(item.item_id.lower()) if item.item_id else None
-        if match is None and match_titles:
-            match = by_title.get((inspection, _words(str(item.fields.get("title", "")))))
+        item.shown = dict(item.fields)
+        if matcher is None:
+            match = existing.get(item.item_id.lower()) if item.item_id else None
+            if match is None and match_titles:
+                match = by_title.get((inspection, _words(str(item.fields.get("title", "")))))
+            item.match = f"{match.id} by {'id' if item.item_id else 'wording'}" if match \
+                else "new"
+        else:
+            found = matcher.match(item.item_id, inspection, item.fields.get("kind"),
+                                  item.fields.get("number"), item.fields.get("title"))
+            if found.problem:
+                result.problems.append(f"{item.source}: {found.problem}")
+                continue
+            match, item.match = found.item, found.describe()
+            if found.note:
+                item.notes.append(found.note)
+        if match is not None and match.id in claimed:
+            result.problems.append(f"{item.source}: {match.id} is matched by {claimed[match.id]} "
+                                   "too: give each row its item's id or number")
+            continue
         if match is not None:
+            claimed[match.id] = item.source
             if update:
                 item.item_id, item.existing = match.id, True
+                merge_into(item, match, plan.config, overwrite)
             else:
                 result.problems.append(
                     f"{item.source}: {match.id} already exists "
@@ -174,6 +272,7 @@ def _assign_ids(plan: Plan, result: ImportPlan, inspection: str, update: bool,
         elif item.item_id.lower() in taken:
             result.problems.append(f"{item.source}: {item.item_id}.toml already exists")
         taken.add(item.item_id.lower())
+    progress.finish()
 
 
 def _words(text: str) -> str:
@@ -241,27 +340,34 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None) -> Commit
 
 def _item_text(item: PlannedItem, old_text: str | None) -> str:
     """A new file in the schema's key order, or (--update) the existing one with its
-    empty fields filled and the new actions and updates appended."""
+    empty fields filled (and those in `item.replace` replaced) and the new actions,
+    updates and evidence appended (import_drafts says which are new)."""
+    from .import_drafts import logged
+
     document = ItemDocument(old_text if old_text is not None else "")
     if old_text is None:
         document.set("id", item.item_id)
     data = document.data()
     for key in FILE_ORDER:
         value = item.fields.get(key)
-        if value not in (None, "", []) and key != "id" and data.get(key) in (None, "", []):
+        if value not in (None, "", []) and key != "id" and (
+                data.get(key) in (None, "", []) or key in item.replace):
             document.set(key, value)
     have = {str(a.get("text")) for a in data.get("actions", []) if isinstance(a, dict)}
     for action in item.actions:
         if str(action.get("text")) not in have:
             document.append_table("actions", {k: v for k, v in action.items()
                                               if v not in (None, "")})
-    logged = {(u.get("date"), str(u.get("text"))) for u in data.get("updates", [])
-              if isinstance(u, dict)}
     for update in item.updates:
-        if (update.get("date"), str(update.get("text"))) not in logged:
+        if not logged(data.get("updates", []), update.get("date"), update.get("text")):
             document.append_table("updates", {"date": update.get("date") or today(),
                                               "by": update.get("by") or None,
                                               "text": update.get("text")})
+    for entry in item.evidence:
+        if not logged(data.get("evidence", []), entry.get("date"), entry.get("title"),
+                      "title"):
+            document.append_table("evidence", {k: v for k, v in entry.items()
+                                               if v not in (None, "")})
     if item.closure and "closure" not in data:
         document.set("closure", {k: v for k, v in item.closure.items() if v is not None})
     return document.text()
@@ -295,18 +401,39 @@ def dry_run_lines(planned: ImportPlan) -> list[str]:
                      "graded")
     lines.append(f"{'ID':<12} {'KIND':<16} {'NO.':>4}  {'AREA':<32} TITLE")
     for item in planned.items:
-        fields = item.fields
+        fields = item.shown or item.fields
         item_id = ("(skip)" if item.skipped else item.item_id or "?") + \
             ("*" if item.existing else "")
         lines.append(f"{item_id:<12} {fields.get('kind', ''):<16} "
                      f"{fields.get('number') or '':>4}  {str(fields.get('area') or '?')[:32]:<32} "
                      f"{fields.get('title', '')}")
+        if item.match:
+            lines.append(f"{'':<12} {item.source}: {item.match}")
         lines += [f"{'':<12} note: {note}" for note in item.notes]
-        if item.actions or item.updates:
+        lines += [f"{'':<12} differs: {d}" for d in item.differences]
+        if item.existing:
+            from .import_drafts import changes
+
+            filled = ", ".join(sorted(set(item.fields) - item.replace))
+            replaced = ", ".join(sorted(item.replace))
+            lines.append(f"{'':<12} " + ("; ".join(filter(None, [
+                f"fills {filled}" if filled else "",
+                f"replaces {replaced}" if replaced else "",
+                f"adds {len(item.actions)} action(s), {len(item.updates)} update(s)"
+                + (f", {len(item.evidence)} evidence" if item.evidence else "")
+                if item.actions or item.updates or item.evidence else ""]))
+                if changes(item) else "nothing to change"))
+        elif item.actions or item.updates or item.evidence:
             lines.append(f"{'':<12} {len(item.actions)} action(s), {len(item.updates)} "
-                         "update(s)")
+                         "update(s)" + (f", {len(item.evidence)} evidence"
+                                        if item.evidence else ""))
+    lines += [f"note: {n}" for n in planned.notes]
+    lines += [f"ignored column: {c}" for c in planned.ignored]
+    lines += [f"not read: {u}" for u in planned.unread]
     lines += [f"warning: {w}" for w in planned.warnings]
     lines += [f"problem: {p}" for p in planned.problems]
     if any(i.existing for i in planned.items):
         lines.append("* fills an item the plan already has (--update)")
+    if planned.changes_nothing():
+        lines.append(f"nothing to change: the plan already holds what {planned.source} says")
     return lines

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .errors import ImportRefused
+
 GRADE_SCALES: dict[str, tuple[str, ...]] = {
     "peel-5": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
     "peel-4": ("outstanding", "good", "requires improvement", "inadequate"),
@@ -71,21 +73,21 @@ def report_text(path: Path) -> str:
     if suffix == ".pdf":
         return _pdf_text(path)
     known = ", ".join((*_TEXT_SUFFIXES, *_HTML_SUFFIXES, ".pdf"))
-    raise ValueError(f"{path}: cannot read '{suffix or 'no extension'}' files (use {known})")
+    raise ImportRefused(f"{path}: cannot read '{suffix or 'no extension'}' files (use {known})")
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise ValueError(f"{path}: cannot read the file ({error.strerror or error})") from error
+        raise ImportRefused(f"{path}: cannot read the file ({error.strerror or error})") from error
 
 
 def _decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{path}: not UTF-8 text (byte {error.start}); "
+        raise ImportRefused(f"{path}: not UTF-8 text (byte {error.start}); "
                          "save it as UTF-8 first") from error
 
 
@@ -99,13 +101,13 @@ def _pdf_text(path: Path) -> str:
             reader.decrypt("")
         pages = [_page_lines(page) for page in reader.pages]
     except OSError as error:
-        raise ValueError(f"{path}: cannot read the file ({error.strerror or error})") from error
+        raise ImportRefused(f"{path}: cannot read the file ({error.strerror or error})") from error
     except Exception as error:  # pypdf raises many kinds of error on damaged files
-        raise ValueError(f"{path}: not a readable PDF ({error})") from error
+        raise ImportRefused(f"{path}: not a readable PDF ({error})") from error
     pages = _drop_running_lines(pages)
     text = "\n".join("\n".join(lines) for lines in pages)
     if not text.strip():
-        raise ValueError(f"{path}: the PDF has no text to extract (a scanned image?)")
+        raise ImportRefused(f"{path}: the PDF has no text to extract (a scanned image?)")
     return text
 
 

@@ -102,7 +102,9 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from tui.core.errors import ImportRefused
 from tui.core.model import KINDS, PlanConfig
+from tui.core.progress import NO_PROGRESS, Progress
 from tui.core.report_render import CSV_COLUMNS, unescape_cell
 from tui.core.table_dates import DATE_FORMS, leading_date, parse_date
 from tui.core.table_files import Sheet, read_csv, read_xlsx
@@ -120,6 +122,8 @@ class ImportedItem:
     item_id: str | None          # an afi id when the tracker gives one (board pack `id`)
     rows: list[int]              # source row numbers, as a spreadsheet user sees them
     notes: list[str]             # doubts to show in the dry run
+    evidence: list[dict] = field(default_factory=list)  # {"title", "location"?}
+    given: frozenset[str] = frozenset()  # fields the tracker states (the rest are assumed)
 
 
 @dataclass
@@ -135,6 +139,7 @@ class TableImport:
     headings: dict[str, str]     # source heading -> field it was read as
     ignored: list[str]           # headings it did not use
     notes: list[str] = field(default_factory=list)  # about the whole table (sheet, encoding)
+    unread: list[str] = field(default_factory=list)  # cells read as nothing ("TBC" as a date)
 
 
 # ---------------------------------------------------------------------------- fields
@@ -145,8 +150,10 @@ ITEM_COLUMNS = ("ref", "id", "kind", "inspection", "number", "area", "title", "d
 ACTION_COLUMNS = ("action", "action.owner", "action.due", "action.done")
 UPDATE_COLUMNS = ("update", "update.date", "update.by")
 CLOSURE_COLUMNS = ("closure.approved_by", "closure.board", "closure.date")
+EVIDENCE_COLUMNS = ("evidence", "evidence.location")
 IGNORE = "ignore"
-MAP_FIELDS = (*ITEM_COLUMNS, *ACTION_COLUMNS, *UPDATE_COLUMNS, *CLOSURE_COLUMNS, IGNORE)
+MAP_FIELDS = (*ITEM_COLUMNS, *ACTION_COLUMNS, *UPDATE_COLUMNS, *CLOSURE_COLUMNS,
+              *EVIDENCE_COLUMNS, IGNORE)
 MULTI_COLUMNS = frozenset({"action", "update", "tags"})  # every such column is read
 DATE_COLUMNS = frozenset({"due", "action.due", "update.date", "closure.date"})
 
@@ -213,6 +220,9 @@ HEADINGS = _heading_table({
     "update.by": "Updated by, Update by, Latest update by, Update author, Author, Reported by",
     "group": "Group, Workstream",
     "tags": "Tags, Tag, Labels, Label, Keywords",
+    "evidence": "Evidence, Evidence title, Evidence of completion, Supporting evidence",
+    "evidence.location": "Evidence location, Evidence link, Evidence reference, "
+                         "Location of evidence, Evidence held at",
     "closure.approved_by": "Closure approved by, Approved by, Signed off by, Sign off by, "
                            "Closed by",
     "closure.board": "Closure board, Board, Approving board, Sign off board, Closed at, "
@@ -436,15 +446,15 @@ def _columns(header: list[Any], mapped: dict[str, str], exact: bool,
 
 
 def _check_mapping(mapping: dict[str, str] | None) -> dict[str, str]:
-    """--map HEADING=FIELD as {heading key: field}; an unknown FIELD is a ValueError."""
+    """--map HEADING=FIELD as {heading key: field}; an unknown FIELD is refused."""
     mapped = {}
     for heading, name in (mapping or {}).items():
         wanted = _FIELD_KEYS.get(_key(name))
         if wanted is None:
-            raise ValueError(f"--map {heading}={name}: afi has no field '{name}'; use one of: "
+            raise ImportRefused(f"--map {heading}={name}: afi has no field '{name}'; use one of: "
                              f"{', '.join(MAP_FIELDS)}")
         if not _full_key(heading):
-            raise ValueError(f"--map {heading}={name}: name a heading before '='")
+            raise ImportRefused(f"--map {heading}={name}: name a heading before '='")
         mapped[_full_key(heading)] = wanted
     return mapped
 
@@ -455,7 +465,7 @@ def _check_mapped_headings(path: Path, header: list[Any], mapping: dict[str, str
     for heading, name in (mapping or {}).items():
         if _full_key(heading) not in present:
             shown = ", ".join(one_line(_cell_text(c)) for c in header if _cell_text(c).strip())
-            raise ValueError(f"--map {heading}={name}: {path} has no heading '{heading}' "
+            raise ImportRefused(f"--map {heading}={name}: {path} has no heading '{heading}' "
                              f"(its headings: {shown})")
 
 
@@ -527,6 +537,7 @@ class _Draft:
     actions: list[_Action] = field(default_factory=list)
     updates: list[dict] = field(default_factory=list)
     closure: dict[str, tuple[Any, int]] = field(default_factory=dict)
+    evidence: list[dict] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     action_owners: list[str] = field(default_factory=list)
@@ -542,6 +553,7 @@ class _Reader:
         self.fields = {column.field for column in columns}
         self.problems: list[RowProblem] = []
         self.table_notes: list[str] = []
+        self.unread: list[str] = []
         self.status_table = self._status_table(status_words)
         self.rag_table = {w: s for w, s in RAG_WORDS.items() if s[0] in config.statuses}
         for word, status in (status_words or {}).items():
@@ -553,7 +565,7 @@ class _Reader:
         table |= {_word(s): (s, False) for s in statuses}
         for word, status in (status_words or {}).items():
             if status not in statuses:
-                raise ValueError(f"status word '{word}' maps to '{status}', which is not one of "
+                raise ImportRefused(f"status word '{word}' maps to '{status}', which is not one of "
                                  f"the plan's statuses: {', '.join(statuses)}")
             table[_word(word)] = (status, False)
         return table
@@ -585,6 +597,9 @@ class _Reader:
             return None
         if note:
             notes.append(f"row {row.number}: {name} {note}")
+        elif value is None and _cell_text(cell.value).strip():
+            self.unread.append(f"row {row.number}: {name} '{one_line(_cell_text(cell.value))}'"
+                               f"{_in_column(name, cell)} is not a date: read as no date")
         return value
 
     def status(self, row: _Row, notes: list[str]) -> str | None:
@@ -709,11 +724,13 @@ class _Reader:
 
     # ------------------------------------------------------------------ items
 
-    def read(self, rows: list[_Row], inspection: str | None) -> list[ImportedItem]:
+    def read(self, rows: list[_Row], inspection: str | None,
+             progress: Progress = NO_PROGRESS) -> list[ImportedItem]:
         drafts: dict[tuple[str, str], _Draft] = {}
         current: _Draft | None = None
         self.heading_area: tuple[str, int] | None = None
         for row in rows:
+            progress.advance()
             ref = self.text(row, "ref")
             if "ref" not in self.fields:  # an afi id column is the reference
                 ref = row.text("id").strip()
@@ -835,6 +852,13 @@ class _Reader:
                              f"give it to: row {kept[1]}'s kept")
         for update in self.updates(row, notes):
             _add_update(draft.updates, update)
+        evidence = {"title": self.text(row, "evidence"),
+                    "location": self.text(row, "evidence.location")}
+        if any(evidence.values()):
+            evidence = {"title": evidence["title"] or "Evidence",
+                        **({"location": evidence["location"]} if evidence["location"] else {})}
+            if evidence not in draft.evidence:
+                draft.evidence.append(evidence)
         for part in ("approved_by", "board", "date"):
             name = f"closure.{part}"
             value = self.date(row, name, notes) if part == "date" else self.text(row, name)
@@ -899,6 +923,7 @@ class _Reader:
         status = values.get("status")
         if status is None and any(a.done is not None for a in draft.actions):
             status = self._status_from_actions(draft.actions, notes)
+        status_given = status is not None
         if status is None:
             status = config.statuses[0]
             notes.append(f"no status given: {status}")
@@ -934,9 +959,15 @@ class _Reader:
             notes.append(f"{undated} update{'s' if undated > 1 else ''} without a date")
         order = [k for k in ("kind", "inspection", "number", "area", "title", "detail", "status",
                              "owner", "lead", "due", "group", "tags") if k in fields_]
+        given = set(order) - {"kind", "status"}
+        if kind is not None:
+            given.add("kind")
+        if status_given:
+            given.add("status")
         return ImportedItem(ref=draft.ref, fields={k: fields_[k] for k in order},
                             actions=actions, updates=updates, closure=closure,
-                            item_id=values.get("id") or None, rows=draft.rows, notes=notes)
+                            item_id=values.get("id") or None, rows=draft.rows, notes=notes,
+                            evidence=list(draft.evidence), given=frozenset(given))
 
     def _status_from_actions(self, actions: list[_Action], notes: list[str]) -> str | None:
         done = [a.done for a in actions if a.done is not None]
@@ -1104,19 +1135,21 @@ def _ordered_updates(updates: list[dict]) -> list[dict]:
 
 def read_table(path: Path, config: PlanConfig, inspection: str | None = None,
                mapping: dict[str, str] | None = None,
-               status_words: dict[str, str] | None = None) -> TableImport:
+               status_words: dict[str, str] | None = None,
+               progress: Progress = NO_PROGRESS) -> TableImport:
     """Read a tracker (.csv or .xlsx) as items; see the module docstring for the rules.
-    ValueError: not a file it can read, no heading row, an unknown --map field or heading,
+    ImportRefused: not a file it can read, no heading row, an unknown --map field or heading,
     or a status word mapped to a status the plan does not have."""
     path = Path(path)
     mapped = _check_mapping(mapping)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        sheets = read_csv(path)
-    elif suffix == ".xlsx":
-        sheets = read_xlsx(path)
+    if suffix in (".csv", ".xlsx"):
+        try:
+            sheets = read_csv(path) if suffix == ".csv" else read_xlsx(path)
+        except ValueError as error:  # table_files' word for a file it cannot read
+            raise ImportRefused(str(error), path) from None
     else:
-        raise ValueError(f"{path}: afi reads trackers saved as .csv or .xlsx, not "
+        raise ImportRefused(f"{path}: afi reads trackers saved as .csv or .xlsx, not "
                          f"'{path.suffix or 'no extension'}' (save it from Excel as one of "
                          "those)")
     chosen = _choose_sheet(path, sheets, mapped, csv_file=suffix == ".csv")
@@ -1137,12 +1170,16 @@ def read_table(path: Path, config: PlanConfig, inspection: str | None = None,
         _ref_as_title(sheet, header_index, columns, headings, notes)
         names = {column.field for column in columns}
     if "title" not in names and "ref" not in names:
-        raise ValueError(f"{path}: no column holds the finding's wording or a reference "
+        raise ImportRefused(f"{path}: no column holds the finding's wording or a reference "
                          "(headed Finding, Description, Area for improvement, Title, AFI or "
                          "Ref): name one with --map HEADING=title")
     reader = _Reader(config, columns, sheet.exact, status_words)
     rows = _rows(sheet, header_index, columns)
-    items = reader.read(rows, _canonical_inspection(config, inspection))
+    progress.start("Reading rows", len(rows))
+    try:
+        items = reader.read(rows, _canonical_inspection(config, inspection), progress)
+    finally:
+        progress.finish()
     notes += reader.table_notes
     if "area" not in names and reader.heading_area is None:
         notes.append("no area column: items have no area")
@@ -1157,7 +1194,7 @@ def read_table(path: Path, config: PlanConfig, inspection: str | None = None,
         else:
             notes.append("no inspection column and no --inspection: items have no inspection")
     return TableImport(items=items, problems=sorted(reader.problems, key=lambda p: p.row),
-                       headings=headings, ignored=ignored, notes=notes)
+                       headings=headings, ignored=ignored, notes=notes, unread=reader.unread)
 
 
 def _choose_sheet(path: Path, sheets: list[Sheet], mapped: dict[str, str],
@@ -1175,7 +1212,7 @@ def _choose_sheet(path: Path, sheets: list[Sheet], mapped: dict[str, str],
             best = (score, sheet, index)
     if best is None:
         where = "any sheet of " if not csv_file else ""
-        raise ValueError(f"no heading row found in {where}{path}: expected at least two "
+        raise ImportRefused(f"no heading row found in {where}{path}: expected at least two "
                          "headings such as AFI, Finding, Action, Owner, Due, Status or Update "
                          "in one row (name columns with --map HEADING=FIELD)")
     return best[1], best[2]
