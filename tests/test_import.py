@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import csv
 import tomllib
 from pathlib import Path
 
 import pytest
+
+from tui.core.tracker_matching import WORDING_THRESHOLD, similarity, wording_words
 
 from .conftest import git
 
@@ -94,7 +97,8 @@ def test_importing_twice_is_refused_and_update_fills_instead(fresh, afi):
         ["afis/HMIC07-03.toml"]
 
 
-def test_import_refuses_a_finding_it_cannot_place(fresh, afi, tmp_path):
+def test_a_finding_it_cannot_place_is_imported_with_no_area_and_a_warning(fresh, afi,
+                                                                          tmp_path):
     text = (REPORTS / "peel2016.txt").read_text()
     first = text.index("Areas for improvement")
     moved = "Areas for improvement\n\n• The force should do something placeless.\n\n"
@@ -102,14 +106,18 @@ def test_import_refuses_a_finding_it_cannot_place(fresh, afi, tmp_path):
     report.write_text(moved + text[:first] + text[first:])
     code, out, _ = afi("import", "report", str(report), "--inspection", "PEEL16", "--dry-run",
                        cwd=fresh)
-    assert "could not be placed in an area" in out
-    code, _, err = afi("import", "report", str(report), "--inspection", "PEEL16", cwd=fresh)
-    assert code == 1 and "could not be placed" in err
+    assert code == 0
+    assert "warning: 1 finding(s) not placed in an area of the report (lines 3)" in out
     assert not list((fresh / "afis").glob("*.toml"))
-    code, _, err = afi("import", "report", str(report), "--inspection", "PEEL16", "--skip-bad",
-                       cwd=fresh)
+    code, _, err = afi("import", "report", str(report), "--inspection", "PEEL16", cwd=fresh)
     assert code == 0, err
-    assert len(list((fresh / "afis").glob("*.toml"))) == 3
+    items = imported(fresh, "PEEL16")
+    assert len(items) == 4
+    placeless = next(i for i in items if "placeless" in i["title"])
+    assert placeless["area"] == "No area"
+    plan = tomllib.loads((fresh / "plan.toml").read_text())
+    assert {"inspection": "PEEL16", "name": "No area"} in plan["areas"]
+    assert afi("check", cwd=fresh)[0] == 0
 
 
 def test_import_report_from_html_and_pdf(fresh, afi, tmp_path):
@@ -185,7 +193,7 @@ def test_a_tracker_imports_in_one_commit(kent, afi, tmp_path, form):
     assert int(git(kent, "rev-list", "--count", "HEAD")) == before + 1
     assert f"from tracker.{form}" in git(kent, "log", "-1", "--format=%s")
     items = imported(kent, "PEEL22")
-    assert len(items) == 18
+    assert len(items) == 19
     first = next(i for i in items if i["number"] == 1)
     assert first["owner"] == "Supt Jane Hollis" and first["lead"] == "ACC Tom Reid"
     assert [a["text"] for a in first["actions"]][:2] == [
@@ -243,3 +251,137 @@ def test_the_board_pack_csv_imports_back_intact(plan_dir, afi, tmp_path):
         if before.get("updates"):
             assert after["updates"][-1] == before["updates"][-1]
     assert afi("check", cwd=empty)[0] == 0
+
+
+# -- trackers matched to what a report import made ----------------------------------------------
+README_FLOW = [("import", "report", str(REPORTS / "peel2022.txt"), "--inspection", "PEEL22"),
+               ("import", "table", str(TRACKER), "--inspection", "PEEL22", "--update")]
+
+
+def commits(repo: Path) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD"))
+
+
+def test_the_readme_flow_gives_one_item_per_finding_and_repeats_change_nothing(fresh, afi):
+    for args in README_FLOW:
+        code, _, err = afi(*args, cwd=fresh)
+        assert code == 0, err
+    items = imported(fresh, "PEEL22")
+    assert len(items) == 19  # one per finding: the tracker added none
+    by_title = {i["title"]: i for i in items}
+    first = by_title["The force needs to improve the capacity and capability of its response "
+                     "teams"]
+    assert first["owner"] == "Supt Jane Hollis" and first["lead"] == "ACC Tom Reid"
+    assert str(first["due"]) == "2023-02-28" and first["status"] == "in-progress"
+    assert [a["text"] for a in first["actions"]][:2] == [
+        "Recruit 69 officers to Local Policing", "Review tutoring for new officers"]
+    assert first["updates"][0]["text"] == "43 officers posted to Local Policing Teams."
+    assert first["evidence"] == [{"title": "Evidence", "location": r"\\fileserver\peel\afi1"}]
+    assert all(i.get("owner") and i.get("lead") for i in items)
+    assert afi("check", cwd=fresh)[0] == 0
+    head = commits(fresh)
+    code, _, err = afi(*README_FLOW[0], cwd=fresh)  # again: the report is refused ...
+    assert code == 1 and "already exists" in err
+    code, out, err = afi(*README_FLOW[1], cwd=fresh)  # ... and the tracker changes nothing
+    assert code == 0 and out.startswith("nothing to change"), err
+    code, out, _ = afi(*README_FLOW[0], "--update", cwd=fresh)
+    assert code == 0 and out.startswith("nothing to change")
+    assert commits(fresh) == head
+    assert git(fresh, "status", "--porcelain") == ""
+
+
+def test_the_dry_run_shows_matches_ignored_columns_and_unread_cells(fresh, afi):
+    assert afi(*README_FLOW[0], cwd=fresh)[0] == 0
+    head = commits(fresh)
+    code, out, _ = afi(*README_FLOW[1], "--dry-run", cwd=fresh)
+    assert code == 0
+    assert "rows 4-6: PEEL22-07 by wording, wording 1.00" in out
+    assert "its number 1 is PEEL22-01's, but its wording is PEEL22-07's" in out
+    assert "rows 9-10: PEEL22-19 by wording, wording 0.67" in out
+    assert "differs: title: the plan has 'The force needs to review how it allocates" in out
+    assert "ignored column: Exec sponsor" in out
+    assert "not read: row 14: due 'TBC' in column 'Target date' is not a date" in out
+    assert commits(fresh) == head and git(fresh, "status", "--porcelain") == ""
+
+
+def write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def test_rows_match_by_number_by_wording_or_not_at_all(fresh, afi, tmp_path):
+    assert afi("import", "report", str(REPORTS / "hmic2007.txt"), "--inspection", "HMIC07",
+               cwd=fresh)[0] == 0
+    items = {i["number"]: i for i in imported(fresh, "HMIC07")}
+    tracker = write(tmp_path / "t.csv", [
+        ["Ref", "Recommendation", "Owner", "Status", "Area"],
+        ["Rec 3", "", "Supt Number", "In progress", ""],
+        ["", items[5]["title"].replace("should", "must").upper(), "Supt Wording", "Complete",
+         ""],
+        ["", "Buy a fleet of police helicopters for every district", "Supt New", "",
+         items[1]["area"]]])
+    code, out, err = afi("import", "table", str(tracker), "--inspection", "HMIC07", "--dry-run",
+                         cwd=fresh)
+    assert code == 1 and "already exists" in out  # matches are refused without --update
+    code, out, err = afi("import", "table", str(tracker), "--inspection", "HMIC07",
+                         "--update", cwd=fresh)
+    assert code == 0, err
+    after = {i["id"]: i for i in imported(fresh, "HMIC07")}
+    assert after[items[3]["id"]]["owner"] == "Supt Number"
+    assert after[items[5]["id"]]["owner"] == "Supt Wording"
+    assert after[items[5]["id"]]["status"] == "complete"
+    new = [i for i in after.values() if i.get("owner") == "Supt New"]
+    assert len(new) == 1 and new[0]["id"] == f"HMIC07-{len(items) + 1:02d}"
+
+
+def test_a_differing_field_is_kept_unless_overwrite(fresh, afi, tmp_path):
+    assert afi("import", "report", str(REPORTS / "hmic2007.txt"), "--inspection", "HMIC07",
+               cwd=fresh)[0] == 0
+    first = imported(fresh, "HMIC07")[0]
+    tracker = write(tmp_path / "t.csv", [["Ref", "Recommendation", "Area", "Owner"],
+                                         ["Rec 1", "", "Somewhere else", "Supt A"]])
+    code, out, _ = afi("import", "table", str(tracker), "--inspection", "HMIC07", "--update",
+                       "--dry-run", cwd=fresh)
+    assert code == 0 and "differs: area:" in out and "kept (--overwrite replaces it)" in out
+    assert afi("import", "table", str(tracker), "--inspection", "HMIC07", "--update",
+               cwd=fresh)[0] == 0
+    assert imported(fresh, "HMIC07")[0]["area"] == first["area"]
+    plan = fresh / "plan.toml"
+    plan.write_text(plan.read_text() + '\n[[areas]]\ninspection = "HMIC07"\n'
+                                       'name = "Somewhere else"\n')
+    git(fresh, "commit", "-qam", "another area")
+    code, _, err = afi("import", "table", str(tracker), "--inspection", "HMIC07", "--update",
+                       "--overwrite", cwd=fresh)
+    assert code == 0, err
+    assert imported(fresh, "HMIC07")[0]["area"] == "Somewhere else"
+    assert afi("import", "table", str(tracker), "--inspection", "HMIC07", "--overwrite",
+               cwd=fresh)[0] == 2
+
+
+def test_wording_score_is_the_jaccard_of_content_words():
+    assert wording_words("The force should improve its investigations") == {"improve",
+                                                                              "investigation"}
+    assert similarity("The force needs to improve investigations",
+                      "Improve the investigation") == 1.0
+    assert similarity("Improve call handling", "Improve response times") == 0.2
+    assert 0 < WORDING_THRESHOLD < 1
+
+
+def test_matching_a_thousand_rows_is_indexed():
+    """The matcher looks only at items sharing a word with the row."""
+    from tui.core.tracker_matching import Matcher
+
+    class Item:
+        def __init__(self, n):
+            self.id, self.title = f"X-{n:04d}", f"alpha{n} beta{n} gamma{n} shared"
+            self.data = {"inspection": "X", "number": n, "kind": "afi"}
+
+        def get(self, key, default=None):
+            return self.data.get(key, default)
+
+    matcher = Matcher([Item(n) for n in range(1000)])
+    found = matcher.match(None, "X", "afi", None, "alpha7 beta7 gamma7 shared")
+    assert found.item.id == "X-0007" and found.how == "wording"
+    assert matcher.match(None, "X", "afi", 12, None).item.id == "X-0012"
+    assert matcher.match(None, "X", "afi", None, "nothing alike").item is None

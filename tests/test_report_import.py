@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
+from tui.core.errors import ImportRefused
 from tui.core.report_import import Finding, ReportFindings, find_findings, report_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -309,17 +310,17 @@ def test_html_list_items_are_read_as_bullets(tmp_path):
 
 
 def test_report_text_refuses_what_it_cannot_read(tmp_path):
-    with pytest.raises(ValueError, match="cannot read '.docx'"):
+    with pytest.raises(ImportRefused, match="cannot read '.docx'"):
         report_text(tmp_path / "report.docx")
-    with pytest.raises(ValueError, match="cannot read the file"):
+    with pytest.raises(ImportRefused, match="cannot read the file"):
         report_text(tmp_path / "missing.txt")
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Caf\u00e9".encode("latin-1"))
-    with pytest.raises(ValueError, match="not UTF-8"):
+    with pytest.raises(ImportRefused, match="not UTF-8"):
         report_text(latin)
     fake = tmp_path / "fake.pdf"
     fake.write_text("not a pdf", encoding="utf-8")
-    with pytest.raises(ValueError, match="not a readable PDF"):
+    with pytest.raises(ImportRefused, match="not a readable PDF"):
         report_text(fake)
     markdown = tmp_path / "r.md"
     markdown.write_text("# Title\n", encoding="utf-8")

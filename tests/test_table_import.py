@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from tui.core.errors import ImportRefused
 from tui.core.model import Area, Inspection, PlanConfig
 from tui.core.report_model import Closure, ReportData, ReportItem, Revision, Update
 from tui.core.report_render import render_csv
@@ -139,7 +140,7 @@ def test_map_field_names_and_board_pack_spellings(tmp_path):
 
 def test_map_to_an_unknown_field_is_an_error_listing_the_fields(tmp_path):
     path = write_csv(tmp_path / "t.csv", [["Ref", "Finding"], ["1", "T"]])
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(ImportRefused) as error:
         read_table(path, CONFIG, mapping={"Finding": "wording"})
     text = str(error.value)
     assert "--map Finding=wording: afi has no field 'wording'" in text
@@ -150,14 +151,14 @@ def test_map_to_an_unknown_field_is_an_error_listing_the_fields(tmp_path):
 
 def test_map_of_a_heading_the_file_lacks_is_an_error(tmp_path):
     path = write_csv(tmp_path / "t.csv", [["Ref", "Finding"], ["1", "T"]])
-    with pytest.raises(ValueError, match=r"has no heading 'Owner name' \(its headings: Ref, "
+    with pytest.raises(ImportRefused, match=r"has no heading 'Owner name' \(its headings: Ref, "
                                          r"Finding\)"):
         read_table(path, CONFIG, mapping={"Owner name": "owner"})
 
 
 def test_map_makes_a_header_row_of_unknown_words(tmp_path):
     path = write_csv(tmp_path / "t.csv", [["Key", "Text", "Who"], ["K1", "Do it", "Sgt C"]])
-    with pytest.raises(ValueError, match="no heading row found"):
+    with pytest.raises(ImportRefused, match="no heading row found"):
         read_table(path, CONFIG)
     result = read_table(path, CONFIG, mapping={"Key": "ref", "Text": "title", "Who": "owner"})
     assert result.items[0].fields["owner"] == "Sgt C"
@@ -562,7 +563,7 @@ def test_status_word_table_overrides_the_defaults(tmp_path):
     assert result.problems == []
     assert [i.fields["status"] for i in result.items] == ["in-progress", "complete", "complete"]
     assert result.items[0].notes == []  # the plan's own words are not loose
-    with pytest.raises(ValueError, match="status word 'parked' maps to 'paused', which is not "
+    with pytest.raises(ImportRefused, match="status word 'parked' maps to 'paused', which is not "
                                          "one of the plan's statuses"):
         read(tmp_path, rows, status_words={"parked": "paused"})
 
@@ -703,25 +704,25 @@ def test_tab_csv_and_excels_sep_line(tmp_path):
 
 def test_files_it_cannot_read_are_errors_naming_the_file(tmp_path):
     (tmp_path / "t.txt").write_text("AFI,Finding\n1,T\n")
-    with pytest.raises(ValueError, match=r"t\.txt: afi reads trackers saved as \.csv or \.xlsx"):
+    with pytest.raises(ImportRefused, match=r"t\.txt: afi reads trackers saved as \.csv or \.xlsx"):
         read_table(tmp_path / "t.txt", CONFIG)
-    with pytest.raises(ValueError, match=r"cannot read .*missing\.csv"):
+    with pytest.raises(ImportRefused, match=r"cannot read .*missing\.csv"):
         read_table(tmp_path / "missing.csv", CONFIG)
     (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
-    with pytest.raises(ValueError, match=r"bad\.xlsx is not a readable Excel workbook"):
+    with pytest.raises(ImportRefused, match=r"bad\.xlsx is not a readable Excel workbook"):
         read_table(tmp_path / "bad.xlsx", CONFIG)
     book = Workbook()
     book.save(tmp_path / "real.xlsx")
     (tmp_path / "renamed.csv").write_bytes((tmp_path / "real.xlsx").read_bytes())
-    with pytest.raises(ValueError, match=r"renamed\.csv is an Excel workbook, not CSV text"):
+    with pytest.raises(ImportRefused, match=r"renamed\.csv is an Excel workbook, not CSV text"):
         read_table(tmp_path / "renamed.csv", CONFIG)
-    with pytest.raises(ValueError, match=r"no heading row found in any sheet of .*real\.xlsx"):
+    with pytest.raises(ImportRefused, match=r"no heading row found in any sheet of .*real\.xlsx"):
         read_table(tmp_path / "real.xlsx", CONFIG)
     (tmp_path / "bin.csv").write_bytes(b"AFI,Finding\x00\n")
-    with pytest.raises(ValueError, match=r"bin\.csv is not CSV text"):
+    with pytest.raises(ImportRefused, match=r"bin\.csv is not CSV text"):
         read_table(tmp_path / "bin.csv", CONFIG)
     write_csv(tmp_path / "notitle.csv", [["Owner", "Due"], ["A", "31/03/2023"]])
-    with pytest.raises(ValueError, match="no column holds the finding's wording"):
+    with pytest.raises(ImportRefused, match="no column holds the finding's wording"):
         read_table(tmp_path / "notitle.csv", CONFIG)
 
 
@@ -879,16 +880,22 @@ def test_the_tracker_fixture_reads_cleanly():
     assert problems == []
     result = read_table(DATA / "tracker.csv", config, inspection="PEEL22")
     assert result.problems == []
-    assert len(result.items) == 18
-    assert sum(len(item.rows) for item in result.items) == 30
-    assert result.ignored == ["Evidence location"]
+    assert len(result.items) == 19
+    assert sum(len(item.rows) for item in result.items) == 31
+    assert result.ignored == ["Exec sponsor"]
+    assert result.unread == ["row 14: due 'TBC' in column 'Target date' is not a date: read "
+                             "as no date", "row 34: due 'TBC' in column 'Target date' is not "
+                             "a date: read as no date"]  # not N/A or "-": they say "none"
     items = by_ref(result)
     assert items["AFI 1"].rows == [4, 5, 6]
     assert len(items["AFI 1"].actions) == 3
     assert items["AFI 3"].actions[1]["text"] == "Supervisor training on investigation plans"
     assert items["AFI 5"].fields["due"] == date(2023, 6, 30)  # an Excel serial in the CSV
     assert items["AFI 7"].fields["status"] == "complete"  # Closed, with no sign-off
-    assert items["R1"].fields["kind"] == "recommendation"
+    assert items["AFI 1"].evidence == [{"title": "Evidence", "location": r"\\fileserver\peel\afi1"}]
+    assert items["AFI 1"].given == {"kind", "inspection", "number", "area", "title", "status",
+                                    "owner", "lead", "due"}
+    assert "status" not in items["AFI 4"].given or items["AFI 4"].fields["status"]
     assert items["AFI 2"].updates == [
         {"date": date(2023, 2, 3), "text": "Switchboard procurement approved."},
         {"date": date(2023, 3, 10), "text": "Go-live set for April."}]

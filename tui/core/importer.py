@@ -183,8 +183,6 @@ def plan_table(plan: Plan, table: TableImport, source: Path, inspection: str | N
             item.skipped = f"{where}: a row of it cannot be read"
         elif not fields.get("inspection"):
             _bad(result, item, f"{where}: no inspection: give --inspection ID", skip_bad)
-        if not fields.get("title"):
-            _bad(result, item, f"{where}: no finding or title", skip_bad)
         result.items.append(item)
     new = sorted({str(i.fields.get("inspection")) for i in result.items if not i.skipped
                   and i.fields.get("inspection")} - config.inspection_ids())
@@ -201,6 +199,9 @@ def plan_table(plan: Plan, table: TableImport, source: Path, inspection: str | N
         progress.advance(sum(1 for i in result.items
                              if str(i.fields.get("inspection")) == inspection_id))
     progress.finish()
+    for item in result.items:  # a row that fills an item needs no wording; a new one does
+        if not item.existing and not item.skipped and not item.fields.get("title"):
+            _bad(result, item, f"{item.source}: no finding or title", skip_bad)
     return result
 
 

@@ -293,6 +293,8 @@ KIND_WORDS = {_word(w): kind for kind, words in {
     "recommendation": "recommendation, recommendations, rec, recs",
     "cause-of-concern": "cause of concern, causes of concern, coc, cause-of-concern",
 }.items() for w in words.split(",")}
+# Cells that say there is no value (not listed as unread, unlike "TBC").
+_NOT_APPLICABLE = frozenset({"", "n a", "na", "none", "not applicable", "nil"})
 YES = frozenset({"yes", "y", "true", "1", "x", "done", "complete", "completed", "\u2713",
                  "\u2714"})
 NO = frozenset({"no", "n", "false", "0", "not done", "open"})
@@ -597,7 +599,7 @@ class _Reader:
             return None
         if note:
             notes.append(f"row {row.number}: {name} {note}")
-        elif value is None and _cell_text(cell.value).strip():
+        elif value is None and _word(_cell_text(cell.value)) not in _NOT_APPLICABLE:
             self.unread.append(f"row {row.number}: {name} '{one_line(_cell_text(cell.value))}'"
                                f"{_in_column(name, cell)} is not a date: read as no date")
         return value
