@@ -139,10 +139,9 @@ NO_AREA = "No area"  # the area of a finding a report does not place (area is re
 def _link(result: ImportPlan, found: ReportFindings) -> None:
     """A finding's `links` to the items of the findings it belongs to (a recommendation to
     its cause of concern), once every item has its id."""
-    ids = {(p.fields.get("kind"), p.fields.get("number")): p.item_id for p in result.items}
     for planned, finding in zip(result.items, found.findings, strict=True):
-        links = [ids.get(ref) for ref in getattr(finding, "links", ())]
-        links = [link for link in links if link]
+        links = [result.items[n].item_id for n in finding.links
+                 if not result.items[n].skipped and result.items[n].item_id]
         if links and not planned.skipped:
             if planned.existing:
                 if "links" not in planned.fields:

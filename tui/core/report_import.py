@@ -44,6 +44,7 @@ class Finding:
     detail: str  # explanatory text under it ("" if none)
     line: int  # 1-based line in the text where the finding starts
     notes: tuple[str, ...] = ()  # what the parser is unsure about, in plain words
+    links: tuple[int, ...] = ()  # indexes (in ReportFindings.findings) of related findings
 
 
 @dataclass(frozen=True)
@@ -594,6 +595,7 @@ class _Draft:
     detail: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     area: str | None = None
+    cause: _Draft | None = None  # the cause of concern a recommendation answers
 
 
 class _Reader:
@@ -681,16 +683,34 @@ class _Reader:
 
     def scan(self) -> None:
         index = 0
+        self.cause: _Draft | None = None  # the cause of concern whose recommendations follow
+        self.answered = False  # whether a recommendation has answered it yet
         while index < len(self.blocks):
             block = self.blocks[index]
             marker = _MARKER.match(block.text) if block.kind == _TEXT else None
             listing = _LIST_HEADING.match(block.text) if _heading_like(block) else None
+            before = len(self.drafts)
             if marker:
                 index = self._read_marker(index, marker)
             elif listing:
+                if self.answered:  # a second list of recommendations is the report's own
+                    self.cause = None
                 index = self._read_list(index, _kind(listing.group("kind")))
             else:
                 index += 1
+            for draft in self.drafts[before:]:
+                self._relate(draft)
+
+    def _relate(self, draft: _Draft) -> None:
+        """A recommendation that follows a cause of concern, in its section, before any
+        other kind of finding (or another list of recommendations), answers it."""
+        if draft.kind == "cause-of-concern":
+            self.cause, self.answered = draft, False
+        elif draft.kind == "recommendation" and self.cause is not None and \
+                self.sections[draft.index] == self.sections[self.cause.index]:
+            draft.cause, self.answered = self.cause, True
+        else:
+            self.cause = None
 
     def _stops(self, index: int, floor: int = 0) -> bool:
         """Whether a block ends the list or finding being read."""
@@ -816,6 +836,8 @@ class _Reader:
     def _read_paragraphs(self, index: int, kind: str, singular: bool, heading: _Block) -> int:
         """A list with neither headings nor bullets. Under a singular heading the paragraph is
         the finding; under a plural one (HMIC 2007 style) the paragraphs are commentary."""
+        if not singular and kind == "recommendation":
+            return self._read_recommendation_paragraphs(index, heading)
         if not singular:
             self.unread_lists.append(heading.line)
             while index < len(self.blocks) and not self._stops(index) and not _heading_like(
@@ -830,6 +852,25 @@ class _Reader:
                            "was taken as the wording")
         index = self._read_detail(index + 1, draft, heading.level)
         self.drafts.append(draft)
+        return index
+
+    def _read_recommendation_paragraphs(self, index: int, heading: _Block) -> int:
+        """'Recommendations' over plain paragraphs ("Within three months, the force should
+        ..."): each paragraph that asks for something is one; others are its detail."""
+        found: list[_Draft] = []
+        while index < len(self.blocks) and not self._stops(index, heading.level) and not \
+                _heading_like(self.blocks[index]):
+            block = self.blocks[index]
+            if block.kind == _TEXT and _FINDING_WORDS.search(_first_sentence(block.text)[0]):
+                title, rest = _first_sentence(block.text)
+                found.append(_Draft("recommendation", None, _clean_title(title), block.line,
+                                    index, [rest] if rest else []))
+            elif found:
+                found[-1].detail.append(_detail_line(block))
+            index += 1
+        if not found:
+            self.unread_lists.append(heading.line)
+        self.drafts.extend(found)
         return index
 
     # ---- areas of findings, numbering, duplicates
@@ -849,16 +890,31 @@ class _Reader:
             return
         heading = nearest if nearest is not None else heading
         first_area = min(self.areas, default=None)
-        if heading is not None:
+        if heading is not None and (heading in self.boundaries or not self.areas) and \
+                self._names_area(heading):
+            draft.area = self.blocks[heading].text
+            draft.notes.append(f"area taken from the heading '{draft.area}' above it (line "
+                               f"{self.blocks[heading].line}), which has no grade")
+        elif heading is not None:
             draft.notes.append(f"it sits under '{self.blocks[heading].text}' "
-                               f"(line {self.blocks[heading].line}), which is not a graded "
-                               "inspection area: area left empty")
+                               f"(line {self.blocks[heading].line}), which is not an "
+                               "inspection area: no area")
         elif first_area is not None and draft.index < first_area:
             draft.notes.append("it comes before the first inspection area heading "
                                f"('{self.areas[first_area]}', line "
                                f"{self.blocks[first_area].line}): area left empty")
         else:
             draft.notes.append("no inspection area heading found above it: area left empty")
+
+    def _names_area(self, index: int) -> bool:
+        """Whether an ungraded heading (a section's, or any when the report grades no area)
+        can name an area: a short heading that is not one of a report's fixed parts
+        (Summary, Main findings ...) nor a finding's wording."""
+        block = self.blocks[index]
+        text = block.text
+        return (_heading_like(block) and len(text) <= 80 and not self._structural(block)
+                and not _SUBHEADING.match(text) and not _DIRECTIVE.search(text)
+                and not any(d.index == index for d in self.drafts))
 
     def _heading_above(self, index: int, section_start: int | None) -> int | None:
         """The nearest heading above a finding in its section, skipping other findings: in a
@@ -969,7 +1025,7 @@ def find_findings(text: str) -> ReportFindings:
         reader.place(draft)
     drafts = _merge_repeats(reader.drafts, warnings)
     _check_numbering(drafts, warnings)
-    findings = tuple(_finding(draft) for draft in drafts)
+    findings = _with_links(drafts)
     _summarise(findings, reader.unread_lists, warnings)
     evidence = set(reader.grades.values())
     for block in blocks:
@@ -979,9 +1035,23 @@ def find_findings(text: str) -> ReportFindings:
                           tuple(warnings))
 
 
-def _finding(draft: _Draft) -> Finding:
+def _finding(draft: _Draft, links: tuple[int, ...] = ()) -> Finding:
     return Finding(draft.kind, draft.number, draft.area, draft.title, _detail(draft.detail),
-                   draft.line, tuple(dict.fromkeys(draft.notes)))
+                   draft.line, tuple(dict.fromkeys(draft.notes)), links)
+
+
+def _with_links(drafts: list[_Draft]) -> tuple[Finding, ...]:
+    """The findings, a cause of concern linked to its recommendations and each of them to
+    it."""
+    place = {id(draft): n for n, draft in enumerate(drafts)}
+    links: dict[int, list[int]] = {}
+    for n, draft in enumerate(drafts):
+        cause = place.get(id(draft.cause)) if draft.cause is not None else None
+        if cause is not None:
+            links.setdefault(n, []).append(cause)
+            links.setdefault(cause, []).append(n)
+            draft.notes.append(f"answers the cause of concern at line {draft.cause.line}")
+    return tuple(_finding(d, tuple(links.get(n, ()))) for n, d in enumerate(drafts))
 
 
 def _summarise(findings: tuple[Finding, ...], unread: list[int], warnings: list[str]) -> None:
