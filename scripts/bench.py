@@ -72,7 +72,7 @@ kind = "afi"
 inspection = "SYN"
 number = {n}
 area = "{AREAS[n % len(AREAS)]}"
-title = "The force should improve synthetic process number {n} across all districts"
+title = "{item_title(n)}"
 detail = """
 Synthetic explanatory text for item {n}. The inspection found that the process
 was not consistently applied, and that supervision did not always identify gaps.
@@ -89,6 +89,55 @@ date = 2024-06-01
 by = "Bench"
 text = "Progress reported to the Force Improvement Board."
 {closure}'''
+
+
+def write_tracker(path: Path, rows: int) -> Path:
+    """A tracker of `rows` rows for the synthetic plan: even rows name their AFI by
+    number, odd rows give only the finding, reworded (matched by wording)."""
+    lines = ["AFI,Finding,Owner,Status,Target date,Latest update"]
+    for n in range(rows):
+        if n % 2:
+            ref, finding = "", f"Improve synthetic process number {n} in every district"
+        else:
+            ref, finding = f"AFI {n}", item_title(n)
+        lines.append(f'{ref},{finding},Supt Tracker{n % 40},In progress,31/03/2025,'
+                     f'"01/02/2025: Tracker update {n}."')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+REPORT_AREAS = ("Responding to the public", "Investigating crime",
+                "Protecting vulnerable people", "Managing offenders and suspects",
+                "Preventing crime", "Treatment of the public", "Developing the workforce",
+                "Good use of resources")
+REPORT_TOPICS = ("call handling", "crime recording", "case files", "victim contact",
+                 "missing children", "domestic abuse", "stop and search", "custody",
+                 "intelligence", "wanted persons", "bail", "sex offender management",
+                 "neighbourhood teams", "problem solving", "use of force", "complaints",
+                 "vetting", "wellbeing", "training", "supervision")
+
+
+def write_report(path: Path, per_area: int = 5) -> Path:
+    """An inspection report of 8 graded areas with `per_area` findings each (their wording
+    has no digits: a short line with digits that recurs is read as a page's furniture)."""
+    grades = ("Good", "Adequate", "Requires improvement", "Inadequate")
+    parts = ["PEEL 2023-25", "An inspection of Benchshire Police"]
+    for a, area in enumerate(REPORT_AREAS):
+        parts += [area, grades[a % len(grades)], "Areas for improvement"]
+        for k in range(per_area):
+            n = a * per_area + k
+            topic = REPORT_TOPICS[n % len(REPORT_TOPICS)]
+            place = ("in every district", "across the force", "for every shift")[n // 20]
+            parts += [f"The force should improve its {topic} {place} within {area.lower()}",
+                      "We found that the process was not applied consistently, and that "
+                      "supervisors did not always notice the gaps."]
+        parts += ["Main findings", "The force has made progress in this area."]
+    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    return path
+
+
+def item_title(n: int) -> str:
+    return f"The force should improve synthetic process number {n} across all districts"
 
 
 def build_repo(root: Path, items: int, commits: int) -> Path:
@@ -328,6 +377,22 @@ def measure(plan: Path, items: int, commits: int, runs: int, tw: Taskwarrior | N
             run(step, empty)
         timings.once("afi import table", afi + ["import", "table", str(pack)], cwd=empty)
         wait_for_history_index(empty)
+        # A force's tracker of (up to) 1,000 rows matched against the plan: half by number,
+        # half by reworded wording alone; the dry run reads, matches and drafts everything.
+        tracker = write_tracker(repo.parent / "tracker.csv", min(items, 1000))
+        timings.interleave(max(1, runs // 2), {"afi import table --update (match)": afi + [
+            "import", "table", str(tracker), "--inspection", "SYN", "--update", "--dry-run"]})
+        # A report of 40 findings (8 graded areas of 5) into a new plan, with its commit.
+        report = write_report(repo.parent / "report40.txt")
+        for k in range(max(1, runs // 2)):
+            fresh = repo.parent / f"reportplan{k}"
+            fresh.mkdir()
+            for step in (["git", "init", "-q"], ["git", "config", "user.name", "Bench Lead"],
+                         ["git", "config", "user.email", "bench@example.org"],
+                         afi + ["init", "plan"]):
+                run(step, fresh)
+            timings.once("afi import report (40)", afi + [
+                "import", "report", str(report), "--inspection", "R40"], cwd=fresh)
     for k in range(max(1, runs // 2) + 1):  # no cache, as on a fresh clone
         for cache in (repo / ".git" / "afi").glob("items-*"):
             shutil.rmtree(cache)
@@ -370,6 +435,10 @@ ROWS = (  # (label, figure, "s" or "MB", the Taskwarrior figure to compare with)
     (f"`afi list --as-of DATE` ({AS_OF_BACK:,} commits back)", "afi list --as-of", "s", None),
     ("`afi import table` (the board pack's CSV into an empty plan)", "afi import table", "s",
      None),
+    ("`afi import table --update --dry-run` (a 1,000-row tracker matched to the plan)",
+     "afi import table --update (match)", "s", None),
+    ("`afi import report` (40 findings into a new plan, with its commit)",
+     "afi import report (40)", "s", None),
     ("UI: launch to the first screen of rows", "tui: launch to first screen of rows "
                                                "(whole process)", "s", None),
     ("UI: filter keystroke (median)", "tui: filter keystroke to updated list (median)", "s",

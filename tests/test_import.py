@@ -262,10 +262,47 @@ def commits(repo: Path) -> int:
     return int(git(repo, "rev-list", "--count", "HEAD"))
 
 
-def test_the_readme_flow_gives_one_item_per_finding_and_repeats_change_nothing(fresh, afi):
-    for args in README_FLOW:
-        code, _, err = afi(*args, cwd=fresh)
-        assert code == 0, err
+def readme_flow() -> list[str]:
+    """The commands of README.md's "Starting a plan", as written."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Starting a plan"):]
+    start = section.index("```sh\n") + 6
+    block = section[start:section.index("\n```", start)]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def run_readme_flow(afi, checkout: Path) -> Path:
+    """Runs the README's sequence from `checkout` (standing in for this repository's
+    checkout, with its tests/data), as a shell would; returns the plan it made."""
+    import shlex
+
+    where, variables = checkout, {"PWD": str(checkout)}
+    for line in readme_flow():
+        for name, value in variables.items():
+            line = line.replace(f"${name}", value)
+        if "=" in line.split()[0] and not line.startswith("afi"):
+            name, _, value = line.partition("=")
+            variables[name] = shlex.split(value)[0]
+        elif line.startswith("cd "):
+            where = (where / line[3:].strip()).resolve()
+        else:
+            words = shlex.split(line)
+            assert words[0] == "afi", line
+            code, _, err = afi(*words[1:], cwd=where)
+            assert code == 0, (line, err)
+    return where
+
+
+def test_the_readme_flow_gives_one_item_per_finding_and_repeats_change_nothing(tmp_path,
+                                                                               afi):
+    git(tmp_path, "config", "--global", "user.name", "Import Lead")
+    git(tmp_path, "config", "--global", "user.email", "import@example.org")
+    checkout = tmp_path / "afi"
+    (checkout / "tests").mkdir(parents=True)
+    (checkout / "tests" / "data").symlink_to(REPORTS.parent)
+    fresh = run_readme_flow(afi, checkout)
+    assert fresh == tmp_path / "kent-plan"
+    assert readme_flow()[-1] == "afi check"
     items = imported(fresh, "PEEL22")
     assert len(items) == 19  # one per finding: the tracker added none
     by_title = {i["title"]: i for i in items}
@@ -385,3 +422,51 @@ def test_matching_a_thousand_rows_is_indexed():
     assert found.item.id == "X-0007" and found.how == "wording"
     assert matcher.match(None, "X", "afi", 12, None).item.id == "X-0012"
     assert matcher.match(None, "X", "afi", None, "nothing alike").item is None
+
+
+class Recorder:
+    """A Progress that keeps what it was told."""
+
+    def __init__(self):
+        self.calls: list[tuple] = []
+
+    def start(self, what, total):
+        self.calls.append(("start", what, total))
+
+    def advance(self, steps=1):
+        self.calls.append(("advance", steps))
+
+    def finish(self):
+        self.calls.append(("finish",))
+
+    def stages(self) -> dict[str, int]:
+        """Each stage's total and the steps advanced in it (checked to agree)."""
+        out, current, done = {}, None, 0
+        for call in self.calls:
+            if call[0] == "start":
+                current, done = call[1:], 0
+            elif call[0] == "advance":
+                done += call[1]
+            elif current is not None:
+                assert current[1] in (None, done), (current, done)
+                out[current[0]] = done
+                current = None
+        return out
+
+
+def test_imports_report_their_progress(fresh):
+    from tui.core import importer
+    from tui.core.plan import Plan
+    from tui.core.report_import import find_findings, report_text
+    from tui.core.table_import import read_table
+
+    plan = Plan(fresh)
+    source = REPORTS / "peel2022.txt"
+    recorder = Recorder()
+    importer.plan_report(plan, find_findings(report_text(source)), source, "PEEL22",
+                         progress=recorder)
+    assert recorder.stages() == {"Reading findings": 19, "Matching findings to the plan": 19}
+    recorder = Recorder()
+    table = read_table(TRACKER, plan.config, "PEEL22", progress=recorder)
+    importer.plan_table(plan, table, TRACKER, "PEEL22", progress=recorder)
+    assert recorder.stages() == {"Reading rows": 31, "Matching rows to the plan": 19}
