@@ -456,8 +456,9 @@ class Recorder:
 
 def test_imports_report_their_progress(fresh):
     from tui.core import importer
+    from tui.core.inspection_files import report_text
+    from tui.core.inspection_findings import find_findings
     from tui.core.plan import Plan
-    from tui.core.report_import import find_findings, report_text
     from tui.core.table_import import read_table
 
     plan = Plan(fresh)

@@ -427,7 +427,8 @@ def cmd_import(args: Namespace) -> int:
     if args.overwrite and not args.update:
         raise UsageError("--overwrite replaces fields of items the plan has: give --update too")
     if args.source == "report":
-        from tui.core.report_import import find_findings, report_text
+        from tui.core.inspection_files import report_text
+        from tui.core.inspection_findings import find_findings
 
         found = find_findings(report_text(source))
         planned = importer.plan_report(plan, found, source, args.inspection, args.title,

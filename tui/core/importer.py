@@ -26,8 +26,8 @@ from .validate import check_item
 
 if TYPE_CHECKING:
     from .gitrepo import Commit
+    from .inspection_drafts import ReportFindings
     from .plan import Plan
-    from .report_import import ReportFindings
     from .table_import import TableImport
     from .tracker_matching import Matcher
 
