@@ -15,7 +15,8 @@ from tui.core.model import Area, Inspection, PlanConfig
 from tui.core.report_model import Closure, ReportData, ReportItem, Revision, Update
 from tui.core.report_render import render_csv
 from tui.core.store import load_config
-from tui.core.table_import import DATE_FORMS, parse_date, read_table
+from tui.core.table_dates import DATE_FORMS, parse_date
+from tui.core.table_import import read_table
 from tui.core.validate import check_item
 
 from .conftest import git

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .gitrepo import Commit
     from .inspection_drafts import ReportFindings
     from .plan import Plan
-    from .table_import import TableImport
+    from .tracker_items import TableImport
     from .tracker_matching import Matcher
 
 
