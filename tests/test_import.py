@@ -471,3 +471,34 @@ def test_imports_report_their_progress(fresh):
     table = read_table(TRACKER, plan.config, "PEEL22", progress=recorder)
     importer.plan_table(plan, table, TRACKER, "PEEL22", progress=recorder)
     assert recorder.stages() == {"Reading rows": 31, "Matching rows to the plan": 19}
+
+
+def test_two_rows_matching_one_item_or_a_tie_are_refused(fresh, afi, tmp_path):
+    assert afi("import", "report", str(REPORTS / "hmic2007.txt"), "--inspection", "HMIC07",
+               cwd=fresh)[0] == 0
+    first = imported(fresh, "HMIC07")[0]
+    head = commits(fresh)
+    twice = write(tmp_path / "twice.csv", [["Ref", "Recommendation", "Owner"],
+                                           ["Rec 1", "", "Supt A"],
+                                           ["", first["title"], "Supt B"]])
+    code, _, err = afi("import", "table", str(twice), "--inspection", "HMIC07", "--update",
+                       cwd=fresh)
+    assert code == 1 and f"{first['id']} is matched by row 2 too" in err
+    assert commits(fresh) == head and git(fresh, "status", "--porcelain") == ""
+
+
+def test_a_wording_tie_names_both_items():
+    from tui.core.tracker_matching import Matcher
+
+    class Item:
+        def __init__(self, item_id, title):
+            self.id, self.title, self.data = item_id, title, {"inspection": "X", "kind": "afi"}
+
+        def get(self, key, default=None):
+            return self.data.get(key, default)
+
+    matcher = Matcher([Item("X-01", "Improve call handling at night"),
+                       Item("X-02", "Improve call handling at weekends")])
+    found = matcher.match(None, "X", "afi", None, "Improve call handling")
+    assert found.item is None and "X-01 and X-02" in found.problem
+    assert "give the id or number" in found.problem

@@ -151,6 +151,6 @@ class Matcher:
         if score < WORDING_THRESHOLD:
             return None, score, None
         if len(scored) > 1 and scored[1][0] == score:
-            tied = " and ".join(self.items[i].id for s, i in scored if s == score)
+            tied = " and ".join(sorted(self.items[i].id for s, i in scored if s == score))
             return None, score, tied
         return self.items[index], score, None
