@@ -1,19 +1,27 @@
 """Find the findings of an inspection report: the parsing core of `afi import report`.
 
-HMIC and HMICFRS reports come in a few layouts that changed over the years:
+The report is read by its structure, not by any force's or round's names (docs/format.md
+§11): an area is a heading followed by a grade of a known scale (or a question heading
+whose first sentence states one, or a section heading the contents lists once); a finding
+is a heading, bullet or paragraph under an "Area(s) for improvement", "Cause(s) of
+concern" or "Recommendations" heading, or a numbered "Recommendation N" / "Area for
+improvement N". That covers the layouts that changed over the years:
 
-- PEEL 2021/22 on: each graded area is a heading with its grade on a line of its own
-  ("Requires improvement"), then "Area(s) for improvement" or "Cause(s) of concern" headings;
-  each finding is a one-line heading with explanatory paragraphs under it, then "Main findings".
-- PEEL 2014-2017: areas are questions ("How effective is the force at ...?"), the grade is in
-  the first sentence under them ("<Force> is good at ..."), and "Areas for improvement" are
-  bullets whose first sentence is the finding.
-- HMIC 2007: areas are headings with a grade table and the findings are numbered
-  "Recommendation N" paragraphs, repeated in a summary list at the end.
+- PEEL 2021/22 on: each graded area is a heading with its grade on a line of its own, then
+  list headings; each finding a one-line heading with explanatory paragraphs under it.
+  PEEL 2023-25 numbers them ("Area for improvement 1") and names its areas its own way.
+- PEEL 2014-2019: areas are questions or headings, the grade in the first sentence or on
+  the line under them; "Areas for improvement" are bullets whose first sentence is the
+  finding; a cause of concern is followed by its recommendations.
+- HMIC 2007: areas are headings with a grade table (or no grade at all: the heading is
+  still the area, noted) and numbered "Recommendation N" paragraphs, repeated in a summary
+  list at the end.
+- Thematic and national reports: no areas; recommendations addressed to chief constables.
 
-The text usually comes out of a PDF, so the parser first rebuilds paragraphs (page furniture
-dropped, wrapped lines and page breaks joined, hyphenation undone) and then reads the structure
-from those blocks. It never guesses silently: what it is unsure of goes to `Finding.notes` and
+The text usually comes out of a PDF, so the parser first rebuilds paragraphs
+(inspection_blocks: page furniture and the contents dropped, wrapped lines and page breaks
+joined, hyphenation undone) and then reads the structure from those blocks. It never
+guesses silently: what it is unsure of goes to `Finding.notes` and
 `ReportFindings.warnings`. No UI imports here: the core stays UI-free.
 """
 
