@@ -77,7 +77,7 @@ def cmd_list(args: Namespace) -> int:
     if args.format == "json":
         out = render.as_json(items, plan.config, plan.dir)
     elif args.format == "csv":
-        out = render.as_csv(items, plan.config, plan.dir)
+        out = render.as_csv(items, plan.config, plan.dir, raw=args.raw)
         out = visible_lines(out) if on_terminal else out
     else:
         colour = on_terminal and "NO_COLOR" not in os.environ
