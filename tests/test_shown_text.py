@@ -246,3 +246,58 @@ def test_items_with_hidden_characters_are_listed_not_skipped(spoofed):
     plan = Plan.open(spoofed)
     assert plan.get("PEEL22-02").get("owner") == SPOOF and not plan.problems
 
+
+
+# ------------------------------------------------------------------ the terminal UI
+
+
+async def test_the_ui_shows_hidden_characters_marked(spoofed):
+    from tui.app.run import create_app
+    from tui.app.screens.detail import DetailScreen
+    from tui.app.screens.history import HistoryScreen
+
+    from .test_app import screen_text, settle
+
+    app = create_app(spoofed)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "identify<U+200B> repeat" in text and RLO not in text and "\u200b" not in text
+        app.push_screen(DetailScreen("PEEL22-02"))
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Supt <U+202E>senoJ<U+202C>" in text and RLO not in text
+        app.push_screen(HistoryScreen("PEEL22-02"))
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "owner -> Supt <U+202E>senoJ<U+202C>" in text and RLO not in text
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("#owner", SPOOF, "U+202E"),
+    ("#message", "Agreed \x1b[2J", "control characters"),
+    ("#message", f"Agreed {RLO}", "U+202E"),
+])
+async def test_the_edit_form_refuses_them_and_saves_nothing(plan_dir, field, value, said):
+    from textual.widgets import Input, Static
+
+    from tui.app.run import create_app
+    from tui.app.screens.edit import EditScreen
+
+    from .test_app import settle
+
+    repo = plan_dir.parent
+    before = head(repo)
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(EditScreen("PEEL22-01"))
+        await settle(app, pilot)
+        app.screen.query_one("#owner", Input).value = "Supt Brown"
+        app.screen.query_one(field, Input).value = value
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        shown = str(app.screen.query_one("#edit-banner", Static).render())
+        assert said in shown, shown
+    assert head(repo) == before and not git(repo, "status", "--porcelain")
