@@ -301,3 +301,9 @@ async def test_the_edit_form_refuses_them_and_saves_nothing(plan_dir, field, val
         shown = str(app.screen.query_one("#edit-banner", Static).render())
         assert said in shown, shown
     assert head(repo) == before and not git(repo, "status", "--porcelain")
+
+
+def test_init_refuses_a_title_that_hides_what_it_says(repo, afi):
+    code, _, err = afi("init", "--title", f"Kent {RLO}ecilop", cwd=repo)
+    assert code == 1 and "U+202E" in err
+    assert not (repo / "plan" / "plan.toml").exists()
