@@ -27,11 +27,13 @@ def interrupt(repo: Path, args: list[str], moment: str, delay: float = 0.0
     process = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "tui", *args],
                                cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-    lines = []
+    lines, seen = [], False
     for line in process.stderr:
         lines.append(line)
         if line.startswith("import time:") and line.split("|")[-1].strip() == moment:
+            seen = True
             break
+    assert seen, f"afi never imported {moment}: choose moments it still passes through"
     time.sleep(delay)
     process.send_signal(signal.SIGINT)
     _, rest = process.communicate(timeout=60)
