@@ -307,3 +307,12 @@ def test_init_refuses_a_title_that_hides_what_it_says(repo, afi):
     code, _, err = afi("init", "--title", f"Kent {RLO}ecilop", cwd=repo)
     assert code == 1 and "U+202E" in err
     assert not (repo / "plan" / "plan.toml").exists()
+
+
+def test_afi_commit_refuses_them_under_keys_afi_does_not_know(plan_dir, afi):
+    repo = plan_dir.parent
+    path = plan_dir / "afis" / "PEEL22-02.toml"
+    path.write_text(path.read_text().replace('group = "demand"\n',
+                                             f'group = "demand"\nnote = "ok{RLO}"\n'))
+    code, _, err = afi("commit", cwd=repo)
+    assert code == 1 and "'note' holds U+202E" in err

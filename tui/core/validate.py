@@ -20,7 +20,19 @@ from .model import (
     Inspection,
     PlanConfig,
 )
-from .schema import BOOLEAN, DATE, IDS, INTEGER, ITEM_FIELDS, STRING, STRINGS, TABLE, TABLES, Field
+from .schema import (
+    BOOLEAN,
+    DATE,
+    FIELDS,
+    IDS,
+    INTEGER,
+    ITEM_FIELDS,
+    STRING,
+    STRINGS,
+    TABLE,
+    TABLES,
+    Field,
+)
 
 KeyPath = tuple[str | int, ...]
 Found = list[tuple[KeyPath, str]]
@@ -163,8 +175,19 @@ def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
 
 def _text_values(data: dict[str, Any]) -> list[tuple[KeyPath, str]]:
     """Every string the schema holds, with its key path: string fields, arrays of strings
-    and the string keys of tables."""
+    and the string keys of tables; and every string under keys the schema does not know
+    (kept untouched by afi, but a hand edit committed with `afi commit` may add them)."""
     found: list[tuple[KeyPath, str]] = []
+    stack: list[tuple[KeyPath, Any]] = [((key,), value) for key, value in data.items()
+                                        if key not in FIELDS]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            found.append((where, value))
+        elif isinstance(value, dict):
+            stack += [((*where, key), child) for key, child in value.items()]
+        elif isinstance(value, list):
+            stack += [((*where, n), child) for n, child in enumerate(value)]
     for field in ITEM_FIELDS:
         value = data.get(field.key)
         if value is None:
