@@ -1,5 +1,5 @@
 """`python -m tui` is `afi`."""
 
-from tui.cli.main import run
+from tui.cli.entry import run
 
 run()

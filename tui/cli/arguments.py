@@ -108,6 +108,9 @@ def _list(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--as-of", metavar="DATE|REV", help="the plan as it stood then (a date, a "
                                                        "board, last-board or a revision)")
+    p.add_argument("--raw", action="store_true",
+                   help="CSV cells exactly as stored: no ' before a cell a spreadsheet would "
+                        "run as a formula (=, +, -, @)")
 
 
 def _show(p: Parser, common: argparse.ArgumentParser) -> None:

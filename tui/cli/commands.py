@@ -77,7 +77,7 @@ def cmd_list(args: Namespace) -> int:
     if args.format == "json":
         out = render.as_json(items, plan.config, plan.dir)
     elif args.format == "csv":
-        out = render.as_csv(items, plan.config, plan.dir)
+        out = render.as_csv(items, plan.config, plan.dir, raw=args.raw)
         out = visible_lines(out) if on_terminal else out
     else:
         colour = on_terminal and "NO_COLOR" not in os.environ
@@ -93,7 +93,8 @@ def cmd_show(args: Namespace) -> int:
         sys.stdout.write(json_dumps(render.item_record(item, plan.config, plan.dir),
                                     indent=2) + "\n")
     elif sys.stdout.isatty():  # exactly as stored, but never a control sequence
-        sys.stdout.write(visible_lines(item.path.read_bytes().decode("utf-8", "replace")))
+        text = item.path.read_bytes().decode("utf-8", "replace").removeprefix("\ufeff")
+        sys.stdout.write(visible_lines(text))  # (a byte-order mark is not the file's text)
     else:
         sys.stdout.flush()
         sys.stdout.buffer.write(item.path.read_bytes())

@@ -7,8 +7,6 @@ Each command is a few lines over `tui.core`. Exit status: 0 done, 1 could not do
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import sys
 from pathlib import Path
@@ -27,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.KEEP_ALIVE.clear()
     try:
+        if "tui.cli.entry" in sys.modules:  # run as the `afi` command
+            sys.modules["tui.cli.entry"].interruptible()
         parser = build_parser(argv)
         args = parser.parse_args(protect_negations(parser, argv))
         restore_negations(args)
@@ -57,19 +57,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The `afi` console command: `main()`, then leave without tearing the interpreter
-    down. Freeing a 10,000-item plan object by object costs 40 ms the user waits for and
-    gains nothing at exit (commands keep their plan alive until here for that reason).
+    """The `afi` command, for an install whose script still names this function (the
+    entry point is `tui.cli.entry:run`)."""
+    from .entry import run as entry_run
 
-    A command runs without the cyclic garbage collector: it exits long before cyclic
-    garbage matters, and loading 10,000 cached items trips the collector dozens of times
-    (60 ms). The terminal UI, which runs for hours, turns it back on (run_app)."""
-    gc.disable()
-    code = main()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):
-            stream.flush()
-    os._exit(code)
+    entry_run()
 
 
 def terminal_width() -> int | None:
@@ -79,4 +71,6 @@ def terminal_width() -> int | None:
 
 
 if __name__ == "__main__":
-    run()
+    from tui.cli.entry import run as entry_run
+
+    entry_run()

@@ -23,7 +23,7 @@ from tui.core.model import (
     due_state,
     today,
 )
-from tui.core.safe_text import json_dumps, visible
+from tui.core.safe_text import escape_cell, json_dumps, visible
 
 TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
 if TYPE_CHECKING:
@@ -135,7 +135,10 @@ CSV_COLUMNS = ("id", "kind", "inspection", "number", "area", "title", "status", 
                "due", "due_state", "group", "tags", "actions_done", "actions", "file")
 
 
-def as_csv(items: list[Item], config: PlanConfig, plan_dir: Path) -> str:
+def as_csv(items: list[Item], config: PlanConfig, plan_dir: Path, raw: bool = False) -> str:
+    """One row per item. A cell a spreadsheet would run as a formula gets a ' in front,
+    as in the board pack's CSV (safe_text.escape_cell), unless `raw`."""
+    escape = str if raw else escape_cell
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -144,7 +147,8 @@ def as_csv(items: list[Item], config: PlanConfig, plan_dir: Path) -> str:
         record["tags"] = ";".join(item.tags)
         record["actions"] = len(item.actions)
         record["actions_done"] = sum(1 for a in item.actions if a.get("done"))
-        writer.writerow(["" if record.get(c) is None else record.get(c) for c in CSV_COLUMNS])
+        writer.writerow(["" if record.get(c) is None else escape(str(record[c]))
+                         for c in CSV_COLUMNS])
     return buffer.getvalue()
 
 

@@ -66,6 +66,9 @@ def mark_board(plan: Plan, name: str, on: date | None = None,
         raise InvalidValue("which board met? give its name")
     if allowed and name not in allowed:
         raise InvalidValue(f"unknown board '{name}': plan.toml names {'; '.join(allowed)}")
+    from .messages import check_user_message
+
+    note = check_user_message(note)  # it reaches `git tag -n` as a commit message does
     on = on or today()
     if on > today():
         raise InvalidValue(f"{on} is in the future: mark a board on the day it met or after")

@@ -32,7 +32,7 @@ from .model import ID_RE, PlanConfig, today
 from .schema import CLEARABLE, DATE, FIELDS, INTEGER, SETTABLE
 from .store import ITEMS_DIR, PLAN_FILE, config_from_text, parse_text, read_text
 from .tomledit import ItemDocument
-from .validate import check_item
+from .validate import READ, check_item
 
 if TYPE_CHECKING:
     from .gitrepo import Commit, GitRepo
@@ -372,7 +372,8 @@ class Change:
         """Every touched file must parse back and pass the rules; else nothing is written."""
         problems: list[Problem] = []
         for entry in self.touched():
-            problems += _document_problems(entry.path, entry.document, self.plan.config)
+            problems += _document_problems(entry.path, entry.document, self.plan.config,
+                                           entry.base_data)
         if problems:
             raise InvalidItem(problems)
 
@@ -427,9 +428,10 @@ class Change:
             # file changed since it was read (another writer went first).
             document = entry.document if current == entry.original and current is not None \
                 else entry.replay(current if current is not None else entry.seed)
-            found = _document_problems(entry.path, document, config)
+            found = _document_problems(entry.path, document, config, entry.base_data)
             if found and plan_dirty and not _document_problems(entry.path, document,
-                                                               self.plan.config):
+                                                               self.plan.config,
+                                                               entry.base_data):
                 raise AfiError(f"{entry.item_id} needs edits to plan.toml that are not "
                                f"committed ({found[0].message}): commit plan.toml first "
                                "(`afi commit plan`); nothing was written")
@@ -502,7 +504,7 @@ def commit_hand_edits(plan: Plan, names: list[str],
                 others.append((PLAN_FILE, messages.file_notes(old, _data(text or ""))))
             elif text is None:
                 items.append((path.stem, messages.item_notes(old, None)))
-            elif found := _item_problems(path, text, config):
+            elif found := _item_problems(path, text, config, old):
                 problems += found
             else:
                 new = _data(text)
@@ -623,23 +625,26 @@ def _changed_keys(old: dict, new: dict) -> list[str]:
     return [k for k in list(new) + [k for k in old if k not in new] if old.get(k) != new.get(k)]
 
 
-def _document_problems(path: Path, document: ItemDocument,
-                       config: PlanConfig) -> list[Problem]:
-    """The rules for an edited file, from the data its edits already parsed; the text is
-    scanned for line numbers only when there is a problem."""
-    found = check_item(document.data(), path.stem, config)
+def _document_problems(path: Path, document: ItemDocument, config: PlanConfig,
+                       before: dict | None) -> list[Problem]:
+    """The rules for an edited file (`before`: its data as read, None for a new one),
+    from the data its edits already parsed; the text is scanned for line numbers only
+    when there is a problem."""
+    found = check_item(document.data(), path.stem, config, before=before)
     if not found:
         return []
     text = document.text()
     return [Problem(path, locate.line_of(text, key), message) for key, message in found]
 
 
-def _item_problems(path: Path, text: str, config: PlanConfig) -> list[Problem]:
+def _item_problems(path: Path, text: str, config: PlanConfig,
+                   before: Any = READ) -> list[Problem]:
+    """The rules for a file (`before`: as committed, when afi commits it)."""
     data, found = parse_text(path, text)
     if data is None:
         return found
     return [Problem(path, locate.line_of(text, key), message)
-            for key, message in check_item(data, path.stem, config)]
+            for key, message in check_item(data, path.stem, config, before=before)]
 
 
 def _data(text: str) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from . import journal
 from .errors import AfiError, GitError
 from .gitrepo import Commit, GitRepo, first_lines
+from .store import link_message
 
 
 class FileWrite(namedtuple("FileWrite", "path original new in_head", defaults=(None,))):
@@ -43,9 +44,8 @@ def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit
     relative = {w.path: repo.relative(w.path) for w in writes}
     to_write = [w for w in writes if _current(w.path) != w.new_bytes]
     for write in to_write:
-        if write.path.is_symlink():
-            raise AfiError(f"{write.path} is a symbolic link: afi does not replace links with "
-                           "files; put the file itself in afis/ and commit it")
+        if (refused := link_message(repo.root, write.path)) is not None:
+            raise AfiError(f"{refused}; nothing was written")
     _refuse_deleted_in_head(repo, head, [w.path for w in writes
                                          if w.original is None and w.new is not None])
     try:

@@ -292,6 +292,7 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None) -> Commit
     from .commit import FileWrite, commit_files
     from .write_lock import plan_lock
 
+    message = messages.check_user_message(message)
     if planned.problems:
         raise AfiError("nothing was imported: " + "; ".join(planned.problems[:5])
                        + (f" (and {len(planned.problems) - 5} more)"
@@ -322,10 +323,11 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None) -> Commit
             if item.existing:
                 _refuse_uncommitted_file(repo, path, item.item_id)
             text = _item_text(item, old_text)
-            data = _data(text)
+            data, old_data = _data(text), _data(old_text) if old_text else None
             problems += [Problem(path, 1, f"{item.source}: {message}")
-                         for _, message in check_item(data, item.item_id, config)]
-            notes = messages.item_notes(_data(old_text) if old_text else None, data)
+                         for _, message in check_item(data, item.item_id, config,
+                                                      before=old_data)]
+            notes = messages.item_notes(old_data, data)
             if notes:
                 writes.append(FileWrite(path, old_text, text, in_head=item.existing))
                 items.append((item.item_id, notes))

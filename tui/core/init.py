@@ -79,10 +79,15 @@ def init_plan(directory: Path, title: str,
 
 
 def _one_line(text: str) -> str:
-    """A title is one line of text: control characters would corrupt the commit subject."""
+    """A title is one line of text: control characters would corrupt the commit subject,
+    and bidi or zero-width characters would make it say something else."""
+    from .errors import InvalidValue
+    from .safe_text import hidden_character
+
     cleaned = " ".join(str(text).split())
     if not cleaned or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in cleaned):
-        from .errors import InvalidValue
-
         raise InvalidValue("--title must be one line of text without control characters")
+    if (hidden := hidden_character(cleaned)) is not None:
+        raise InvalidValue(f"--title holds {hidden}, which hides what the text says: type "
+                           "it without")
     return cleaned

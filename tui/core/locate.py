@@ -24,7 +24,7 @@ def line_of(text: str, path: tuple[str | int, ...]) -> int:
 
     Falls back to the nearest enclosing line found (the table header, or line 1).
     """
-    lines = text.splitlines()
+    lines = text.removeprefix("\ufeff").splitlines()  # (a byte-order mark is not a key)
     if not path:
         return 1
     top = str(path[0])

@@ -82,7 +82,9 @@ def bulk_subject(items: list[tuple[str, list[str]]],
 
 def check_user_message(text: str | None) -> str | None:
     """A message given with -m, kept verbatim; None if blank. It may not carry AFI-Id
-    trailers: those say which items a commit touched, and only afi writes them."""
+    trailers: those say which items a commit touched, and only afi writes them; nor
+    control characters other than line breaks and tabs, nor characters that hide what
+    it says (safe_text.HIDDEN)."""
     from .errors import UsageError
 
     if text is None or not text.strip():
@@ -90,8 +92,16 @@ def check_user_message(text: str | None) -> str | None:
     if _TRAILER_LINE.search(text):
         raise UsageError(f"the message may not contain '{TRAILER_KEY}:' lines: afi adds one "
                          "for each item the commit changes")
-    if "\x00" in text:
-        raise UsageError("the message may not contain NUL characters")
+    from .safe_text import CONTROL_NOT_LINE, hidden_character, visible
+
+    text = text.replace("\r\n", "\n")
+    if (control := CONTROL_NOT_LINE.search(text)) is not None:
+        raise UsageError(f"the message may not contain control characters (it holds "
+                         f"{visible(control.group())}, U+{ord(control.group()):04X}): they "
+                         "would reach every terminal that shows `git log`")
+    if (hidden := hidden_character(text)) is not None:
+        raise UsageError(f"the message may not contain {hidden}: it hides what the text "
+                         "says")
     return text.strip("\n")
 
 

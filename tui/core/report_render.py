@@ -5,7 +5,8 @@ Every string in ReportData is user data, escaped the way its format needs:
   shows control characters in caret notation (safe_text), so no template can forget it.
 - Markdown: `md_text` escapes markup, HTML and table pipes; line breaks become `<br>`.
 - CSV: text kept exact; a cell that a spreadsheet would run as a formula is prefixed with
-  `'` (reversible: `unescape_cell`).
+  `'` (safe_text.escape_cell, shared with `afi list --format csv`; reversible:
+  `unescape_cell`).
 - JSON: `safe_text.json_dumps`, which also escapes DEL and C1 characters.
 
 The progress chart is a small hand-written SVG rather than a plotting library: two lines of
@@ -39,7 +40,8 @@ from tui.core.report_model import (
     ReportItem,
     Revision,
 )
-from tui.core.safe_text import CONTROL_NOT_LINE, json_dumps, visible_lines
+from tui.core.safe_text import NOT_SHOWN_AS_IS, escape_cell, json_dumps, visible_lines
+from tui.core.safe_text import unescape_cell as unescape_cell  # for the importer
 
 FORMATS = ("md", "html", "csv", "json")
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", "done": "Done"}
@@ -334,13 +336,15 @@ def render_markdown(data: ReportData) -> str:
 
 # ---------------------------------------------------------------------------- HTML
 
-# Controls other than line feed and tab (which pre-wrap cells show as themselves).
-_HTML_CONTROLS = CONTROL_NOT_LINE  # one definition of what a terminal would obey
+# Controls other than line feed and tab (which pre-wrap cells show as themselves), and
+# characters that hide what text says: one definition of what is shown marked.
+_HTML_CONTROLS = NOT_SHOWN_AS_IS
 
 
 def html_text(value: Any) -> Markup:
     """Any value for the page: escaped, with control characters shown in caret notation
-    and marked (the span's attributes are unquoted words, so it is inert in any context)."""
+    and hidden characters as <U+202E>, marked (the span's attributes are unquoted words,
+    so it is inert in any context)."""
     if isinstance(value, Markup):
         return value
     text = _text(value).replace("\r\n", "\n")
@@ -540,22 +544,6 @@ CSV_COLUMNS = ("id", "title", "kind", "inspection", "area", "status", "rag", "ow
                "latest_update_by", "latest_update", "closure_approved_by", "closure_board",
                "closure_date", "evidence_count", "actions_done", "actions_total",
                "awaiting_signoff")
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection";
-# NUL per OWASP ASVS). The apostrophe is here so that the prefix can always be taken off.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "'")
-
-
-def escape_cell(text: str) -> str:
-    """Neutralise a cell that a spreadsheet would run: prefix it with an apostrophe."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo `escape_cell` (for an importer): every cell that starts with an apostrophe had
-    one added, so drop exactly one."""
-    return text[1:] if text.startswith("'") else text
-
-
 def _csv_value(value: Any) -> str:
     if value is None:
         return ""

@@ -167,6 +167,44 @@ def read_text(path: Path) -> str:
     return b"".join(chunks).decode("utf-8")
 
 
+def linked_part(root: Path, path: Path) -> Path | None:
+    """The first part of `path` at or below `root` (a folder on the way, or the file
+    itself) that is a symbolic link; `path` when it is not below `root` at all."""
+    for base in (Path(root), Path(os.path.realpath(root))):
+        try:
+            parts = Path(path).relative_to(base).parts
+            break
+        except ValueError:
+            continue
+    else:
+        return Path(path)
+    here = base
+    for part in parts:
+        here = here / part
+        if os.path.islink(here):
+            return here
+    return None
+
+
+def link_message(root: Path, path: Path) -> str | None:
+    """Why afi will not read or write `path` through a link, or None. git stores a link
+    as a link, so a file reached through one is not the file git commits; and a link can
+    point outside the repository."""
+    link = linked_part(root, path)
+    if link is None:
+        return None
+    if link == Path(path) and not os.path.islink(link):
+        return f"{path} is outside the repository {root}: afi reads and writes only there"
+    try:
+        target = Path(os.path.realpath(link))
+        where = "inside" if target.is_relative_to(Path(os.path.realpath(root))) else "outside"
+    except OSError:  # pragma: no cover - a link loop
+        target, where = Path(os.readlink(link)), "outside"
+    return (f"{link} is a symbolic link to {target} ({where} the repository): afi reads and "
+            "writes only plain folders and files in a plan, never through links; put the "
+            "folder or file itself there")
+
+
 class NotRegularFile(OSError):
     """A path in the plan that is not a plain file; its message says what it is."""
 
@@ -262,8 +300,13 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
     lower_ids: list[str] = []
     by_name: dict[str, Item] = {}
     try:
+        if os.path.islink(items_dir):
+            raise NotRegularFile(items_dir, link_message(plan_dir, items_dir) or "a link")
         # Sorted so that the first of two duplicate ids is always the same one.
         entries = sorted(os.scandir(items_dir), key=_NAME_OF)
+    except NotRegularFile as err:
+        entries = []
+        problems.append(Problem(items_dir, 1, err.strerror))
     except FileNotFoundError:
         entries = []
     except OSError as err:
@@ -371,6 +414,8 @@ def read_one_item(plan_dir: Path, item_id: str, config: PlanConfig,
     """Just one item's file (by id, ignoring case): for commands that name one item."""
     items_dir = plan_dir / ITEMS_DIR
     path = items_dir / f"{item_id}.toml"
+    if os.path.islink(items_dir):
+        return None, [Problem(items_dir, 1, link_message(plan_dir, items_dir) or "a link")]
     if not path.is_file():
         wanted = f"{item_id}.toml".lower()
         try:

@@ -1,6 +1,16 @@
 """Reading a tracker file into sheets of rows: CSV (UTF-8, UTF-8 with BOM or cp1252, the
 delimiter sniffed) or XLSX (openpyxl, read-only, computed values; merged cells filled
-into every row they cover)."""
+into every row they cover).
+
+Within bounds, because a small file can unpack into a huge one (an .xlsx is a zip: 1 MB
+can hold 200,000 rows, or a 300 MB string): at most MAX_BYTES of text (a CSV file, or the
+parts of a workbook unpacked, judged from the zip's own sizes before anything is parsed),
+MAX_ROWS rows and MAX_COLUMNS columns a sheet, MAX_CELL characters a cell (Excel's own
+limit). A sheet's recorded size (<dimension>) can lie, and one cell at column XFD would
+make every row 16,384 wide: so the sheet's cells are scanned first, in a stream, for the
+rows and columns really used, and the rows are read only that wide. A file beyond a limit
+is refused with a message naming it.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+MAX_BYTES = 50_000_000     # text of a CSV, or a workbook's parts unpacked
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+MAX_CELL = 32_767          # characters: Excel's own limit for a cell
 
 
 @dataclass
@@ -24,9 +39,13 @@ def read_csv(path: Path) -> list[Sheet]:
     """The CSV split with each delimiter that could be its own; the caller keeps the one
     that finds the headings."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"{path} is larger than {MAX_BYTES:,} bytes, the most afi reads "
+                         "from a tracker: split it, or remove what is not the plan")
     if data.startswith(b"PK\x03\x04"):
         raise ValueError(f"{path} is an Excel workbook, not CSV text: name it .xlsx")
     notes = []
@@ -51,10 +70,15 @@ def read_csv(path: Path) -> list[Sheet]:
     sheets = []
     for delimiter in delimiters:
         try:
-            rows = [list(row) for row in csv.reader(io.StringIO(text, newline=""),
-                                                      delimiter=delimiter)]
+            rows = []
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+                rows.append(row)
+                if len(rows) > MAX_ROWS:
+                    raise ValueError(_too_many_rows(path, ""))
         except csv.Error as error:
             raise ValueError(f"{path} is not readable CSV: {error}") from None
+        if max(map(len, rows), default=0) > MAX_COLUMNS:
+            _check_width(path, "", rows)
         name = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(delimiter, repr(delimiter))
         sheet_notes = [*notes, f"columns separated by {name}"] if delimiter != "," else notes
         sheets.append(Sheet("", rows, list(sheet_notes)))
@@ -66,6 +90,7 @@ def read_xlsx(path: Path) -> list[Sheet]:
         import openpyxl
     except ImportError:  # pragma: no cover - a dependency of afi
         raise ValueError(f"reading {path} needs openpyxl: pip install openpyxl") from None
+    _check_unpacked_size(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # BadZipFile, KeyError, InvalidFileException, XML errors
@@ -74,41 +99,93 @@ def read_xlsx(path: Path) -> list[Sheet]:
     sheets = []
     try:
         for sheet in workbook.worksheets:
+            ranges, last_row, last_column = _scan_sheet(path, sheet)
             try:
-                sheet.reset_dimensions()  # some writers record a wrong size
-                rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+                rows = [list(row) for row in sheet.iter_rows(
+                    max_row=last_row, max_col=last_column, values_only=True)] \
+                    if last_row else []
             except Exception as error:
                 raise ValueError(f"{path}: sheet '{sheet.title}' is not readable: "
                                  f"{error or type(error).__name__}") from None
-            _fill_merged(rows, _merged_ranges(sheet))
+            _check_cells(path, sheet.title, rows)
+            _fill_merged(rows, ranges)
             sheets.append(Sheet(sheet.title, rows, []))
     finally:
         workbook.close()
     return sheets
 
 
-def _merged_ranges(sheet: Any) -> list[tuple[int, int, int, int]]:
-    """The sheet's merged ranges (min_col, min_row, max_col, max_row). A read-only sheet
-    does not expose them, so they are read from its XML; without them (a change in
-    openpyxl) merged cells are read as empty, which the continuation rule covers."""
-    from openpyxl.utils.cell import range_boundaries
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_BYTES, from the sizes the
+    zip records (openpyxl reads the shared strings whole when it opens a workbook)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (OSError, zipfile.BadZipFile) as error:
+        raise ValueError(f"{path} is not a readable Excel workbook (.xlsx): "
+                         f"{error or type(error).__name__}") from None
+    total = sum(member.file_size for member in members)
+    if total > MAX_BYTES:
+        biggest = max(members, key=lambda member: member.file_size)
+        raise ValueError(f"{path} unpacks to {total:,} bytes ({biggest.filename}: "
+                         f"{biggest.file_size:,}), more than the {MAX_BYTES:,} afi reads from "
+                         "a tracker: save only the sheets of the plan, without huge cells")
+
+
+def _scan_sheet(path: Path, sheet: Any) -> tuple[list[tuple[int, int, int, int]], int, int]:
+    """One streamed pass over the sheet's XML: its merged ranges (min_col, min_row,
+    max_col, max_row), and the last row and column that hold a value; a value past
+    MAX_ROWS or MAX_COLUMNS is refused as soon as the scan meets it. (A read-only sheet
+    exposes neither, and its <dimension> can lie.) Without the XML (a change in openpyxl)
+    the rows are read at most MAX_ROWS by MAX_COLUMNS, and merged cells as empty, which
+    the continuation rule covers."""
+    from openpyxl.utils.cell import column_index_from_string, range_boundaries
     from openpyxl.xml.functions import iterparse
 
     try:
         source = sheet._get_source()
     except Exception:
-        return []
-    ranges = []
+        return [], MAX_ROWS, MAX_COLUMNS
+    ranges: list[tuple[int, int, int, int]] = []
+    last_row = last_column = row = column = 0
+    rows_parent = None
     try:
         with source:
-            for _, element in iterparse(source):
-                if element.tag.endswith("}mergeCell") and element.get("ref"):
+            for event, element in iterparse(source, events=("start", "end")):
+                tag = element.tag.rpartition("}")[2]
+                if event == "start":
+                    if tag == "row":
+                        number = element.get("r")
+                        row, column = (int(number) if number else row + 1), 0
+                    elif tag == "sheetData":
+                        rows_parent = element
+                    continue
+                if tag == "c":
+                    ref = element.get("r")
+                    letters = ref.rstrip("0123456789") if ref else ""
+                    column = column_index_from_string(letters) if letters else column + 1
+                    if any(element.itertext()):  # <v>, <is><t>, <f>: a value
+                        if column > MAX_COLUMNS:
+                            raise ValueError(
+                                f"{path}: {_where(sheet.title)}cell {ref or column} holds a "
+                                f"value beyond column {_column_name(MAX_COLUMNS)}: afi reads "
+                                f"at most {MAX_COLUMNS} columns")
+                        if row > MAX_ROWS:
+                            raise ValueError(_too_many_rows(path, sheet.title))
+                        last_row, last_column = row, max(last_column, column)
+                elif tag == "row" and rows_parent is not None:
+                    rows_parent.clear()  # the rows read so far: nothing else keeps them
+                elif tag == "mergeCell" and element.get("ref"):
                     ranges.append(range_boundaries(element.get("ref")))
-                elif element.tag.endswith("}row"):
-                    element.clear()
+    except ValueError as error:
+        if str(error).startswith(str(path)):
+            raise
+        return ranges, MAX_ROWS, MAX_COLUMNS
     except Exception:
-        return []
-    return ranges
+        return ranges, MAX_ROWS, MAX_COLUMNS
+    return ranges, last_row, last_column
 
 
 def _fill_merged(rows: list[list[Any]], ranges: list[tuple[int, int, int, int]]) -> None:
@@ -127,3 +204,35 @@ def _fill_merged(rows: list[list[Any]], ranges: list[tuple[int, int, int, int]])
                 row[min_col - 1] = value
 
 
+
+
+def _check_cells(path: Path, title: str, rows: list[list[Any]]) -> None:
+    for number, row in enumerate(rows, 1):
+        for index, value in enumerate(row):
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                raise ValueError(f"{path}: {_where(title)}cell {_column_name(index + 1)}"
+                                 f"{number} holds {len(value):,} characters: afi reads at "
+                                 f"most {MAX_CELL:,} in a cell (Excel's own limit)")
+
+
+def _check_width(path: Path, title: str, rows: list[list[Any]]) -> None:
+    for number, row in enumerate(rows, 1):
+        if any(value not in (None, "") for value in row[MAX_COLUMNS:]):
+            raise ValueError(f"{path}: {_where(title)}row {number} has a value beyond column "
+                             f"{_column_name(MAX_COLUMNS)}: afi reads at most {MAX_COLUMNS} "
+                             "columns")
+
+
+def _too_many_rows(path: Path, title: str) -> str:
+    return (f"{path}: {_where(title)}more than {MAX_ROWS:,} rows: afi reads at most "
+            f"{MAX_ROWS:,} rows a sheet (remove empty or unrelated rows)")
+
+
+def _where(title: str) -> str:
+    return f"sheet '{title}': " if title else ""
+
+
+def _column_name(number: int) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return get_column_letter(number)

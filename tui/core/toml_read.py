@@ -4,11 +4,23 @@ tomli is the parser the standard library's `tomllib` was taken from; its wheels 
 compiled with mypyc and parse item files 2.6 times as fast, to the same values and the
 same error messages (docs/benchmarks.md). Where no compiled wheel exists, pip installs
 the pure-Python tomli, and without tomli the standard library's copy is used.
+
+A file that starts with a UTF-8 byte-order mark (Windows Notepad saves one) is read as
+the same file without it; writers keep the mark (tomledit.py).
 """
 
 try:
-    from tomli import TOMLDecodeError, loads
+    from tomli import TOMLDecodeError
+    from tomli import loads as _loads
 except ImportError:  # pragma: no cover - tomli is a dependency; this keeps afi running
-    from tomllib import TOMLDecodeError, loads
+    from tomllib import TOMLDecodeError
+    from tomllib import loads as _loads
 
-__all__ = ["TOMLDecodeError", "loads"]
+__all__ = ["BOM", "TOMLDecodeError", "loads"]
+
+BOM = "\ufeff"
+
+
+def loads(text: str) -> dict:
+    """The TOML document `text`, read past a byte-order mark at its very start."""
+    return _loads(text[1:] if text[:1] == BOM else text)

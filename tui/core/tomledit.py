@@ -1,7 +1,7 @@
 """Faithful edits of one item file.
 
-Values are changed in place so comments, key order, blank lines, quoting and line
-endings survive, and `git diff` shows only the lines that changed.
+Values are changed in place so comments, key order, blank lines, quoting, line
+endings and a byte-order mark survive, and `git diff` shows only the lines that changed.
 
 Two ways to make an edit, one result:
 - A value on a line of its own (`status = "in-progress"  # note`) is rewritten on that
@@ -33,6 +33,8 @@ class ItemDocument:
     """One item file being edited; `text()` gives it back with the edits."""
 
     def __init__(self, text: str):
+        self.bom = text[:1] == toml_read.BOM  # kept on write: the diff stays one line
+        text = text[1:] if self.bom else text
         self.crlf = "\r\n" in text
         self._source = text.replace("\r\n", "\n") if self.crlf else text
         self._doc: Any = None  # tomlkit document, parsed only when an edit needs it
@@ -40,7 +42,8 @@ class ItemDocument:
 
     # -- reading ------------------------------------------------------------------------
     def text(self) -> str:
-        return self._source.replace("\n", "\r\n") if self.crlf else self._source
+        text = self._source.replace("\n", "\r\n") if self.crlf else self._source
+        return toml_read.BOM + text if self.bom else text
 
     def data(self) -> dict[str, Any]:
         """What stdlib tomllib reads from the current text (the check that matters)."""

@@ -20,7 +20,19 @@ from .model import (
     Inspection,
     PlanConfig,
 )
-from .schema import BOOLEAN, DATE, IDS, INTEGER, ITEM_FIELDS, STRING, STRINGS, TABLE, TABLES, Field
+from .schema import (
+    BOOLEAN,
+    DATE,
+    FIELDS,
+    IDS,
+    INTEGER,
+    ITEM_FIELDS,
+    STRING,
+    STRINGS,
+    TABLE,
+    TABLES,
+    Field,
+)
 
 KeyPath = tuple[str | int, ...]
 Found = list[tuple[KeyPath, str]]
@@ -126,13 +138,19 @@ def _check_table(found: Found, where: KeyPath, table: Any, field: Field,
                           f"not {type_name(value)}"))
 
 
+READ = object()  # check_item's `before` for a file read, not written
+
+
 def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
-               check_inspection: bool = True) -> Found:
+               check_inspection: bool = True, before: Any = READ) -> Found:
     """Every single-file rule of docs/format.md §3, from the schema (schema.py), then the
     plan's vocabularies and the sign-off rules. Cross-file rules (duplicate ids) live in
     the store. `check_inspection` is off when plan.toml itself is unreadable, so its own
-    error is reported once instead of as an unknown inspection in every item."""
-    found: Found = []
+    error is reported once instead of as an unknown inspection in every item.
+
+    Every writer passes `before`, the item's data before the write (None: a new file),
+    and then the rules for written values apply too (`hidden_text`)."""
+    found: Found = [] if before is READ else hidden_text(data, before)
     for field in ITEM_FIELDS:
         if field.key not in data:
             if field.required:
@@ -153,6 +171,68 @@ def check_item(data: dict[str, Any], file_stem: str, config: PlanConfig,
         found += _vocabulary_problems(data, config)
     found += _signoff_problems(data, config)
     return found
+
+
+def _text_values(data: dict[str, Any]) -> list[tuple[KeyPath, str]]:
+    """Every string the schema holds, with its key path: string fields, arrays of strings
+    and the string keys of tables; and every string under keys the schema does not know
+    (kept untouched by afi, but a hand edit committed with `afi commit` may add them)."""
+    found: list[tuple[KeyPath, str]] = []
+    stack: list[tuple[KeyPath, Any]] = [((key,), value) for key, value in data.items()
+                                        if key not in FIELDS]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            found.append((where, value))
+        elif isinstance(value, dict):
+            stack += [((*where, key), child) for key, child in value.items()]
+        elif isinstance(value, list):
+            stack += [((*where, n), child) for n, child in enumerate(value)]
+    for field in ITEM_FIELDS:
+        value = data.get(field.key)
+        if value is None:
+            continue
+        if field.type == STRING and isinstance(value, str):
+            found.append(((field.key,), value))
+        elif field.type in (STRINGS, IDS) and isinstance(value, list):
+            found += [((field.key, n), v) for n, v in enumerate(value) if isinstance(v, str)]
+        elif field.is_table:
+            tables = [(n, t) for n, t in enumerate(value)] if field.type == TABLES and \
+                isinstance(value, list) else [(None, value)]
+            for n, table in tables:
+                if isinstance(table, dict):
+                    where = (field.key,) if n is None else (field.key, n)
+                    found += [((*where, part.key), table[part.key]) for part in field.parts
+                              if part.type == STRING and isinstance(table.get(part.key), str)]
+    return found
+
+
+def hidden_text(data: dict[str, Any], before: dict[str, Any] | None) -> Found:
+    """A value afi writes may not hold a character that hides what the text says (a bidi
+    control or a zero-width character, safe_text.HIDDEN): `Supt <U+202E>senoJ` shows as
+    "Supt Jones" while saying something else. A value that already held one before the
+    write (a hand edit, shown marked wherever afi shows it) is left as it is."""
+    from .safe_text import HIDDEN, hidden_character
+
+    found: Found = []
+    suspects = [(where, text) for where, text in _text_values(data) if HIDDEN.search(text)]
+    if not suspects:
+        return found
+    kept = {text for _, text in _text_values(before or {}) if HIDDEN.search(text)}
+    for where, text in suspects:
+        if text not in kept:
+            name = _field_name(where)
+            found.append((where, f"'{name}' holds {hidden_character(text)}, which hides what "
+                                 "the text says: type the value without it"))
+    return found
+
+
+def _field_name(where: KeyPath) -> str:
+    """('owner',) -> owner; ('actions', 1, 'text') -> action 2 text; ('tags', 0) -> tags."""
+    key = str(where[0])
+    if len(where) > 1 and isinstance(where[1], int):
+        return key if len(where) == 2 else f"{_singular(key)} {where[1] + 1} {where[2]}"
+    return " ".join(map(str, where))
 
 
 # The fields, and the keys of table fields, whose values come from a vocabulary.
