@@ -247,7 +247,10 @@ def _log(p: Parser, common: argparse.ArgumentParser) -> None:
 
 def _check(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("--commits", metavar="A..B", help="check the commits in a range instead: "
-                   "files valid at each, messages and AFI-Id trailers true to each diff")
+                   "files valid at each, messages and AFI-Id trailers true to each diff, "
+                   "merges the field-by-field merge of their parents")
+    p.add_argument("--tags", action="store_true", help="check the board tags instead: each "
+                   "dated today or earlier, for a board plan.toml names, on this branch")
 
 
 def _resolve(p: Parser, common: argparse.ArgumentParser) -> None:

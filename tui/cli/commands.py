@@ -236,7 +236,8 @@ def cmd_board(args: Namespace) -> int:
 
     plan = _plan(args)
     if args.verb == "list":
-        for mark in list_boards(plan.repo()):
+        for mark in list_boards(plan.repo(), plan.config.boards,
+                                warn=lambda text: _warn([text])):
             note = f"  {visible(mark.note.splitlines()[0])}" if mark.note else ""
             print(f"{mark.date}  {visible(mark.name)}  {mark.tag}  {mark.commit[:8]}{note}")
         return EXIT_OK
@@ -314,6 +315,19 @@ def cmd_check(args: Namespace) -> int:
     from tui.core.check import check_commits, check_plan_folder
 
     plan = _plan(args)
+    if args.tags:
+        from tui.core.boards import tag_problems
+
+        lines = tag_problems(plan.repo(), plan.config.boards)
+        for line in lines:
+            print(visible(line))
+        if lines:
+            print(f"afi: {len(lines)} board tag(s) are not true marks", file=sys.stderr)
+            return EXIT_FAILED
+        print("ok: every board tag is dated, named in plan.toml and on this branch",
+              file=sys.stderr)
+        if not args.commits:
+            return EXIT_OK
     if args.commits:
         lines = check_commits(plan, args.commits)
         for line in lines:
