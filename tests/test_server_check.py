@@ -76,3 +76,99 @@ def test_a_board_name_is_never_an_option_to_git(plan_dir, afi, tmp_path):
     assert code == 0, err
     assert not victim.exists()
     assert git(repo, "tag", "--list", "board/*").strip().startswith("board/2025-01-15-output-")
+
+
+# -- afi check --commits ------------------------------------------------------------------------
+def commit_by_hand(repo: Path, message: str, *args: str) -> None:
+    git(repo, "commit", "-q", "--cleanup=verbatim", "-m", message, *args)
+
+
+def edit(plan_dir: Path, item_id: str, old: str, new: str) -> None:
+    path = plan_dir / "afis" / f"{item_id}.toml"
+    path.write_text(path.read_text().replace(old, new))
+
+
+def check_since(afi, repo: Path, base: str) -> tuple[int, str]:
+    code, out, err = afi("check", "--commits", f"{base}..HEAD", cwd=repo)
+    return code, out + err
+
+
+def test_a_merge_that_changes_more_than_its_parents_is_reported(plan_dir, afi):
+    repo = plan_dir.parent
+    base = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "switch", "-q", "-c", "side")
+    assert afi("set", "PEEL22-02", "owner=Side Owner", cwd=repo)[0] == 0
+    git(repo, "switch", "-q", "main")
+    assert afi("set", "PEEL22-01", "owner=Main Owner", cwd=repo)[0] == 0
+    git(repo, "merge", "-q", "--no-edit", "side")
+    assert check_since(afi, repo, base)[0] == 0  # an honest merge passes
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    git(repo, "merge", "-q", "--no-commit", "side")
+    edit(plan_dir, "PEEL22-01", 'status = "in-progress"', 'status = "complete"')
+    edit(plan_dir, "PEEL22-01", "due = 2024-12-31", "due = 2026-12-31")
+    git(repo, "commit", "-qam", "Merge branch 'side'")
+    code, out = check_since(afi, repo, base)
+    assert code == 1
+    assert "PEEL22-01: status in-progress -> complete: made by the merge itself, not by " \
+        "either parent" in out
+    assert "PEEL22-01: due 2024-12-31 -> 2026-12-31: made by the merge itself" in out
+
+
+def test_a_merge_dropping_one_side_is_reported(plan_dir, afi):
+    repo = plan_dir.parent
+    base = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "switch", "-q", "-c", "side")
+    assert afi("set", "PEEL22-02", "owner=Side Owner", cwd=repo)[0] == 0
+    git(repo, "switch", "-q", "main")
+    assert afi("set", "PEEL22-01", "owner=Main Owner", cwd=repo)[0] == 0
+    git(repo, "merge", "-q", "-s", "ours", "--no-edit", "side")  # keeps main's files only
+    code, out = check_since(afi, repo, base)
+    assert code == 1 and "PEEL22-02: owner Side Owner -> DCI Jones: made by the merge" in out
+
+
+def test_a_false_subject_fails_though_the_body_is_true(plan_dir, afi):
+    repo = plan_dir.parent
+    base = git(repo, "rev-parse", "HEAD").strip()
+    edit(plan_dir, "PEEL22-01", "Supt Smith", "Supt New")
+    edit(plan_dir, "PEEL22-02", "DCI Jones", "DCI New")
+    commit_by_hand(repo, "PEEL22-01: status in-progress -> closed\n\n"
+                   "PEEL22-01: owner Supt Smith -> Supt New\n"
+                   "PEEL22-02: owner DCI Jones -> DCI New\n\n"
+                   "AFI-Id: PEEL22-01\nAFI-Id: PEEL22-02\n", "-a")
+    code, out = check_since(afi, repo, base)
+    assert code == 1 and "the subject says 'PEEL22-01: status in-progress -> closed'" in out
+    git(repo, "commit", "-q", "--amend", "-m", "owner -> Supt New on 2 items\n\n"
+        "PEEL22-01: owner Supt Smith -> Supt New\nPEEL22-02: owner DCI Jones -> DCI New\n\n"
+        "AFI-Id: PEEL22-01\nAFI-Id: PEEL22-02")
+    code, out = check_since(afi, repo, base)
+    assert code == 1 and "the subject says 'owner -> Supt New on 2 items'" in out
+    git(repo, "commit", "-q", "--amend", "-m", "New owners after the restructure\n\n"
+        "PEEL22-01: owner Supt Smith -> Supt New\nPEEL22-02: owner DCI Jones -> DCI New\n\n"
+        "AFI-Id: PEEL22-01\nAFI-Id: PEEL22-02")
+    assert check_since(afi, repo, base)[0] == 0
+
+
+def test_claims_without_a_change_fail(plan_dir, afi):
+    repo = plan_dir.parent
+    base = git(repo, "rev-parse", "HEAD").strip()
+    commit_by_hand(repo, "Tidy\n\nAFI-Id: PEEL22-01\n", "--allow-empty")
+    code, out = check_since(afi, repo, base)
+    assert code == 1 and "AFI-Id names items the commit does not change: PEEL22-01" in out
+    git(repo, "reset", "-q", "--hard", base)
+    (repo / "README").write_text("notes\n")
+    git(repo, "add", "README")
+    commit_by_hand(repo, "PEEL22-02: status not-started -> complete\n")
+    code, out = check_since(afi, repo, base)
+    assert code == 1 and "'PEEL22-02: status not-started -> complete', which the diff" in out
+
+
+def test_a_due_move_without_a_reason_fails(governed, afi):
+    repo = governed.parent
+    base = git(repo, "rev-parse", "HEAD").strip()
+    assert afi("set", "PEEL22-02", "due=2025-04-30", "--reason", "new rota", cwd=repo)[0] == 0
+    assert check_since(afi, repo, base)[0] == 0
+    edit(governed, "PEEL22-02", "due = 2025-04-30", "due = 2025-09-30")
+    commit_by_hand(repo, "PEEL22-02: due 2025-04-30 -> 2025-09-30\n\nAFI-Id: PEEL22-02\n", "-a")
+    code, out = check_since(afi, repo, base)
+    assert code == 1
+    assert "PEEL22-02: moving its due date from 2025-04-30 to 2025-09-30 needs a reason" in out
