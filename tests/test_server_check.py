@@ -172,3 +172,43 @@ def test_a_due_move_without_a_reason_fails(governed, afi):
     code, out = check_since(afi, repo, base)
     assert code == 1
     assert "PEEL22-02: moving its due date from 2025-04-30 to 2025-09-30 needs a reason" in out
+
+
+def test_the_pre_receive_example_refuses_forged_board_tags(team, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    alice, _ = team
+    shared = tmp_path / "shared.git"
+    hook = shared / "hooks" / "pre-receive"
+    shutil.copy(Path(__file__).resolve().parent.parent / "docs" / "examples" / "pre-receive",
+                hook)
+    hook.chmod(0o755)
+    afi_script = Path(sys.executable).parent / "afi"
+    hook.write_text(hook.read_text().replace("AFI=${AFI:-afi}", f"AFI={afi_script}"))
+
+    def push(*refs: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "push", "-q", "origin", *refs], cwd=alice,
+                              capture_output=True, text=True)
+
+    tag(alice, FORGED)
+    done = push(f"refs/tags/{FORGED}")
+    assert done.returncode != 0 and f"{FORGED}: dated 2031-01-01, after today" in done.stderr
+    git(alice, "switch", "-q", "-c", "private")
+    assert subprocess.run([str(afi_script), "set", "PEEL22-01", "owner=Supt Side"],
+                          cwd=alice, capture_output=True).returncode == 0
+    tag(alice, "board/2025-01-14-side-board", board="Side Board")
+    done = push("refs/tags/board/2025-01-14-side-board")
+    assert done.returncode != 0 and "on a commit outside the current branch" in done.stderr
+    git(alice, "switch", "-q", "main")
+    assert subprocess.run([str(afi_script), "board", "mark", "Force Improvement Board"],
+                          cwd=alice, capture_output=True).returncode == 0
+    done = push("refs/tags/board/2025-01-15-force-improvement-board")
+    assert done.returncode == 0, done.stderr
+    # A branch push is still checked as before, in the same hook.
+    assert subprocess.run([str(afi_script), "set", "PEEL22-02", "owner=Supt Main"],
+                          cwd=alice, capture_output=True).returncode == 0
+    assert push("HEAD:main").returncode == 0
+    assert git(shared, "tag", "--list", "board/*").split() == \
+        ["board/2025-01-15-force-improvement-board"]
