@@ -385,8 +385,7 @@ def cmd_resolve(args: Namespace) -> int:
         records = conflicts.load_all(repo.git_dir)
         for record in records:
             for c in record.conflicts:
-                print(f"{visible(record.item_id)} {visible(c.field)}: ours "
-                      f"{visible(repr(c.ours))}, theirs {visible(repr(c.theirs))}")
+                print(visible(conflict_line(record, c)))
         if not records:
             print("no conflict is open", file=sys.stderr)
         return EXIT_OK

@@ -317,7 +317,7 @@ def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
         return None
     recorded = {r.path for r in records}
     for record in records:
-        record.ours_author, record.theirs_author = _authors(repo, record.path)
+        _authors(repo, record)
         conflicts.save(repo.git_dir, record)
     others = [p for p in unmerged if p not in recorded]
     return SyncResult(conflict_summary(records, others), records, others)
@@ -331,22 +331,35 @@ def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
 
 
 def conflict_line(record: ConflictRecord, conflict: conflicts.Conflict) -> str:
-    """'PEEL22-02 owner: ours 'Supt Bob' (Bob), theirs 'Supt Alice' (Alice)'."""
+    """'PEEL22-02 owner: ours 'Supt Bob' (Bob, 602b8e57), theirs 'Supt Alice' (Alice,
+    91962705)': each value with who set it, and in which commit."""
     return (f"{record.item_id} {conflict.field}: ours {_value(conflict.ours)}"
-            f"{_by(record.ours_author)}, theirs {_value(conflict.theirs)}"
-            f"{_by(record.theirs_author)}")
+            f"{_by(conflict.ours_by or record.ours_author)}, theirs "
+            f"{_value(conflict.theirs)}{_by(conflict.theirs_by or record.theirs_author)}")
 
 
-def _authors(repo: GitRepo, path: str) -> tuple[str, str]:
-    """Who last set each side's version of a file: during a rebase the commit being
+def _authors(repo: GitRepo, record: ConflictRecord) -> None:
+    """Who set each side's value of each conflicting field, and in which commit: the
+    newest commit on that side since the sides parted that gave the field that value
+    (else, the side's last commit to the file). During a rebase the commit being
     replayed is ours and HEAD theirs; during a merge HEAD is ours and MERGE_HEAD theirs."""
     ours, theirs = ("REBASE_HEAD", "HEAD") if _in_rebase(repo) else ("HEAD", "MERGE_HEAD")
-
-    def author(rev: str) -> str:
-        status, out, _ = repo.run("log", "-1", "--format=%an", rev, "--", path, check=False)
-        return out.strip() if status == 0 else ""
-
-    return author(ours), author(theirs)
+    status, base, _ = repo.run("merge-base", ours, theirs, check=False)
+    base = base.strip() if status == 0 else ""
+    for rev, side in ((ours, "ours"), (theirs, "theirs")):
+        _, out, _ = repo.run("--literal-pathspecs", "log", "--format=%H%x1f%an", "-z",
+                             f"{base}..{rev}" if base else rev, "--", record.path,
+                             check=False)
+        history = [tuple(entry.split("\x1f", 1)) for entry in out.split("\0")
+                   if "\x1f" in entry]
+        if not history:
+            continue
+        setattr(record, f"{side}_author", history[0][1])
+        for conflict in record.conflicts:
+            found = conflicts.field_setter(repo, record.path, history, conflict,
+                                 getattr(conflict, side))
+            sha, name = found or history[0]
+            setattr(conflict, f"{side}_by", f"{name}, {sha[:8]}")
 
 
 def _refuse_unless_clean(repo: GitRepo, plan: Plan) -> None:
