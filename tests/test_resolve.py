@@ -88,3 +88,45 @@ def test_each_side_names_who_set_that_field(team, afi, monkeypatch):
             f"(Alice, {owner_commit})") in err
     code, out, _ = afi("resolve", cwd=bob)
     assert "(Alice, " in out and "Carol" not in out
+
+
+def status_conflict(team, afi, theirs: str = "complete") -> tuple[Path, Path]:
+    alice, bob = team
+    assert afi("set", "PEEL22-02", f"status={theirs}", cwd=alice)[0] == 0
+    assert afi("sync", cwd=alice)[0] == 0
+    assert afi("set", "PEEL22-02", "status=in-progress", cwd=bob)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 1 and "PEEL22-02 status:" in err
+    return alice, bob
+
+
+def test_a_settlement_leaving_the_item_invalid_is_refused(team, afi):
+    alice, bob = status_conflict(team, afi)
+    path = bob / "plan" / "afis" / "PEEL22-02.toml"
+    before = path.read_text()
+    code, _, err = afi("resolve", "PEEL22-02", "status", "closed", cwd=bob)
+    assert code == 1
+    assert "PEEL22-02: status = \"closed\" would leave the item invalid" in err and "closure" in err
+    assert "nothing was settled" in err
+    assert path.read_text() == before
+    assert afi("resolve", cwd=bob)[1].startswith("PEEL22-02 status:")  # still open
+    assert afi("resolve", "PEEL22-02", "status", "theirs", cwd=bob)[0] == 0
+    assert afi("sync", cwd=bob)[0] == 0
+    assert afi("check", cwd=bob)[0] == 0
+
+
+def test_a_board_removed_on_one_side_cannot_be_kept_by_a_settlement(governed, team, afi):
+    alice, bob = team
+    plan_file = alice / "plan" / "plan.toml"
+    plan_file.write_text(plan_file.read_text().replace(', "PEEL Oversight Board"', ""))
+    assert afi("set", "PEEL22-02", "status=complete", cwd=alice)[0] == 0
+    assert afi("commit", "-m", "The PEEL board is wound up", cwd=alice)[0] == 0
+    assert afi("sync", cwd=alice)[0] == 0
+    code, _, err = afi("close", "PEEL22-02", "--by", "DCC", "--board",
+                       "PEEL Oversight Board", cwd=bob)
+    assert code == 0, err
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 1 and "PEEL22-02 status:" in err, err
+    code, _, err = afi("resolve", "PEEL22-02", "status", "ours", cwd=bob)
+    assert code == 1 and "PEEL Oversight Board" in err and "nothing was settled" in err
+    assert afi("resolve", "PEEL22-02", "status", "theirs", cwd=bob)[0] == 1  # closure stays

@@ -26,6 +26,8 @@ from .journal import sync_folder
 from .tomledit import ItemDocument
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .gitrepo import GitRepo
 
 OURS, THEIRS = "ours", "theirs"
@@ -221,11 +223,15 @@ def _ended(lines: list[str]) -> list[str]:
 
 # -- settling a conflict ------------------------------------------------------------------------
 def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
-            value: Any = None) -> ConflictRecord | None:
+            value: Any = None,
+            check: Callable[[str], list[tuple[tuple, str]]] | None = None
+            ) -> ConflictRecord | None:
     """Settle one field of one item: `choice` is OURS, THEIRS, or "value" with `value`.
     Writes the file (markers for what is left, or the merged text when nothing is) and
     returns the record still open, or None when the item is settled (then the caller
-    stages the file)."""
+    stages the file). `check` gives the problems of an item's text ((key path, message));
+    a settlement that leaves one, outside the fields still open, is refused (InvalidValue)
+    and nothing is written."""
     record = next((r for r in load_all(git_dir) if r.item_id.lower() == item_id.lower()), None)
     if record is None:
         raise NotFound(f"no conflict recorded for {item_id}: `afi resolve` with no arguments "
@@ -245,6 +251,14 @@ def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
     record.conflicts.remove(conflict)
     if moved:
         _shift(record, conflict.path, moved)
+    open_keys = {c.path[0] for c in record.conflicts}
+    problems = [message for key, message in (check(record.merged) if check else [])
+                if not key or key[0] not in open_keys]
+    if problems:
+        raise InvalidValue(f"{record.item_id}: {field} = {_show(chosen)} would leave the "
+                           f"item invalid: {'; '.join(problems)}. Settle "
+                           f"{field} another way (ours, theirs or a value), or edit "
+                           f"{record.path} by hand and `git add` it; nothing was settled")
     target = root / record.path
     if record.conflicts:
         target.write_text(with_markers(record), encoding="utf-8", newline="")
@@ -265,6 +279,30 @@ def _shift(record: ConflictRecord, path: tuple[str | int, ...], moved: int) -> N
 
 
 # -- who set each side's value -------------------------------------------------------------
+def name_authors(repo: GitRepo, record: ConflictRecord, rebasing: bool) -> None:
+    """Who set each side's value of each conflicting field, and in which commit: the
+    newest commit on that side since the sides parted that gave the field that value
+    (else, the side's last commit to the file). During a rebase the commit being
+    replayed is ours and HEAD theirs; during a merge HEAD is ours and MERGE_HEAD theirs."""
+    ours, theirs = ("REBASE_HEAD", "HEAD") if rebasing else ("HEAD", "MERGE_HEAD")
+    status, base, _ = repo.run("merge-base", ours, theirs, check=False)
+    base = base.strip() if status == 0 else ""
+    for rev, side in ((ours, "ours"), (theirs, "theirs")):
+        _, out, _ = repo.run("--literal-pathspecs", "log", "--format=%H%x1f%an", "-z",
+                             f"{base}..{rev}" if base else rev, "--", record.path,
+                             check=False)
+        history = [tuple(entry.split("\x1f", 1)) for entry in out.split("\0")
+                   if "\x1f" in entry]
+        if not history:
+            continue
+        setattr(record, f"{side}_author", history[0][1])
+        for conflict in record.conflicts:
+            found = field_setter(repo, record.path, history, conflict,
+                                 getattr(conflict, side))
+            sha, name = found or history[0]
+            setattr(conflict, f"{side}_by", f"{name}, {sha[:8]}")
+
+
 def field_setter(repo: GitRepo, path: str, history: list[tuple[str, str]],
                  conflict: Conflict, value: Any) -> tuple[str, str] | None:
     """The newest of `history` ((sha, author) of one side's commits to `path`, newest

@@ -317,7 +317,7 @@ def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
         return None
     recorded = {r.path for r in records}
     for record in records:
-        _authors(repo, record)
+        conflicts.name_authors(repo, record, rebasing=_in_rebase(repo))
         conflicts.save(repo.git_dir, record)
     others = [p for p in unmerged if p not in recorded]
     return SyncResult(conflict_summary(records, others), records, others)
@@ -336,30 +336,6 @@ def conflict_line(record: ConflictRecord, conflict: conflicts.Conflict) -> str:
     return (f"{record.item_id} {conflict.field}: ours {_value(conflict.ours)}"
             f"{_by(conflict.ours_by or record.ours_author)}, theirs "
             f"{_value(conflict.theirs)}{_by(conflict.theirs_by or record.theirs_author)}")
-
-
-def _authors(repo: GitRepo, record: ConflictRecord) -> None:
-    """Who set each side's value of each conflicting field, and in which commit: the
-    newest commit on that side since the sides parted that gave the field that value
-    (else, the side's last commit to the file). During a rebase the commit being
-    replayed is ours and HEAD theirs; during a merge HEAD is ours and MERGE_HEAD theirs."""
-    ours, theirs = ("REBASE_HEAD", "HEAD") if _in_rebase(repo) else ("HEAD", "MERGE_HEAD")
-    status, base, _ = repo.run("merge-base", ours, theirs, check=False)
-    base = base.strip() if status == 0 else ""
-    for rev, side in ((ours, "ours"), (theirs, "theirs")):
-        _, out, _ = repo.run("--literal-pathspecs", "log", "--format=%H%x1f%an", "-z",
-                             f"{base}..{rev}" if base else rev, "--", record.path,
-                             check=False)
-        history = [tuple(entry.split("\x1f", 1)) for entry in out.split("\0")
-                   if "\x1f" in entry]
-        if not history:
-            continue
-        setattr(record, f"{side}_author", history[0][1])
-        for conflict in record.conflicts:
-            found = conflicts.field_setter(repo, record.path, history, conflict,
-                                 getattr(conflict, side))
-            sha, name = found or history[0]
-            setattr(conflict, f"{side}_by", f"{name}, {sha[:8]}")
 
 
 def _refuse_unless_clean(repo: GitRepo, plan: Plan) -> None:
@@ -446,11 +422,22 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
     with plan_lock(repo.git_dir, "afi resolve"):
         open_records = {r.item_id.lower(): r for r in conflicts.load_all(repo.git_dir)}
         record = conflicts.resolve(repo.root, repo.git_dir, item_id, field_name, choice,
-                                   value)
+                                   value, check=lambda text: _item_problems(plan, text))
         if record is None:
             path = open_records[item_id.lower()].path
             repo.run("--literal-pathspecs", "add", "--", path)
         return record
+
+
+def _item_problems(plan: Plan, text: str) -> list[tuple[tuple, str]]:
+    """An item's text against plan.toml as it is now (merged too, during a sync)."""
+    from .store import parse_text
+    from .validate import check_item
+
+    data, found = parse_text(plan.dir / "item.toml", text)
+    if data is None:
+        return [((), p.message) for p in found]
+    return check_item(data, str(data.get("id", "")), plan.config)
 
 
 def _count(repo: GitRepo, rev: str) -> int:
