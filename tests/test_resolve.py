@@ -8,6 +8,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from .conftest import git
 
 
@@ -130,3 +132,55 @@ def test_a_board_removed_on_one_side_cannot_be_kept_by_a_settlement(governed, te
     code, _, err = afi("resolve", "PEEL22-02", "status", "ours", cwd=bob)
     assert code == 1 and "PEEL Oversight Board" in err and "nothing was settled" in err
     assert afi("resolve", "PEEL22-02", "status", "theirs", cwd=bob)[0] == 1  # closure stays
+
+
+def deleted_and_edited(team, afi) -> tuple[Path, Path]:
+    """Alice deletes PEEL22-02 and pushes; Bob edits it and syncs."""
+    alice, bob = team
+    (alice / "plan" / "afis" / "PEEL22-02.toml").unlink()
+    assert afi("commit", "-m", "Duplicate of PEEL22-01", cwd=alice)[0] == 0
+    assert afi("sync", cwd=alice)[0] == 0
+    assert afi("set", "PEEL22-02", "owner=Supt Bob", cwd=bob)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 1
+    assert "PEEL22-02 item: ours changed (Bob, " in err and "theirs deleted (Alice, " in err
+    assert "not an item file" not in err
+    return alice, bob
+
+
+@pytest.mark.parametrize("choice", ["ours", "theirs"])
+def test_an_item_deleted_there_and_edited_here(team, afi, choice):
+    alice, bob = deleted_and_edited(team, afi)
+    code, out, err = afi("resolve", cwd=bob)
+    assert out.startswith("PEEL22-02 item: ours changed")
+    code, out, err = afi("resolve", "PEEL22-02", "item", choice, cwd=bob)
+    assert code == 0, err
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    path = bob / "plan" / "afis" / "PEEL22-02.toml"
+    if choice == "ours":
+        assert item(bob, "PEEL22-02")["owner"] == "Supt Bob"
+        assert git(bob, "log", "-1", "--format=%an %s").startswith("Bob PEEL22-02: ")
+    else:
+        assert not path.exists()
+    assert git(bob, "status", "--porcelain") == ""
+    assert afi("sync", cwd=alice)[0] == 0
+    assert path.exists() == (alice / "plan" / "afis" / "PEEL22-02.toml").exists()
+    assert afi("check", cwd=bob)[0] == 0
+
+
+def test_an_item_deleted_here_and_edited_there(team, afi):
+    alice, bob = team
+    assert afi("set", "PEEL22-02", "owner=Supt Alice", cwd=alice)[0] == 0
+    assert afi("sync", cwd=alice)[0] == 0
+    (bob / "plan" / "afis" / "PEEL22-02.toml").unlink()
+    assert afi("commit", "-m", "Not ours to track", cwd=bob)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 1 and "PEEL22-02 item: ours deleted (Bob, " in err, err
+    code, _, err = afi("resolve", "PEEL22-02", "item", "Some value", cwd=bob)
+    assert code == 1 and "ours or theirs" in err
+    assert afi("resolve", "PEEL22-02", "item", "ours", cwd=bob)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    assert not (bob / "plan" / "afis" / "PEEL22-02.toml").exists()
+    assert git(bob, "log", "-1", "--format=%an %s").startswith("Bob Not ours to track")

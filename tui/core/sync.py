@@ -316,6 +316,14 @@ def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
     if not unmerged and not records:
         return None
     recorded = {r.path for r in records}
+    items = repo.relative(plan.dir / ITEMS_DIR) + "/"
+    for path in unmerged:  # deleted on one side, edited on the other: git's own conflict
+        if path not in recorded and path.startswith(items) and path.endswith(".toml") \
+                and "/" not in path[len(items):]:
+            record = conflicts.whole_item_record(repo, path, rebasing=_in_rebase(repo))
+            if record is not None:
+                records.append(record)
+                recorded.add(path)
     for record in records:
         conflicts.name_authors(repo, record, rebasing=_in_rebase(repo))
         conflicts.save(repo.git_dir, record)
@@ -333,9 +341,14 @@ def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
 def conflict_line(record: ConflictRecord, conflict: conflicts.Conflict) -> str:
     """'PEEL22-02 owner: ours 'Supt Bob' (Bob, 602b8e57), theirs 'Supt Alice' (Alice,
     91962705)': each value with who set it, and in which commit."""
-    return (f"{record.item_id} {conflict.field}: ours {_value(conflict.ours)}"
+    def shown(value) -> str:
+        if conflict.path == ():  # the whole item: deleted on one side
+            return "deleted" if value is None else "changed"
+        return _value(value)
+
+    return (f"{record.item_id} {conflict.field}: ours {shown(conflict.ours)}"
             f"{_by(conflict.ours_by or record.ours_author)}, theirs "
-            f"{_value(conflict.theirs)}{_by(conflict.theirs_by or record.theirs_author)}")
+            f"{shown(conflict.theirs)}{_by(conflict.theirs_by or record.theirs_author)}")
 
 
 def _refuse_unless_clean(repo: GitRepo, plan: Plan) -> None:
@@ -425,7 +438,7 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
                                    value, check=lambda text: _item_problems(plan, text))
         if record is None:
             path = open_records[item_id.lower()].path
-            repo.run("--literal-pathspecs", "add", "--", path)
+            repo.run("--literal-pathspecs", "add", "--all", "--", path)  # or its deletion
         return record
 
 
