@@ -184,3 +184,45 @@ def test_an_item_deleted_here_and_edited_there(team, afi):
     assert code == 0, err
     assert not (bob / "plan" / "afis" / "PEEL22-02.toml").exists()
     assert git(bob, "log", "-1", "--format=%an %s").startswith("Bob Not ours to track")
+
+
+def same_new_id(team, afi) -> tuple[Path, Path]:
+    alice, bob = team
+    for clone, title in ((alice, "Alice's finding"), (bob, "Bob's finding")):
+        code, out, err = afi("new", "--inspection", "PEEL22", "--title", title, "--area",
+                             "Responding to the public", cwd=clone)
+        assert code == 0 and "PEEL22-03" in out + err, err
+    assert afi("sync", cwd=alice)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 1
+    assert ("PEEL22-03 item: ours added 'Bob's finding' (Bob, " in err
+            and "theirs added 'Alice's finding' (Alice, " in err), err
+    return alice, bob
+
+
+def test_the_same_new_id_on_both_sides_keeps_both_items(team, afi):
+    alice, bob = same_new_id(team, afi)
+    code, _, err = afi("resolve", "PEEL22-03", "item", "nonsense", cwd=bob)
+    assert code == 1 and "ours, theirs or both" in err
+    code, out, err = afi("resolve", "PEEL22-03", "item", "both", cwd=bob)
+    assert code == 0, err
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    assert item(bob, "PEEL22-03")["title"] == "Alice's finding"
+    moved = item(bob, "PEEL22-04")
+    assert (moved["id"], moved["title"]) == ("PEEL22-04", "Bob's finding")
+    assert git(bob, "log", "-1", "--format=%an %s").strip() == "Bob PEEL22-04: new afi"
+    assert afi("check", cwd=bob)[0] == 0
+    assert afi("check", "--commits", "HEAD~1..HEAD", cwd=bob)[0] == 0
+
+
+@pytest.mark.parametrize("choice, title", [("ours", "Bob's finding"),
+                                           ("theirs", "Alice's finding")])
+def test_the_same_new_id_on_both_sides_keeping_one(team, afi, choice, title):
+    alice, bob = same_new_id(team, afi)
+    assert afi("resolve", "PEEL22-03", "item", choice, cwd=bob)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    assert item(bob, "PEEL22-03")["title"] == title
+    assert not (bob / "plan" / "afis" / "PEEL22-04.toml").exists()
+    assert afi("check", cwd=bob)[0] == 0

@@ -224,7 +224,8 @@ def _ended(lines: list[str]) -> list[str]:
 # -- settling a conflict ------------------------------------------------------------------------
 def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
             value: Any = None,
-            check: Callable[[str], list[tuple[tuple, str]]] | None = None
+            check: Callable[[str], list[tuple[tuple, str]]] | None = None,
+            renumber: Callable[[str], tuple[Path, str]] | None = None
             ) -> ConflictRecord | None:
     """Settle one field of one item: `choice` is OURS, THEIRS, or "value" with `value`.
     Writes the file (markers for what is left, or the merged text when nothing is) and
@@ -242,7 +243,9 @@ def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
         raise InvalidValue(f"{item_id} has no conflict in {field!r}: open ones are {fields}")
     chosen = conflict.ours if choice == OURS else conflict.theirs if choice == THEIRS else value
     if conflict.path == ():
-        return _resolve_whole(root, git_dir, record, conflict, choice, chosen, check)
+        from .conflict_items import resolve_whole
+
+        return resolve_whole(root, git_dir, record, conflict, choice, chosen, check, renumber)
     try:
         document = ItemDocument(record.merged)
         moved = _apply(document, conflict, chosen, record.held(conflict))
@@ -267,57 +270,6 @@ def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
         save(git_dir, record)
         return record
     target.write_text(record.merged, encoding="utf-8", newline="")
-    drop(git_dir, record.item_id)
-    return None
-
-
-# -- an item deleted on one side and edited on the other -----------------------------------------
-WHOLE_ITEM = "item"  # the field name of such a conflict; its values are the file's text
-
-
-def whole_item_record(repo: GitRepo, path: str, rebasing: bool) -> ConflictRecord | None:
-    """The record of an item file git left unmerged because one side deleted it and the
-    other changed it (or both added it): each side's text, None where it is deleted.
-    git's stage 2 is its "ours", 3 its "theirs"; during a rebase the sides swap."""
-    _, out, _ = repo.run("--literal-pathspecs", "ls-files", "-u", "-z", "--", path,
-                         check=False)
-    stages = {}
-    for entry in filter(None, out.split("\0")):
-        meta, _, _ = entry.partition("\t")
-        _, sha, stage = meta.split()
-        stages[int(stage)] = sha
-    blobs = repo.read_blobs(stages.values())
-    text = {n: blobs[sha].decode("utf-8", errors="replace") if sha in blobs else None
-            for n, sha in stages.items()}
-    base, git_ours, git_theirs = text.get(1), text.get(2), text.get(3)
-    if git_ours is not None and git_theirs is not None:
-        return None  # both sides have it: the merge driver's own record
-    ours, theirs = (git_theirs, git_ours) if rebasing else (git_ours, git_theirs)
-    record = ConflictRecord(path, git_ours or git_theirs or "",
-                            THEIRS if rebasing == (git_ours is not None) else OURS,
-                            [Conflict(WHOLE_ITEM, (), base, ours, theirs)])
-    save(repo.git_dir, record)
-    return record
-
-
-def _resolve_whole(root: Path, git_dir: Path, record: ConflictRecord, conflict: Conflict,
-                   choice: str, chosen: Any,
-                   check: Callable[[str], list[tuple[tuple, str]]] | None) -> None:
-    """Keep the item as one side has it, or its deletion."""
-    if choice not in (OURS, THEIRS):
-        raise InvalidValue(f"{record.item_id} was deleted on one side and changed on the "
-                           "other: settle it with ours or theirs")
-    if chosen is not None and check is not None:
-        problems = [message for _, message in check(chosen)]
-        if problems:
-            raise InvalidValue(f"{record.item_id}: keeping {choice} would leave the item "
-                               f"invalid: {'; '.join(problems)}. Edit {record.path} by hand "
-                               "and `git add` it; nothing was settled")
-    target = root / record.path
-    if chosen is None:
-        target.unlink(missing_ok=True)
-    else:
-        target.write_text(chosen, encoding="utf-8", newline="")
     drop(git_dir, record.item_id)
     return None
 

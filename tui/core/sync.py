@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import conflicts
+from . import conflict_items, conflicts
 from .conflicts import ConflictRecord
 from .errors import AfiError, GitError
 from .store import ITEMS_DIR, find_git_dir
@@ -136,6 +136,9 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> int:
         return 0
     # During a rebase git's "ours" is the upstream and "theirs" the commit being
     # replayed: the person merging owns the latter.
+    if not _read(base) and conflict_items.both_added(git_dir, name, _read(ours),
+                                                     _read(theirs), rebasing, ours):
+        return 1  # the same new id made on both sides for two different items
     found = [conflicts.Conflict(conflicts.field_name(c.path), c.path, c.base,
                                 c.theirs if rebasing else c.ours,
                                 c.ours if rebasing else c.theirs) for c in result.conflicts]
@@ -316,14 +319,10 @@ def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
     if not unmerged and not records:
         return None
     recorded = {r.path for r in records}
-    items = repo.relative(plan.dir / ITEMS_DIR) + "/"
-    for path in unmerged:  # deleted on one side, edited on the other: git's own conflict
-        if path not in recorded and path.startswith(items) and path.endswith(".toml") \
-                and "/" not in path[len(items):]:
-            record = conflicts.whole_item_record(repo, path, rebasing=_in_rebase(repo))
-            if record is not None:
-                records.append(record)
-                recorded.add(path)
+    records += conflict_items.deleted_and_changed(
+        repo, repo.relative(plan.dir / ITEMS_DIR), [p for p in unmerged if p not in recorded],
+        rebasing=_in_rebase(repo))
+    recorded = {r.path for r in records}
     for record in records:
         conflicts.name_authors(repo, record, rebasing=_in_rebase(repo))
         conflicts.save(repo.git_dir, record)
@@ -342,8 +341,9 @@ def conflict_line(record: ConflictRecord, conflict: conflicts.Conflict) -> str:
     """'PEEL22-02 owner: ours 'Supt Bob' (Bob, 602b8e57), theirs 'Supt Alice' (Alice,
     91962705)': each value with who set it, and in which commit."""
     def shown(value) -> str:
-        if conflict.path == ():  # the whole item: deleted on one side
-            return "deleted" if value is None else "changed"
+        if conflict.path == ():  # the whole item: deleted on one side, or added on both
+            return "deleted" if value is None else "changed" if conflict.base is not None \
+                else f"added {_value(conflict_items.title_of(value))}"
         return _value(value)
 
     return (f"{record.item_id} {conflict.field}: ours {shown(conflict.ours)}"
@@ -432,25 +432,18 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
     from .write_lock import plan_lock
 
     repo = plan.repo()
+    added: list[Path] = []  # an item given a new id (two items added as one id)
     with plan_lock(repo.git_dir, "afi resolve"):
         open_records = {r.item_id.lower(): r for r in conflicts.load_all(repo.git_dir)}
-        record = conflicts.resolve(repo.root, repo.git_dir, item_id, field_name, choice,
-                                   value, check=lambda text: _item_problems(plan, text))
+        record = conflicts.resolve(
+            repo.root, repo.git_dir, item_id, field_name, choice, value,
+            check=lambda text: conflict_items.item_problems(plan, text),
+            renumber=lambda text: conflict_items.renumbered(plan, text, added))
         if record is None:
             path = open_records[item_id.lower()].path
-            repo.run("--literal-pathspecs", "add", "--all", "--", path)  # or its deletion
+            repo.run("--literal-pathspecs", "add", "--all", "--", path,  # or its deletion
+                     *map(repo.relative, added))
         return record
-
-
-def _item_problems(plan: Plan, text: str) -> list[tuple[tuple, str]]:
-    """An item's text against plan.toml as it is now (merged too, during a sync)."""
-    from .store import parse_text
-    from .validate import check_item
-
-    data, found = parse_text(plan.dir / "item.toml", text)
-    if data is None:
-        return [((), p.message) for p in found]
-    return check_item(data, str(data.get("id", "")), plan.config)
 
 
 def _count(repo: GitRepo, rev: str) -> int:
