@@ -226,3 +226,43 @@ def test_the_same_new_id_on_both_sides_keeping_one(team, afi, choice, title):
     assert item(bob, "PEEL22-03")["title"] == title
     assert not (bob / "plan" / "afis" / "PEEL22-04.toml").exists()
     assert afi("check", cwd=bob)[0] == 0
+
+
+def note_removed_and_edited(team, afi) -> tuple[Path, Path]:
+    """Alice rewrites a progress update and pushes; Bob removes it and syncs."""
+    alice, bob = team
+    assert afi("note", "PEEL22-01", "Recruited 40 of 60 call handlers", cwd=alice)[0] == 0
+    assert afi("sync", cwd=alice)[0] == 0
+    assert afi("sync", cwd=bob)[0] == 0
+    path = alice / "plan" / "afis" / "PEEL22-01.toml"
+    path.write_text(path.read_text().replace("40 of 60", "45 of 60"))
+    assert afi("commit", cwd=alice)[0] == 0
+    assert afi("sync", cwd=alice)[0] == 0
+    path = bob / "plan" / "afis" / "PEEL22-01.toml"
+    text = path.read_text()
+    path.write_text(text[:text.index("[[updates]]")].rstrip("\n") + "\n")
+    assert afi("commit", "-m", "That note was about another item", cwd=bob)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 1
+    assert "PEEL22-01 updates.1: ours none (Bob, " in err
+    assert "theirs entry 'Recruited 45 of 60 call handlers' (Alice, " in err
+    return alice, bob
+
+
+@pytest.mark.parametrize("choice", ["ours", "theirs"])
+def test_a_note_removed_here_and_rewritten_there(team, afi, choice):
+    alice, bob = note_removed_and_edited(team, afi)
+    code, _, err = afi("resolve", "PEEL22-01", "updates.1", choice, cwd=bob)
+    assert code == 0, err
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    updates = [u["text"] for u in item(bob).get("updates", [])]
+    if choice == "ours":
+        assert updates == []
+        assert git(bob, "log", "-1", "--format=%an %s").strip() == \
+            "Bob That note was about another item"
+    else:
+        assert updates == ["Recruited 45 of 60 call handlers"]
+    assert afi("check", cwd=bob)[0] == 0
+    assert afi("sync", cwd=alice)[0] == 0
+    assert item(alice).get("updates") == item(bob).get("updates")

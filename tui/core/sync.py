@@ -482,6 +482,8 @@ def _clear_state(repo: GitRepo) -> None:
 def _value(value) -> str:
     from .safe_text import visible
 
+    if isinstance(value, dict) and isinstance(value.get("text", value.get("title")), str):
+        return f"entry {_value(value.get('text', value.get('title')))}"  # an action, a note
     return "none" if value is None else visible(repr(value) if not isinstance(value, str)
                                                 else f"'{value}'")
 
