@@ -266,3 +266,40 @@ def test_a_note_removed_here_and_rewritten_there(team, afi, choice):
     assert afi("check", cwd=bob)[0] == 0
     assert afi("sync", cwd=alice)[0] == 0
     assert item(alice).get("updates") == item(bob).get("updates")
+
+
+def edit_plan(clone: Path, old: str, new: str, afi) -> None:
+    plan_file = clone / "plan" / "plan.toml"
+    plan_file.write_text(plan_file.read_text().replace(old, new))
+    code, _, err = afi("commit", cwd=clone)
+    assert code == 0, err
+
+
+def test_plan_settings_merge_field_by_field_and_resolve(team, afi):
+    alice, bob = team
+    assert afi("setup", cwd=alice)[0] == 0
+    assert afi("sync", cwd=alice)[0] == 0
+    assert afi("sync", cwd=bob)[0] == 0
+    assert "plan/plan.toml merge=afi" in (bob / ".gitattributes").read_text()
+    edit_plan(alice, "due_soon_days = 45", "due_soon_days = 30", afi)
+    edit_plan(alice, '[views]', '[[inspections]]\nid = "CRIME24"\ntitle = "Crime data"\n'
+              'scale = "peel-5"\n\n[views]', afi)
+    assert afi("sync", cwd=alice)[0] == 0
+    edit_plan(bob, "due_soon_days = 45", "due_soon_days = 60", afi)
+    edit_plan(bob, '[views]', '[[inspections]]\nid = "VAWG24"\ntitle = "VAWG"\n'
+              'scale = "peel-5"\n\n[views]', afi)
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 1
+    assert "plan due_soon_days: ours 60 (Bob, " in err and "theirs 30 (Alice, " in err, err
+    assert "inspections" not in err  # both new inspections are kept
+    code, _, err = afi("resolve", "plan", "due_soon_days", "soon", cwd=bob)
+    assert code == 1 and "nothing was settled" in err
+    code, _, err = afi("resolve", "plan", "due_soon_days", "40", cwd=bob)
+    assert code == 0, err
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    config = tomllib.loads((bob / "plan" / "plan.toml").read_text())
+    assert config["due_soon_days"] == 40
+    assert [i["id"] for i in config["inspections"]] == ["PEEL22", "HMIC07", "CRIME24",
+                                                        "VAWG24"]
+    assert afi("check", cwd=bob)[0] == 0

@@ -28,7 +28,8 @@ def test_setup_registers_the_driver_and_commits_the_attributes(team, afi):
     assert code == 0, err
     assert "afi" in git(alice, "config", "merge.afi.driver") and "merge-driver %O %A %B %P" \
         in git(alice, "config", "merge.afi.driver")
-    assert (alice / ".gitattributes").read_text() == "plan/afis/*.toml merge=afi\n"
+    assert (alice / ".gitattributes").read_text() == \
+        "plan/afis/*.toml merge=afi\nplan/plan.toml merge=afi\n"
     assert git(alice, "log", "-1", "--format=%s").strip() == \
         "Merge item files field by field (afi's merge driver)"
     assert afi("setup", cwd=alice)[1].startswith("already set up")

@@ -392,7 +392,9 @@ def cmd_resolve(args: Namespace) -> int:
     if not args.field or not args.choice:
         raise UsageError("give ID FIELD ours|theirs|VALUE (`afi resolve` lists what is open)")
     choice, value = args.choice, None
-    if choice not in (conflicts.OURS, conflicts.THEIRS):
+    if choice not in (conflicts.OURS, conflicts.THEIRS) and args.id.lower() == "plan":
+        value, choice = _toml_value(args.choice), "value"  # a plan.toml setting
+    elif choice not in (conflicts.OURS, conflicts.THEIRS):
         value, choice = _resolution_value(plan, args.field, args.choice), "value"
     record = settle(plan, args.id, args.field, choice, value)
     if record is not None:
@@ -402,6 +404,16 @@ def cmd_resolve(args: Namespace) -> int:
     left = conflicts.load_all(repo.git_dir)
     print(f"{visible(args.id)} settled" + ("" if left else ": run `afi sync` to finish"))
     return EXIT_OK
+
+
+def _toml_value(text: str):
+    """A value typed as TOML writes it (30, true, ["a", "b"]), else the text itself."""
+    from tui.core import toml_read
+
+    try:
+        return toml_read.loads(f"v = {text}")["v"]
+    except toml_read.TOMLDecodeError:
+        return text
 
 
 def _resolution_value(plan: Plan, field: str, text: str):

@@ -110,10 +110,14 @@ def both_added(git_dir: Path | None, name: str, ours: str, theirs: str, rebasing
     return True
 
 
-def item_problems(plan: Any, text: str) -> list[tuple[tuple, str]]:
-    """An item's text against plan.toml as it is now (merged too, during a sync)."""
-    from .store import parse_text
+def item_problems(plan: Any, text: str, plan_file: bool = False) -> list[tuple[tuple, str]]:
+    """An item's text against plan.toml as it is now (merged too, during a sync); with
+    `plan_file`, plan.toml's own text against its rules."""
+    from .store import PLAN_FILE, config_from_text, parse_text
     from .validate import check_item
+
+    if plan_file:
+        return [((), p.message) for p in config_from_text(plan.dir / PLAN_FILE, text)[1]]
 
     data, found = parse_text(plan.dir / "item.toml", text)
     if data is None:

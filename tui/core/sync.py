@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from . import conflict_items, conflicts
 from .conflicts import ConflictRecord
 from .errors import AfiError, GitError
-from .store import ITEMS_DIR, find_git_dir
+from .store import ITEMS_DIR, PLAN_FILE, find_git_dir
 
 if TYPE_CHECKING:
     from .gitrepo import GitRepo
@@ -67,7 +67,9 @@ def register_driver(repo: GitRepo) -> bool:
 
 
 def attributes_line(repo: GitRepo, plan_dir: Path) -> str:
-    return f"{repo.relative(plan_dir / ITEMS_DIR)}/*.toml merge={DRIVER}"
+    """The .gitattributes lines (item files, and plan.toml's settings) for the driver."""
+    return (f"{repo.relative(plan_dir / ITEMS_DIR)}/*.toml merge={DRIVER}\n"
+            f"{repo.relative(plan_dir / PLAN_FILE)} merge={DRIVER}")
 
 
 def attributes_write(repo: GitRepo, plan_dir: Path):
@@ -80,14 +82,16 @@ def attributes_write(repo: GitRepo, plan_dir: Path):
     attributes = repo.root / ".gitattributes"
     line = attributes_line(repo, plan_dir)
     old = attributes.read_text(encoding="utf-8") if attributes.exists() else None
-    if line in (old or "").splitlines():
+    missing = [text for text in line.splitlines() if text not in (old or "").splitlines()]
+    if not missing:
         return None
     if old:  # untracked, or tracked and edited: the user's lines are theirs to commit
         committed = repo.file_at("HEAD", attributes) if repo.head_sha() else None
         if committed != old.encode("utf-8"):
             raise AfiError(f"{attributes} has changes not yet committed: commit them "
                            "(or undo them), then run this again; nothing was written")
-    new = (old or "") + ("" if not old or old.endswith("\n") else "\n") + line + "\n"
+    new = (old or "") + ("" if not old or old.endswith("\n") else "\n") + \
+        "".join(f"{text}\n" for text in missing)
     return FileWrite(attributes, old, new)
 
 
@@ -108,7 +112,7 @@ def setup(plan: Plan, commit_attributes: bool = True) -> list[str]:
             if write is not None:
                 commit_files(repo, [write],
                              "Merge item files field by field (afi's merge driver)\n")
-        notes.append(f"committed .gitattributes: {line}")
+        notes.append(f"committed .gitattributes: {line.replace(chr(10), '; ')}")
     return notes
 
 
@@ -435,9 +439,11 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
     added: list[Path] = []  # an item given a new id (two items added as one id)
     with plan_lock(repo.git_dir, "afi resolve"):
         open_records = {r.item_id.lower(): r for r in conflicts.load_all(repo.git_dir)}
+        plan_file = item_id.lower() in open_records and \
+            open_records[item_id.lower()].path.endswith(PLAN_FILE)
         record = conflicts.resolve(
             repo.root, repo.git_dir, item_id, field_name, choice, value,
-            check=lambda text: conflict_items.item_problems(plan, text),
+            check=lambda text: conflict_items.item_problems(plan, text, plan_file),
             renumber=lambda text: conflict_items.renumbered(plan, text, added))
         if record is None:
             path = open_records[item_id.lower()].path
