@@ -377,7 +377,8 @@ def cmd_sync(args: Namespace) -> int:
 
 def cmd_resolve(args: Namespace) -> int:
     from tui.core import conflicts
-    from tui.core.sync import conflict_line, settle
+    from tui.core.conflicts import conflict_line
+    from tui.core.sync import settle
 
     plan = _plan(args)
     repo = plan.repo()

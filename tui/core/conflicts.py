@@ -283,6 +283,43 @@ def _shift(record: ConflictRecord, path: tuple[str | int, ...], moved: int) -> N
             c.path = (key, c.path[1] + moved, *c.path[2:])
 
 
+# -- naming conflicts ---------------------------------------------------------------------------
+def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
+    parts = [conflict_line(record, c) for record in records for c in record.conflicts]
+    parts += [f"{path} (not an item file: resolve it with git, then `git add` it)"
+              for path in others]
+    return "conflict: " + "; ".join(parts) + "; nothing was pushed"
+
+
+def conflict_line(record: ConflictRecord, conflict: Conflict) -> str:
+    """'PEEL22-02 owner: ours 'Supt Bob' (Bob, 602b8e57), theirs 'Supt Alice' (Alice,
+    91962705)': each value with who set it, and in which commit."""
+    from .conflict_items import title_of
+
+    def shown(value) -> str:
+        if conflict.path == ():  # the whole item: deleted on one side, or added on both
+            return "deleted" if value is None else "changed" if conflict.base is not None \
+                else f"added {_value(title_of(value))}"
+        return _value(value)
+
+    return (f"{record.item_id} {conflict.field}: ours {shown(conflict.ours)}"
+            f"{_by(conflict.ours_by or record.ours_author)}, theirs "
+            f"{shown(conflict.theirs)}{_by(conflict.theirs_by or record.theirs_author)}")
+
+
+def _value(value) -> str:
+    from .safe_text import visible
+
+    if isinstance(value, dict) and isinstance(value.get("text", value.get("title")), str):
+        return f"entry {_value(value.get('text', value.get('title')))}"  # an action, a note
+    return "none" if value is None else visible(repr(value) if not isinstance(value, str)
+                                                else f"'{value}'")
+
+
+def _by(author: str) -> str:
+    return f" ({author})" if author else ""
+
+
 # -- who set each side's value -------------------------------------------------------------
 def name_authors(repo: GitRepo, record: ConflictRecord, rebasing: bool) -> None:
     """Who set each side's value of each conflicting field, and in which commit: the

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import conflict_items, conflicts
-from .conflicts import ConflictRecord
+from .conflicts import ConflictRecord, conflict_summary
 from .errors import AfiError, GitError
+from .gitrepo import END_OF_OPTIONS
 from .store import ITEMS_DIR, PLAN_FILE, find_git_dir
 
 if TYPE_CHECKING:
@@ -199,8 +200,9 @@ def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
             ahead = _divergence(repo, upstream)[0]
         if not ahead:
             return SyncResult("up to date" if not incoming else f"{incoming} in, 0 out")
-        status, out, err = repo.run("push", *([] if exists else ["--set-upstream"]), remote,
-                                    f"HEAD:refs/heads/{branch}", check=False)
+        status, out, err = repo.run("push", *([] if exists else ["--set-upstream"]),
+                                    END_OF_OPTIONS, remote, f"HEAD:refs/heads/{branch}",
+                                    check=False)
         if status == 0:
             return SyncResult(f"{incoming} in, {ahead} out")
         if "rejected" not in err and "fetch first" not in err:
@@ -239,9 +241,11 @@ def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncR
     rebase = _wants_rebase(repo)
     conflicts.clear(repo.git_dir)
     if rebase:
-        status, out, err = repo.run("rebase", upstream, env=EDITOR, check=False)
+        status, out, err = repo.run("rebase", END_OF_OPTIONS, upstream, env=EDITOR,
+                                    check=False)
     else:
-        status, out, err = repo.run("merge", "--no-edit", upstream, env=EDITOR, check=False)
+        status, out, err = repo.run("merge", "--no-edit", END_OF_OPTIONS, upstream, env=EDITOR,
+                                    check=False)
     if status == 0:
         if rebase:
             refresh_messages(repo, plan, upstream)
@@ -334,27 +338,6 @@ def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
     return SyncResult(conflict_summary(records, others), records, others)
 
 
-def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
-    parts = [conflict_line(record, c) for record in records for c in record.conflicts]
-    parts += [f"{path} (not an item file: resolve it with git, then `git add` it)"
-              for path in others]
-    return "conflict: " + "; ".join(parts) + "; nothing was pushed"
-
-
-def conflict_line(record: ConflictRecord, conflict: conflicts.Conflict) -> str:
-    """'PEEL22-02 owner: ours 'Supt Bob' (Bob, 602b8e57), theirs 'Supt Alice' (Alice,
-    91962705)': each value with who set it, and in which commit."""
-    def shown(value) -> str:
-        if conflict.path == ():  # the whole item: deleted on one side, or added on both
-            return "deleted" if value is None else "changed" if conflict.base is not None \
-                else f"added {_value(conflict_items.title_of(value))}"
-        return _value(value)
-
-    return (f"{record.item_id} {conflict.field}: ours {shown(conflict.ours)}"
-            f"{_by(conflict.ours_by or record.ours_author)}, theirs "
-            f"{shown(conflict.theirs)}{_by(conflict.theirs_by or record.theirs_author)}")
-
-
 def _refuse_unless_clean(repo: GitRepo, plan: Plan) -> None:
     repo.check_ready()  # a merge, rebase, cherry-pick, revert or bisect of someone else's
     dirty = repo.out("status", "--porcelain", "--", repo.relative(plan.dir)).rstrip()
@@ -394,7 +377,8 @@ def _branch(repo: GitRepo) -> str:
 
 
 def _fetch(repo: GitRepo, remote: str) -> None:
-    status, out, err = repo.run("fetch", "--quiet", "--prune", remote, check=False)
+    status, out, err = repo.run("fetch", "--quiet", "--prune", END_OF_OPTIONS, remote,
+                                check=False)
     if status != 0:
         raise GitError(f"git fetch {remote} failed: {_first(err or out)}; nothing was changed")
 
@@ -483,19 +467,6 @@ def _save_state(repo: GitRepo, state: dict) -> None:
 
 def _clear_state(repo: GitRepo) -> None:
     _state_file(repo).unlink(missing_ok=True)
-
-
-def _value(value) -> str:
-    from .safe_text import visible
-
-    if isinstance(value, dict) and isinstance(value.get("text", value.get("title")), str):
-        return f"entry {_value(value.get('text', value.get('title')))}"  # an action, a note
-    return "none" if value is None else visible(repr(value) if not isinstance(value, str)
-                                                else f"'{value}'")
-
-
-def _by(author: str) -> str:
-    return f" ({author})" if author else ""
 
 
 def _first(text: str) -> str:
