@@ -303,3 +303,16 @@ def test_plan_settings_merge_field_by_field_and_resolve(team, afi):
     assert [i["id"] for i in config["inspections"]] == ["PEEL22", "HMIC07", "CRIME24",
                                                         "VAWG24"]
     assert afi("check", cwd=bob)[0] == 0
+
+
+def test_both_items_kept_in_a_merge_pass_the_server_check(team, afi):
+    alice, bob = team
+    git(bob, "config", "pull.rebase", "false")
+    same_new_id(team, afi)
+    assert afi("resolve", "PEEL22-03", "item", "both", cwd=bob)[0] == 0
+    code, _, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    assert len(git(bob, "log", "-1", "--format=%P").split()) == 2  # a merge commit
+    assert item(bob, "PEEL22-04")["title"] == "Bob's finding"
+    code, out, err = afi("check", "--commits", "HEAD~2..HEAD", cwd=bob)
+    assert code == 0, out + err

@@ -35,14 +35,26 @@ def merge_problems(repo: GitRepo, plan_dir: Path, commit: Commit) -> list[str]:
                     for p in _changed(repo, parent, commit.sha, repo.relative(plan_dir))
                     if p == plan_rel or (PurePosixPath(p).parent.as_posix() == items_rel
                                          and p.endswith(".toml"))})
+    texts = {path: [_text(repo, rev, path) if rev else None
+                    for rev in (base, first, second, commit.sha)] for path in paths}
+    twice = [_data(text) for b, o, t, _ in texts.values() if b is None and o and t and o != t
+             for text in (o, t)]  # one new id, two items: `afi resolve ... both` renumbers one
     problems = []
-    for path in paths:
-        texts = [_text(repo, rev, path) if rev else None
-                 for rev in (base, first, second, commit.sha)]
+    for path, (b, o, t, merged) in texts.items():
+        if b is None and o is None and t is None and _renumbered(_data(merged), twice):
+            continue
         name = PurePosixPath(path).stem if path != plan_rel else PLAN_FILE
         problems += [f"{name}: {note}: made by the merge itself, not by either parent"
-                     for note in _beyond_merge(*texts)]
+                     for note in _beyond_merge(b, o, t, merged)]
     return problems
+
+
+def _renumbered(data: dict | None, originals: list[dict | None]) -> bool:
+    """Is `data` one of `originals` under another id (and number)?"""
+    def rest(item: dict | None) -> dict:
+        return {k: v for k, v in (item or {}).items() if k not in ("id", "number")}
+
+    return data is not None and any(rest(data) == rest(o) for o in originals if o)
 
 
 def _beyond_merge(base: str | None, ours: str | None, theirs: str | None,
