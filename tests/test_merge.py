@@ -371,6 +371,24 @@ def test_a_log_entry_one_side_corrected_is_replaced():
         "Audit started."]
 
 
+def test_a_log_entry_removed_on_one_side_and_rewritten_on_the_other_is_a_conflict():
+    entry = ('[[updates]]\ndate = 2023-03-01\nby = "Test Lead"\n'
+             'text = "Review template agreed."\n\n')
+    removed = edit(BASE, entry, "")
+    rewritten = edit(BASE, "Review template agreed.", "Review template agreed by the DCC.")
+    base_entry = {"date": date(2023, 3, 1), "by": "Test Lead",
+                  "text": "Review template agreed."}
+    new_entry = {**base_entry, "text": "Review template agreed by the DCC."}
+
+    result = merge_item(BASE, removed, rewritten)  # ours removed it: it stays out
+    assert result.conflicts == (FieldConflict(("updates", 1), base_entry, None, new_entry),)
+    assert len(tomllib.loads(result.text)["updates"]) == 1
+
+    result = merge_item(BASE, rewritten, removed)  # ours rewrote it: it stays in
+    assert result.conflicts == (FieldConflict(("updates", 1), base_entry, new_entry, None),)
+    assert tomllib.loads(result.text)["updates"][1] == new_entry
+
+
 def test_evidence_from_both_sides_is_joined():
     new = '\n[[evidence]]\ntitle = "{t}"\nlocation = "IB/{t}"\ndate = {d}\n'
     ours = edit(BASE, "\n[closure]", new.format(t="Audit report", d="2023-06-01") + "\n[closure]")

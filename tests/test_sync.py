@@ -28,7 +28,8 @@ def test_setup_registers_the_driver_and_commits_the_attributes(team, afi):
     assert code == 0, err
     assert "afi" in git(alice, "config", "merge.afi.driver") and "merge-driver %O %A %B %P" \
         in git(alice, "config", "merge.afi.driver")
-    assert (alice / ".gitattributes").read_text() == "plan/afis/*.toml merge=afi\n"
+    assert (alice / ".gitattributes").read_text() == \
+        "plan/afis/*.toml merge=afi\nplan/plan.toml merge=afi\n"
     assert git(alice, "log", "-1", "--format=%s").strip() == \
         "Merge item files field by field (afi's merge driver)"
     assert afi("setup", cwd=alice)[1].startswith("already set up")
@@ -61,8 +62,8 @@ def test_same_field_conflict_stops_names_both_sides_and_pushes_nothing(team, afi
     afi("set", "PEEL22-02", "owner=Supt Bob", cwd=bob)
     code, out, err = afi("sync", cwd=bob)
     assert code == 1
-    assert "conflict: PEEL22-02 owner: ours 'Supt Bob' (Bob), theirs 'Supt Alice' (Alice)" \
-        in err
+    assert re.search(r"conflict: PEEL22-02 owner: ours 'Supt Bob' \(Bob, [0-9a-f]{8}\), "
+                     r"theirs 'Supt Alice' \(Alice, [0-9a-f]{8}\)", err)
     assert "nothing was pushed" in err and "afi resolve" in err
     git(bob, "fetch", "-q")
     assert head(bob, "origin/main") == remote_before
@@ -71,7 +72,8 @@ def test_same_field_conflict_stops_names_both_sides_and_pushes_nothing(team, afi
         in text
     assert afi("check", cwd=bob)[0] == 1  # the file is not valid until settled
     code, out, _ = afi("resolve", cwd=bob)
-    assert out.strip() == "PEEL22-02 owner: ours 'Supt Bob', theirs 'Supt Alice'"
+    assert re.fullmatch(r"PEEL22-02 owner: ours 'Supt Bob' \(Bob, [0-9a-f]{8}\), theirs "
+                        r"'Supt Alice' \(Alice, [0-9a-f]{8}\)", out.strip())
     code, out, _ = afi("resolve", "PEEL22-02", "owner", "theirs", cwd=bob)
     assert code == 0 and "run `afi sync` to finish" in out
     code, out, err = afi("sync", cwd=bob)

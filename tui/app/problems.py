@@ -31,7 +31,7 @@ class ConflictRow(Horizontal):
     """
 
     def __init__(self, record: ConflictRecord, conflict: Conflict):
-        from tui.core.sync import conflict_line
+        from tui.core.conflicts import conflict_line
 
         super().__init__()
         self.item_id = record.item_id

@@ -250,14 +250,19 @@ def _log(p: Parser, common: argparse.ArgumentParser) -> None:
 
 def _check(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("--commits", metavar="A..B", help="check the commits in a range instead: "
-                   "files valid at each, messages and AFI-Id trailers true to each diff")
+                   "files valid at each, messages and AFI-Id trailers true to each diff, "
+                   "merges the field-by-field merge of their parents")
+    p.add_argument("--tags", action="store_true", help="check the board tags instead: each "
+                   "dated today or earlier, for a board plan.toml names, on this branch")
 
 
 def _resolve(p: Parser, common: argparse.ArgumentParser) -> None:
-    p.add_argument("id", nargs="?")
-    p.add_argument("field", nargs="?", help="as listed: owner, closure.board, actions.3.text")
+    p.add_argument("id", nargs="?", help="the item, or 'plan' for plan.toml's settings")
+    p.add_argument("field", nargs="?", help="as listed: owner, closure.board, actions.3.text, "
+                   "item (a whole item deleted or added on both sides)")
     p.add_argument("choice", nargs="?", metavar="ours|theirs|VALUE",
-                   help="your side, the other side, or a value of your own")
+                   help="your side, the other side, or a value of your own ('both' for an "
+                        "id added on both sides: yours takes the next free id)")
 
 
 COMMANDS: dict[str, tuple[str, Adder | None]] = {

@@ -237,7 +237,8 @@ def cmd_board(args: Namespace) -> int:
 
     plan = _plan(args)
     if args.verb == "list":
-        for mark in list_boards(plan.repo()):
+        for mark in list_boards(plan.repo(), plan.config.boards,
+                                warn=lambda text: _warn([text])):
             note = f"  {visible(mark.note.splitlines()[0])}" if mark.note else ""
             print(f"{mark.date}  {visible(mark.name)}  {mark.tag}  {mark.commit[:8]}{note}")
         return EXIT_OK
@@ -315,6 +316,19 @@ def cmd_check(args: Namespace) -> int:
     from tui.core.check import check_commits, check_plan_folder
 
     plan = _plan(args)
+    if args.tags:
+        from tui.core.boards import tag_problems
+
+        lines = tag_problems(plan.repo(), plan.config.boards)
+        for line in lines:
+            print(visible(line))
+        if lines:
+            print(f"afi: {len(lines)} board tag(s) are not true marks", file=sys.stderr)
+            return EXIT_FAILED
+        print("ok: every board tag is dated, named in plan.toml and on this branch",
+              file=sys.stderr)
+        if not args.commits:
+            return EXIT_OK
     if args.commits:
         lines = check_commits(plan, args.commits)
         for line in lines:
@@ -364,7 +378,8 @@ def cmd_sync(args: Namespace) -> int:
 
 def cmd_resolve(args: Namespace) -> int:
     from tui.core import conflicts
-    from tui.core.sync import conflict_line, settle
+    from tui.core.conflicts import conflict_line
+    from tui.core.sync import settle
 
     plan = _plan(args)
     repo = plan.repo()
@@ -372,15 +387,16 @@ def cmd_resolve(args: Namespace) -> int:
         records = conflicts.load_all(repo.git_dir)
         for record in records:
             for c in record.conflicts:
-                print(f"{visible(record.item_id)} {visible(c.field)}: ours "
-                      f"{visible(repr(c.ours))}, theirs {visible(repr(c.theirs))}")
+                print(visible(conflict_line(record, c)))
         if not records:
             print("no conflict is open", file=sys.stderr)
         return EXIT_OK
     if not args.field or not args.choice:
         raise UsageError("give ID FIELD ours|theirs|VALUE (`afi resolve` lists what is open)")
     choice, value = args.choice, None
-    if choice not in (conflicts.OURS, conflicts.THEIRS):
+    if choice not in (conflicts.OURS, conflicts.THEIRS) and args.id.lower() == "plan":
+        value, choice = _toml_value(args.choice), "value"  # a plan.toml setting
+    elif choice not in (conflicts.OURS, conflicts.THEIRS):
         value, choice = _resolution_value(plan, args.field, args.choice), "value"
     record = settle(plan, args.id, args.field, choice, value)
     if record is not None:
@@ -390,6 +406,16 @@ def cmd_resolve(args: Namespace) -> int:
     left = conflicts.load_all(repo.git_dir)
     print(f"{visible(args.id)} settled" + ("" if left else ": run `afi sync` to finish"))
     return EXIT_OK
+
+
+def _toml_value(text: str):
+    """A value typed as TOML writes it (30, true, ["a", "b"]), else the text itself."""
+    from tui.core import toml_read
+
+    try:
+        return toml_read.loads(f"v = {text}")["v"]
+    except toml_read.TOMLDecodeError:
+        return text
 
 
 def _resolution_value(plan: Plan, field: str, text: str):

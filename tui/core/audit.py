@@ -27,17 +27,25 @@ class CommitProblem:
         return f"{self.commit.short} {self.commit.subject[:50]!r}: {self.message}"
 
 
-def message_problems(repo: GitRepo, plan_dir: Path,
-                     commits: Iterable[Commit]) -> list[CommitProblem]:
+def message_problems(repo: GitRepo, plan_dir: Path, commits: Iterable[Commit],
+                     known: Iterable[str] = ()) -> list[CommitProblem]:
     """Every way in which a commit's message disagrees with its diff (merges, which
-    git describes itself, are skipped)."""
+    git describes itself, are checked by `merge_problems` instead). A commit that
+    touches no plan file may still not claim to: no `AFI-Id:` trailer, no subject in
+    afi's form about an item (`known`: the plan's item ids)."""
     problems = []
+    known = list(known)
     for commit in commits:
-        if len(commit.parents) > 1 or not _plan_files(commit, _prefix(repo, plan_dir)):
+        if len(commit.parents) > 1:
             continue
-        items, others = expected_notes(repo, plan_dir, commit)
-        problems += [CommitProblem(commit, text)
-                     for text in messages.message_problems(commit.message, items, others)]
+        if _plan_files(commit, _prefix(repo, plan_dir)):
+            items, others = expected_notes(repo, plan_dir, commit)
+        elif commit.afi_ids or messages.subject_claims(commit.subject, known):
+            items, others = [], []
+        else:
+            continue
+        problems += [CommitProblem(commit, text) for text in
+                     messages.message_problems(commit.message, items, others, known)]
     return problems
 
 

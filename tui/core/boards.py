@@ -17,6 +17,8 @@ from .model import today
 from .report_model import BoardMark, Revision
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
     from .gitrepo import GitRepo
     from .plan import Plan
 
@@ -35,11 +37,37 @@ def board_tag(name: str, on: date) -> str:
     return f"{TAG_PREFIX}{on.isoformat()}-{slug(name)}"
 
 
-def list_boards(repo: GitRepo) -> list[BoardMark]:
-    """Every board mark, newest first (by the date it met, then when it was marked)."""
-    status, out, _ = repo.run("for-each-ref", f"--format={_FIELDS}%01", f"refs/tags/{TAG_PREFIX}",
-                              check=False)
-    marks = []
+def list_boards(repo: GitRepo, names: Sequence[str] | None = None,
+                warn: Callable[[str], None] | None = None) -> list[BoardMark]:
+    """Every board mark, newest first (by the date it met, then when it was marked).
+
+    A tag that cannot be a true board mark is left out (and `warn` told why): one dated
+    after today, one for a board plan.toml does not name (`names`, else the boards of
+    the plan whose repository this is), or one on a commit outside the current branch.
+    A pushed tag is anyone's word; these make the "last board" a forgery's."""
+    marks, problems = _read_marks(repo, names)
+    for problem in problems:
+        if warn is not None:
+            warn(f"{problem}: ignored")
+    return marks
+
+
+def tag_problems(repo: GitRepo, names: Sequence[str] | None = None) -> list[str]:
+    """`afi check --tags`: one line per board tag that is not a true mark, naming the tag
+    and why."""
+    return _read_marks(repo, names)[1]
+
+
+def _read_marks(repo: GitRepo, names: Sequence[str] | None) -> tuple[list[BoardMark],
+                                                                      list[str]]:
+    pattern = f"refs/tags/{TAG_PREFIX}"
+    status, out, _ = repo.run("for-each-ref", f"--format={_FIELDS}%01", pattern, check=False)
+    on_branch = set()
+    if repo.head_sha() is not None:
+        on_branch = set(repo.run("for-each-ref", "--format=%(refname:strip=2)", "--merged",
+                                 "HEAD", pattern, check=False)[1].split("\n"))
+    allowed = {slug(n): n for n in (_plan_boards(repo) if names is None else names)}
+    marks, problems = [], []
     for record in out.split("\x01"):
         fields = record.strip("\n").split("\x00")
         if len(fields) < 5 or not fields[0].startswith(TAG_PREFIX):
@@ -50,14 +78,43 @@ def list_boards(repo: GitRepo) -> list[BoardMark]:
             continue
         first, _, rest = contents.strip().partition("\n")
         name = first.rsplit(" met on ", 1)[0] if " met on " in first else tag[len(TAG_PREFIX):]
+        why = _forged(tag, met, allowed, tag in on_branch)
+        if why:
+            problems.append(f"{tag}: {why}")
+            continue
         marks.append((met, created, BoardMark(name, met, tag, peeled or obj, rest.strip())))
     marks.sort(key=lambda m: (m[0], m[1]), reverse=True)
-    return [mark for _, _, mark in marks]
+    return [mark for _, _, mark in marks], problems
+
+
+def _forged(tag: str, met: date, allowed: dict[str, str], on_branch: bool) -> str:
+    """Why a board tag cannot be a true mark ("" when it can)."""
+    if met > today():
+        return f"dated {met}, after today"
+    board_slug = tag[len(TAG_PREFIX) + 11:]
+    if allowed and board_slug not in allowed:
+        return f"not a board plan.toml names ({'; '.join(allowed.values())})"
+    if not on_branch:
+        return "on a commit outside the current branch"
+    return ""
+
+
+def _plan_boards(repo: GitRepo) -> list[str]:
+    """The boards named by the plan.toml of the plan this repository was opened for."""
+    from .store import load_config
+
+    if repo.plan_dir is None:
+        return []
+    try:
+        return list(load_config(repo.plan_dir)[0].boards)
+    except Exception:  # noqa: BLE001 - an unreadable plan.toml is `afi check`'s to report
+        return []
 
 
 def mark_board(plan: Plan, name: str, on: date | None = None,
                note: str | None = None) -> BoardMark:
     """Tag the commit the board saw: HEAD, or the last commit of an earlier day given."""
+    from .gitrepo import END_OF_OPTIONS
     from .write_lock import plan_lock
 
     name = " ".join(name.split())
@@ -82,7 +139,7 @@ def mark_board(plan: Plan, name: str, on: date | None = None,
         if repo.resolve(f"refs/tags/{tag}") is not None:
             raise InvalidValue(f"{tag} already exists: that board is already marked for {on}")
         message = f"{name} met on {on.isoformat()}\n" + (f"\n{note.strip()}\n" if note else "")
-        repo.run("tag", "-a", "--cleanup=verbatim", "-F", "-", tag, commit,
+        repo.run("tag", "-a", "--cleanup=verbatim", "-F", "-", END_OF_OPTIONS, tag, commit,
                  input=message.encode("utf-8"))
     return BoardMark(name, on, tag, commit, (note or "").strip())
 

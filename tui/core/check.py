@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .errors import Problem, QueryError
 from .plan import Plan
-from .store import PLAN_FILE, read_text
+from .store import ITEMS_DIR, PLAN_FILE, read_text
 
 
 def check_plan_folder(plan: Plan) -> list[Problem]:
@@ -41,26 +41,61 @@ def _view_line(text: str, name: str) -> int:
 def check_commits(plan: Plan, revisions: str) -> list[str]:
     """`afi check --commits A..B`, as a server would run it on pushed commits: at every
     commit, the item files it touched (all of them, when it changed plan.toml) are valid
-    against plan.toml as it was then, and its message says what its diff did (AFI-Id
-    trailers naming exactly the items changed, and afi's field lines). One line per
-    problem, `COMMIT: ...`."""
+    against plan.toml as it was then; its message says what its diff did (AFI-Id
+    trailers naming exactly the items changed, afi's field lines, a subject in afi's
+    form true too) and no commit outside the plan claims to change an item; a due date
+    moved (or a signed-off item reopened) comes with a progress update saying why; a
+    merge holds exactly the field-by-field merge of its parents. One line per problem,
+    `COMMIT: ...`."""
     from .as_of import snapshot_at
     from .audit import message_problems
+    from .audit_merge import merge_problems
     from .safe_text import visible
 
     repo = plan.repo()
-    commits = list(repo.iter_log([plan.dir], revisions=[revisions]))
+    commits = list(repo.iter_log(revisions=[revisions]))  # all: a claim needs no plan file
+    known = [item.id for item in plan.items]
     lines = [f"{p.commit.short}: {visible(p.message)}"
-             for p in message_problems(repo, plan.dir, commits)]
+             for p in message_problems(repo, plan.dir, commits, known)]
+    plan_rel = repo.relative(plan.dir / PLAN_FILE)
+    items_rel = repo.relative(plan.dir / ITEMS_DIR)
     for commit in commits:
-        touched = {f.path for f in commit.files if f.new_blob is not None}
+        touched = {f.path for f in commit.files if f.new_blob is not None
+                   and (f.path == plan_rel or f.path.startswith(items_rel + "/"))}
+        if len(commit.parents) > 1:
+            lines += [f"{commit.short}: {visible(text)}"
+                      for text in merge_problems(repo, plan.dir, commit)]
         if not touched:
             continue
-        whole_plan = repo.relative(plan.dir / PLAN_FILE) in touched
+        whole_plan = plan_rel in touched
         snapshot = snapshot_at(plan, commit.sha)
         for problem in snapshot.problems:
             if whole_plan or repo.relative(problem.path) in touched:
                 where = repo.relative(problem.path)
                 lines.append(f"{commit.short}: {visible(where)}:{problem.line}: "
                              f"{visible(problem.message)}")
+        if len(commit.parents) == 1:
+            lines += [f"{commit.short}: {visible(text)}"
+                      for text in _reasons(repo, plan, commit, snapshot.config)]
     return lines
+
+
+def _reasons(repo, plan: Plan, commit, config) -> list[str]:
+    """Due-date moves and reopenings in one commit that do not say why."""
+    from . import toml_read
+    from .audit import _plan_files, _prefix
+    from .audit_merge import reason_problems
+
+    files = [f for f in _plan_files(commit, _prefix(repo, plan.dir))
+             if f.old_blob and f.new_blob and not f.path.endswith("/" + PLAN_FILE)
+             and f.path != PLAN_FILE]
+    blobs = repo.read_blobs(b for f in files for b in (f.old_blob, f.new_blob))
+    problems = []
+    for change in files:
+        try:
+            old, new = (toml_read.loads(blobs[b].decode("utf-8"))
+                        for b in (change.old_blob, change.new_blob))
+        except (KeyError, UnicodeDecodeError, toml_read.TOMLDecodeError):
+            continue
+        problems += reason_problems(old, new, config, change.path.rsplit("/", 1)[-1][:-5])
+    return problems

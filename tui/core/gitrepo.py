@@ -41,6 +41,9 @@ IN_PROGRESS = (
 FEW_PATHS = 20  # up to this many files are read by name; more by listing their folders
 LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
 TRAILER_KEY = "AFI-Id"
+# Before any revision that came from a user: `--output=FILE` is then a revision git does
+# not know, never an option (git 2.24+). Paths always follow `--`.
+END_OF_OPTIONS = "--end-of-options"
 _TRAILER = re.compile(rf"^{TRAILER_KEY}:[ \t]*(\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _JOBS: list[Any] = []  # detached background git processes, kept referenced (see run_detached)
 
@@ -87,6 +90,7 @@ class GitRepo:
         self.root = root
         self.git_dir = git_dir
         self._root_resolved: Path | None = None
+        self.plan_dir: Path | None = None  # the plan it was opened for (Plan.repo)
 
     @classmethod
     def find(cls, path: Path) -> GitRepo:
@@ -356,8 +360,8 @@ class GitRepo:
     # -- revisions ----------------------------------------------------------------------------
     def resolve(self, revision: str) -> str | None:
         """A commit id for a revision (sha, branch, tag), or None."""
-        status, out, _ = self.run("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}",
-                                  check=False)
+        status, out, _ = self.run("rev-parse", "--verify", "--quiet", END_OF_OPTIONS,
+                                  f"{revision}^{{commit}}", check=False)
         return out.strip() if status == 0 and out.strip() else None
 
     # -- history ----------------------------------------------------------------------------
@@ -381,9 +385,10 @@ class GitRepo:
             return
         args = ["--literal-pathspecs", "log", "-c", "--raw", "--no-abbrev",
                 "-M" if renames or follow else "--no-renames", "-z", f"--format={LOG_FORMAT}",
-                *(["--follow"] if follow else []), *revisions]
+                *(["--follow"] if follow else [])]
         if commits is not None:
             args += ["--no-walk=unsorted", "--stdin"]
+        args += [END_OF_OPTIONS, *revisions]  # a revision is never read as an option
         if since:
             args += self._since_args(since) + ([] if revisions else ["HEAD"])
         args.append("--")

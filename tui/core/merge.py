@@ -7,10 +7,12 @@ them; the merged text is re-read at the end and must give exactly the merged dat
 
 - Fields (any key, at any depth of a table) changed on one side take that side's value;
   changed differently on both they are a FieldConflict and keep OURS' value.
-- `tags` and `links` merge as sets.
-- `[[updates]]` and `[[evidence]]` are logs: entries either side added are all kept
+- `tags` and `links` (and plan.toml's `boards`) merge as sets.
+- `[[updates]]` and `[[evidence]]` (and plan.toml's `[[inspections]]` and `[[areas]]`)
+  are logs: entries either side added are all kept
   (one copy of an entry both added), in date order; an entry one side removed or
-  rewrote is removed, as the other side still has it unchanged.
+  rewrote is removed, as the other side still has it unchanged. An entry one side
+  removed and the other rewrote (same date, similar text) is a FieldConflict.
 - `[[actions]]` are matched to BASE's actions (see `_match`) and merged key by key.
 """
 
@@ -26,8 +28,8 @@ from . import toml_read
 from .locate import conflict_marker_line
 from .tomledit import ItemDocument
 
-SET_KEYS = ("tags", "links")
-LOG_KEYS = ("updates", "evidence")
+SET_KEYS = ("tags", "links", "boards")  # boards: plan.toml's
+LOG_KEYS = ("updates", "evidence", "inspections", "areas")  # the last two: plan.toml's
 ACTIONS = "actions"
 SIMILAR_TEXT = 0.6  # difflib ratio above which an action's text counts as edited, not new
 
@@ -175,8 +177,44 @@ class _Merger:
         # OURS left the log alone: THEIRS' log is the result, as for any field.
         unchanged = _same(ours, base)
         order = _theirs_order(ours, theirs) if unchanged else _log_order(base, ours, theirs)
+        if not unchanged:
+            order = self._removed_and_edited(key, base, ours, theirs, order)
         self._arrange(key, ours, order)
         return [ours[e] if isinstance(e, int) else theirs[e[1]] for e in order] or MISSING
+
+    def _removed_and_edited(self, key: str, base: list, ours: list, theirs: list,
+                            order: list) -> list:
+        """An entry one side removed and the other rewrote is a conflict, not a silent
+        return of the rewritten entry: OURS' rewrite stays in the merged text, THEIRS'
+        stays out. Returns the order without THEIRS' rewrites; records the conflicts at
+        their index in the merged log."""
+        in_ours, in_theirs = _counts(ours), _counts(theirs)
+        new_ours = [i for i, e in enumerate(ours) if _canon(e) not in _counts(base)
+                    and _canon(e) not in in_theirs]
+        new_theirs = [k for k, e in enumerate(theirs) if _canon(e) not in _counts(base)
+                      and _canon(e) not in in_ours]
+        found: list[tuple[Any, Any, Any]] = []  # (order entry, base entry, side)
+        for entry in base:
+            canon = _canon(entry)
+            if canon in in_ours or canon in in_theirs:
+                continue  # one side still has it as it was: a plain removal or edit
+            ours_edit = [i for i in new_ours if _rewrite_of(entry, ours[i])]
+            theirs_edit = [k for k in new_theirs if _rewrite_of(entry, theirs[k])]
+            if len(ours_edit) == 1 and not theirs_edit:
+                found.append((ours_edit[0], entry, OURS_SIDE))
+                new_ours.remove(ours_edit[0])
+            elif len(theirs_edit) == 1 and not ours_edit:
+                found.append((("theirs", theirs_edit[0]), entry, THEIRS_SIDE))
+                new_theirs.remove(theirs_edit[0])
+        dropped = {e for e, _, side in found if side == THEIRS_SIDE}
+        kept = [e for e in order if e not in dropped]
+        for e, entry, side in found:
+            if side == OURS_SIDE:
+                self.conflict((key, kept.index(e)), entry, ours[e], MISSING)
+            else:
+                at = sum(1 for x in order[:order.index(e)] if x not in dropped)
+                self.conflict((key, at), entry, MISSING, theirs[e[1]])
+        return kept
 
     # -- actions --------------------------------------------------------------------------
     def actions(self, b: Any, o: Any, t: Any) -> Any:
@@ -340,8 +378,19 @@ def _match_by_text(left: list[dict], left_ids: Any, right: list[dict], right_ids
     return pairs
 
 
-def _similarity(a: dict, b: dict) -> float:
-    ta, tb = a.get("text"), b.get("text")
+OURS_SIDE, THEIRS_SIDE = "ours", "theirs"
+
+
+def _rewrite_of(old: dict, new: dict) -> bool:
+    """Is log entry `new` a rewrite of `old`: same date, similar text (or title)?"""
+    if old.get("date") != new.get("date"):
+        return False
+    key = "text" if "text" in old else "title"
+    return _similarity(old, new, key) >= SIMILAR_TEXT
+
+
+def _similarity(a: dict, b: dict, key: str = "text") -> float:
+    ta, tb = a.get(key), b.get(key)
     if not isinstance(ta, str) or not isinstance(tb, str):
         return 0.0
     return SequenceMatcher(None, ta, tb).ratio()

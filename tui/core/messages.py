@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -128,9 +129,11 @@ def _looks_generated(subject: str) -> bool:
 
 
 def message_problems(message: str, items: list[tuple[str, list[str]]],
-                     others: list[tuple[str, list[str]]] = ()) -> list[str]:
+                     others: list[tuple[str, list[str]]] = (),
+                     known: Iterable[str] = ()) -> list[str]:
     """Where a commit's message disagrees with what the commit changed (`items`/`others`:
-    the notes recomputed from its diff). Empty when they agree."""
+    the notes recomputed from its diff; `known`: other item ids of the plan, which a
+    subject may not make claims about either). Empty when they agree."""
     problems = []
     changed = [name for name, notes in items if notes]
     named = trailer_ids(message)
@@ -144,9 +147,18 @@ def message_problems(message: str, items: list[tuple[str, list[str]]],
             problems.append(f"{TRAILER_KEY} trailers missing for: {', '.join(missing)}")
     expected = {f"{name}: {', '.join(notes)}" for name, notes in [*items, *others] if notes}
     paragraphs = message.strip().split("\n\n")
-    body = paragraphs[-2] if named and len(paragraphs) > 1 else paragraphs[-1]
+    body_at = len(paragraphs) - 2 if named and len(paragraphs) > 1 else len(paragraphs) - 1
+    body = paragraphs[body_at]
+    known = list(known)
+    if body_at > 0:  # a subject of its own: it may not copy afi's lines to say something else
+        problems += _subject_problems(paragraphs[0].splitlines()[0], items, others, expected,
+                                      known)
     lines = {line for line in body.splitlines() if line.strip()}
-    if expected and lines != expected:
+    if not expected:  # nothing changed: no line may say an item did
+        claims = sorted(line for line in lines if subject_claims(line, [*changed, *known]))
+        if claims:
+            problems.append(f"message says {claims[0]!r}, which the diff does not show")
+    elif lines != expected:
         wrong = sorted(lines - expected)
         absent = sorted(expected - lines)
         if wrong:
@@ -154,6 +166,31 @@ def message_problems(message: str, items: list[tuple[str, list[str]]],
         if absent:
             problems.append(f"the diff shows {absent[0]!r}, which the message does not say")
     return problems
+
+
+def _subject_problems(subject: str, items: list[tuple[str, list[str]]],
+                      others: list[tuple[str, list[str]]], expected: set[str],
+                      known: Iterable[str]) -> list[str]:
+    """A subject in afi's form ('ID: notes', or a bulk subject such as 'status ->
+    complete on 3 items') must be what afi would write for this diff."""
+    found = _SUBJECT_LINE.match(subject)
+    names = {name.lower() for name, _ in [*items, *others]} | {k.lower() for k in known}
+    if found and found.group(1).lower() in names and subject not in expected:
+        return [f"the subject says {subject!r}, which the diff does not show"]
+    if not found and _looks_generated(subject) and subject != bulk_subject(
+            [(n, notes) for n, notes in items if notes],
+            [(n, notes) for n, notes in others if notes]):
+        return [f"the subject says {subject!r}, which the diff does not show"]
+    return []
+
+
+def subject_claims(subject: str, known: Iterable[str]) -> bool:
+    """Does a subject read as afi's line about one of `known` items?"""
+    found = _SUBJECT_LINE.match(subject)
+    return bool(found) and found.group(1).lower() in {k.lower() for k in known}
+
+
+_SUBJECT_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,63}): \S")
 
 
 # -- one field ------------------------------------------------------------------------------

@@ -188,7 +188,9 @@ class Plan:
     def repo(self) -> GitRepo:
         from .gitrepo import GitRepo
 
-        return GitRepo.find(self.dir)
+        repo = GitRepo.find(self.dir)
+        repo.plan_dir = self.dir  # whose plan.toml names the boards a tag may be for
+        return repo
 
 
 MAX_SKIPPED_LINES = 10  # then one line saying how many more

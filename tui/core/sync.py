@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import conflicts
-from .conflicts import ConflictRecord
+from . import conflict_items, conflicts
+from .conflicts import ConflictRecord, conflict_summary
 from .errors import AfiError, GitError
-from .store import ITEMS_DIR, find_git_dir
+from .gitrepo import END_OF_OPTIONS
+from .store import ITEMS_DIR, PLAN_FILE, find_git_dir
 
 if TYPE_CHECKING:
     from .gitrepo import GitRepo
@@ -67,7 +68,9 @@ def register_driver(repo: GitRepo) -> bool:
 
 
 def attributes_line(repo: GitRepo, plan_dir: Path) -> str:
-    return f"{repo.relative(plan_dir / ITEMS_DIR)}/*.toml merge={DRIVER}"
+    """The .gitattributes lines (item files, and plan.toml's settings) for the driver."""
+    return (f"{repo.relative(plan_dir / ITEMS_DIR)}/*.toml merge={DRIVER}\n"
+            f"{repo.relative(plan_dir / PLAN_FILE)} merge={DRIVER}")
 
 
 def attributes_write(repo: GitRepo, plan_dir: Path):
@@ -80,14 +83,16 @@ def attributes_write(repo: GitRepo, plan_dir: Path):
     attributes = repo.root / ".gitattributes"
     line = attributes_line(repo, plan_dir)
     old = attributes.read_text(encoding="utf-8") if attributes.exists() else None
-    if line in (old or "").splitlines():
+    missing = [text for text in line.splitlines() if text not in (old or "").splitlines()]
+    if not missing:
         return None
     if old:  # untracked, or tracked and edited: the user's lines are theirs to commit
         committed = repo.file_at("HEAD", attributes) if repo.head_sha() else None
         if committed != old.encode("utf-8"):
             raise AfiError(f"{attributes} has changes not yet committed: commit them "
                            "(or undo them), then run this again; nothing was written")
-    new = (old or "") + ("" if not old or old.endswith("\n") else "\n") + line + "\n"
+    new = (old or "") + ("" if not old or old.endswith("\n") else "\n") + \
+        "".join(f"{text}\n" for text in missing)
     return FileWrite(attributes, old, new)
 
 
@@ -108,7 +113,7 @@ def setup(plan: Plan, commit_attributes: bool = True) -> list[str]:
             if write is not None:
                 commit_files(repo, [write],
                              "Merge item files field by field (afi's merge driver)\n")
-        notes.append(f"committed .gitattributes: {line}")
+        notes.append(f"committed .gitattributes: {line.replace(chr(10), '; ')}")
     return notes
 
 
@@ -136,6 +141,9 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> int:
         return 0
     # During a rebase git's "ours" is the upstream and "theirs" the commit being
     # replayed: the person merging owns the latter.
+    if not _read(base) and conflict_items.both_added(git_dir, name, _read(ours),
+                                                     _read(theirs), rebasing, ours):
+        return 1  # the same new id made on both sides for two different items
     found = [conflicts.Conflict(conflicts.field_name(c.path), c.path, c.base,
                                 c.theirs if rebasing else c.ours,
                                 c.ours if rebasing else c.theirs) for c in result.conflicts]
@@ -192,8 +200,9 @@ def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
             ahead = _divergence(repo, upstream)[0]
         if not ahead:
             return SyncResult("up to date" if not incoming else f"{incoming} in, 0 out")
-        status, out, err = repo.run("push", *([] if exists else ["--set-upstream"]), remote,
-                                    f"HEAD:refs/heads/{branch}", check=False)
+        status, out, err = repo.run("push", *([] if exists else ["--set-upstream"]),
+                                    END_OF_OPTIONS, remote, f"HEAD:refs/heads/{branch}",
+                                    check=False)
         if status == 0:
             return SyncResult(f"{incoming} in, {ahead} out")
         if "rejected" not in err and "fetch first" not in err:
@@ -232,9 +241,11 @@ def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncR
     rebase = _wants_rebase(repo)
     conflicts.clear(repo.git_dir)
     if rebase:
-        status, out, err = repo.run("rebase", upstream, env=EDITOR, check=False)
+        status, out, err = repo.run("rebase", END_OF_OPTIONS, upstream, env=EDITOR,
+                                    check=False)
     else:
-        status, out, err = repo.run("merge", "--no-edit", upstream, env=EDITOR, check=False)
+        status, out, err = repo.run("merge", "--no-edit", END_OF_OPTIONS, upstream, env=EDITOR,
+                                    check=False)
     if status == 0:
         if rebase:
             refresh_messages(repo, plan, upstream)
@@ -316,37 +327,15 @@ def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
     if not unmerged and not records:
         return None
     recorded = {r.path for r in records}
+    records += conflict_items.deleted_and_changed(
+        repo, repo.relative(plan.dir / ITEMS_DIR), [p for p in unmerged if p not in recorded],
+        rebasing=_in_rebase(repo))
+    recorded = {r.path for r in records}
     for record in records:
-        record.ours_author, record.theirs_author = _authors(repo, record.path)
+        conflicts.name_authors(repo, record, rebasing=_in_rebase(repo))
         conflicts.save(repo.git_dir, record)
     others = [p for p in unmerged if p not in recorded]
     return SyncResult(conflict_summary(records, others), records, others)
-
-
-def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
-    parts = [conflict_line(record, c) for record in records for c in record.conflicts]
-    parts += [f"{path} (not an item file: resolve it with git, then `git add` it)"
-              for path in others]
-    return "conflict: " + "; ".join(parts) + "; nothing was pushed"
-
-
-def conflict_line(record: ConflictRecord, conflict: conflicts.Conflict) -> str:
-    """'PEEL22-02 owner: ours 'Supt Bob' (Bob), theirs 'Supt Alice' (Alice)'."""
-    return (f"{record.item_id} {conflict.field}: ours {_value(conflict.ours)}"
-            f"{_by(record.ours_author)}, theirs {_value(conflict.theirs)}"
-            f"{_by(record.theirs_author)}")
-
-
-def _authors(repo: GitRepo, path: str) -> tuple[str, str]:
-    """Who last set each side's version of a file: during a rebase the commit being
-    replayed is ours and HEAD theirs; during a merge HEAD is ours and MERGE_HEAD theirs."""
-    ours, theirs = ("REBASE_HEAD", "HEAD") if _in_rebase(repo) else ("HEAD", "MERGE_HEAD")
-
-    def author(rev: str) -> str:
-        status, out, _ = repo.run("log", "-1", "--format=%an", rev, "--", path, check=False)
-        return out.strip() if status == 0 else ""
-
-    return author(ours), author(theirs)
 
 
 def _refuse_unless_clean(repo: GitRepo, plan: Plan) -> None:
@@ -388,7 +377,8 @@ def _branch(repo: GitRepo) -> str:
 
 
 def _fetch(repo: GitRepo, remote: str) -> None:
-    status, out, err = repo.run("fetch", "--quiet", "--prune", remote, check=False)
+    status, out, err = repo.run("fetch", "--quiet", "--prune", END_OF_OPTIONS, remote,
+                                check=False)
     if status != 0:
         raise GitError(f"git fetch {remote} failed: {_first(err or out)}; nothing was changed")
 
@@ -430,13 +420,19 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
     from .write_lock import plan_lock
 
     repo = plan.repo()
+    added: list[Path] = []  # an item given a new id (two items added as one id)
     with plan_lock(repo.git_dir, "afi resolve"):
         open_records = {r.item_id.lower(): r for r in conflicts.load_all(repo.git_dir)}
-        record = conflicts.resolve(repo.root, repo.git_dir, item_id, field_name, choice,
-                                   value)
+        plan_file = item_id.lower() in open_records and \
+            open_records[item_id.lower()].path.endswith(PLAN_FILE)
+        record = conflicts.resolve(
+            repo.root, repo.git_dir, item_id, field_name, choice, value,
+            check=lambda text: conflict_items.item_problems(plan, text, plan_file),
+            renumber=lambda text: conflict_items.renumbered(plan, text, added))
         if record is None:
             path = open_records[item_id.lower()].path
-            repo.run("--literal-pathspecs", "add", "--", path)
+            repo.run("--literal-pathspecs", "add", "--all", "--", path,  # or its deletion
+                     *map(repo.relative, added))
         return record
 
 
@@ -471,17 +467,6 @@ def _save_state(repo: GitRepo, state: dict) -> None:
 
 def _clear_state(repo: GitRepo) -> None:
     _state_file(repo).unlink(missing_ok=True)
-
-
-def _value(value) -> str:
-    from .safe_text import visible
-
-    return "none" if value is None else visible(repr(value) if not isinstance(value, str)
-                                                else f"'{value}'")
-
-
-def _by(author: str) -> str:
-    return f" ({author})" if author else ""
 
 
 def _first(text: str) -> str:
