@@ -53,6 +53,8 @@ def build_parser(argv: list[str] | None = None) -> Parser:
     common.add_argument("--plan", metavar="DIR", default=argparse.SUPPRESS,
                         help="the plan folder (default: $AFI_PLAN, ./plan, or a parent with "
                              "plan.toml)")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress bar on long work")
     parser = Parser(prog="afi", parents=[common],
                     description="Track HMICFRS areas for improvement in a git repository of "
                                 "TOML files. With no command, opens the terminal UI.")
@@ -80,6 +82,8 @@ def command_named(argv: list[str]) -> str | None:
             skip = False
         elif token == "--plan":
             skip = True
+        elif token in ("-q", "--quiet"):
+            continue
         elif token in COMMANDS or token == "merge-driver":
             return token
         elif not token.startswith("--plan="):
@@ -283,6 +287,24 @@ COMMANDS: dict[str, tuple[str, Adder | None]] = {
     "resolve": ("settle a field both sides changed (listed by `afi sync`); with no "
                 "arguments, list what is open", _resolve),
 }
+
+
+# -- around the command line: shell completion and the editor schema ---------------------
+def _completion(p: Parser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
+
+
+def _schema(p: Parser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("file", choices=("item", "plan"), help="an item file, or plan.toml")
+    p.add_argument("--plan-specific", action="store_true",
+                   help="with this plan's statuses, inspections, areas and boards as "
+                        "enumerations (as `afi setup` writes them)")
+
+
+COMMANDS.update({
+    "completion": ("print the shell completion script (bash, zsh or fish)", _completion),
+    "schema": ("print the JSON Schema of an item file or of plan.toml, for editors", _schema),
+})
 
 
 # A query term may start with '-' (a negation, docs/format.md "Queries"); argparse would

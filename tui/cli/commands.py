@@ -14,6 +14,7 @@ from tui.core.safe_text import json_dumps, visible, visible_lines
 
 from . import render
 from .main import EXIT_FAILED, EXIT_OK, terminal_width
+from .tool_commands import cmd_completion, cmd_schema  # noqa: F401 - dispatched by name
 
 TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
 if TYPE_CHECKING:
@@ -337,10 +338,12 @@ def cmd_check(args: Namespace) -> int:
 
 
 def cmd_setup(args: Namespace) -> int:
+    from tui.core.editor_config import commit_editor_config
     from tui.core.sync import setup
 
     plan = _plan(args)
     notes = setup(plan)
+    notes += commit_editor_config(plan)
     for note in notes or ["already set up: item files merge field by field"]:
         print(visible(note))
     return EXIT_OK

@@ -22,6 +22,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["__complete"]:  # a shell's TAB: answered before anything else loads
+        from tui.cli.complete import main as complete
+
+        return complete(argv[1:])
     from tui.cli import commands
     from tui.core.safe_text import visible
 
