@@ -35,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(protect_negations(parser, argv))
         restore_negations(args)
         handler = getattr(commands, f"cmd_{(args.command or 'tui').replace('-', '_')}")
-        return handler(args)
+        try:
+            return handler(args)
+        finally:
+            if "tui.cli.progress" in sys.modules:  # a bar may be on screen: take it away
+                sys.modules["tui.cli.progress"].finish_all()
     except InvalidItem as err:
         for problem in err.problems:
             print(f"afi: error: {visible(problem.render(Path.cwd()))}", file=sys.stderr)

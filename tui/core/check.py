@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .errors import Problem, QueryError
 from .plan import Plan
+from .progress import NO_PROGRESS, Progress
 from .store import PLAN_FILE, read_text
 
 
@@ -38,7 +39,7 @@ def _view_line(text: str, name: str) -> int:
     return 1
 
 
-def check_commits(plan: Plan, revisions: str) -> list[str]:
+def check_commits(plan: Plan, revisions: str, progress: Progress = NO_PROGRESS) -> list[str]:
     """`afi check --commits A..B`, as a server would run it on pushed commits: at every
     commit, the item files it touched (all of them, when it changed plan.toml) are valid
     against plan.toml as it was then, and its message says what its diff did (AFI-Id
@@ -52,7 +53,9 @@ def check_commits(plan: Plan, revisions: str) -> list[str]:
     commits = list(repo.iter_log([plan.dir], revisions=[revisions]))
     lines = [f"{p.commit.short}: {visible(p.message)}"
              for p in message_problems(repo, plan.dir, commits)]
+    progress.start("Checking commits", len(commits))
     for commit in commits:
+        progress.advance()
         touched = {f.path for f in commit.files if f.new_blob is not None}
         if not touched:
             continue
@@ -63,4 +66,5 @@ def check_commits(plan: Plan, revisions: str) -> list[str]:
                 where = repo.relative(problem.path)
                 lines.append(f"{commit.short}: {visible(where)}:{problem.line}: "
                              f"{visible(problem.message)}")
+    progress.finish()
     return lines
