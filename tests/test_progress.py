@@ -138,3 +138,19 @@ def test_sync_passes_gits_own_progress_through(team, tmp_path, afi):
     assert afi("set", "PEEL22-01", "owner=Supt Alice II", cwd=alice)[0] == 0
     code, out, err = afi("sync", cwd=alice)
     assert code == 0 and "Writing objects" not in err and "Writing objects" not in out
+
+
+def test_the_board_pack_and_an_import_report_progress(plan_dir, tmp_path):
+    repo = plan_dir.parent
+    code, out, terminal = on_a_terminal(["report", "--format", "md"], repo, tmp_path,
+                                        AFI_PROGRESS_DELAY="0")
+    assert code == 0, terminal
+    assert "Indexing history" in terminal and "Indexing history" not in out
+    rows = "\n".join(f"PEEL22-{n},Responding to the public,Finding number {n},Not started"
+                     for n in range(10, 60))
+    table = tmp_path / "tracker.csv"
+    table.write_text("AFI,Area,Finding,Status\n" + rows + "\n", encoding="utf-8")
+    code, out, terminal = on_a_terminal(["import", "table", str(table), "--inspection",
+                                         "PEEL22"], repo, tmp_path, AFI_PROGRESS_DELAY="0")
+    assert code == 0, terminal
+    assert "Preparing items" in terminal and "50 item(s)" in out
