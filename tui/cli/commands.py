@@ -41,9 +41,9 @@ def _progress(args: Namespace):
 
     if getattr(args, "quiet", False) or not _stderr_is_terminal():
         return NO_PROGRESS
-    from .progress import for_command
+    from .progress import TerminalProgress
 
-    return for_command(args)
+    return TerminalProgress()
 
 
 def _stderr_is_terminal() -> bool:

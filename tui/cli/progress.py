@@ -1,38 +1,30 @@
 """The command line's progress bar: Rich's, on standard error, for long work only.
 
-`for_command(args)` gives the core a `tui.core.progress.Progress`. It is the do-nothing
-NO_PROGRESS unless standard error is a terminal and `--quiet` was not given, so a pipe, a
-file or a test's captured output never sees a bar. A stage that ends within DELAY seconds
-shows nothing (and imports nothing: Rich is imported by a timer thread only once a stage
-has run that long), so fast commands never flash a bar and pay a thread start at most.
+The commands hand the core a TerminalProgress only when standard error is a terminal and
+`--quiet` was not given (commands._progress; otherwise the core's do-nothing NO_PROGRESS),
+so a pipe, a file or a test's captured output never sees a bar. A stage that ends within
+DELAY seconds shows nothing (and imports nothing: Rich is imported by a timer thread only
+once a stage has run that long), so fast commands never flash a bar and pay a thread
+start at most.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import threading
 
-from tui.core.progress import NO_PROGRESS, Progress
-
-DELAY = float(os.environ.get("AFI_PROGRESS_DELAY", "1.0"))  # seconds before a bar shows
+from tui.core.progress import Progress
 
 
-def for_command(args) -> Progress:
-    """The progress reporter for a command run with `args`."""
-    return TerminalProgress() if wanted(args) else NO_PROGRESS
-
-
-def wanted(args) -> bool:
-    """A bar (or git's own progress) may be drawn: stderr is a terminal, no --quiet."""
-    if getattr(args, "quiet", False):
-        return False
+def _delay() -> float:
+    """Seconds a stage runs before its bar shows: AFI_PROGRESS_DELAY (0: at once), else 1."""
     try:
-        return os.isatty(sys.stderr.fileno())
-    except (AttributeError, ValueError, OSError):  # replaced by a test's capture, or closed
-        return False
+        return max(0.0, float(os.environ.get("AFI_PROGRESS_DELAY", "1")))
+    except ValueError:
+        return 1.0
 
 
+DELAY = _delay()
 _SHOWN: list[TerminalProgress] = []
 
 
