@@ -129,6 +129,23 @@ def test_zsh_script_parses_and_registers(tmp_path):
     assert done.stdout.strip() == "_afi"
 
 
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed here")
+def test_zsh_function_offers_what_afi_answers(plan_dir, tmp_path):
+    """_afi run as the completion system would, with compadd recording what it is given
+    (a function of that name stands in for the builtin)."""
+    completions = tmp_path / "_afi"
+    completions.write_text(script("zsh"), encoding="utf-8")
+    program = (f"source {shlex.quote(str(completions))}\n"
+               'compadd() { print -r -- "ADD $*" }\n'
+               "BUFFER='afi set PEEL22-01 owner=Supt'; CURSOR=${#BUFFER}; _afi\n"
+               "BUFFER='afi list stat'; CURSOR=${#BUFFER}; _afi\n")
+    done = subprocess.run(["zsh", "-f", "-c", program], cwd=plan_dir.parent, env=_env(),
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == [
+        r"ADD -Q -U -- owner=Supt\ Smith",
+        "ADD -Q -U -S  -- status:"]
+
+
 def test_completion_prints_each_script(afi):
     for shell, marker in (("bash", "complete -F _afi_complete afi"), ("zsh", "compdef _afi afi"),
                           ("fish", "complete -c afi")):
