@@ -140,3 +140,28 @@ def test_schema_plan_specific_needs_a_plan(tmp_path, afi):
     assert code == 1 and "no plan found" in err
     code, out, _ = afi("schema", "plan", cwd=tmp_path)
     assert code == 0 and json.loads(out)["required"] == ["title"]
+
+
+def test_every_plan_setting_afi_reads_is_declared():
+    """plan.toml's settings are read in validate.check_plan; the editor schema allows only
+    those schema.py declares, so a setting read there but not declared would be flagged
+    in every editor. Every key check_plan reads from the raw file must be declared."""
+    import ast
+    import inspect
+
+    from tui.core import validate
+    from tui.core.schema import PLAN_KEYS
+
+    tree = ast.parse(inspect.getsource(validate.check_plan))
+    read = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        on_raw = (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+                  and node.func.value.id == "raw") or any(
+            isinstance(a, ast.Name) and a.id == "raw" for a in node.args)
+        if on_raw:
+            read |= {a.value for a in node.args
+                     if isinstance(a, ast.Constant) and isinstance(a.value, str)}
+    assert len(read) >= 10
+    assert read <= set(PLAN_KEYS), f"declare in schema.PLAN_FIELDS: {read - set(PLAN_KEYS)}"
