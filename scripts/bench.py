@@ -354,6 +354,11 @@ def measure(plan: Path, items: int, commits: int, runs: int, tw: Taskwarrior | N
             commands[tw_name] = tw_command(tw)
         timings.interleave(runs, commands, {tw_name: tw.env} if tw is not None else None)
     timings.interleave(max(1, runs // 2), {"afi log": afi + ["log"], "afi check": afi + ["check"]})
+    # A shell's TAB (afi completion): an id, and a field's values from the item cache.
+    timings.interleave(runs, {
+        "afi TAB id": afi + ["__complete", "bash", "afi show SYN-0012"],
+        "afi TAB owner=": afi + ["__complete", "bash", "afi set SYN-00012 owner=Supt"],
+    })
     # A bulk change: a tenth of the plan (group batch-1) in one commit (issue 8).
     timings.once("afi set --where", afi + ["set", "--where", "group:batch-1", "tags+=reviewed"])
     timings.interleave(max(1, runs // 2), {
@@ -424,6 +429,8 @@ ROWS = (  # (label, figure, "s" or "MB", the Taskwarrior figure to compare with)
     ("`afi set --where group:batch-1 tags+=reviewed` (a tenth of the plan, one commit)",
      "afi set --where", "s", None),
     ("`afi check` (every file)", "afi check", "s", None),
+    ("TAB after `afi show SYN-0012` (ids)", "afi TAB id", "s", None),
+    ("TAB after `afi set ID owner=Supt` (owners in the plan)", "afi TAB owner=", "s", None),
     ("`task project:X +tag list` peak memory", "task list", "MB", None),
     ("`afi list` peak memory", "afi list", "MB", "task list"),
     ("cold `afi list` (no cache, as on a fresh clone)", "afi list (cold)", "s", None),

@@ -30,8 +30,9 @@ def test_setup_registers_the_driver_and_commits_the_attributes(team, afi):
         in git(alice, "config", "merge.afi.driver")
     assert (alice / ".gitattributes").read_text() == \
         "plan/afis/*.toml merge=afi\nplan/plan.toml merge=afi\n"
-    assert git(alice, "log", "-1", "--format=%s").strip() == \
-        "Merge item files field by field (afi's merge driver)"
+    assert git(alice, "log", "-2", "--format=%s").splitlines() == [
+        "Editor schema for the plan's files (statuses, kinds, areas, boards)",
+        "Merge item files field by field (afi's merge driver)"]
     assert afi("setup", cwd=alice)[1].startswith("already set up")
 
 
@@ -336,7 +337,9 @@ def test_setup_with_a_gitattributes_of_the_users_own(plan_dir, afi, state):
     code, out, err = afi("setup", cwd=repo)
     if state == "tracked-empty":
         assert code == 0, err
-        assert git(repo, "show", "--format=", "--name-only", "HEAD").split() == [".gitattributes"]
+        # (HEAD: the editor schema's commit; setup's own comes before it)
+        assert git(repo, "show", "--format=", "--name-only", "HEAD~1").split() == [
+            ".gitattributes"]
         assert "merge=afi" in attributes.read_text() and git(repo, "status", "--porcelain") == ""
     else:
         assert code == 1 and ".gitattributes has changes not yet committed" in err

@@ -53,10 +53,13 @@ def build_parser(argv: list[str] | None = None) -> Parser:
     common.add_argument("--plan", metavar="DIR", default=argparse.SUPPRESS,
                         help="the plan folder (default: $AFI_PLAN, ./plan, or a parent with "
                              "plan.toml)")
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress bar on long work")
     parser = Parser(prog="afi", parents=[common],
                     description="Track HMICFRS areas for improvement in a git repository of "
                                 "TOML files. With no command, opens the terminal UI.")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="show afi's version (and commit, in a checkout) and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     wanted = command_named(argv) if argv is not None else None
     for name, (help_text, add_arguments) in COMMANDS.items():
@@ -80,6 +83,8 @@ def command_named(argv: list[str]) -> str | None:
             skip = False
         elif token == "--plan":
             skip = True
+        elif token in ("-q", "--quiet"):
+            continue
         elif token in COMMANDS or token == "merge-driver":
             return token
         elif not token.startswith("--plan="):
@@ -87,10 +92,36 @@ def command_named(argv: list[str]) -> str | None:
     return "tui"  # no command: the terminal UI
 
 
-def _version() -> str:
-    from tui import __version__
+class _Version(argparse.Action):
+    """--version, worked out only when asked for (in a checkout it runs git)."""
 
-    return f"afi {__version__}"
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(version())
+        parser.exit()
+
+
+def version() -> str:
+    """`afi 0.1.0`, and in a git checkout of afi the commit it runs from
+    (`afi 0.1.0 (a1b2c3d4-dirty)`); an installed wheel has no checkout to name."""
+    from pathlib import Path
+
+    import tui
+
+    text = f"afi {tui.__version__}"
+    root = Path(tui.__file__).resolve().parent.parent
+    if (root / ".git").exists() and (root / "pyproject.toml").is_file():
+        from tui.core.errors import AfiError
+        from tui.core.gitrepo import GitRepo
+
+        try:
+            status, out, _ = GitRepo.find(root).run(
+                "describe", "--always", "--dirty", "--abbrev=8", "--match", "v[0-9]*",
+                check=False)
+        except AfiError:
+            return text
+        if status == 0 and out.strip():
+            text += f" ({out.strip()})"
+    return text
 
 
 def _tui(p: Parser, common: argparse.ArgumentParser) -> None:
@@ -291,6 +322,24 @@ COMMANDS: dict[str, tuple[str, Adder | None]] = {
     "resolve": ("settle a field both sides changed (listed by `afi sync`); with no "
                 "arguments, list what is open", _resolve),
 }
+
+
+# -- around the command line: shell completion and the editor schema ---------------------
+def _completion(p: Parser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("shell", choices=("bash", "zsh", "fish"))
+
+
+def _schema(p: Parser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("file", choices=("item", "plan"), help="an item file, or plan.toml")
+    p.add_argument("--plan-specific", action="store_true",
+                   help="with this plan's statuses, inspections, areas and boards as "
+                        "enumerations (as `afi setup` writes them)")
+
+
+COMMANDS.update({
+    "completion": ("print the shell completion script (bash, zsh or fish)", _completion),
+    "schema": ("print the JSON Schema of an item file or of plan.toml, for editors", _schema),
+})
 
 
 # A query term may start with '-' (a negation, docs/format.md "Queries"); argparse would

@@ -14,6 +14,7 @@ from tui.core.safe_text import json_dumps, visible, visible_lines
 
 from . import render
 from .main import EXIT_FAILED, EXIT_OK, terminal_width
+from .tool_commands import cmd_completion, cmd_schema  # noqa: F401 - dispatched by name
 
 TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
 if TYPE_CHECKING:
@@ -28,9 +29,28 @@ KEEP_ALIVE: list[Plan] = []
 
 
 def _plan(args: Namespace) -> Plan:
-    plan = Plan.open(getattr(args, "plan", None))
+    plan = Plan.open(getattr(args, "plan", None), progress=_progress(args))
     KEEP_ALIVE.append(plan)
     return plan
+
+
+def _progress(args: Namespace):
+    """A bar on stderr for long work when that is a terminal (tui.cli.progress), else
+    the core's do-nothing default; the module is imported only when one may be drawn."""
+    from tui.core.progress import NO_PROGRESS
+
+    if getattr(args, "quiet", False) or not _stderr_is_terminal():
+        return NO_PROGRESS
+    from .progress import TerminalProgress
+
+    return TerminalProgress()
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return os.isatty(sys.stderr.fileno())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _warn(messages: list[str]) -> None:
@@ -157,7 +177,10 @@ def cmd_set(args: Namespace) -> int:
         raise UsageError("--reason is kept as a progress update when a due date moves or a "
                          "closed item is reopened: it has nothing to explain here")
     change = Change(plan, args.message)
-    for item_id in dict.fromkeys(targets):
+    targets = list(dict.fromkeys(targets))
+    plan.progress.start("Changing items", len(targets))
+    for item_id in targets:
+        plan.progress.advance()
         for name, op, value in assignments:
             if op == "+=":
                 change.add_tag(item_id, value)
@@ -165,12 +188,16 @@ def cmd_set(args: Namespace) -> int:
                 change.remove_tag(item_id, value)
             else:
                 change.set(item_id, name, value, reason=args.reason)
+    plan.progress.finish()
     if args.dry_run:
         change.validate()
         diff = change.diff()
         sys.stdout.write(visible_lines(diff) if sys.stdout.isatty() else diff)
         return EXIT_OK
-    return _committed(change, change.commit())
+    plan.progress.start(f"Committing {len(targets)} item(s)", None)
+    sha = change.commit()
+    plan.progress.finish()
+    return _committed(change, sha)
 
 
 def cmd_note(args: Namespace) -> int:
@@ -254,7 +281,7 @@ def cmd_report(args: Namespace) -> int:
 
     plan = _plan(args)
     data = build_report(plan, " ".join(args.query), since=args.since, as_of=args.as_of,
-                        warn=lambda text: _warn([text]))
+                        warn=lambda text: _warn([text]), progress=plan.progress)
     out = render(data, args.format)
     if args.output:
         Path(args.output).write_text(out, encoding="utf-8", newline="")
@@ -330,7 +357,7 @@ def cmd_check(args: Namespace) -> int:
         if not args.commits:
             return EXIT_OK
     if args.commits:
-        lines = check_commits(plan, args.commits)
+        lines = check_commits(plan, args.commits, plan.progress)
         for line in lines:
             print(line)
         if lines:
@@ -352,20 +379,23 @@ def cmd_check(args: Namespace) -> int:
 
 
 def cmd_setup(args: Namespace) -> int:
+    from tui.core.editor_config import commit_editor_config
     from tui.core.sync import setup
 
     plan = _plan(args)
     notes = setup(plan)
+    notes += commit_editor_config(plan)  # the editor schema, in a commit of its own
     for note in notes or ["already set up: item files merge field by field"]:
         print(visible(note))
     return EXIT_OK
 
 
 def cmd_sync(args: Namespace) -> int:
+    from tui.core.progress import NO_PROGRESS
     from tui.core.sync import sync
 
     plan = _plan(args)
-    result = sync(plan)
+    result = sync(plan, progress_to=sys.stderr if plan.progress is not NO_PROGRESS else None)
     _warn(result.notes)
     if result.stopped:
         print(f"afi: {visible(result.summary)}", file=sys.stderr)
@@ -449,8 +479,7 @@ def cmd_import(args: Namespace) -> int:
 
     plan = _plan(args)
     source = Path(args.file)
-    from tui.core.progress import NO_PROGRESS as progress
-
+    progress = plan.progress  # a bar on stderr when that is a terminal (tui.cli.progress)
     if args.overwrite and not args.update:
         raise UsageError("--overwrite replaces fields of items the plan has: give --update too")
     if args.source == "report":
@@ -477,7 +506,7 @@ def cmd_import(args: Namespace) -> int:
     if planned.changes_nothing():
         print(f"nothing to change: the plan already holds what {visible(planned.source)} says")
         return EXIT_OK
-    commit = importer.apply(plan, planned, args.message)
+    commit = importer.apply(plan, planned, args.message, progress=progress)
     print(f"[{commit.short}] {visible(commit.subject)}")
     return EXIT_OK
 

@@ -20,6 +20,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["__complete"]:  # a shell's TAB: answered before anything else loads
+        from tui.cli.complete import main as complete
+
+        return complete(argv[1:])
     from tui.cli import commands
     from tui.core.safe_text import visible
 
@@ -31,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(protect_negations(parser, argv))
         restore_negations(args)
         handler = getattr(commands, f"cmd_{(args.command or 'tui').replace('-', '_')}")
-        return handler(args)
+        try:
+            return handler(args)
+        finally:
+            if "tui.cli.progress" in sys.modules:  # a bar may be on screen: take it away
+                sys.modules["tui.cli.progress"].finish_all()
     except InvalidItem as err:
         for problem in err.problems:
             print(f"afi: error: {visible(problem.render(Path.cwd()))}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .errors import Problem, QueryError
 from .plan import Plan
+from .progress import NO_PROGRESS, Progress
 from .store import ITEMS_DIR, PLAN_FILE, read_text
 
 
@@ -38,7 +39,7 @@ def _view_line(text: str, name: str) -> int:
     return 1
 
 
-def check_commits(plan: Plan, revisions: str) -> list[str]:
+def check_commits(plan: Plan, revisions: str, progress: Progress = NO_PROGRESS) -> list[str]:
     """`afi check --commits A..B`, as a server would run it on pushed commits: at every
     commit, the item files it touched (all of them, when it changed plan.toml) are valid
     against plan.toml as it was then; its message says what its diff did (AFI-Id
@@ -59,7 +60,9 @@ def check_commits(plan: Plan, revisions: str) -> list[str]:
              for p in message_problems(repo, plan.dir, commits, known)]
     plan_rel = repo.relative(plan.dir / PLAN_FILE)
     items_rel = repo.relative(plan.dir / ITEMS_DIR)
+    progress.start("Checking commits", len(commits))
     for commit in commits:
+        progress.advance()
         touched = {f.path for f in commit.files if f.new_blob is not None
                    and (f.path == plan_rel or f.path.startswith(items_rel + "/"))}
         if len(commit.parents) > 1:
@@ -77,6 +80,7 @@ def check_commits(plan: Plan, revisions: str) -> list[str]:
         if len(commit.parents) == 1:
             lines += [f"{commit.short}: {visible(text)}"
                       for text in _reasons(repo, plan, commit, snapshot.config)]
+    progress.finish()
     return lines
 
 

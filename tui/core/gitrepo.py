@@ -89,6 +89,7 @@ class GitRepo:
     def __init__(self, root: Path, git_dir: Path):
         self.root = root
         self.git_dir = git_dir
+        self.progress_to: IO[str] | None = None  # where fetch and push show git's progress
         self._root_resolved: Path | None = None
         self.plan_dir: Path | None = None  # the plan it was opened for (Plan.repo)
 
@@ -125,6 +126,30 @@ class GitRepo:
 
     def out(self, *args: str) -> str:
         return self.run(*args)[1]
+
+    def run_showing_progress(self, command: str, *args: str,
+                             progress_to: IO[str] | None = None) -> tuple[int, str, str]:
+        """`git COMMAND ARGS` for a network command (fetch, push), unchecked. Given a
+        terminal in `progress_to`, git's own progress (`--progress`) is copied to it as git
+        writes it, and its stderr still kept for the caller; otherwise git runs quietly."""
+        if progress_to is None:
+            return self.run(command, "--quiet", *args, check=False)
+        import subprocess
+
+        proc = _git(self.root).execute(["git", command, "--progress", *args],
+                                       istream=subprocess.DEVNULL, as_process=True)
+        kept = []
+        try:
+            # stderr first, as it comes (fetch and push write next to nothing on stdout).
+            while chunk := os.read(proc.stderr.fileno(), 4096):
+                kept.append(chunk)
+                progress_to.write(chunk.decode("utf-8", "replace"))
+                progress_to.flush()
+            out = proc.stdout.read()
+            status = proc.proc.wait()
+        finally:
+            proc._terminate()  # noqa: SLF001 - the process is done; release its pipes
+        return status, _decode(out), _decode(b"".join(kept))
 
     @contextmanager
     def stream(self, *args: str, input: bytes = b"") -> Iterator[IO[bytes]]:

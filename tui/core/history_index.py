@@ -44,6 +44,7 @@ from pathlib import Path
 from .cache_files import load_part, load_pickle, save_pickle
 from .errors import GitError
 from .gitrepo import Commit, FileChange, GitRepo
+from .progress import NO_PROGRESS, Progress
 from .store import ITEMS_DIR, PLAN_FILE
 
 INDEX_VERSION = 5
@@ -89,6 +90,8 @@ class PathChange(namedtuple("PathChange", "path old_path fields values updates e
 
 class HistoryIndex:
     """The indexed history of one plan folder (its items and plan.toml)."""
+
+    progress: Progress = NO_PROGRESS  # told of a long build (set by whoever waits on it)
 
     def __init__(self, repo: GitRepo, plan_dir: Path):
         self.repo = repo
@@ -262,9 +265,18 @@ class HistoryIndex:
 
     def _scan(self, revisions: str) -> list[Commit]:
         """The commits in `revisions` that touched the plan, newest first."""
-        return list(self.repo.iter_log([self.repo.root / self.items,
-                                        self.repo.root / self.plan_file],
-                                       revisions=[revisions], renames=True))
+        progress = self.progress
+        progress.start("Reading history", None)
+        try:
+            commits = []
+            for commit in self.repo.iter_log([self.repo.root / self.items,
+                                              self.repo.root / self.plan_file],
+                                             revisions=[revisions], renames=True):
+                commits.append(commit)
+                progress.advance()
+            return commits
+        finally:
+            progress.finish()
 
     def _in_scope(self, path: str) -> bool:
         if path == self.plan_file:
@@ -277,6 +289,7 @@ class HistoryIndex:
         file's previous version is at hand when the next change to it is diffed."""
         latest: dict[str, tuple[str | None, Any]] = {}  # path -> (blob, parsed)
         oldest_first = list(reversed(newest_first))
+        self.progress.start("Indexing history", len(oldest_first))
         for start in range(0, len(oldest_first), BLOB_BATCH):
             batch = oldest_first[start:start + BLOB_BATCH]
             blobs = self.repo.read_blobs(
@@ -285,6 +298,8 @@ class HistoryIndex:
                 if b and latest.get(f.old_path or f.path, (None,))[0] != b)
             for commit in batch:
                 self._add_commit(commit, blobs, latest)
+            self.progress.advance(len(batch))
+        self.progress.finish()
         newer: dict[str, list[str]] = {}
         for commit in newest_first:
             for path, old_path, *_ in self._records[commit.sha][1]:

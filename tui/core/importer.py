@@ -285,9 +285,11 @@ def _plural(kind: str) -> str:
 
 
 # -- writing ------------------------------------------------------------------------------------
-def apply(plan: Plan, planned: ImportPlan, message: str | None = None) -> Commit:
+def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
+          progress: Progress = NO_PROGRESS) -> Commit:
     """Check everything, then write plan.toml (if it gains an inspection) and the items as
-    one commit. Raises AfiError (nothing written) on any problem."""
+    one commit. Raises AfiError (nothing written) on any problem. `progress` hears of
+    each item prepared."""
     from .change import _refuse_uncommitted_file
     from .commit import FileWrite, commit_files
     from .write_lock import plan_lock
@@ -317,7 +319,9 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None) -> Commit
         else:
             config = plan.config
         problems: list[Problem] = []
+        progress.start("Preparing items", len(wanted))
         for item in wanted:
+            progress.advance()
             path = plan.dir / ITEMS_DIR / f"{item.item_id}.toml"
             old_text = read_text(path) if item.existing else None
             if item.existing:
@@ -331,6 +335,7 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None) -> Commit
             if notes:
                 writes.append(FileWrite(path, old_text, text, in_head=item.existing))
                 items.append((item.item_id, notes))
+        progress.finish()
         if problems:
             raise InvalidItem(problems)
         if not items:

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from .errors import AfiError
-from .store import ITEMS_DIR, PLAN_FILE, find_git_dir
+from .store import ITEMS_DIR, PLAN_FILE, config_from_text, find_git_dir
 
 TEMPLATE = '''# The improvement plan. Items live in afis/<id>.toml, one file per item.
 title = {title}
@@ -39,6 +39,7 @@ def init_plan(directory: Path, title: str,
     import tomlkit
 
     from .commit import FileWrite, commit_files
+    from .editor_config import editor_writes
     from .gitrepo import GitRepo, init_repo
     from .sync import attributes_write, register_driver
     from .write_lock import plan_lock
@@ -63,6 +64,9 @@ def init_plan(directory: Path, title: str,
             (plan_dir / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
             text = TEMPLATE.format(title=tomlkit.string(_one_line(title)).as_string())
             writes = [FileWrite(plan_dir / PLAN_FILE, None, text)]
+            # The editor schema: item files and plan.toml checked as they are typed.
+            config = config_from_text(plan_dir / PLAN_FILE, text)[0]
+            writes += editor_writes(repo, plan_dir, config)
             # Item files merge field by field (afi sync, and plain git pull and merge).
             if (attributes := attributes_write(repo, plan_dir)) is not None:
                 writes.append(attributes)

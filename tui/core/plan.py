@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import AfiError, NotFound, Problem
 from .model import ID_RE, Item, PlanConfig, today
+from .progress import NO_PROGRESS, Progress
 from .safe_text import visible
 from .store import Snapshot, find_plan_dir, load_config, load_plan, read_one_item
 
@@ -50,15 +51,18 @@ class Plan:
         self.report = report
         self._reported: Snapshot | None = None
         self.revision: Revision | None = None  # set on a plan read from history (`at`)
+        self.progress: Progress = NO_PROGRESS  # told of long work (tui.core.progress)
 
     @classmethod
     def open(cls, directory: str | os.PathLike | None = None,
-             report: Callable[[str], None] | None = None) -> Plan:
+             report: Callable[[str], None] | None = None,
+             progress: Progress = NO_PROGRESS) -> Plan:
         """--plan DIR semantics: the folder given, else $AFI_PLAN, ./plan, or a parent.
 
         A change left half-done by a process that died is finished or undone first, and
         that, like files skipped by queries, is reported on stderr (or to `report`)."""
         plan = cls(find_plan_dir(directory), report=report or _to_stderr)
+        plan.progress = progress
         note = recover_interrupted(plan.dir)
         if note:
             plan.report(f"afi: {note}")
@@ -91,7 +95,7 @@ class Plan:
     @property
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
-            self._snapshot = load_plan(self.dir, self._previous)
+            self._snapshot = load_plan(self.dir, self._previous, self.progress)
             self._previous = None
         return self._snapshot
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import boards
 from .history_index import CommitInfo, HistoryIndex, PathChange
 from .model import DUE_SOON, OVERDUE, Item, due_state, today
+from .progress import NO_PROGRESS, Progress
 from .report_model import (
     RAG_ORDER,
     AreaCount,
@@ -46,8 +47,8 @@ class _History:
 
 
 def build_report(plan: Plan, query: str = "", since: str | None = None,
-                 as_of: str | None = None, warn: Callable[[str], None] = lambda _: None
-                 ) -> ReportData:
+                 as_of: str | None = None, warn: Callable[[str], None] = lambda _: None,
+                 progress: Progress = NO_PROGRESS) -> ReportData:
     repo = plan.repo()
     if as_of:
         view = plan.at(as_of)
@@ -65,6 +66,7 @@ def build_report(plan: Plan, query: str = "", since: str | None = None,
     items = view.query(query, on=on)
     covered = {item.id.lower() for item in items}
     index = HistoryIndex(repo, plan.dir)
+    index.progress = progress  # a long history is indexed here, in the foreground
     index.refresh(background=False)
     reachable = set(repo.out("rev-list", as_of_rev.commit).split()) \
         if as_of and as_of_rev.commit else None

@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections import namedtuple
 
 # TOML types a key may hold.
-STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE = (
-    "string", "date", "integer", "boolean", "strings", "ids", "tables", "table")
+STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE, MAP = (
+    "string", "date", "integer", "boolean", "strings", "ids", "tables", "table", "map")
+# A MAP is a table of names the user chooses, each holding a value of the kind its one
+# part declares ([views]: name -> query).
 # A field's `vocabulary` names the list its values come from (PlanConfig.vocabulary):
-# "kinds", "statuses", "inspections", "areas" or "boards".
+# "kinds", "statuses", "inspections", "areas" or "boards"; in plan.toml also "scales"
+# and "colours" (fixed lists, model.py).
 
 _FIELD_PARTS = {  # name: default (None for the four every field gives)
     "key": None, "type": None, "label": None, "meaning": None,
@@ -101,3 +104,42 @@ INDEX_KEYS = tuple(f.key for f in ITEM_FIELDS if f.indexed)
 LONG_TEXT = frozenset(f.key for f in ITEM_FIELDS if f.long)
 # Where a key not yet in a file goes: after the nearest of these before it.
 FILE_ORDER = tuple(f.key for f in ITEM_FIELDS if not f.is_table)
+
+
+# plan.toml's settings (docs/format.md §2), read by validate.check_plan into a PlanConfig.
+# Declared here so that the editor schema (json_schema.py) follows the same declarations
+# as the item files.
+PLAN_FIELDS: tuple[Field, ...] = (
+    Field("title", STRING, "Title", "the plan's title", required=True),
+    Field("due_soon_days", INTEGER, "Due soon", "items due within this many days show as "
+          "due soon (0 to 3650)"),
+    Field("inspections", TABLES, "Inspections", "each inspection whose findings the plan "
+          "tracks", parts=(
+        Field("id", STRING, "Id", "the prefix of its items' ids", required=True),
+        Field("title", STRING, "Title", "the inspection's title"),
+        Field("scale", STRING, "Scale", "its grade scale", vocabulary="scales"),
+    )),
+    Field("areas", TABLES, "Areas", "the inspection areas items sit under", parts=(
+        Field("inspection", STRING, "Inspection", "the inspection it belongs to",
+              vocabulary="inspections"),
+        Field("name", STRING, "Name", "the area's name", required=True),
+        Field("grade", STRING, "Grade", "the grade the inspection gave it"),
+    )),
+    Field("statuses", STRINGS, "Statuses", "the status vocabulary, in order"),
+    Field("done_statuses", STRINGS, "Done statuses", "statuses that count as done",
+          vocabulary="statuses"),
+    Field("closed_status", STRING, "Closed status", "the done status that needs a sign-off",
+          vocabulary="statuses"),
+    Field("awaiting_signoff_statuses", STRINGS, "Awaiting sign-off", "done statuses "
+          "delivered but not yet signed off", vocabulary="statuses"),
+    Field("boards", STRINGS, "Boards", "the boards that sign items off"),
+    Field("due_change_needs_reason", BOOLEAN, "Due change needs a reason", "moving a due "
+          "date needs --reason"),
+    Field("views", MAP, "Views", "saved queries by name",
+          parts=(Field("*", STRING, "Query", "a query"),)),
+    Field("status_colours", MAP, "Status colours", "a colour for each status",
+          parts=(Field("*", STRING, "Colour", "a colour name", vocabulary="colours"),)),
+    Field("import_statuses", MAP, "Import statuses", "a tracker's status words -> statuses",
+          parts=(Field("*", STRING, "Status", "one of the statuses", vocabulary="statuses"),)),
+)
+PLAN_KEYS = {f.key: f for f in PLAN_FIELDS}

@@ -19,6 +19,7 @@ from pathlib import Path
 from . import item_cache
 from .errors import AfiError, Problem
 from .model import Item, PlanConfig
+from .progress import NO_PROGRESS, Progress
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluated here
@@ -280,11 +281,14 @@ def _fingerprint(config: PlanConfig, readable: bool) -> str:
     return repr((config.validation_key(), readable))
 
 
-def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
+def load_plan(plan_dir: Path, previous: Snapshot | None = None,
+              progress: Progress = NO_PROGRESS) -> Snapshot:
     """Read plan.toml and every afis/*.toml; invalid files are reported, not listed.
 
     Given the `previous` snapshot of the same folder, files unchanged since then are not
-    read again and keep their Item objects (a reload costs a directory scan)."""
+    read again and keep their Item objects (a reload costs a directory scan). `progress`
+    hears of the files read (from the first the cache cannot answer for): a warm read
+    never calls it."""
     started = time.time_ns()
     config, problems, readable = load_config(plan_dir)
     items_dir = plan_dir / ITEMS_DIR
@@ -315,6 +319,7 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
     cached_entries = cache.entries
     details = _CachedDetails(cache, items_dir)
     others: set[str] = set()
+    reading = False
     for entry in entries:
         name = entry.name
         if not name.endswith(".toml"):
@@ -331,6 +336,10 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
         cached = cached_entries.get(name)
         item = None
         if cached is None or cached[0] != stamp:
+            if not reading:  # the first file the cache cannot answer for: a cold read
+                reading = True
+                progress.start("Reading items", len(entries) - entries.index(entry))
+            progress.advance()
             # The path as a str: only its problems' (line, message) are kept, and making
             # 10,000 Path objects costs a fresh clone's first listing 50 ms.
             data, found = _read_item(entry.path, config, readable)
@@ -352,6 +361,8 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None) -> Snapshot:
             items.append(item)
             lower_ids.append(listing[2])
             by_name[name] = item
+    if reading:
+        progress.finish()
     cache.save(names)
     if len(set(lower_ids)) != len(lower_ids):
         items, duplicates = _drop_duplicate_ids(items)

@@ -27,6 +27,8 @@ from .gitrepo import END_OF_OPTIONS
 from .store import ITEMS_DIR, PLAN_FILE, find_git_dir
 
 if TYPE_CHECKING:
+    from typing import IO
+
     from .gitrepo import GitRepo
     from .plan import Plan
 
@@ -163,11 +165,13 @@ def _read(path: Path) -> str:
 
 
 # -- afi sync ---------------------------------------------------------------------------------
-def sync(plan: Plan) -> SyncResult:
+def sync(plan: Plan, progress_to: IO[str] | None = None) -> SyncResult:
+    """`progress_to`: a terminal that shows git's own progress of fetch and push."""
     from .commit import recover
     from .write_lock import plan_lock
 
     repo = plan.repo()
+    repo.progress_to = progress_to
     fresh = _state(repo) is None
     if fresh:
         _refuse_unless_clean(repo, plan)  # before anything is changed, setup included
@@ -200,9 +204,9 @@ def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
             ahead = _divergence(repo, upstream)[0]
         if not ahead:
             return SyncResult("up to date" if not incoming else f"{incoming} in, 0 out")
-        status, out, err = repo.run("push", *([] if exists else ["--set-upstream"]),
-                                    END_OF_OPTIONS, remote, f"HEAD:refs/heads/{branch}",
-                                    check=False)
+        status, out, err = repo.run_showing_progress(
+            "push", *([] if exists else ["--set-upstream"]), END_OF_OPTIONS, remote,
+            f"HEAD:refs/heads/{branch}", progress_to=repo.progress_to)
         if status == 0:
             return SyncResult(f"{incoming} in, {ahead} out")
         if "rejected" not in err and "fetch first" not in err:
@@ -377,8 +381,8 @@ def _branch(repo: GitRepo) -> str:
 
 
 def _fetch(repo: GitRepo, remote: str) -> None:
-    status, out, err = repo.run("fetch", "--quiet", "--prune", END_OF_OPTIONS, remote,
-                                check=False)
+    status, out, err = repo.run_showing_progress("fetch", "--prune", END_OF_OPTIONS, remote,
+                                                 progress_to=repo.progress_to)
     if status != 0:
         raise GitError(f"git fetch {remote} failed: {_first(err or out)}; nothing was changed")
 
