@@ -33,9 +33,11 @@ def main(argv: list[str] | None = None) -> int:
         handler = getattr(commands, f"cmd_{(args.command or 'tui').replace('-', '_')}")
         return handler(args)
     except InvalidItem as err:
-        for problem in err.problems:
-            print(f"afi: error: {visible(problem.render(Path.cwd()))}", file=sys.stderr)
-        print("afi: error: nothing was written", file=sys.stderr)
+        # One line per problem; the last says that nothing was written.
+        lines = [visible(problem.render(Path.cwd())) for problem in err.problems]
+        lines[-1] += "; nothing was written"
+        for line in lines:
+            print(f"afi: error: {line}", file=sys.stderr)
         return EXIT_FAILED
     except UsageError as err:
         print(f"afi: error: {visible(err)}", file=sys.stderr)
