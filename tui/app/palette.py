@@ -19,6 +19,7 @@ ACTIONS = (
     ("Saved views…", "views"),
     ("Show or hide the problems panel (conflicts, bad files)", "problems"),
     ("Sync with the shared repository (fetch, rebase, push)", "sync"),
+    ("Undo your last change (a new commit takes it back)…", "undo"),
     ("Clear the filter", "clear_filter"),
     ("Sort by the next column", "cycle_sort"),
     ("Reverse the sort", "reverse_sort"),

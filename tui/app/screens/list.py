@@ -21,6 +21,7 @@ from ..item_table import Column, ItemTable
 from ..problems import ProblemsPanel
 from ..rows import item_cells
 from ..widgets import plain
+from .undo import UndoFlow
 
 if TYPE_CHECKING:
     from tui.core.sync import TeamStatus
@@ -65,6 +66,7 @@ class ListScreen(Screen):
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("p", "problems", "Problems", show=False, id="problems"),
         Binding("y", "sync", "Sync", id="sync"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
     ]
 
@@ -92,6 +94,7 @@ class ListScreen(Screen):
         table.empty_message = "Loading the plan…"
         yield table
         yield ProblemsPanel(id="problems", classes="hidden")
+        yield UndoFlow()
         yield Footer()
 
     @property
@@ -317,3 +320,7 @@ class ListScreen(Screen):
 
     def action_sync(self) -> None:
         self.app.sync_now()
+
+    def action_undo(self) -> None:
+        """`u`: take back your last afi commit, after asking (screens/undo.py)."""
+        self.query_one(UndoFlow).start()
