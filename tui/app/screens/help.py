@@ -33,8 +33,7 @@ afi keys
            ↓ to receive         x/delete remove; again: keep it
   escape   clear the filter     shift+up/down  move it
   u        undo my last change  o        its owner and due date
-  ctrl+p   command palette,
-           theme
+  ctrl+p   palette, themes
   ?        this help            Board summary
   q        quit                 r        refresh
                                 escape   back
