@@ -82,9 +82,10 @@ def _areas(data: ReportData, palette: Palette) -> RenderableType:
     if not data.areas:
         return Text("  No items.", style=palette["muted"])
     table = _table(palette)
+    table.expand = False  # as wide as the areas: the grade and counts stay beside them
     table.add_column("Insp.", no_wrap=True, max_width=8, overflow="ellipsis")
-    table.add_column("Area", ratio=1, min_width=12)  # wraps: areas differ at their ends
-    table.add_column("Grade", no_wrap=True)  # whole: "requires improvement" beside a wrapping area
+    table.add_column("Area", min_width=12)  # wraps when narrow: areas differ at their ends
+    table.add_column("Grade", no_wrap=True)  # whole: "requires improvement"
     for rag in RAG_ORDER:
         table.add_column(Text(rag.capitalize(), style=palette.rag(rag)), justify="right",
                          no_wrap=True)

@@ -46,8 +46,8 @@ class UndoFlow(Widget):
                 self.commit()
 
         self.app.push_screen(ConfirmScreen(
-            f"Undo your last change?\n\n  [{short}] {subject}\n\nA new commit takes it back; "
-            "the history keeps both.", yes="Undo", no="Keep it"), answer)
+            f"Undo your last change, [{short}] {subject}? A new commit takes it back; the "
+            "history keeps both.", yes="Undo", no="Keep it"), answer)
 
     @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
     def commit(self) -> None:
