@@ -12,7 +12,7 @@ from tui.app.problems import ConflictRow
 from tui.app.run import create_app
 
 from .conftest import git
-from .test_app import screen_text, settle
+from .test_app import screen_text, settle, table
 
 
 def shown(app) -> str:
@@ -66,7 +66,7 @@ async def test_a_conflict_is_shown_with_both_sides_and_settled_by_picking_one(te
     assert afi("sync", cwd=alice)[0] == 0
     afi("set", "PEEL22-02", "owner=Supt Bob", cwd=bob)
     app = create_app(bob / "plan")
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(80, 30), notifications=True) as pilot:
         await settle(app, pilot)
         await pilot.press("y")
         await until(app, pilot, lambda text: "⚠ 1 conflict (p)" in text)
@@ -76,6 +76,14 @@ async def test_a_conflict_is_shown_with_both_sides_and_settled_by_picking_one(te
                          r"'\[b\]Supt Alice\[/b\]' \(Alice, [0-9a-f]{8}\)", text)
         assert "Sync stopped" in text
         assert head(bob, "origin/main") == head(alice)
+        # The item stays listed (as merged, one side's value) and is not a "bad file";
+        # the notification saying so does not cover the buttons that settle it.
+        assert "PEEL22-02" in [item.id for item in table(app).rows]
+        assert "bad file" not in screen_text(app)
+        toasts = [toast.region for toast in app.screen.query("Toast")]
+        buttons = [b.region for b in app.screen.query(".keep-ours, .keep-theirs")]
+        assert toasts and len(buttons) == 2
+        assert not any(b.overlaps(t) for b in buttons for t in toasts)
 
         # From the list, tab reaches the panel's buttons: keep ours, then keep theirs.
         assert app.screen.query_one(ConflictRow)

@@ -28,7 +28,8 @@ def test_close_signs_off_in_one_commit(governed, afi):
     repo = governed.parent
     before = commits(repo)
     code, out, err = afi("close", "PEEL22-01", "PEEL22-02", "--by", "DCC", "--board",
-                         "Force Improvement Board", "--date", "2025-01-14", cwd=repo)
+                         "Force Improvement Board", "--date", "2025-01-14", "--reason",
+                         "the shift review moves to business as usual", cwd=repo)
     assert code == 0, err
     assert commits(repo) == before + 1
     text = (governed / "afis" / "PEEL22-01.toml").read_text()
@@ -76,14 +77,14 @@ def test_check_reports_sign_off_problems(governed, afi):
 
 def test_reopening_a_closed_item_needs_a_reason(governed, afi):
     repo = governed.parent
-    assert afi("close", "PEEL22-01", "--by", "DCC", "--board", "Force Improvement Board",
+    assert afi("close", "PEEL22-02", "--by", "DCC", "--board", "Force Improvement Board",
                cwd=repo)[0] == 0
-    code, _, err = afi("set", "PEEL22-01", "status=in-progress", cwd=repo)
+    code, _, err = afi("set", "PEEL22-02", "status=in-progress", cwd=repo)
     assert code == 1 and "reopening it needs a reason" in err
-    code, _, err = afi("set", "PEEL22-01", "status=in-progress", "--reason",
+    code, _, err = afi("set", "PEEL22-02", "status=in-progress", "--reason",
                        "audit found gaps", cwd=repo)
     assert code == 0, err
-    text = (governed / "afis" / "PEEL22-01.toml").read_text()
+    text = (governed / "afis" / "PEEL22-02.toml").read_text()
     assert "[closure]" not in text
     assert 'text = "Reopened (closed -> in-progress): audit found gaps"' in text
     assert afi("check", cwd=repo)[0] == 0
@@ -270,6 +271,7 @@ def test_revisions_accept_dates_boards_and_last_board(governed, afi, monkeypatch
     repo = governed.parent
     assert afi("board", "mark", "Force Improvement Board", cwd=repo)[0] == 0
     monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-02-01T10:00:00+00:00")
+    monkeypatch.setenv("AFI_TODAY", "2025-02-01")
     assert afi("set", "PEEL22-01", "owner=After The Board", cwd=repo)[0] == 0
     for since in ("last-board", "board/2025-01-15-force-improvement-board",
                   "2025-01-15-force-improvement-board", "2025-01-20"):
@@ -291,6 +293,7 @@ def test_revisions_accept_dates_boards_and_last_board(governed, afi, monkeypatch
 def test_plan_as_of_reads_the_old_plan_toml_too(governed, afi, monkeypatch):
     repo = governed.parent
     monkeypatch.setenv("GIT_COMMITTER_DATE", "2025-02-01T10:00:00+00:00")
+    monkeypatch.setenv("AFI_TODAY", "2025-02-01")
     plan_file = governed / "plan.toml"
     plan_file.write_text(plan_file.read_text().replace('"HMIC07"', '"HMIC08"'))
     (governed / "afis" / "HMIC07-R01.toml").unlink()
@@ -309,7 +312,8 @@ def test_plan_as_of_reads_the_old_plan_toml_too(governed, afi, monkeypatch):
 def cycle(governed, afi, monkeypatch):
     """A board cycle: a board meets, then updates, a moved date, a sign-off, evidence."""
     return board_cycle(governed, afi, monkeypatch,
-                       ["close", "PEEL22-01", "--by", "DCC", "--board", "Force Improvement Board"],
+                       ["close", "PEEL22-01", "--by", "DCC", "--board", "Force Improvement Board",
+                        "--reason", "the shift review moves to business as usual"],
                        ["evidence", "PEEL22-01", "Call-handling audit <b>2025</b>"])
 
 

@@ -160,5 +160,7 @@ def test_due_hint_scales_from_days_to_years():
     assert due_hint(date(2025, 2, 10), on) == "in 26 d"
     assert due_hint(date(2024, 12, 31), on) == "15 d late"
     assert due_hint(date(2024, 6, 1), on) == "7 mo late"  # 228 days
-    assert due_hint(date(2021, 1, 1), on) == "4.0 y late"
+    assert due_hint(date(2021, 1, 1), on) == "4 y late"  # 1,475 days: 48 months
+    assert due_hint(date(2021, 2, 1), on) == "3 y 11 mo late"
+    assert due_hint(date(2026, 2, 1), on) == "in 1 y 1 mo"
     assert due_hint(None, on) == ""

@@ -171,7 +171,7 @@ class AfiApp(App):
                 self.call_from_thread(
                     self.notify, f"Sync stopped, {visible(result.summary)}. Pick a side for "
                     "each in the problems panel, then sync again (y).", severity="warning",
-                    timeout=15)
+                    timeout=8)
             else:
                 self.call_from_thread(self.notify, f"Synced: {visible(result.summary)}",
                                       timeout=5)
@@ -240,6 +240,19 @@ class AfiApp(App):
 
         self.push_screen(ConfirmScreen("Quit and discard your unsaved changes?",
                                        yes="Discard and quit", no="Keep editing"), answer)
+
+    def get_system_commands(self, screen):
+        """Textual's own palette entries, in afi's words; its key panel is left out (`?`
+        and "Keys and query help" show afi's)."""
+        from textual.app import SystemCommand
+
+        yield SystemCommand("Theme", "Change the colours; every theme keeps afi legible",
+                            self.action_change_theme)
+        yield SystemCommand("Quit", "Leave afi (q); asks first if an edit is unsaved",
+                            self.action_quit)
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Theme", "Quit", "Keys"):
+                yield command
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

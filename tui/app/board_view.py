@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from tui.core.model import late_words
 from tui.core.report_model import RAG_ORDER, Change, ReportData, ReportItem, Revision
 from tui.core.safe_text import visible
 
@@ -81,9 +82,10 @@ def _areas(data: ReportData, palette: Palette) -> RenderableType:
     if not data.areas:
         return Text("  No items.", style=palette["muted"])
     table = _table(palette)
+    table.expand = False  # as wide as the areas: the grade and counts stay beside them
     table.add_column("Insp.", no_wrap=True, max_width=8, overflow="ellipsis")
-    table.add_column("Area", ratio=1, min_width=12)  # wraps: areas differ at their ends
-    table.add_column("Grade", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("Area", min_width=12)  # wraps when narrow: areas differ at their ends
+    table.add_column("Grade", no_wrap=True)  # whole: "requires improvement"
     for rag in RAG_ORDER:
         table.add_column(Text(rag.capitalize(), style=palette.rag(rag)), justify="right",
                          no_wrap=True)
@@ -100,7 +102,7 @@ def _items(items: list[ReportItem], palette: Palette, late: bool = False) -> Ren
     table = _table(palette)
     table.add_column("ID", no_wrap=True)
     table.add_column("Title", ratio=1, no_wrap=True, overflow="ellipsis", min_width=12)
-    table.add_column("Owner", no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column("Owner", no_wrap=True, max_width=30, overflow="ellipsis")
     table.add_column("Due", no_wrap=True)
     if late:
         table.add_column("Late", no_wrap=True, justify="right")
@@ -109,7 +111,7 @@ def _items(items: list[ReportItem], palette: Palette, late: bool = False) -> Ren
                Text(visible(item.owner) or "—", style="" if item.owner else palette["muted"]),
                Text(item.due.isoformat() if item.due else "none")]
         if late:
-            row.append(Text(f"{item.days_late} d", style=palette["overdue"]))
+            row.append(Text(late_words(item.days_late or 0), style=palette["overdue"]))
         table.add_row(*row)
     return table
 

@@ -28,12 +28,21 @@ from .colours import COLOUR_CLASSES, Palette
 
 @dataclass(frozen=True)
 class Column:
+    """`width`: the column's width when its content's width is not known, and the
+    narrowest a `shrinkable` column is cut to before columns are hidden."""
+
     key: str
     label: str
     width: int = 10
     min_width: int = 8
     flexible: bool = False  # takes the width the fixed columns leave
     priority: int = 0  # when too narrow, the highest numbers are hidden first
+    shrinkable: bool = False  # cut (with …) below its content's width when room is short
+
+
+FLEXIBLE_SHARE = 3  # a flexible column keeps a third of the room (if it needs it) before
+# shrinkable columns are cut, so a wide terminal shows owners and areas whole and a
+# narrower one does not give every column to the title
 
 
 class ItemTable(ScrollView, can_focus=True):
@@ -116,6 +125,8 @@ class ItemTable(ScrollView, can_focus=True):
         self.sort_column: str | None = None
         self.sort_descending = False
         self.empty_message = "Nothing to show."
+        self.content_widths: dict[str, int] = {}  # column key -> its widest cell
+        self._columns_fitted: tuple[tuple, list[tuple[Column, int]]] | None = None
 
     # -- data ---------------------------------------------------------------------------
     @property
@@ -142,6 +153,13 @@ class ItemTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.cursor_key))
+
+    def set_content_widths(self, widths: dict[str, int]) -> None:
+        """The widest cell of each column (ListScreen measures them once per plan read):
+        columns are sized to their content when there is room."""
+        if widths != self.content_widths:
+            self.content_widths = dict(widths)
+            self.refresh()
 
     def invalidate(self) -> None:
         """Forget rendered cells (after the items themselves changed)."""
@@ -257,22 +275,14 @@ class ItemTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
 
     def _layout(self) -> list[tuple[Column, int]]:
-        """(column, width) pairs that fit: low-priority columns drop out when narrow."""
+        """(column, width) pairs that fit (worked out once per width and content)."""
         # The content width less the scrollbar, so the last column is never clipped.
         available = self.scrollable_content_region.width - 1
-        shown = list(self.columns)
-        while True:
-            fixed = sum(c.width for c in shown if not c.flexible) + len(shown)
-            flex = [c for c in shown if c.flexible]
-            spare = available - fixed
-            if spare >= sum(c.min_width for c in flex) or len(shown) <= 1:
-                break
-            droppable = [c for c in shown if c.priority > 0]
-            if not droppable:
-                break
-            shown.remove(max(droppable, key=lambda c: (c.priority, shown.index(c))))
-        each = max(0, spare) // max(1, len(flex)) if flex else 0
-        return [(c, max(c.min_width, each) if c.flexible else c.width) for c in shown]
+        key = (available, tuple(self.columns), tuple(sorted(self.content_widths.items())))
+        if self._columns_fitted is None or self._columns_fitted[0] != key:
+            self._columns_fitted = (key, column_layout(self.columns, self.content_widths,
+                                                     available))
+        return self._columns_fitted[1]
 
     def _row_cells(self, index: int) -> list[Text]:
         if self._cells_theme != self.app.theme:
@@ -329,3 +339,59 @@ class ItemTable(ScrollView, can_focus=True):
         segments = list(text.render(self.app.console))
         segments = list(Segment.apply_style(segments, style, post))
         return Strip(segments).adjust_cell_length(width, style)
+
+
+def column_layout(columns: Sequence[Column], content: dict[str, int],
+                  available: int) -> list[tuple[Column, int]]:
+    """Widths for `columns` in `available` cells (one cell between columns).
+
+    Each fixed column is as wide as its content (or its `width` when that is unknown); a
+    flexible column keeps at least its `min_width`, and a third of the room if its
+    content needs it; the rest of the room is the flexible columns'. When that does not
+    fit, the shrinkable columns are cut, the widest first, down to their `width`; then
+    the flexible column gives up its third; then low-priority columns are hidden."""
+    shown = list(columns)
+    while True:
+        widths = _fit(shown, content, available)
+        if widths is not None or len(shown) <= 1:
+            break
+        droppable = [c for c in shown if c.priority > 0]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda c: (c.priority, shown.index(c))))
+    if widths is None:  # nothing more to hide: the old rule, the flexible ones at minimum
+        fixed = sum(c.width for c in shown if not c.flexible) + len(shown)
+        flex = [c for c in shown if c.flexible]
+        each = max(0, available - fixed) // max(1, len(flex)) if flex else 0
+        return [(c, max(c.min_width, each) if c.flexible else c.width) for c in shown]
+    return list(zip(shown, widths, strict=True))
+
+
+def _fit(shown: list[Column], content: dict[str, int], available: int) -> list[int] | None:
+    room = available - len(shown)
+    want = {c.key: max(len(c.label), content[c.key]) if c.key in content else
+            (10**6 if c.flexible else c.width) for c in shown}
+    fixed = {c.key: want[c.key] for c in shown if not c.flexible}
+    flex = [c for c in shown if c.flexible]
+    for share in (FLEXIBLE_SHARE, None):
+        floor = sum(max(c.min_width, min(want[c.key], room // share)) if share else
+                    c.min_width for c in flex)
+        over = sum(fixed.values()) + floor - room
+        cuttable = [c for c in shown if c.shrinkable and not c.flexible]
+        while over > 0:
+            longest = max(cuttable, key=lambda c: fixed[c.key] - c.width, default=None)
+            if longest is None or fixed[longest.key] <= longest.width:
+                break
+            others = [fixed[c.key] for c in cuttable if c is not longest]
+            # Down to the next-widest (so the widest are cut evenly), a cell at least.
+            step = min(over, fixed[longest.key] - longest.width,
+                       max(1, fixed[longest.key] - max([longest.width, *others])))
+            fixed[longest.key] -= step
+            over -= step
+        if over <= 0:
+            break
+    else:
+        return None
+    spare = room - sum(fixed.values())
+    each = spare // max(1, len(flex))
+    return [max(c.min_width, each) if c.flexible else fixed[c.key] for c in shown]

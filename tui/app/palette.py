@@ -19,6 +19,7 @@ ACTIONS = (
     ("Saved views…", "views"),
     ("Show or hide the problems panel (conflicts, bad files)", "problems"),
     ("Sync with the shared repository (fetch, rebase, push)", "sync"),
+    ("Undo your last change (a new commit takes it back)…", "undo"),
     ("Clear the filter", "clear_filter"),
     ("Sort by the next column", "cycle_sort"),
     ("Reverse the sort", "reverse_sort"),
@@ -34,11 +35,14 @@ class AfiCommands(Provider):
         if not lists:
             return []
         screen = lists[0]
-        commands = [(title, partial(self._run, screen, action), f"afi: {action}")
+        keys = {b.action: b.key_display or b.key for b in ListScreen.BINDINGS}
+        commands = [(title, partial(self._run, screen, action),
+                     f"key: {keys[action]}" if action in keys else "")
                     for title, action in ACTIONS]
         for column in COLUMNS:
             commands.append((f"Sort by {column.label.lower()}",
-                             partial(self._sort, screen, column.key), f"afi: sort:{column.key}"))
+                             partial(self._sort, screen, column.key),
+                             "s sorts by the next column, S reverses"))
         plan = app.plan
         if plan is not None:
             for name, query in plan.config.views.items():

@@ -27,7 +27,7 @@ class ConflictRow(Horizontal):
     DEFAULT_CSS = """
     ConflictRow { height: auto; }
     ConflictRow > Static { width: 1fr; }
-    ConflictRow > Button { margin-left: 1; }
+    ConflictRow > Button { margin-right: 1; }
     """
 
     def __init__(self, record: ConflictRecord, conflict: Conflict):
@@ -39,9 +39,10 @@ class ConflictRow(Horizontal):
         self.line = conflict_line(record, conflict)
 
     def compose(self) -> ComposeResult:
-        yield Static(plain(self.line))
+        # The buttons first: notifications appear at the right, and must not cover them.
         yield Button("Keep ours", compact=True, classes="keep-ours")
         yield Button("Keep theirs", compact=True, classes="keep-theirs")
+        yield Static(plain(self.line))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         from tui.core.conflicts import OURS, THEIRS

@@ -8,7 +8,7 @@ from rich.console import RenderableType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
 
 from tui.core.safe_text import visible, visible_lines
 
@@ -68,3 +68,44 @@ class Painted(Widget):
         if self.painter is None:
             return ""
         return self.painter(Palette(self))
+
+
+class FittedFooter(Footer):
+    """A footer that never cuts keys off at its right edge: when they do not all fit, the
+    keys whose actions come first in `drop_order` are left out first (they stay bound,
+    and `?` and the palette list them), so the ones that matter most stay in sight."""
+
+    def __init__(self, drop_order: tuple[str, ...] = ()):
+        super().__init__()
+        self.drop_order = drop_order
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.fit()
+
+    def on_resize(self) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        from rich.cells import cell_len
+        from textual.widgets._footer import FooterKey
+
+        keys = list(self.query(FooterKey))
+        room = self.size.width
+        widths = {}
+        for key in keys:
+            key.display = True
+            # As FooterKey draws itself: " k " then "Description ", and the palette's
+            # key its border too.
+            widths[key] = cell_len(key.key_display) + 2 + (cell_len(key.description) + 1
+                                                            if key.description else 0)
+            if key.has_class("-command-palette"):
+                widths[key] += 2
+        total = sum(widths.values())
+        for action in self.drop_order:
+            for key in keys:
+                if total <= room:
+                    return
+                if key.action == action and key.display:
+                    key.display = False
+                    total -= widths[key]

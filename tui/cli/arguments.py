@@ -68,7 +68,8 @@ def build_parser(argv: list[str] | None = None) -> Parser:
             if add_arguments is not None:
                 add_arguments(p, common)
     if wanted in (None, "merge-driver"):
-        p = sub.add_parser("merge-driver", parents=[common], help=argparse.SUPPRESS)
+        # No help: a subcommand given help=SUPPRESS is still listed, as "==SUPPRESS==".
+        p = sub.add_parser("merge-driver", parents=[common])
         for name in ("base", "ours", "theirs", "path"):
             p.add_argument(name)
     return parser
@@ -163,9 +164,11 @@ def _new(p: Parser, common: argparse.ArgumentParser) -> None:
 
 
 def _set(p: Parser, common: argparse.ArgumentParser) -> None:
+    from tui.core.schema import SETTABLE
+
     p.add_argument("args", nargs="*", metavar="ID|FIELD=VALUE",
-                   help="item ids, then FIELD=VALUE (status, due, owner, lead, area, title, "
-                        "group, kind; due=none clears; tags+=X, tags-=X)")
+                   help=f"item ids, then FIELD=VALUE ({', '.join(SETTABLE)}; an empty value or "
+                        "due=none clears; tags+=X, tags-=X)")
     p.add_argument("--where", metavar="QUERY", help="change every item matching QUERY")
     p.add_argument("--reason", help="why: needed to move a due date or reopen a closed item; "
                                     "kept as a progress update")
@@ -186,6 +189,8 @@ def _close(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("--by", required=True, help="who approved it (e.g. DCC)")
     p.add_argument("--board", required=True, help="the board that closed it")
     p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.add_argument("--reason", help="why it closes with actions still open (needed then); kept "
+                                    "as a progress update")
     p.add_argument("-m", "--message", help="commit subject")
 
 
@@ -193,7 +198,7 @@ def _evidence(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("id")
     p.add_argument("title", help="what the evidence is")
     p.add_argument("--location", help="where it is kept")
-    p.add_argument("--date", help="YYYY-MM-DD")
+    p.add_argument("--date", help="YYYY-MM-DD (default today)")
     p.add_argument("-m", "--message", help="commit subject")
 
 
@@ -273,6 +278,11 @@ def _commit(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("-m", "--message", help="commit subject")
 
 
+def _undo(p: Parser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true", help="show what would change, commit "
+                                                          "nothing")
+
+
 def _log(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("id", nargs="?")
     p.add_argument("--since", metavar="DATE|REV")
@@ -314,6 +324,8 @@ COMMANDS: dict[str, tuple[str, Adder | None]] = {
                "the plan (one commit)", _import),
     "commit": ("check item files (and plan.toml) edited by hand and commit them with "
                "field-level messages", _commit),
+    "undo": ("take back your last afi commit with a new commit (history is kept); refused "
+             "when a later commit changed the same fields", _undo),
     "log": ("history of an item or of the whole plan, from git", _log),
     "check": ("validate every file; one line per problem; exit 1 if any", _check),
     "setup": ("make this clone merge item files field by field (after a clone)", None),

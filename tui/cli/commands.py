@@ -8,7 +8,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from tui.core.errors import InvalidValue, NotFound, UsageError
-from tui.core.model import ID_RE
+from tui.core.model import ID_RE, today
 from tui.core.plan import Plan
 from tui.core.safe_text import json_dumps, visible, visible_lines
 
@@ -211,13 +211,18 @@ def cmd_note(args: Namespace) -> int:
 
 
 def cmd_close(args: Namespace) -> int:
-    from tui.core.change import Change, parse_date
+    from tui.core.change import Change, open_actions, parse_date
 
     plan = _plan(args)
     on = parse_date(args.date, "--date") if args.date else None
     change = Change(plan, args.message)
     for item_id in dict.fromkeys(args.ids):
-        change.close(plan.get(item_id).id, by=args.by, board=args.board, on=on)
+        change.close(plan.get(item_id).id, by=args.by, board=args.board, on=on,
+                     reason=args.reason)
+    if args.reason and not any(open_actions(e.base_data or {})[0]
+                               for e in change.pending.values()):
+        raise UsageError("--reason is kept as a progress update when an item closes with "
+                         "actions still open: it has nothing to explain here")
     return _committed(change, change.commit())
 
 
@@ -227,7 +232,7 @@ def cmd_evidence(args: Namespace) -> int:
     plan = _plan(args)
     change = Change(plan, args.message)
     change.add_evidence(args.id, args.title, location=args.location,
-                        on=parse_date(args.date, "--date") if args.date else None)
+                        on=parse_date(args.date, "--date") if args.date else today())
     return _committed(change, change.commit())
 
 
@@ -292,6 +297,22 @@ def cmd_report(args: Namespace) -> int:
         sys.stdout.write(visible_lines(out))
     else:
         sys.stdout.write(out)
+    return EXIT_OK
+
+
+def cmd_undo(args: Namespace) -> int:
+    from tui.core.undo import prepare_undo, undo
+
+    plan = _plan(args)
+    if args.dry_run:
+        found = prepare_undo(plan)
+        print(f"would undo [{found.target.short}] {visible(found.target.subject)}",
+              file=sys.stderr)
+        sys.stdout.write(visible_lines(found.diff) if sys.stdout.isatty() else found.diff)
+        return EXIT_OK
+    target, commit, warnings = undo(plan)
+    _warn(warnings)
+    print(f"[{commit.short}] {visible(commit.subject)}")
     return EXIT_OK
 
 

@@ -41,9 +41,11 @@ def main(argv: list[str] | None = None) -> int:
             if "tui.cli.progress" in sys.modules:  # a bar may be on screen: take it away
                 sys.modules["tui.cli.progress"].finish_all()
     except InvalidItem as err:
-        for problem in err.problems:
-            print(f"afi: error: {visible(problem.render(Path.cwd()))}", file=sys.stderr)
-        print("afi: error: nothing was written", file=sys.stderr)
+        # One line per problem; the last says that nothing was written.
+        lines = [visible(problem.render(Path.cwd())) for problem in err.problems]
+        lines[-1] += "; nothing was written"
+        for line in lines:
+            print(f"afi: error: {line}", file=sys.stderr)
         return EXIT_FAILED
     except UsageError as err:
         print(f"afi: error: {visible(err)}", file=sys.stderr)

@@ -160,6 +160,9 @@ def resolve(repo: GitRepo, text: str, *, start_of_day: bool = False) -> Revision
     except ValueError:
         day = None
     if day is not None:
+        if day > today():  # the plan of a day to come is not known: never "HEAD, silently"
+            raise InvalidValue(f"{text} is in the future (today is {today()}): give a date "
+                               "up to today, a board or a revision")
         return _revision(repo, text, _last_commit_by(repo, day, start_of_day))
     for candidate in (f"refs/tags/{TAG_PREFIX}{text}", f"refs/tags/{text}", text):
         commit = repo.resolve(candidate)

@@ -151,17 +151,28 @@ class Change:
             entry.reasons[name] = reason
         return before != value
 
-    def close(self, item_id: str, by: str, board: str, on: date | None = None) -> None:
+    def close(self, item_id: str, by: str, board: str, on: date | None = None,
+              reason: str | None = None) -> None:
         """Sign an item off: the plan's closed status and its [closure] (who, which
-        board, when), in the same commit."""
+        board, when), in the same commit. An item with actions still open needs a
+        `reason`, kept as a progress update (docs/format.md §4)."""
         status = self.plan.config.closed_status
         if status is None:
             raise InvalidValue("this plan has no closed status: name one in plan.toml "
                                "(closed_status = \"...\")")
         closure = {"approved_by": _one_line(by, "--by"),
-                   "board": self._board(board), "date": on or today()}
+                   "board": self._board(board), "date": not_in_future(on, "sign-off date")
+                   or today()}
         if not closure["approved_by"]:
             raise InvalidValue("--by cannot be empty: who signed it off?")
+        entry = self.open(item_id)
+        open_, total = open_actions(entry.document.data())
+        if open_ and not reason:
+            raise InvalidValue(f"{entry.item_id} has {open_} of {total} actions still open: "
+                               "closing it needs a reason (--reason TEXT, kept as a progress "
+                               "update); nothing was written")
+        reason = _text(reason, "reason") if open_ else None
+        logger = self.plan.repo().user_name() if reason else ""
 
         def apply(document: ItemDocument) -> None:
             if document.data().get("status") != status:
@@ -171,14 +182,17 @@ class Change:
                     document.set_path(("closure", key), value)
             else:
                 document.set("closure", closure)
+            if reason:
+                left, of = open_actions(document.data())
+                _log(document, logger, f"Closed with {left} of {of} actions open: {reason}")
 
-        self._edit(item_id, ("status", "closure"), apply)
+        self._edit(item_id, ("status", "closure", *(("updates",) if reason else ())), apply)
 
     def add_evidence(self, item_id: str, title: str, location: str | None = None,
                      on: date | None = None) -> None:
         entry = {"title": _one_line(title, "evidence title"),
                  "location": _one_line(location, "--location") if location else None,
-                 "date": on}
+                 "date": not_in_future(on, "evidence date")}
         if not entry["title"]:
             raise InvalidValue("the evidence needs a title")
         self._edit(item_id, ("evidence",), lambda d: d.append_table("evidence", entry),
@@ -199,7 +213,7 @@ class Change:
                    on: date | None = None) -> None:
         text = _text(text, "progress update")
         by = self.plan.repo().user_name() if by is None else _one_line(by, "--by")
-        entry = {"date": on or today(), "by": by, "text": text}
+        entry = {"date": not_in_future(on, "update date") or today(), "by": by, "text": text}
         self._edit(item_id, ("updates",), lambda d: d.append_table("updates", entry),
                    commutes=True)
 
@@ -690,6 +704,22 @@ def parse_date(value: Any, what: str = "date") -> date:
     except ValueError:
         raise InvalidValue(f"{what}: '{text}' is not a date: use YYYY-MM-DD, e.g. 2025-03-31") \
             from None
+
+
+def open_actions(data: dict[str, Any]) -> tuple[int, int]:
+    """(actions not done, all actions) of an item's data."""
+    actions = data.get("actions")
+    actions = actions if isinstance(actions, list) else []
+    return sum(1 for a in actions if isinstance(a, dict) and not a.get("done")), len(actions)
+
+
+def not_in_future(day: date | None, what: str) -> date | None:
+    """A sign-off, progress update or evidence records what has happened: a day after
+    today (`AFI_TODAY` pins it) is refused."""
+    if day is not None and day > today():
+        raise InvalidValue(f"{what} {day} is in the future (today is {today()}): record it "
+                           "on the day it happens or after")
+    return day
 
 
 def _changed_underneath(path: Path) -> str:

@@ -34,16 +34,22 @@ class UsageError(AfiError):
     """The request itself was malformed (CLI exit status 2)."""
 
 
-class QueryError(UsageError):
-    """A query that does not parse: unknown field, bad date, unclosed quote."""
+class InvalidValue(AfiError):
+    """A value given for a field is not allowed (unknown status, bad date): exit 1."""
+
+
+class QueryError(InvalidValue):
+    """A query with a value that cannot match: an unknown field, status, kind, inspection,
+    `is:` state, view or sort key, or a bad date (exit 1, as any invalid value)."""
 
     def __init__(self, message: str, position: int | None = None):
         super().__init__(message)
         self.position = position
 
 
-class InvalidValue(AfiError):
-    """A value given for a field is not allowed (unknown status, bad date): exit 1."""
+class QuerySyntaxError(QueryError, UsageError):
+    """A query that cannot be read at all: an unclosed quote, a comparison on a field
+    that has none, a term without its value (exit 2, bad usage)."""
 
 
 class InvalidItem(AfiError):

@@ -352,17 +352,27 @@ def due_state(item: Item, config: PlanConfig, on: date | None = None) -> str | N
 
 def due_hint(due: date | None, on: date) -> str:
     """How far off a due date is, for people: 'in 12 d', 'today', '3 d late', '7 mo
-    late', '3.9 y late' (days up to 99, then months, then years)."""
+    late', '3 y 11 mo late'. The list, the detail and the board screens all say it so."""
     if due is None:
         return ""
     days = (due - on).days
     if days == 0:
         return "today"
+    return f"in {span_words(days)}" if days > 0 else late_words(-days)
+
+
+def late_words(days: int) -> str:
+    """'3 d late', '7 mo late', '3 y 11 mo late' for a number of days late."""
+    return f"{span_words(days)} late"
+
+
+def span_words(days: int) -> str:
+    """A number of days as people say it: days up to 99, then months, then years and
+    months ('3 y 11 mo')."""
     span = abs(days)
     if span < 100:
-        amount = f"{span} d"
-    elif span < 730:
-        amount = f"{round(span / 30.44)} mo"
-    else:
-        amount = f"{span / 365.25:.1f} y"
-    return f"in {amount}" if days > 0 else f"{amount} late"
+        return f"{span} d"
+    years, months = divmod(round(span / 30.4375), 12)
+    if not years:
+        return f"{months} mo"
+    return f"{years} y {months} mo" if months else f"{years} y"

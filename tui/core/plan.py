@@ -154,7 +154,7 @@ class Plan:
     def parse_query(self, text: str, on: date | None = None) -> Query:
         from .query import parse_query
 
-        return parse_query(text, self.config.views, on=on)
+        return parse_query(text, self.config.views, on=on, config=self.config)
 
     def query(self, text: str = "", on: date | None = None) -> list[Item]:
         """Items matching `text` (docs/format.md, "Queries"), in the order its sort terms

@@ -12,7 +12,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from .errors import QueryError
+from .errors import QueryError, QuerySyntaxError
 from .model import DUE_SOON, NO_DATE, ON_TRACK, OVERDUE, Item, PlanConfig, due_state, today
 
 EXACT_FIELDS = ("status", "kind", "inspection", "id")
@@ -22,6 +22,7 @@ SORT_FIELDS = ("id", "title", "status", "due", "owner", "lead", "area", "group",
                "inspection", "number")
 IS_VALUES = ("overdue", "due-soon", "on-track", "no-date", "open", "done", "awaiting-signoff")
 ALIASES = {"tags": "tag"}
+VOCABULARIES = {"status": "statuses", "kind": "kinds", "inspection": "inspections"}
 
 Predicate = Callable[[Item, PlanConfig, date], bool]
 _TERM = re.compile(r'(-?)(?:([A-Za-z_]+)(:|<=|>=|<|>))?("(?:[^"]*)"?|\S*)')
@@ -47,11 +48,11 @@ def tokenize(text: str) -> list[Term]:
             continue
         match = _TERM.match(text, pos)
         if match is None or match.end() == pos:  # pragma: no cover - the pattern always moves
-            raise QueryError(f"cannot read the query at '{text[pos:]}'", pos)
+            raise QuerySyntaxError(f"cannot read the query at '{text[pos:]}'", pos)
         negated, name, operator, value = match.groups()
         if value.startswith('"'):
             if len(value) < 2 or not value.endswith('"'):
-                raise QueryError(f"unclosed quote in '{match.group()}': add the closing \"",
+                raise QuerySyntaxError(f"unclosed quote in '{match.group()}': add the closing \"",
                                  pos)
             value = value[1:-1]
         terms.append(Term(match.group(), pos, bool(negated), name, operator, value))
@@ -80,16 +81,18 @@ def parse_date_value(value: str, term: Term, on: date) -> date:
 def _either(value: str, term: Term) -> list[str]:
     options = [v.strip().lower() for v in value.split(",") if v.strip()]
     if not options:
-        raise QueryError(f"'{term.text}' needs a value, e.g. {term.name}:something",
-                         term.position)
+        raise QuerySyntaxError(f"'{term.text}' needs a value, e.g. {term.name}:something",
+                               term.position)
     return options
 
 
-def _field_predicate(term: Term, on: date) -> Predicate:
+def _field_predicate(term: Term, on: date, config: PlanConfig | None) -> Predicate:
     name = ALIASES.get(term.name.lower(), term.name.lower())
     value = term.value
     if name in EXACT_FIELDS:
         options = set(_either(value, term))
+        if config is not None and name in VOCABULARIES:
+            _check_known(term, name, config.vocabulary(VOCABULARIES[name]))
         if name == "id":
             return lambda item, config, today_: item.id.lower() in options
         if name == "status":
@@ -110,8 +113,8 @@ def _field_predicate(term: Term, on: date) -> Predicate:
         if term.operator == ":" and value.lower() == "none":
             return lambda item, config, today_: item.due is None
         if not value:
-            raise QueryError(f"'{term.text}' needs a date, e.g. due<2025-06-30",
-                             term.position)
+            raise QuerySyntaxError(f"'{term.text}' needs a date, e.g. due<2025-06-30",
+                                   term.position)
         when = parse_date_value(value, term, on)
         compare = {":": date.__eq__, "<": date.__lt__, "<=": date.__le__, ">": date.__gt__,
                    ">=": date.__ge__}[term.operator]
@@ -119,8 +122,8 @@ def _field_predicate(term: Term, on: date) -> Predicate:
     if name == "is":
         state = value.lower()
         if state not in IS_VALUES:
-            raise QueryError(f"unknown 'is:{value}': use one of {', '.join(IS_VALUES)}",
-                             term.position)
+            raise QueryError(f"unknown 'is:{value}'{_did_you_mean(state, IS_VALUES)}: use one "
+                             f"of {', '.join(IS_VALUES)}", term.position)
         if state == "open":
             return lambda item, config, today_: not config.is_done(item.status)
         if state == "done":
@@ -130,8 +133,31 @@ def _field_predicate(term: Term, on: date) -> Predicate:
         wanted = {"overdue": OVERDUE, "due-soon": DUE_SOON, "on-track": ON_TRACK,
                   "no-date": NO_DATE}[state]
         return lambda item, config, today_: due_state(item, config, today_) == wanted
-    raise QueryError(f"unknown field '{term.name}' in '{term.text}': use one of "
+    raise QueryError(f"unknown field '{term.name}' in '{term.text}'"
+                     f"{_did_you_mean(name, (*FIELDS, *ALIASES))}: use one of "
                      f"{', '.join(FIELDS)}", term.position)
+
+
+def _check_known(term: Term, name: str, known: Sequence[str] | None) -> None:
+    """A value the plan's vocabulary does not hold can match nothing: say so, with the
+    nearest known value, rather than list nothing."""
+    if not known:
+        return
+    lowered = {k.lower() for k in known}
+    for typed in (v.strip() for v in term.value.split(",")):
+        if typed and typed.lower() not in lowered:
+            raise QueryError(f"unknown {name} '{typed}' in '{term.text}'"
+                             f"{_did_you_mean(typed, known)}: this plan's are "
+                             f"{', '.join(known)}", term.position)
+
+
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    """' (did you mean in-progress?)' for the nearest of `known` (ignoring case), or ''."""
+    import difflib  # only a mistyped query pays for it
+
+    by_lower = {str(k).lower(): str(k) for k in known}
+    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean {by_lower[close[0]]}?)" if close else ""
 
 
 def _word_predicate(word: str) -> Predicate:
@@ -176,17 +202,19 @@ class Query(namedtuple("Query", "text predicates sort_keys on")):
 
 
 def parse_query(text: str, views: Mapping[str, str] | None = None,
-                on: date | None = None) -> Query:
-    """Parse `text`; raises QueryError naming the bad term and its position."""
+                on: date | None = None, config: PlanConfig | None = None) -> Query:
+    """Parse `text`; raises QueryError naming the bad term and its position (with
+    `config`, also for a status, kind or inspection the plan does not have)."""
     on = on or today()
     predicates: list[tuple[Predicate, bool]] = []
     sort_keys: list[tuple[str, bool]] = []
-    _parse_into(text, views or {}, on, predicates, sort_keys, ())
+    _parse_into(text, views or {}, on, predicates, sort_keys, (), config)
     return Query(text, tuple(predicates), tuple(sort_keys), on)
 
 
-def _parse_into(text: str, views: Mapping[str, str], on: date,
-                predicates: list, sort_keys: list, expanding: tuple[str, ...]) -> None:
+def _parse_into(text: str, views: Mapping[str, str], on: date, predicates: list,
+                sort_keys: list, expanding: tuple[str, ...],
+                config: PlanConfig | None = None) -> None:
     for term in tokenize(text):
         name = term.name.lower() if term.name else None
         if name is None:
@@ -194,29 +222,32 @@ def _parse_into(text: str, views: Mapping[str, str], on: date,
                 continue
             predicates.append((_word_predicate(term.value), term.negated))
         elif term.operator != ":" and name != "due":
-            raise QueryError(f"'{term.operator}' works only with due (due<2025-06-30), not "
-                             f"'{term.text}'", term.position)
+            raise QuerySyntaxError(f"'{term.operator}' works only with due (due<2025-06-30), "
+                                   f"not '{term.text}'", term.position)
         elif name == "sort":
             key = term.value.lower()
             descending = key.startswith("-")
             key = key.lstrip("-+")
             if key not in SORT_FIELDS:
-                raise QueryError(f"cannot sort by '{key}': use one of {', '.join(SORT_FIELDS)}",
-                                 term.position)
+                raise QueryError(f"cannot sort by '{key}'{_did_you_mean(key, SORT_FIELDS)}: use "
+                                 f"one of {', '.join(SORT_FIELDS)}", term.position)
             sort_keys.append((key, descending))
         elif name == "view":
             view = term.value
             if view not in views:
                 known = ", ".join(views) or "none defined in plan.toml"
-                raise QueryError(f"unknown view '{view}' (views: {known})", term.position)
+                raise QueryError(f"unknown view '{view}'{_did_you_mean(view, views)} "
+                                 f"(views: {known})", term.position)
             if view in expanding:
                 raise QueryError(f"view '{view}' refers to itself "
                                  f"({' -> '.join((*expanding, view))})", term.position)
             if term.negated:
-                raise QueryError(f"'{term.text}': a view cannot be negated", term.position)
-            _parse_into(views[view], views, on, predicates, sort_keys, (*expanding, view))
+                raise QuerySyntaxError(f"'{term.text}': a view cannot be negated",
+                                       term.position)
+            _parse_into(views[view], views, on, predicates, sort_keys, (*expanding, view),
+                        config)
         else:
-            predicates.append((_field_predicate(term, on), term.negated))
+            predicates.append((_field_predicate(term, on, config), term.negated))
 
 
 def _sort_value(item: Item, key: str, config: PlanConfig):

@@ -10,7 +10,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input
 
-from tui.core.change import Change, parse_date
+from tui.core.change import Change, not_in_future, parse_date
 from tui.core.errors import AfiError
 from tui.core.model import today
 
@@ -55,7 +55,7 @@ class EvidenceScreen(CommitDialog):
         on = None
         if self.value("date"):
             try:
-                on = parse_date(self.value("date"), "date")
+                on = not_in_future(parse_date(self.value("date"), "date"), "the date")
             except AfiError as err:
                 raise FieldError("date", str(err)) from None
         try:

@@ -32,8 +32,8 @@ afi keys
            counts ↑ to send,    a        add an action
            ↓ to receive         x/delete remove; again: keep it
   escape   clear the filter     shift+up/down  move it
-  ctrl+p   command palette,     o        its owner and due date
-           theme
+  u        undo my last change  o        its owner and due date
+  ctrl+p   palette, themes
   ?        this help            Board summary
   q        quit                 r        refresh
                                 escape   back

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.core.errors import QueryError
 from tui.core.model import DUE_SOON, OVERDUE, Item, state_counts, today
@@ -19,21 +19,28 @@ from tui.core.plan import Plan
 
 from ..item_table import Column, ItemTable
 from ..problems import ProblemsPanel
-from ..rows import item_cells
-from ..widgets import plain
+from ..rows import content_widths, item_cells
+from ..widgets import FittedFooter, plain
+from .undo import UndoFlow
 
 if TYPE_CHECKING:
     from tui.core.sync import TeamStatus
 
+# Sized to their content when there is room (ItemTable.set_content_widths); `width` is
+# what a column has before the plan is read, and how far area and owner may be cut.
 COLUMNS = [
     Column("id", "ID", width=11, priority=0),
     Column("title", "Title", min_width=24, flexible=True, priority=0),
-    Column("area", "Area", width=20, priority=3),
+    Column("area", "Area", width=16, priority=3, shrinkable=True),
     Column("status", "Status", width=11, priority=0),
-    Column("owner", "Owner", width=14, priority=2),
-    Column("due", "Due", width=21, priority=1),
+    Column("owner", "Owner", width=12, priority=2, shrinkable=True),
+    Column("due", "Due", width=25, priority=1),
 ]
 
+
+# When the footer cannot show every key, these go first (in this order); filter, views,
+# sync, quit and help stay in sight at 80 columns.
+FOOTER_DROP_ORDER = ("history", "edit", "toggle_done", "new", "board", "sign_off", "open")
 
 TITLE_ROOM = 24  # the plan title keeps this much before the counts go to a second line
 
@@ -65,6 +72,7 @@ class ListScreen(Screen):
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse-sort"),
         Binding("p", "problems", "Problems", show=False, id="problems"),
         Binding("y", "sync", "Sync", id="sync"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear-filter"),
     ]
 
@@ -73,9 +81,11 @@ class ListScreen(Screen):
         self.query_text = query
         self.hide_done = False
         self.sort: tuple[str, bool] | None = None  # from a header click: (column, descending)
+        self.sorted_with = ""  # the filter when that column sort was chosen
         self.shown: list[Item] = []
         self.counts = ""  # the plan's totals, worked out once per load, not per keystroke
         self.team: TeamStatus | None = None
+        self.conflicted: list[Item] = []  # items a stopped sync left with markers
 
     def compose(self) -> ComposeResult:
         with Vertical(id="list-top"):
@@ -92,7 +102,8 @@ class ListScreen(Screen):
         table.empty_message = "Loading the plan…"
         yield table
         yield ProblemsPanel(id="problems", classes="hidden")
-        yield Footer()
+        yield UndoFlow()
+        yield FittedFooter(drop_order=FOOTER_DROP_ORDER)
 
     @property
     def plan(self) -> Plan | None:
@@ -110,6 +121,7 @@ class ListScreen(Screen):
         self.counts = plan_counts(plan, today())
         table = self.query_one(ItemTable)
         table.empty_message = "No items match. Press / to change the filter, esc to clear it."
+        table.set_content_widths(content_widths(plan.items, plan.config, today()))
         table.invalidate()
         panel = self.query_one(ProblemsPanel)
         if panel.show_problems(plan.problems, plan.dir):
@@ -127,7 +139,29 @@ class ListScreen(Screen):
         elif not team.conflicts and not (self.plan and self.plan.problems):
             panel.add_class("hidden")
         if self.plan is not None and self.plan.loaded:
-            self.update_summary(self.plan)
+            self.refilter()
+
+    def conflicted_items(self, plan: Plan) -> list[Item]:
+        """Items whose file a stopped sync left with conflict markers (so it fails to
+        read) are listed as the merge holds them, one side's value at each conflict, so
+        they do not vanish while the conflict is settled."""
+        if self.team is None or not self.team.conflicts:
+            return []
+        from tui.core import toml_read
+        from tui.core.validate import check_item
+
+        known = plan.snapshot.by_id()
+        found = []
+        for record in self.team.conflicts:
+            if record.item_id.lower() in known:
+                continue
+            try:
+                data = toml_read.loads(record.merged)
+            except toml_read.TOMLDecodeError:
+                continue
+            if not check_item(data, record.item_id, plan.config):
+                found.append(Item(data, plan.dir / "afis" / f"{record.item_id}.toml"))
+        return found
 
     def refilter(self) -> None:
         """Apply the filter box to the plan; a bad query leaves the list as it was."""
@@ -143,7 +177,14 @@ class ListScreen(Screen):
             error.remove_class("hidden")
             return
         error.add_class("hidden")
-        items = query.apply(plan.snapshot.in_id_order(), plan.config, on, in_id_order=True)
+        if self.sort is not None and query.sort_keys and self.query_text != self.sorted_with:
+            # A new filter with its own sort (a saved view's sort:due, a typed sort:) wins
+            # over the column chosen with s or a header click for the filter before.
+            self.sort = None
+            self.query_one(ItemTable).set_sort(None)
+        self.conflicted = self.conflicted_items(plan)
+        items = query.apply(plan.snapshot.in_id_order() + self.conflicted, plan.config, on,
+                            in_id_order=not self.conflicted)
         if self.hide_done:
             items = [i for i in items if not plan.config.is_done(i.status)]
         if self.sort is not None:
@@ -165,7 +206,8 @@ class ListScreen(Screen):
         if (team := self.team) is not None and team.ahead_behind is not None:
             ahead, behind = team.ahead_behind
             shown = f"↑{ahead} ↓{behind} (y sync) · {shown}"
-        if bad := len({p.path for p in plan.problems}):
+        conflicted = {i.id.lower() for i in self.conflicted}  # counted as conflicts instead
+        if bad := len({p.path for p in plan.problems if p.path.stem.lower() not in conflicted}):
             # First, so a narrow terminal cuts the counts, never the news of skipped files.
             shown = f"⚠ {bad} bad file{'s' if bad > 1 else ''} (p) · {shown}"
         if team is not None and (open_ := sum(len(r.conflicts) for r in team.conflicts)):
@@ -207,6 +249,7 @@ class ListScreen(Screen):
     def sort_by(self, column: str | None, descending: bool = False) -> None:
         """Order the list by a column (None: the query's own order)."""
         self.sort = None if column is None else (column, descending)
+        self.sorted_with = self.query_text
         self.query_one(ItemTable).set_sort(column, descending)
         self.refilter()
 
@@ -317,3 +360,7 @@ class ListScreen(Screen):
 
     def action_sync(self) -> None:
         self.app.sync_now()
+
+    def action_undo(self) -> None:
+        """`u`: take back your last afi commit, after asking (screens/undo.py)."""
+        self.query_one(UndoFlow).start()

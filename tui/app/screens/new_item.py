@@ -16,6 +16,7 @@ from tui.core.errors import AfiError
 from tui.core.model import KINDS
 from tui.core.plan import Plan
 
+from ..suggestions import distinct
 from ..threads import import_git
 from ..widgets import field_row, plain
 from .confirm import ConfirmScreen
@@ -47,9 +48,7 @@ class NewItemScreen(Screen):
             yield field_row("Title", Input(id="title", compact=True,
                                            placeholder="the finding's published wording"),
                             "title")
-            areas = sorted({a.name for a in config.areas})
-            yield field_row("Area", Input(id="area", compact=True, suggester=SuggestFromList(
-                areas, case_sensitive=False)), "area")
+            yield field_row("Area", Input(id="area", compact=True), "area")
             yield field_row("Status", Select([(Content(s), s) for s in config.statuses],
                                              allow_blank=False, compact=True, id="status"),
                             "status")
@@ -66,6 +65,7 @@ class NewItemScreen(Screen):
             self.show_banner("plan.toml lists no inspections: add an [[inspections]] table "
                              "first.")
         self.suggest_id()
+        self.suggest_areas()
         self.query_one("#title").focus()
 
     def is_dirty(self) -> bool:
@@ -97,9 +97,21 @@ class NewItemScreen(Screen):
             self.suggested_id = self.app.plan.next_id(inspection)
             id_input.value = self.suggested_id
 
+    def suggest_areas(self) -> None:
+        """The chosen inspection's areas (plan.toml's, else those its items use): an
+        area of another inspection would be refused on saving."""
+        inspection = self.query_one("#inspection", Select).value
+        plan = self.app.plan
+        if not isinstance(inspection, str):
+            return
+        areas = list(plan.config.areas_for(inspection)) or distinct(
+            item.get("area") for item in plan.items if item.get("inspection") == inspection)
+        self.query_one("#area", Input).suggester = SuggestFromList(areas, case_sensitive=False)
+
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "inspection":
             self.suggest_id()
+            self.suggest_areas()
 
     def action_save(self) -> None:
         if self.saving:

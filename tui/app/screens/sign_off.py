@@ -11,7 +11,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from tui.core.change import Change, parse_date
+from tui.core.change import Change, not_in_future, open_actions, parse_date
 from tui.core.errors import AfiError
 from tui.core.model import today
 from tui.core.safe_text import visible
@@ -42,6 +42,15 @@ class SignOffScreen(CommitDialog):
         yield field_row("Board", board, "board")
         yield field_row("Date", Input(today().isoformat(), id="date", compact=True,
                                       placeholder="YYYY-MM-DD"), "date")
+        left, total = self.open_actions()
+        if left:  # closing with work still open is allowed, but not without a word
+            yield field_row("Reason", Input(id="reason", compact=True, placeholder=(
+                f"needed: why close with {left} of {total} actions open (a progress update)")),
+                "reason")
+
+    def open_actions(self) -> tuple[int, int]:
+        item = self.app.plan.find(self.item_id)
+        return open_actions(item.data) if item is not None else (0, 0)
 
     def note(self) -> Content | None:
         plan = self.app.plan
@@ -80,11 +89,16 @@ class SignOffScreen(CommitDialog):
         if not board:
             raise FieldError("board", "Which board signed it off?")
         try:
-            on = parse_date(self.value("date"), "date")
+            on = not_in_future(parse_date(self.value("date"), "date"), "the date")
         except AfiError as err:
             raise FieldError("date", str(err)) from None
+        reason = self.value("reason") if self.query("#reason") else None
+        left, total = self.open_actions()
+        if left and not reason:
+            raise FieldError("reason", f"{left} of {total} actions are still open: say why it "
+                             "closes anyway")
         try:
-            change.close(self.item_id, by, board, on)
+            change.close(self.item_id, by, board, on, reason=reason)
         except AfiError as err:
             if "board" in str(err):
                 raise FieldError("board", str(err)) from None

@@ -1,0 +1,196 @@
+"""The terminal UI's rough edges, driven with Pilot on real repositories: undo, a filter
+value that cannot match, the list's columns at every width, the footer at 80 columns,
+the palette's names."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from tui.app.run import create_app
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.screens.list import ListScreen
+
+from .conftest import git
+from .test_app import commits, screen_text, settle, table
+
+
+async def wait_for_screen(app, pilot, kind, tries: int = 50) -> None:
+    for _ in range(tries):
+        await settle(app, pilot)
+        if isinstance(app.screen, kind):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{kind.__name__} did not open; the screen is {app.screen}")
+
+
+async def test_undo_from_the_list_asks_then_commits(afi, plan_dir):
+    repo = plan_dir.parent
+    assert afi("set", "PEEL22-02", "owner=DCI Brown", cwd=repo)[0] == 0
+    before = commits(repo)
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("u")
+        await wait_for_screen(app, pilot, ConfirmScreen)
+        question = str(app.screen.query_one("#question", Static).render())
+        assert "PEEL22-02: owner DCI Jones -> DCI Brown" in question
+        await pilot.press("n")  # keep it: nothing happens
+        await settle(app, pilot)
+        assert commits(repo) == before
+        await pilot.press("u")
+        await wait_for_screen(app, pilot, ConfirmScreen)
+        await pilot.press("y")
+        await wait_for_screen(app, pilot, ListScreen)
+        for _ in range(50):
+            await settle(app, pilot)
+            if commits(repo) == before + 1 and "DCI Jones" in screen_text(app):
+                break
+            await pilot.pause(0.05)
+        assert "DCI Jones" in screen_text(app)
+    assert commits(repo) == before + 1
+    assert git(repo, "log", "-1", "--format=%s").strip() == \
+        'Undo "PEEL22-02: owner DCI Jones -> DCI Brown"'
+
+
+async def test_undo_with_nothing_to_undo_says_so(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("u")
+        for _ in range(50):
+            await settle(app, pilot)
+            if any("nothing to undo" in n.message for n in app._notifications):
+                break
+            await pilot.pause(0.05)
+        assert any("nothing to undo" in n.message for n in app._notifications)
+        assert isinstance(app.screen, ListScreen)
+
+
+async def test_undo_is_in_the_palette(plan_dir):
+    from tui.app.palette import ACTIONS
+
+    assert ("undo" in [action for _, action in ACTIONS])
+
+
+async def test_a_filter_value_that_cannot_match_is_shown_in_the_filter_bar(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.screen.query_one("#filter", Input).value = "status:inprogress"
+        await pilot.pause()
+        error = app.screen.query_one("#filter-error", Static)
+        assert not error.has_class("hidden")
+        assert "did you mean in-progress?" in str(error.render())
+        assert table(app).row_count == 3  # not an empty list
+        app.screen.query_one("#filter", Input).value = "status:in-progress"
+        await pilot.pause()
+        assert error.has_class("hidden") and table(app).row_count == 1
+
+
+# -- the list fits the screen ---------------------------------------------------------------
+LONG_OWNER = "Detective Chief Superintendent Alexandra Okonkwo-Smith"  # 54 characters
+LONG_AREA = "Responding to the public"
+
+
+def row_of(app, item_id: str) -> str:
+    return next(line for line in screen_text(app).splitlines() if f" {item_id} " in line)
+
+
+async def test_columns_are_sized_to_their_content_and_the_width(afi, plan_dir):
+    assert afi("set", "PEEL22-01", f"owner={LONG_OWNER}", cwd=plan_dir.parent)[0] == 0
+    for width in (200, 160, 120, 80):
+        app = create_app(plan_dir)
+        async with app.run_test(size=(width, 30)) as pilot:
+            await settle(app, pilot)
+            line = row_of(app, "PEEL22-01")
+            layout = {column.key: n for column, n in table(app)._layout()}
+            assert len(line.rstrip()) <= width
+            assert "2024-12-31 15 d late" in line  # the due column is never cut
+            if width == 200:  # owners and areas whole when there is room
+                assert LONG_OWNER in line and LONG_AREA in line
+                assert layout["title"] < 2 * (layout["owner"] + layout["area"])
+            if width == 160:  # the title whole too, so the longest owner gives a little
+                assert LONG_AREA in line and "The force should answer 999 calls faster" in line
+                assert layout["owner"] >= 40
+            if width == 120:  # cut, but not to nothing, and the title keeps a third
+                assert layout["title"] >= 35 and layout["owner"] >= 12
+            if width == 80:  # the low-priority columns give way to the title
+                assert "owner" not in layout and "area" not in layout
+                assert layout["title"] >= 24
+
+
+def test_column_layout_shares_room_between_title_and_long_columns():
+    from tui.app.item_table import column_layout
+    from tui.app.screens.list import COLUMNS
+
+    content = {"id": 10, "title": 150, "area": 66, "status": 11, "owner": 28, "due": 25}
+    wide = dict((c.key, n) for c, n in column_layout(COLUMNS, content, 239))
+    assert wide["area"] == 66 and wide["owner"] == 28 and wide["title"] > 66
+    mid = dict((c.key, n) for c, n in column_layout(COLUMNS, content, 159))
+    assert mid["owner"] == 28 and 20 <= mid["area"] < 66 and mid["title"] >= (159 - 6) // 3
+    assert sum(mid.values()) + len(mid) <= 159
+    short = dict((c.key, n) for c, n in column_layout(COLUMNS, {"owner": 3}, 199))
+    assert short["owner"] == len("Owner")  # no wider than its label when names are short
+
+
+async def test_footer_keeps_views_sync_quit_and_help_at_80_columns(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        footer = screen_text(app).splitlines()[-1]
+        for key in ("/ Filter", "v Views", "y Sync", "q Quit", "? Keys", "^p palette"):
+            assert key in footer, footer
+        await pilot.resize_terminal(140, 24)
+        await settle(app, pilot)
+        assert "h History" in screen_text(app).splitlines()[-1]  # room again: all of them
+
+
+async def test_palette_names_read_as_words(plan_dir):
+    from tui.app.palette import AfiCommands
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        helps = [help_text for _, _, help_text in AfiCommands(app.screen)._commands()]
+        assert not any("afi:" in h or "_" in h for h in helps)
+        assert "key: c" in helps
+        system = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert "as soon as possible" not in system["Quit"] and "Keys" not in system
+
+
+async def test_a_saved_views_sort_wins_over_an_earlier_column_sort(plan_dir):
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s", "s")  # by title
+        assert app.screen.sort == ("title", False)
+        app.screen.set_query("is:open sort:-due")  # a query with its own order
+        await pilot.pause()
+        assert app.screen.sort is None
+        assert [r.id for r in table(app).rows] == ["PEEL22-02", "PEEL22-01"]
+        await pilot.press("s")  # and s still sorts by a column afterwards
+        assert app.screen.sort == ("id", False)
+        assert [r.id for r in table(app).rows] == ["PEEL22-01", "PEEL22-02"]
+
+
+async def test_new_item_suggests_only_the_chosen_inspections_areas(plan_dir):
+    from textual.widgets import Select
+
+    from tui.app.screens.new_item import NewItemScreen
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, NewItemScreen)
+        screen = app.screen
+        area = screen.query_one("#area", Input)
+        screen.query_one("#inspection", Select).value = "HMIC07"
+        await pilot.pause()
+        # (the suggester is asked in lower case, as Input asks it)
+        assert await area.suggester.get_suggestion("r") is None  # PEEL22's area
+        assert await area.suggester.get_suggestion("p") == "Protective services"
+        screen.query_one("#inspection", Select).value = "PEEL22"
+        await pilot.pause()
+        assert await area.suggester.get_suggestion("r") == LONG_AREA
+        assert await area.suggester.get_suggestion("p") is None

@@ -1,0 +1,67 @@
+"""`u`: take back your last afi commit (tui.core.undo), after saying which one and asking.
+
+Both steps run git, so both run in thread workers; the question and the outcome come
+back to the app's thread. A refusal (a later commit changed the same field, nothing to
+undo) is a notification that says why; nothing is written then.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.widget import Widget
+
+from tui.core.errors import AfiError
+from tui.core.plan import Plan
+from tui.core.safe_text import visible
+
+from ..threads import import_git
+from .confirm import ConfirmScreen
+
+
+class UndoFlow(Widget):
+    """Invisible: owns the workers of one undo (a worker belongs to a DOM node)."""
+
+    DEFAULT_CSS = "UndoFlow { display: none; }"
+
+    def start(self) -> None:
+        self.app.notify("Looking for your last change…", timeout=2)
+        self.prepare()
+
+    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
+    def prepare(self) -> None:
+        import_git()
+        from tui.core.undo import prepare_undo
+
+        try:
+            found = prepare_undo(Plan(self.app.plan_dir))
+        except AfiError as err:
+            self.app.call_from_thread(self.app.notify, f"Cannot undo: {visible(err)}",
+                                      severity="warning", timeout=12)
+            return
+        self.app.call_from_thread(self.ask, found.target.short, found.target.subject)
+
+    def ask(self, short: str, subject: str) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.commit()
+
+        self.app.push_screen(ConfirmScreen(
+            f"Undo your last change, [{short}] {subject}? A new commit takes it back; the "
+            "history keeps both.", yes="Undo", no="Keep it"), answer)
+
+    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
+    def commit(self) -> None:
+        import_git()
+        from tui.core.undo import undo
+
+        try:
+            _, commit, warnings = undo(Plan(self.app.plan_dir))
+        except AfiError as err:
+            self.app.call_from_thread(self.app.notify, f"Not undone: {visible(err)}",
+                                      severity="error", timeout=12)
+            return
+        for warning in warnings:
+            self.app.call_from_thread(self.app.notify, visible(warning), severity="warning")
+        self.app.call_from_thread(self.app.notify,
+                                  f"[{commit.short}] {visible(commit.subject)}", timeout=6)
+        self.app.call_from_thread(self.app.reload_now)
