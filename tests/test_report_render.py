@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from tui.core.report_chart import progress_svg
+from tui.core.report_html import render_html
+from tui.core.report_json import render_json
+from tui.core.report_markdown import md_text, render_markdown
 from tui.core.report_model import (
     AreaCount,
     BoardMark,
@@ -26,18 +30,7 @@ from tui.core.report_model import (
     Revision,
     Update,
 )
-from tui.core.report_render import (
-    CSV_COLUMNS,
-    escape_cell,
-    md_text,
-    progress_svg,
-    render,
-    render_csv,
-    render_html,
-    render_json,
-    render_markdown,
-    unescape_cell,
-)
+from tui.core.report_render import CSV_COLUMNS, escape_cell, render, render_csv, unescape_cell
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 UTC1 = timezone(timedelta(hours=1))
@@ -291,7 +284,9 @@ def expected_row(it: ReportItem) -> dict[str, str]:
             "latest_update": text(update and update.text),
             "closure_approved_by": text(closure and closure.approved_by),
             "closure_board": text(closure and closure.board),
-            "closure_date": text(closure and closure.date)}
+            "closure_date": text(closure and closure.date),
+            "assessment": "", "assessment_date": "", "assessment_by": "",
+            "assessment_reason": "", "due_history": ""}
     return row
 
 
@@ -328,7 +323,7 @@ def test_csv_escape_is_reversible(text):
 
 TOP_KEYS = {"version", "plan", "generated", "query", "as_of", "since", "statuses", "counts",
             "items", "overdue", "awaiting_signoff", "no_due_date", "changes", "progress",
-            "boards"}
+            "boards", "board", "meeting", "stale_after_days", "exceptions", "decisions"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -342,8 +337,9 @@ def test_json_has_the_documented_shape(data):
     assert pack["as_of"] == {"label": "HEAD", "commit": "9" * 40,
                              "date": "2023-06-20T08:00:00+01:00"}
     assert set(pack["counts"]) == {"by_inspection", "by_area", "rag"}
-    assert pack["counts"]["rag"] == {"red": 1, "amber": 0, "green": 1, "done": 2}
-    assert pack["counts"]["by_area"][1]["rag"] == {"red": 0, "amber": 0, "green": 1, "done": 0}
+    assert pack["counts"]["rag"] == {"red": 1, "amber": 0, "green": 1, "grey": 0, "done": 2}
+    assert pack["counts"]["by_area"][1]["rag"] == {"red": 0, "amber": 0, "green": 1, "grey": 0,
+                                                   "done": 0}
     first, second, *_, closed = pack["items"]
     assert first["latest_update"] == {"date": "2023-06-01", "by": "@SUM(A1:A9)",
                                       "text": data.items[0].latest_update.text}

@@ -243,6 +243,29 @@ def _report(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("--as-of", metavar="DATE|REV", help="the plan as it stood then")
     p.add_argument("--format", choices=("md", "html", "csv", "json"), default="md")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
+    p.add_argument("--board", metavar="NAME", help="the board the pack is for (default: "
+                                                   "from the board tag of --since or --as-of)")
+    p.add_argument("--date", metavar="DATE", help="the day it meets, YYYY-MM-DD")
+
+
+def _assess(p: Parser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("id")
+    p.add_argument("rag", metavar="red|amber|green", help="the owner's own rating")
+    p.add_argument("--reason", required=True, help="why: kept with the rating")
+    p.add_argument("--by", help="default: your git user.name")
+    p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.add_argument("-m", "--message", help="commit subject")
+
+
+def _chase(p: Parser, common: argparse.ArgumentParser) -> None:
+    p.add_argument("--owner", metavar="NAME", help="only this owner (as the items name "
+                                                   "them, ignoring case)")
+    p.add_argument("--within", metavar="DAYS", type=int, help="due soon means within DAYS "
+                   "(default: plan.toml due_soon_days)")
+    p.add_argument("--format", choices=("md", "eml"), default="md",
+                   help="md: one list for every owner; eml: one e-mail draft per owner")
+    p.add_argument("-o", "--output", metavar="DIR", help="write the files to DIR (eml needs "
+                                                         "it; md default stdout)")
 
 
 def _import(p: Parser, common: argparse.ArgumentParser) -> None:
@@ -319,7 +342,11 @@ COMMANDS: dict[str, tuple[str, Adder | None]] = {
     "evidence": ("record evidence for an item (one commit)", _evidence),
     "action": ("add, tick, edit, remove or move an item's actions (one commit)", _action),
     "board": ("record that a board met, or list the boards that met", _board),
-    "report": ("the board pack: counts, RAG, overdue, sign-off, changes since", _report),
+    "report": ("the board pack: exceptions, closures and decisions asked for, RAG, "
+               "changes since", _report),
+    "assess": ("the owner's own RAG for an item, with a reason (one commit)", _assess),
+    "chase": ("each owner's overdue, due-soon, stale and unassessed items, as a list or "
+              "e-mail drafts", _chase),
     "import": ("bring findings from an inspection report, or a tracker spreadsheet, into "
                "the plan (one commit)", _import),
     "commit": ("check item files (and plan.toml) edited by hand and commit them with "

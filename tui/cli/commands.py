@@ -281,12 +281,15 @@ def cmd_board(args: Namespace) -> int:
 
 
 def cmd_report(args: Namespace) -> int:
+    from tui.core.change import parse_date
     from tui.core.report import build_report
     from tui.core.report_render import render
 
     plan = _plan(args)
     data = build_report(plan, " ".join(args.query), since=args.since, as_of=args.as_of,
-                        warn=lambda text: _warn([text]), progress=plan.progress)
+                        warn=lambda text: _warn([text]), progress=plan.progress,
+                        board=args.board,
+                        meeting=parse_date(args.date, "--date") if args.date else None)
     out = render(data, args.format)
     if args.output:
         Path(args.output).write_text(out, encoding="utf-8", newline="")
@@ -314,6 +317,23 @@ def cmd_undo(args: Namespace) -> int:
     _warn(warnings)
     print(f"[{commit.short}] {visible(commit.subject)}")
     return EXIT_OK
+
+
+def cmd_assess(args: Namespace) -> int:
+    from tui.core.change import Change, parse_date
+
+    plan = _plan(args)
+    change = Change(plan, args.message)
+    change.assess(plan.get(args.id).id, args.rag, args.reason, by=args.by,
+                  on=parse_date(args.date, "--date") if args.date else None)
+    return _committed(change, change.commit())
+
+
+def cmd_chase(args: Namespace) -> int:
+    from .chase import write_chase
+
+    plan = _plan(args)
+    return write_chase(plan, args.owner, args.within, args.format, args.output, _warn)
 
 
 def cmd_commit(args: Namespace) -> int:

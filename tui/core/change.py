@@ -217,6 +217,21 @@ class Change:
         self._edit(item_id, ("updates",), lambda d: d.append_table("updates", entry),
                    commutes=True)
 
+    def assess(self, item_id: str, rag: str, reason: str, by: str | None = None,
+               on: date | None = None) -> None:
+        """The owner's own RAG, dated and attributed, appended to [[assessments]]."""
+        from .model import ASSESSMENTS
+
+        rag = str(rag).strip().lower()
+        if rag not in ASSESSMENTS:
+            raise InvalidValue(f"unknown assessment '{rag}': use one of "
+                               f"{', '.join(ASSESSMENTS)}")
+        entry = {"date": on or today(),
+                 "by": self.plan.repo().user_name() if by is None else _one_line(by, "--by"),
+                 "rag": rag, "reason": _text(reason, "reason")}
+        self._edit(item_id, ("assessments",),
+                   lambda d: d.append_table("assessments", entry), commutes=True)
+
     # -- actions (numbered from 0 here; the command line counts from 1) ------------------
     def add_action(self, item_id: str, text: str, due: date | None = None,
                    owner: str | None = None) -> None:
@@ -342,7 +357,8 @@ class Change:
         field = FIELDS[name]
         if isinstance(value, str) and not field.multiline:
             value = value.strip()
-        if value in ("", None) or (field.type in (DATE, INTEGER) and value == "none"):
+        if value in ("", None) or ((field.type in (DATE, INTEGER) or field.none_clears)
+                                   and value == "none"):
             if name in CLEARABLE:
                 return None
             raise InvalidValue(f"'{name}' cannot be empty")

@@ -47,7 +47,7 @@ from .gitrepo import Commit, FileChange, GitRepo
 from .progress import NO_PROGRESS, Progress
 from .store import ITEMS_DIR, PLAN_FILE
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 SHARD_CHARS = 2  # commit records are kept in files by the first hex digits of their id
 PATH_SHARDS = 64  # each path's commits are kept in one of this many files
 BIG_COMMIT = 256  # changes; a bigger commit's are stored in parts by path shard
@@ -55,7 +55,8 @@ CATCH_UP_LIMIT = 2_000  # new commits added in the foreground; more goes to the 
 FOREGROUND_COST = 2_000_000  # commits x files a rebuild may diff in the foreground (~0.2 s)
 STALE_BUILD_SECONDS = 600  # a build lock older than this belonged to a crashed builder
 BLOB_BATCH = 500  # commits whose blobs are read in one `git cat-file --batch`
-TRACKED = ("status", "due", "owner", "lead", "area", "closure")  # values kept per change
+# values kept per change
+TRACKED = ("status", "due", "owner", "lead", "area", "closure", "actions")
 UNPARSEABLE = "unparseable"
 
 
@@ -480,9 +481,13 @@ def _update(entry: dict) -> tuple[date | None, str, str]:
 
 
 def _fact(value: Any) -> Any:
-    """A tracked value as the index keeps it: a closure as (approved_by, board, date)."""
+    """A tracked value as the index keeps it: a closure as (approved_by, board, date),
+    actions as ((text, done), ...)."""
     if isinstance(value, dict):
         return (value.get("approved_by"), value.get("board"), value.get("date"))
+    if isinstance(value, list):
+        return tuple((str(a.get("text", "")), a.get("done") is True) for a in value
+                     if isinstance(a, dict))
     return value
 
 

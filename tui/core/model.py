@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluate
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _DIGITS = re.compile(r"(\d+)")
 KINDS = ("afi", "recommendation", "cause-of-concern")
+ASSESSMENTS = ("red", "amber", "green")  # an owner's own RAG (`afi assess`)
+DEFAULT_STALE_AFTER_DAYS = 60
 DEFAULT_STATUSES = ("not-started", "in-progress", "complete", "closed", "superseded")
 DEFAULT_DONE_STATUSES = ("complete", "closed", "superseded")
 DEFAULT_DUE_SOON_DAYS = 45
@@ -57,6 +59,13 @@ class Area(namedtuple("Area", "inspection name grade", defaults=("",))):
     __slots__ = ()
 
 
+class Person(namedtuple("Person", "name email git_name", defaults=("",))):
+    """One of plan.toml's [people]: an owner's e-mail address, and the name git knows
+    them by when it differs (for `owner:me`)."""
+
+    __slots__ = ()
+
+
 _PLAN_CONFIG_FIELDS = {  # name: default
     "title": None,
     "due_soon_days": DEFAULT_DUE_SOON_DAYS,
@@ -71,12 +80,15 @@ _PLAN_CONFIG_FIELDS = {  # name: default
     "awaiting_statuses": frozenset({"complete"}),  # delivered, not yet closed
     "due_change_needs_reason": True,
     "import_statuses": {},                  # tracker word -> status
+    "stale_after_days": DEFAULT_STALE_AFTER_DAYS,  # no progress update for longer: stale
+    "people": (),                           # Person records: who gets chase e-mails
 }
 
 
 # plan.toml settings no item rule reads (the rest are in PlanConfig.validation_key()).
 _NOT_VALIDATED = frozenset({"title", "due_soon_days", "views", "status_colours",
-                            "due_change_needs_reason", "import_statuses"})
+                            "due_change_needs_reason", "import_statuses", "stale_after_days",
+                            "people"})
 
 
 class PlanConfig(namedtuple("PlanConfig", list(_PLAN_CONFIG_FIELDS),
@@ -114,7 +126,14 @@ class PlanConfig(namedtuple("PlanConfig", list(_PLAN_CONFIG_FIELDS),
             return self.areas_for(inspection) or None if isinstance(inspection, str) else None
         if name == "boards":
             return self.boards or None
+        if name == "rags":
+            return ASSESSMENTS
         raise KeyError(name)
+
+    def person(self, name: str) -> Person | None:
+        """The [people] entry for an owner's name (ignoring case), if any."""
+        wanted = name.strip().lower()
+        return next((p for p in self.people if p.name.lower() == wanted), None)
 
     def is_awaiting_signoff(self, status: str) -> bool:
         return status in self.awaiting_statuses
@@ -348,6 +367,32 @@ def due_state(item: Item, config: PlanConfig, on: date | None = None) -> str | N
     if due <= on + timedelta(days=config.due_soon_days):
         return DUE_SOON
     return ON_TRACK
+
+
+# RAG from the dates: red overdue, amber due soon, green on track, grey open with no due
+# date (no closedown timeline: not on track, not late), done a done status.
+RAG_ORDER = ("red", "amber", "green", "grey", "done")
+_RAG_OF_STATE = {OVERDUE: "red", DUE_SOON: "amber", ON_TRACK: "green", NO_DATE: "grey",
+                 None: "done"}
+
+
+def rag(item: Item, config: PlanConfig, on: date | None = None) -> str:
+    """The date-derived RAG (RAG_ORDER) of an item."""
+    return _RAG_OF_STATE[due_state(item, config, on)]
+
+
+def latest_assessment(item: Item) -> dict[str, Any] | None:
+    """The owner's newest assessment ([[assessments]]: date, by, rag, reason), if any: the
+    latest date, and of one day's the last written."""
+    entries = [(a.get("date") if isinstance(a.get("date"), date) else date.min, n, a)
+               for n, a in enumerate(item.get("assessments") or ())
+               if isinstance(a, dict) and a.get("rag") in ASSESSMENTS]
+    return max(entries, key=lambda e: e[:2])[2] if entries else None
+
+
+def assessment_differs(assessed: str | None, derived: str) -> bool:
+    """An owner's RAG that disagrees with the dates' (an open item's only)."""
+    return bool(assessed) and derived in ASSESSMENTS + ("grey",) and assessed != derived
 
 
 def due_hint(due: date | None, on: date) -> str:

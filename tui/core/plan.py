@@ -154,7 +154,22 @@ class Plan:
     def parse_query(self, text: str, on: date | None = None) -> Query:
         from .query import parse_query
 
-        return parse_query(text, self.config.views, on=on, config=self.config)
+        return parse_query(text, self.config.views, on=on, config=self.config,
+                           me=self.me)
+
+    def me(self) -> str:
+        """Who `owner:me` means: the [people] entry whose git_name (or name) is git's
+        user.name, by the name items give as owner; else user.name itself."""
+        from .errors import GitError, QueryError
+
+        try:
+            git_name = self.repo().user_name()
+        except GitError as err:
+            raise QueryError(f"'owner:me' needs your git user.name: {err}", 0) from None
+        wanted = git_name.strip().lower()
+        person = next((p for p in self.config.people if p.git_name.lower() == wanted), None) \
+            or self.config.person(git_name)
+        return person.name if person else git_name
 
     def query(self, text: str = "", on: date | None = None) -> list[Item]:
         """Items matching `text` (docs/format.md, "Queries"), in the order its sort terms

@@ -86,7 +86,8 @@ def _either(value: str, term: Term) -> list[str]:
     return options
 
 
-def _field_predicate(term: Term, on: date, config: PlanConfig | None) -> Predicate:
+def _field_predicate(term: Term, on: date, config: PlanConfig | None,
+                     me: Callable[[], str] | None = None) -> Predicate:
     name = ALIASES.get(term.name.lower(), term.name.lower())
     value = term.value
     if name in EXACT_FIELDS:
@@ -102,6 +103,12 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None) -> Predica
         options = _either(value, term)
         return lambda item, config, today_: any(
             o in str(t).lower() for t in item.tags for o in options)
+    if name == "owner" and value.strip().lower() == "me":
+        if me is None:
+            raise QueryError("'owner:me' needs the plan's [people] and your git user.name",
+                             term.position)
+        mine = me().lower()  # asked only now: a query without `me` never reads git's config
+        return lambda item, config, today_: str(item.get("owner", "")).lower() == mine
     if name in SUBSTRING_FIELDS:
         options = _either(value, term)
         if len(options) == 1:
@@ -202,19 +209,22 @@ class Query(namedtuple("Query", "text predicates sort_keys on")):
 
 
 def parse_query(text: str, views: Mapping[str, str] | None = None,
-                on: date | None = None, config: PlanConfig | None = None) -> Query:
+                on: date | None = None, config: PlanConfig | None = None,
+                me: Callable[[], str] | None = None) -> Query:
     """Parse `text`; raises QueryError naming the bad term and its position (with
-    `config`, also for a status, kind or inspection the plan does not have)."""
+    `config`, also for a status, kind or inspection the plan does not have). `me`: who
+    `owner:me` means (called only when a query uses it)."""
     on = on or today()
     predicates: list[tuple[Predicate, bool]] = []
     sort_keys: list[tuple[str, bool]] = []
-    _parse_into(text, views or {}, on, predicates, sort_keys, (), config)
+    _parse_into(text, views or {}, on, predicates, sort_keys, (), config, me)
     return Query(text, tuple(predicates), tuple(sort_keys), on)
 
 
 def _parse_into(text: str, views: Mapping[str, str], on: date, predicates: list,
                 sort_keys: list, expanding: tuple[str, ...],
-                config: PlanConfig | None = None) -> None:
+                config: PlanConfig | None = None, me: Callable[[], str] | None = None
+                ) -> None:
     for term in tokenize(text):
         name = term.name.lower() if term.name else None
         if name is None:
@@ -245,9 +255,9 @@ def _parse_into(text: str, views: Mapping[str, str], on: date, predicates: list,
                 raise QuerySyntaxError(f"'{term.text}': a view cannot be negated",
                                        term.position)
             _parse_into(views[view], views, on, predicates, sort_keys, (*expanding, view),
-                        config)
+                        config, me)
         else:
-            predicates.append((_field_predicate(term, on, config), term.negated))
+            predicates.append((_field_predicate(term, on, config, me), term.negated))
 
 
 def _sort_value(item: Item, key: str, config: PlanConfig):

@@ -9,8 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# RAG: red overdue, amber due soon, green on track or no date, done complete/closed/...
-RAG_ORDER = ("red", "amber", "green", "done")
+from .model import RAG_ORDER  # red overdue, amber due soon, green on track, grey no date, done
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def month_name(month: date) -> str:
+    """"December 2026"."""
+    return f"{MONTH_NAMES[month.month - 1]} {month.year}"
+
+
+def long_date(day: date | None) -> str:
+    """A date as people write it: "6 December 2026" (whatever the locale)."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.date()
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,34 @@ class Closure:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """The owner's newest own RAG (`afi assess`)."""
+
+    rag: str                # red | amber | green
+    date: date | None
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DueRevision:
+    """One committed move of an item's due date."""
+
+    date: date              # the day it was committed
+    old: date | None
+    new: date | None
+    reason: str             # "" when none was recorded
+    by: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    title: str
+    location: str
+    date: date | None
+
+
+@dataclass(frozen=True)
 class ReportItem:
     id: str
     title: str
@@ -57,6 +101,24 @@ class ReportItem:
     actions_done: int
     actions_total: int
     awaiting_signoff: bool        # delivered (complete) but not yet closed at a board
+    decision: str = ""            # what the owner asks the board to decide ("" none)
+    assessment: Assessment | None = None  # the owner's newest own RAG
+    assessment_differs: bool = False      # it disagrees with `rag`
+    stale_days: int | None = None  # open, no update for longer than stale_after_days (-1 never)
+    due_history: tuple[DueRevision, ...] = ()  # every committed move, oldest first
+    actions_added: int = 0        # in the period
+    actions_completed: int = 0    # marked done in the period
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """One kind of exception on the pack's first page: a count with the items named."""
+
+    key: str                # overdue, stale, unowned, no-due-date, moved, closed-open-actions
+    title: str
+    meaning: str
+    items: list[ReportItem]
 
 
 @dataclass(frozen=True)
@@ -124,6 +186,11 @@ class ReportData:
     changes: list[Change]         # oldest first
     progress: list[ProgressPoint]  # oldest month first
     boards: list[BoardMark] = field(default_factory=list)  # boards in the period
+    board: str = ""               # the board the pack is for ("" not known)
+    meeting: date | None = None   # the day it meets
+    exceptions: list[Flagged] = field(default_factory=list)
+    decisions: list[ReportItem] = field(default_factory=list)  # decisions asked for
+    stale_after_days: int = 60
 
     @property
     def rag_totals(self) -> dict[str, int]:

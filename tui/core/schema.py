@@ -18,8 +18,8 @@ STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE, MAP = (
 # A MAP is a table of names the user chooses, each holding a value of the kind its one
 # part declares ([views]: name -> query).
 # A field's `vocabulary` names the list its values come from (PlanConfig.vocabulary):
-# "kinds", "statuses", "inspections", "areas" or "boards"; in plan.toml also "scales"
-# and "colours" (fixed lists, model.py).
+# "kinds", "statuses", "inspections", "areas", "boards" or "rags" (an owner's assessment);
+# in plan.toml also "scales" and "colours" (fixed lists, model.py).
 
 _FIELD_PARTS = {  # name: default (None for the four every field gives)
     "key": None, "type": None, "label": None, "meaning": None,
@@ -31,6 +31,7 @@ _FIELD_PARTS = {  # name: default (None for the four every field gives)
     "indexed": False,       # kept in the cache's index: listed, sorted and queried fast
     "vocabulary": None,
     "parts": (),            # the keys of each table (TABLES, TABLE)
+    "none_clears": False,   # `none` clears it as an empty value does (dates, numbers...)
 }
 
 
@@ -71,6 +72,9 @@ ITEM_FIELDS: tuple[Field, ...] = (
           settable=True, clearable=True, indexed=True),
     Field("group", STRING, "Group", "items handled together share a group", settable=True,
           clearable=True, indexed=True),
+    Field("decision", STRING, "Decision needed", "what the owner asks the board to decide "
+          "(`none` clears it once decided)", settable=True, clearable=True, long=True,
+          indexed=True, none_clears=True),
     Field("links", IDS, "Links", "related items"),
     Field("tags", STRINGS, "Tags", "free labels", indexed=True),
     Field("actions", TABLES, "Actions", "what is being done", parts=(
@@ -88,6 +92,13 @@ ITEM_FIELDS: tuple[Field, ...] = (
         Field("title", STRING, "Evidence", "what it is", required=True),
         Field("location", STRING, "Location", "where it is kept"),
         Field("date", DATE, "Date", "its date"),
+    )),
+    Field("assessments", TABLES, "Assessments", "the owner's own RAG, newest last "
+          "(`afi assess`)", indexed=True, parts=(
+        Field("date", DATE, "Date", "when", required=True),
+        Field("by", STRING, "By", "who assessed it"),
+        Field("rag", STRING, "RAG", "red, amber or green", required=True, vocabulary="rags"),
+        Field("reason", STRING, "Reason", "why", required=True, multiline=True),
     )),
     Field("closure", TABLE, "Closure", "the sign-off: required on a closed item", parts=(
         Field("approved_by", STRING, "Approved by", "who signed it off", required=True),
