@@ -347,7 +347,7 @@ def test_report_json_items_and_changes(cycle, afi):
     due = next(c for c in data["changes"] if c["field"] == "due")
     assert due["reason"] == "new rota" and due["author"] == "Test Lead"
     assert data["since"]["label"] == "board/2025-01-15-force-improvement-board"
-    assert data["counts"]["rag"] == {"red": 0, "amber": 0, "green": 0, "done": 3}
+    assert data["counts"]["rag"] == {"red": 0, "amber": 0, "green": 0, "grey": 0, "done": 3}
 
 
 def test_report_csv_and_html_files(cycle, afi, tmp_path):
