@@ -17,12 +17,16 @@ from tui.core.safe_text import visible
 from .colours import Palette
 
 RAG_WORDS = {"red": "red (overdue)", "amber": "amber (due soon)", "green": "green",
-             "done": "done"}
+             "grey": "grey (no due date)", "done": "done"}
+SHORT_EXCEPTIONS = {"overdue": "overdue", "stale": "stale", "unowned": "unowned",
+                    "no-due-date": "no date", "moved": "moved twice+",
+                    "closed-open-actions": "closed, actions open"}
 FIELD_WORDS = {"status": "status", "due": "due", "owner": "owner", "lead": "lead"}
 
 
 def render_board(data: ReportData, palette: Palette) -> RenderableType:
-    parts: list[RenderableType] = [_period(data, palette), _totals(data, palette), Text()]
+    parts: list[RenderableType] = [_period(data, palette), _totals(data, palette),
+                                   _exceptions(data, palette), Text()]
     parts += [_heading("By area", palette), _areas(data, palette), Text()]
     parts += [_heading(f"Overdue ({len(data.overdue)})", palette),
               _items(data.overdue, palette, late=True), Text()]
@@ -69,6 +73,26 @@ def _totals(data: ReportData, palette: Palette) -> Text:
     return out
 
 
+def _exceptions(data: ReportData, palette: Palette) -> Text:
+    """The pack's first page in one line: each exception's count."""
+    out = Text("Exceptions  ", style=palette["label"])
+    counts = [(len(f.items), SHORT_EXCEPTIONS.get(f.key, f.title)) for f in data.exceptions]
+    counts.append((len(data.decisions), "decisions"))
+    for n, (count, title) in enumerate(counts):
+        if n:
+            out.append(" · ", style=palette["label"])
+        out.append(f"{count} {title}", style=palette["overdue"] if count else palette["muted"])
+    return out
+
+
+def _assessed(item: ReportItem, palette: Palette) -> Text:
+    """The owner's own RAG, beside the dates' ('≠' where they differ)."""
+    if item.assessment is None:
+        return Text("—", style=palette["muted"])
+    mark = " ≠" if item.assessment_differs else ""
+    return Text(item.assessment.rag + mark, style=palette.rag(item.assessment.rag))
+
+
 def _table(palette: Palette) -> Table:
     return Table(box=None, expand=True, pad_edge=False, show_edge=False,
                  header_style=palette["label"], padding=(0, 1))
@@ -104,12 +128,13 @@ def _items(items: list[ReportItem], palette: Palette, late: bool = False) -> Ren
     table.add_column("Title", ratio=1, no_wrap=True, overflow="ellipsis", min_width=12)
     table.add_column("Owner", no_wrap=True, max_width=30, overflow="ellipsis")
     table.add_column("Due", no_wrap=True)
+    table.add_column("Own RAG", no_wrap=True)
     if late:
         table.add_column("Late", no_wrap=True, justify="right")
     for item in items:
         row = [Text(visible(item.id)), Text(visible(item.title)),
                Text(visible(item.owner) or "—", style="" if item.owner else palette["muted"]),
-               Text(item.due.isoformat() if item.due else "none")]
+               Text(item.due.isoformat() if item.due else "none"), _assessed(item, palette)]
         if late:
             row.append(Text(late_words(item.days_late or 0), style=palette["overdue"]))
         table.add_row(*row)

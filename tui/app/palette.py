@@ -13,6 +13,7 @@ ACTIONS = (
     ("History of the selected item", "history"),
     ("Sign off the selected item…", "sign_off"),
     ("Add evidence to the selected item…", "evidence"),
+    ("Assess the selected item: the owner's own RAG…", "assess"),
     ("Board summary: RAG by area, overdue, awaiting sign-off, changes", "board"),
     ("New item", "new"),
     ("Hide or show done items", "toggle_done"),

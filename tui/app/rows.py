@@ -12,7 +12,15 @@ from datetime import date
 from rich.cells import cell_len
 from rich.text import Text
 
-from tui.core.model import Item, PlanConfig, due_hint, due_state
+from tui.core.model import (
+    Item,
+    PlanConfig,
+    assessment_differs,
+    due_hint,
+    due_state,
+    latest_assessment,
+    rag,
+)
 from tui.core.safe_text import visible
 
 from .colours import Palette
@@ -29,6 +37,10 @@ def item_cells(item: Item, config: PlanConfig, on: date, palette: Palette) -> li
     else:
         due_cell = Text(due_text(due, on, done),
                         style=palette["done-item"] if done else palette.due(state))
+    assessed = None if done else latest_assessment(item)
+    if assessed is not None:  # the owner's own RAG beside the dates' (≠: they differ)
+        differs = " ≠" if assessment_differs(assessed["rag"], rag(item, config, on)) else ""
+        due_text.append(f" · {assessed['rag']}{differs}", style=palette.rag(assessed["rag"]))
     return [
         Text(visible(item.id), style=base),
         Text(visible(item.title), style=base),

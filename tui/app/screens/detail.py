@@ -11,7 +11,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tui.core.model import Item, due_hint, due_state, today
+from tui.core.model import (
+    Item,
+    assessment_differs,
+    due_hint,
+    due_state,
+    latest_assessment,
+    rag,
+    today,
+)
 from tui.core.plan import Plan
 from tui.core.safe_text import visible, visible_lines
 
@@ -19,8 +27,8 @@ from ..colours import Palette
 from ..widgets import Painted
 
 SHOWN_KEYS = ("id", "kind", "inspection", "number", "area", "title", "detail", "status",
-              "owner", "lead", "due", "group", "links", "tags", "actions", "updates", "evidence",
-              "closure")
+              "owner", "lead", "due", "group", "decision", "links", "tags", "actions", "updates",
+              "evidence", "assessments", "closure")
 
 
 def _text(value: object) -> str:
@@ -51,6 +59,9 @@ def render_item(item: Item, plan: Plan, on: date, palette: Palette) -> Text:
               palette["muted"] if state is None else palette.due(state))
     else:
         field("due", "none", palette["muted"])
+    field("RAG", _rag_line(item, config, on), palette.rag(rag(item, config, on)))
+    if d.get("decision"):
+        field("decision", f"{d['decision']}  (asked of the board)", palette["overdue"])
     grade = next((a.grade for a in config.areas if a.name == d.get("area")
                   and a.inspection == d.get("inspection") and a.grade), "")
     field("area", f"{d.get('area', '')}" + (f"  [graded {grade}]" if grade else ""))
@@ -97,6 +108,16 @@ def render_item(item: Item, plan: Plan, on: date, palette: Palette) -> Text:
             parts = [evidence.get("title", ""), evidence.get("location", ""),
                      str(evidence.get("date", ""))]
             out.append(" • " + _text("  ".join(p for p in parts if p)) + "\n")
+    assessments = [a for a in d.get("assessments", []) if isinstance(a, dict)]
+    if assessments:
+        out.append("\nOwner's assessments (a assesses)\n", style=heading)
+        for entry in assessments:
+            out.append(f" {entry.get('date', '')}  ", style=palette["date"])
+            out.append(f"{_text(entry.get('rag', ''))}", style=palette.rag(
+                str(entry.get("rag", ""))))
+            out.append(f"  {_text(entry.get('by', ''))}\n", style=palette["muted"])
+            for line in _text(entry.get("reason", "")).strip().split("\n"):
+                out.append(f"   {line}\n")
     if d.get("closure"):
         closure = d["closure"]
         out.append("\nClosure\n", style=heading)
@@ -111,6 +132,16 @@ def render_item(item: Item, plan: Plan, on: date, palette: Palette) -> Text:
     return out
 
 
+def _rag_line(item: Item, config, on: date) -> str:
+    """'red (dates) · owner: green ≠' : the dates' RAG and the owner's, side by side."""
+    dates = rag(item, config, on)
+    assessed = latest_assessment(item)
+    if assessed is None:
+        return f"{dates} (dates) · owner: not assessed (a assesses)"
+    differs = " ≠" if assessment_differs(assessed["rag"], dates) else ""
+    return f"{dates} (dates) · owner: {assessed['rag']}{differs} on {assessed.get('date', '?')}"
+
+
 class DetailScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
@@ -118,6 +149,7 @@ class DetailScreen(Screen):
         Binding("h", "history", "History", id="history"),
         Binding("c", "sign_off", "Sign off", id="sign-off"),
         Binding("E", "evidence", "Evidence", id="evidence"),
+        Binding("a", "assess", "Assess", id="assess"),
     ]
 
     def __init__(self, item_id: str):
@@ -154,6 +186,11 @@ class DetailScreen(Screen):
         from .evidence import add_evidence
 
         add_evidence(self.app, self.item_id)
+
+    def action_assess(self) -> None:
+        from .assess import assess
+
+        assess(self.app, self.item_id)
 
     def action_edit(self) -> None:
         from .edit import EditScreen

@@ -64,6 +64,7 @@ class ListScreen(Screen):
         Binding("h", "history", "History", id="history"),
         Binding("c", "sign_off", "Sign off", id="sign-off"),
         Binding("E", "evidence", "Evidence", show=False, id="evidence"),
+        Binding("a", "assess", "Assess", show=False, id="assess"),
         Binding("b", "board", "Board", id="board"),
         Binding("n", "new", "New", id="new"),
         Binding("d", "toggle_done", "Done items", id="toggle-done"),
@@ -304,6 +305,12 @@ class ListScreen(Screen):
 
         if (item_id := self.selected_id()) is not None:
             add_evidence(self.app, item_id)
+
+    def action_assess(self) -> None:
+        from .assess import assess
+
+        if (item_id := self.selected_id()) is not None:
+            assess(self.app, item_id)
 
     def action_board(self) -> None:
         from .board import BoardScreen
