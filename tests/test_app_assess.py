@@ -69,3 +69,26 @@ async def test_detail_and_board_screens_show_both_ratings(plan_dir, afi):
         assert "1 overdue · 2 stale · 0 unowned · 0 no date · 0 moved twice+ · 0 closed, " \
             "actions open · 1 decisions" in " ".join(board.split())
         assert re.search(r"PEEL22-01 .* 2024-12-31\s+amber ≠\s+15 d", board)
+
+
+async def test_the_edit_screen_sets_and_clears_the_decision_asked_of_the_board(plan_dir):
+    from tui.app.screens.edit import EditScreen
+
+    repo = plan_dir.parent
+    path = plan_dir / "afis" / "PEEL22-02.toml"
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "down", "e")
+        assert isinstance(app.screen, EditScreen)
+        app.screen.query_one("#decision", Input).value = "Fund two more analysts"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert 'decision = "Fund two more analysts"' in path.read_text()
+        await pilot.press("e")
+        assert app.screen.query_one("#decision", Input).value == "Fund two more analysts"
+        app.screen.query_one("#decision", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    assert "decision" not in path.read_text()
+    assert git(repo, "log", "-1", "--format=%s").strip() == "PEEL22-02: decision removed"

@@ -37,7 +37,7 @@ from ..threads import import_git
 from ..widgets import field_row, hide_field_errors, plain, show_field_error
 from .confirm import ConfirmScreen
 
-TEXT_FIELDS = ("title", "area", "owner", "lead", "group")
+TEXT_FIELDS = ("title", "area", "owner", "lead", "group", "decision")
 ACTION_KEYS = ("Actions: ↑↓ choose · space tick · enter edit · a add · x remove (again: "
                "keep) · shift+↑↓ move · o owner and due")
 
@@ -92,6 +92,9 @@ class EditScreen(Screen):
                 SuggestFromList(suggestions.leads(plan), case_sensitive=False))), "lead")
             yield field_row("Area", area_widget(plan, self.item_id), "area")
             yield field_row("Group", Input(id="group", compact=True), "group")
+            yield field_row("Decision needed", Input(
+                id="decision", compact=True, placeholder="what the owner asks the board to "
+                                                         "decide (empty: none)"), "decision")
             yield field_row("Tags", Input(id="tags", placeholder="comma separated",
                                           compact=True), "tags")
             yield field_row("Detail", TextArea(id="detail", soft_wrap=True, compact=True),
