@@ -365,6 +365,7 @@ def measure(plan: Path, items: int, commits: int, runs: int, tw: Taskwarrior | N
         "afi report html": afi + ["report", "--format", "html", "-o", os.devnull],
         "afi report --since last-board": afi + ["report", "--since", "last-board",
                                                 "-o", os.devnull],
+        "afi chase": afi + ["chase", "-o", str(repo.parent / "chase")],
     })
     if commits > AS_OF_BACK:
         back = datetime.fromtimestamp(FIRST_COMMIT + 3600 * (commits - AS_OF_BACK),
@@ -439,6 +440,7 @@ ROWS = (  # (label, figure, "s" or "MB", the Taskwarrior figure to compare with)
     (f"`afi report --since last-board` ({BOARD_BACK} commits back)",
      "afi report --since last-board",
      "s", None),
+    ("`afi chase` (every owner's list)", "afi chase", "s", None),
     (f"`afi list --as-of DATE` ({AS_OF_BACK:,} commits back)", "afi list --as-of", "s", None),
     ("`afi import table` (the board pack's CSV into an empty plan)", "afi import table", "s",
      None),

@@ -39,7 +39,7 @@ async def test_assess_from_the_list_is_one_commit_shown_beside_the_dates(plan_di
         due = items._render(items.rows[1])[-1]  # PEEL22-01's Due cell
         assert due.plain == "2024-12-31 15 d late · green ≠"
     assert commits(repo) == before + 1
-    assert git(repo, "log", "-1", "--format=%s").strip() == "PEEL22-01: assessments added"
+    assert git(repo, "log", "-1", "--format=%s").strip() == "PEEL22-01: assessed green"
     text = (plan_dir / "afis" / "PEEL22-01.toml").read_text()
     assert 'rag = "green"\nreason = "[b]Demo[/b] passed"' in text
 

@@ -193,6 +193,7 @@ def test_assess_keeps_a_dated_attributed_history_in_the_file(plan_dir, afi):
     code, out, err = afi("assess", "PEEL22-01", "green", "--reason", "Demo period passed",
                          cwd=repo)
     assert code == 0, err
+    assert out.endswith("PEEL22-01: assessed green\n")
     text = path.read_text()
     assert text.startswith(before)  # the layout (comments, order) is kept
     assert text[len(before):] == ('\n[[assessments]]\ndate = 2025-01-15\nby = "Test Lead"\n'
@@ -293,3 +294,18 @@ def test_chase_eml_drafts_parse_back_addressed_from_people(people, afi, tmp_path
     assert "PEEL22-01" in body and "The board expects" in body
     code, _, err = afi("chase", "--format", "eml", cwd=people.parent)
     assert code == 2 and "-o DIR" in err
+
+
+def test_assessments_from_two_writers_merge_as_a_log():
+    from tui.core.merge import merge_item
+
+    base = 'id = "X"\nstatus = "in-progress"\n'
+
+    def assessed(rag: str, day: str) -> str:
+        return (base + f'\n[[assessments]]\ndate = {day}\nby = "{rag.title()}"\nrag = "{rag}"\n'
+                f'reason = "{rag} because"\n')
+
+    result = merge_item(base, assessed("amber", "2025-01-14"), assessed("green", "2025-01-12"))
+    assert not result.conflicts
+    assert "amber because" in result.text and "green because" in result.text
+    assert result.text.index("green because") < result.text.index("amber because")  # by date

@@ -8,8 +8,8 @@ them; the merged text is re-read at the end and must give exactly the merged dat
 - Fields (any key, at any depth of a table) changed on one side take that side's value;
   changed differently on both they are a FieldConflict and keep OURS' value.
 - `tags` and `links` (and plan.toml's `boards`) merge as sets.
-- `[[updates]]` and `[[evidence]]` (and plan.toml's `[[inspections]]` and `[[areas]]`)
-  are logs: entries either side added are all kept
+- `[[updates]]`, `[[evidence]]` and `[[assessments]]` (and plan.toml's `[[inspections]]`
+  and `[[areas]]`) are logs: entries either side added are all kept
   (one copy of an entry both added), in date order; an entry one side removed or
   rewrote is removed, as the other side still has it unchanged. An entry one side
   removed and the other rewrote (same date, similar text) is a FieldConflict.
@@ -29,7 +29,8 @@ from .locate import conflict_marker_line
 from .tomledit import ItemDocument
 
 SET_KEYS = ("tags", "links", "boards")  # boards: plan.toml's
-LOG_KEYS = ("updates", "evidence", "inspections", "areas")  # the last two: plan.toml's
+LOG_KEYS = ("updates", "evidence", "assessments",
+            "inspections", "areas")  # the last two: plan.toml's
 ACTIONS = "actions"
 SIMILAR_TEXT = 0.6  # difflib ratio above which an action's text counts as edited, not new
 

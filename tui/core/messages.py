@@ -206,6 +206,11 @@ def _field_notes(key: str, before: Any, after: Any) -> list[str]:
         return _action_notes(before or [], after or [])
     if key in ("updates", "evidence") and _tables(before) and _tables(after):
         return _log_notes(key, before or [], after or [])
+    if key == "assessments" and _tables(before) and _tables(after):
+        old, new = before or [], after or []
+        if len(new) > len(old) and new[:len(old)] == old:  # the owner's own RAG, appended
+            return [f"assessed {_show(entry.get('rag'))}" for entry in new[len(old):]]
+        return ["assessments edited"]
     if key == "closure" and isinstance(after, dict) and before is None:
         return [_closure_note(after)]
     if key in LONG_TEXT or isinstance(before, (dict, list)) or isinstance(after, (dict, list)):

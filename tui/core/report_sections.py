@@ -103,7 +103,8 @@ def _decisions_section(data: ReportData) -> Section:
     rows = [(i.id, i.title, i.owner, i.lead, i.decision) for i in data.decisions]
     return Section("decisions", f"Decisions needed ({len(rows)})", [Table(columns, rows)],
                    "No owner has asked the board for a decision.",
-                   note="Owners ask the board to decide (`afi set ID decision=...`).")
+                   note="What owners ask the board to decide (afi set ID decision=TEXT, or the "
+                        "edit screen).")
 
 
 def _overdue_section(data: ReportData) -> Section:
