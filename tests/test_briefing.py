@@ -309,3 +309,13 @@ def test_assessments_from_two_writers_merge_as_a_log():
     assert not result.conflicts
     assert "amber because" in result.text and "green because" in result.text
     assert result.text.index("green because") < result.text.index("amber because")  # by date
+
+
+@pytest.mark.parametrize("value", ["0", '"sixty"', "99999"])
+def test_stale_after_days_is_validated(plan_dir, afi, value):
+    plan_file = plan_dir / "plan.toml"
+    plan_file.write_text(plan_file.read_text().replace(
+        "due_soon_days = 45", f"due_soon_days = 45\nstale_after_days = {value}"))
+    code, out, _ = afi("check", cwd=plan_dir.parent)
+    assert code == 1 and "plan.toml:3:" in out and "'stale_after_days' must be a whole number" \
+        in out

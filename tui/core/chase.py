@@ -104,13 +104,9 @@ def _day(value: object) -> str:
 
 # ---------------------------------------------------------------------------- output
 
-def _md(text: str) -> str:
-    from .report_markdown import md_text
-
-    return md_text(text)
-
-
 def owner_markdown(chase: OwnerChase, plan_title: str, on: date) -> list[str]:
+    from .report_markdown import md_text as _md  # user text: markup and pipes escaped
+
     lines = [f"## {_md(chase.owner)}", ""]
     if chase.person is not None:
         lines += [f"E-mail: {_md(chase.person.email)}", ""]
@@ -126,6 +122,8 @@ def owner_markdown(chase: OwnerChase, plan_title: str, on: date) -> list[str]:
 
 
 def render_markdown(lists: list[OwnerChase], plan_title: str, on: date) -> str:
+    from .report_markdown import md_text as _md
+
     lines = [f"# Chase list: {_md(plan_title)}", "", f"As of {long_date(on)}.", ""]
     if not lists:
         lines += ["Nothing to chase: no open item is overdue, due soon, stale or "
