@@ -52,8 +52,10 @@ def write_chase(plan: Plan, owner: str | None, within: int | None, fmt: str,
             missing.append(chase.owner)
         (folder / name).write_bytes(email_draft(chase, title, sender, on))
     if missing:
-        warn([f"no e-mail address for {', '.join(missing)}: add them to [people] in plan.toml "
-              "(their drafts have no To:)"])
+        named = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                          else "")
+        warn([f"no e-mail address for {named}: add them to [people] in plan.toml (their "
+              "drafts have no To:)"])
     print(f"wrote {len(lists)} draft{'s' if len(lists) != 1 else ''} to {visible(str(folder))}",
           file=sys.stderr)
     return EXIT_OK

@@ -10,7 +10,7 @@ from markupsafe import Markup, escape
 
 from tui.core.report_chart import chart_svg
 from tui.core.report_model import RAG_ORDER, ReportData, month_name
-from tui.core.report_render import RAG_MEANINGS, RAG_NAMES, cell_text
+from tui.core.report_render import RAG_MEANINGS, RAG_NAMES, Table, cell_text
 from tui.core.report_sections import cover_facts, first_page, pack_title, sections
 from tui.core.safe_text import NOT_SHOWN_AS_IS, visible_lines
 
@@ -41,6 +41,39 @@ def html_text(value: Any) -> Markup:
     return Markup("").join(parts)
 
 
+def table_html(table: Table) -> Markup:
+    """A table as HTML, every cell through `html_text`. Built here rather than in a
+    template macro: a pack of 10,000 items has some 400,000 cells, and Jinja2's loop
+    over them took 5 s where joining strings takes a tenth of that."""
+    columns = table.columns
+    head = "".join(f'<th class="k-{c.kind}" scope="col">{html_text(c.header)}</th>'
+                   for c in columns)
+    keep = ' class="keep"' if len(table.rows) <= 12 else ""
+    out = [f"<h3>{html_text(table.caption)}</h3>\n" if table.caption else "",
+           f"<table{keep}>\n<thead><tr>{head}</tr></thead>\n<tbody>\n"]
+    kinds = [(c.kind, f'<td class="k-{c.kind}">', f'<td class="k-{c.kind} zero">')
+             for c in columns]
+    for row in table.rows:
+        cells = []
+        for (kind, opening, zero), cell in zip(kinds, row, strict=True):
+            if kind == "rag":
+                cells.append(f"{opening}{_rag_badge(cell)}</td>")
+            elif kind == "num" and cell == 0:
+                cells.append(f"{zero}0</td>")
+            else:
+                cells.append(f"{opening}{html_text(cell)}</td>")
+        out.append(f"<tr>{''.join(cells)}</tr>\n")
+    out.append("</tbody>\n</table>\n")
+    return Markup("".join(out))
+
+
+def _rag_badge(value: Any) -> str:
+    """A RAG word as a badge (only RAG_NAMES' fixed words; anything else is left out)."""
+    if value not in RAG_NAMES:
+        return ""
+    return f'<span class="rag rag-{value}">{RAG_NAMES[value]}</span>'
+
+
 def _plain_line(value: Any) -> Markup:
     """For <title>, which cannot hold elements: caret notation only, no markup."""
     text = _HTML_CONTROLS.sub(lambda m: visible_lines(m.group()), cell_text(value))
@@ -56,6 +89,7 @@ def _environment() -> Any:
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["plain_line"] = _plain_line
+    env.globals["table"] = table_html
     return env
 
 
