@@ -838,7 +838,10 @@ def test_the_board_pack_csv_reads_back_exactly(tmp_path):
     assert "the board pack's CSV: read exactly" in result.notes
     assert result.ignored == ["rag", "original_due", "due_revisions", "days_late",
                               "evidence_count", "actions_done", "actions_total",
-                              "awaiting_signoff"]
+                              "awaiting_signoff", "assessment", "assessment_date",
+                              "assessment_by", "assessment_reason", "assessment_differs",
+                              "decision", "stale_days", "due_history", "actions_added",
+                              "actions_completed"]
     assert len(result.items) == 3
     for source, item in zip(items, result.items, strict=True):
         assert item.item_id == source.id
