@@ -17,7 +17,7 @@ afi keys
   e        edit                 c        sign off
   h        history              E        add evidence
   c        sign off: approved   escape   back
-           by, board, date
+           by, board, date      a        assess: own RAG
   E        add evidence         Edit
   b        board summary        ctrl+s   save (one commit)
   n        new item             ctrl+r   reload from disk
@@ -36,7 +36,7 @@ afi keys
   ctrl+p   palette, themes
   ?        this help            Board summary
   q        quit                 r        refresh
-                                escape   back
+  a        assess: own RAG      escape   back
   Problems panel
   tab      to its buttons       Dialogs: ctrl+s or enter saves,
   enter    keep ours / theirs            escape cancels
