@@ -319,3 +319,19 @@ def test_stale_after_days_is_validated(plan_dir, afi, value):
     code, out, _ = afi("check", cwd=plan_dir.parent)
     assert code == 1 and "plan.toml:3:" in out and "'stale_after_days' must be a whole number" \
         in out
+
+
+def test_the_csv_neutralises_formulas_in_the_new_columns(plan_dir, afi):
+    import csv
+    import io
+
+    repo = plan_dir.parent
+    assert afi("assess", "PEEL22-01", "amber", "--reason", '=HYPERLINK("http://x","y")',
+               cwd=repo)[0] == 0
+    assert afi("set", "PEEL22-01", "decision=@SUM(A1:A9)", cwd=repo)[0] == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(pack(afi, repo, fmt="csv")))}
+    row = rows["PEEL22-01"]
+    assert row["assessment_reason"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert row["decision"] == "'@SUM(A1:A9)"
+    assert (row["assessment"], row["assessment_differs"], row["stale_days"]) == \
+        ("amber", "true", "'-1")  # never updated; '-' opens a formula, so prefixed
