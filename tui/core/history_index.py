@@ -55,8 +55,7 @@ CATCH_UP_LIMIT = 2_000  # new commits added in the foreground; more goes to the 
 FOREGROUND_COST = 2_000_000  # commits x files a rebuild may diff in the foreground (~0.2 s)
 STALE_BUILD_SECONDS = 600  # a build lock older than this belonged to a crashed builder
 BLOB_BATCH = 500  # commits whose blobs are read in one `git cat-file --batch`
-# values kept per change
-TRACKED = ("status", "due", "owner", "lead", "area", "closure", "actions")
+TRACKED = ("status", "due", "owner", "lead", "area", "closure", "actions")  # kept per change
 UNPARSEABLE = "unparseable"
 
 
@@ -481,14 +480,11 @@ def _update(entry: dict) -> tuple[date | None, str, str]:
 
 
 def _fact(value: Any) -> Any:
-    """A tracked value as the index keeps it: a closure as (approved_by, board, date),
-    actions as ((text, done), ...)."""
+    """As the index keeps it: a closure (approved_by, board, date), actions ((text, done),)."""
     if isinstance(value, dict):
         return (value.get("approved_by"), value.get("board"), value.get("date"))
-    if isinstance(value, list):
-        return tuple((str(a.get("text", "")), a.get("done") is True) for a in value
-                     if isinstance(a, dict))
-    return value
+    return tuple((str(a.get("text", "")), a.get("done") is True) for a in value
+                 if isinstance(a, dict)) if isinstance(value, list) else value
 
 
 def _child_env() -> dict[str, str]:
