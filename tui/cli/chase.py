@@ -71,8 +71,8 @@ def _folder(output: str) -> Path:
 
 def _sender(plan: Plan) -> tuple[str, str]:
     """The drafts are from the current git user: their [people] address, else git's."""
+    from tui.core.people import person_of
+
     name, email = plan.repo().identity()
-    wanted = name.strip().lower()
-    person = next((p for p in plan.config.people if p.git_name.lower() == wanted), None) \
-        or plan.config.person(name)
+    person = person_of(plan.config, name)
     return (person.name, person.email) if person else (name, email)

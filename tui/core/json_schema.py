@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 
 from . import schema
-from .model import COLOUR_NAMES, GRADE_SCALES, ID_RE, KINDS, PlanConfig
+from .model import ASSESSMENTS, COLOUR_NAMES, GRADE_SCALES, ID_RE, KINDS, PlanConfig
 
 DRAFT = "https://json-schema.org/draft-07/schema#"  # the draft taplo's validator reads
 # Vocabularies that never depend on the plan.
-_FIXED = {"kinds": KINDS, "scales": tuple(GRADE_SCALES), "colours": COLOUR_NAMES}
+_FIXED = {"kinds": KINDS, "scales": tuple(GRADE_SCALES), "colours": COLOUR_NAMES,
+          "rags": ASSESSMENTS}
 
 
 def item_schema(config: PlanConfig | None = None) -> dict:

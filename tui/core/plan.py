@@ -166,9 +166,9 @@ class Plan:
             git_name = self.repo().user_name()
         except GitError as err:
             raise QueryError(f"'owner:me' needs your git user.name: {err}", 0) from None
-        wanted = git_name.strip().lower()
-        person = next((p for p in self.config.people if p.git_name.lower() == wanted), None) \
-            or self.config.person(git_name)
+        from .people import person_of
+
+        person = person_of(self.config, git_name)
         return person.name if person else git_name
 
     def query(self, text: str = "", on: date | None = None) -> list[Item]:

@@ -124,6 +124,8 @@ PLAN_FIELDS: tuple[Field, ...] = (
     Field("title", STRING, "Title", "the plan's title", required=True),
     Field("due_soon_days", INTEGER, "Due soon", "items due within this many days show as "
           "due soon (0 to 3650)"),
+    Field("stale_after_days", INTEGER, "Stale after", "an open item with no progress update "
+          "for longer than this many days is stale (1 to 3650; default 60)"),
     Field("inspections", TABLES, "Inspections", "each inspection whose findings the plan "
           "tracks", parts=(
         Field("id", STRING, "Id", "the prefix of its items' ids", required=True),
@@ -152,5 +154,11 @@ PLAN_FIELDS: tuple[Field, ...] = (
           parts=(Field("*", STRING, "Colour", "a colour name", vocabulary="colours"),)),
     Field("import_statuses", MAP, "Import statuses", "a tracker's status words -> statuses",
           parts=(Field("*", STRING, "Status", "one of the statuses", vocabulary="statuses"),)),
+    Field("people", MAP, "People", "owners by name: their e-mail address for chase lists, "
+          "and the name they commit under (owner:me)", parts=(
+        Field("*", TABLE, "Person", "one owner", parts=(
+            Field("email", STRING, "E-mail", "their address", required=True),
+            Field("git_name", STRING, "Git name", "git's user.name, when it differs"),
+        )),)),
 )
 PLAN_KEYS = {f.key: f for f in PLAN_FIELDS}

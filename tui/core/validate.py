@@ -6,7 +6,6 @@ with line numbers (see `locate.py`) only when there are any.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -20,9 +19,9 @@ from .model import (
     ID_RE,
     Area,
     Inspection,
-    Person,
     PlanConfig,
 )
+from .people import check_people
 from .schema import (
     BOOLEAN,
     DATE,
@@ -43,7 +42,6 @@ Found = list[tuple[KeyPath, str]]
 MAX_DEPTH = 16  # items nest 3 deep ([[actions]] -> key); the rest is headroom
 MAX_DUE_SOON_DAYS = 3650
 # An address a mail client takes: one @, no spaces, quotes, brackets or separators.
-_EMAIL = re.compile(r"[^@\s<>,;:\"()\[\]\\]+@[^@\s<>,;:\"()\[\]\\]+\.[^@\s<>,;:\"()\[\]\\.]+")
 
 TYPE_NAMES = {STRING: "a string", DATE: "a date", INTEGER: "an integer",
               BOOLEAN: "true or false", STRINGS: "an array of strings", IDS: "an array of ids",
@@ -435,7 +433,7 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
         found.append((("stale_after_days",), "'stale_after_days' must be a whole number of "
                                              f"days from 1 to {MAX_DUE_SOON_DAYS}"))
         stale = DEFAULT_STALE_AFTER_DAYS
-    people = _people(found, raw)
+    people = check_people(found, raw)
     words = raw.get("import_statuses", {})
     if not isinstance(words, dict) or not all(isinstance(v, str) and v in statuses
                                               for v in words.values()):
@@ -450,46 +448,6 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
                         import_statuses={str(k): v for k, v in words.items()},
                         stale_after_days=stale, people=people)
     return config, found
-
-
-def _people(found: Found, raw: dict) -> tuple[Person, ...]:
-    """[people]: name = { email = "...", git_name = "..." } (git_name optional)."""
-    value = raw.get("people", {})
-    if not isinstance(value, dict):
-        found.append((("people",), "[people] must be a table: "
-                                   'name = { email = "...", git_name = "..." }'))
-        return ()
-    people: list[Person] = []
-    for name, entry in value.items():
-        where = ("people", name)
-        if not name.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
-            found.append((where, f"person {name!r}: a name must be one line of text"))
-            continue
-        if not isinstance(entry, dict):
-            found.append((where, f"person '{name}' must be a table: "
-                                 '{ email = "...", git_name = "..." }'))
-            continue
-        unknown = sorted(set(entry) - {"email", "git_name"})
-        if unknown:
-            found.append((where, f"person '{name}': unknown key '{unknown[0]}' "
-                                 "(use email, git_name)"))
-        email = entry.get("email")
-        if not isinstance(email, str) or not _EMAIL.fullmatch(email.strip()):
-            found.append(((*where, "email") if "email" in entry else where,
-                          f"person '{name}' needs an e-mail address like "
-                          f"name@example.org, not {email!r}" if "email" in entry
-                          else f"person '{name}' needs an 'email'"))
-            continue
-        git_name = _optional_str(found, where, entry, "git_name", f"person '{name}'").strip()
-        if any(p.name.lower() == name.strip().lower() for p in people):
-            found.append((where, f"person '{name}' is listed twice"))
-            continue
-        if git_name and any(p.git_name.lower() == git_name.lower() for p in people):
-            found.append(((*where, "git_name"), f"git name '{git_name}' is given to two "
-                                                "people"))
-            continue
-        people.append(Person(name.strip(), email.strip(), git_name))
-    return tuple(people)
 
 
 def check_values(data: Any) -> Found:
