@@ -467,11 +467,11 @@ async def test_board_screen(cycle, size):
         text = "\n".join(strip.text for strip in body.render_lines(body.region.reset_offset))
         assert "RAG  1 red (overdue) · 0 amber (due soon) · 0 green · 0 grey (no due date) · " \
             "2 done" in " ".join(text.split()).replace("RAG ", "RAG  ")
-        assert re.search(r"PEEL22\s+Responding to the(\s+public)?\s+requires improvement\s+1\s+0"
+        assert re.search(r"PEEL22\s+Responding to( the)?( public)?\s+requires improvement\s+1\s+0"
                          r"\s+0\s+0\s+1", text)  # the grade whole (the area wraps instead)
         assert re.search(r"PEEL22-01 .* 15 d late", text)  # as the list says it
         assert "Red  Amber  Green  Grey  Done" in text
-        assert re.search(r"Overdue \(1\)\s*\n.*\nPEEL22-01\s+The force should answer", text)
+        assert re.search(r"Overdue \(1\)\s*\n.*\nPEEL22-01\s+The force should", text)
         assert re.search(r"Awaiting sign-off \(1\).*\n.*\nPEEL22-02\s+\[red\]Identify\[/\]",
                          text)
         assert "Changes since board/2025-01-15-force-improvement-board (3)" in text

@@ -218,7 +218,8 @@ def test_error_lines_show_hidden_characters_marked(plan_dir, afi):
 
 
 def test_the_board_pack_marks_hidden_characters(spoofed):
-    from tui.core.report_render import html_text, md_text
+    from tui.core.report_html import html_text
+    from tui.core.report_markdown import md_text
 
     assert "&lt;U+202E&gt;" in md_text(SPOOF) and RLO not in md_text(SPOOF)  # as text
     assert "U+202E" in str(html_text(SPOOF)) and RLO not in str(html_text(SPOOF))

@@ -15,11 +15,10 @@ from rich.text import Text
 from tui.core.model import (
     Item,
     PlanConfig,
-    assessment_differs,
+    assessment_mark,
     due_hint,
     due_state,
     latest_assessment,
-    rag,
 )
 from tui.core.safe_text import visible
 
@@ -37,10 +36,9 @@ def item_cells(item: Item, config: PlanConfig, on: date, palette: Palette) -> li
     else:
         due_cell = Text(due_text(due, on, done),
                         style=palette["done-item"] if done else palette.due(state))
-    assessed = None if done else latest_assessment(item)
-    if assessed is not None:  # the owner's own RAG beside the dates' (≠: they differ)
-        differs = " ≠" if assessment_differs(assessed["rag"], rag(item, config, on)) else ""
-        due_text.append(f" · {assessed['rag']}{differs}", style=palette.rag(assessed["rag"]))
+    mark = assessment_mark(item, config, on)
+    if mark:  # the owner's own RAG beside the dates' (≠: they differ)
+        due_cell.append(mark, style=palette.rag(latest_assessment(item)["rag"]))
     return [
         Text(visible(item.id), style=base),
         Text(visible(item.title), style=base),
@@ -71,4 +69,6 @@ def content_widths(items: Iterable[Item], config: PlanConfig, on: date) -> dict[
             "area": widest(i.get("area", "") for i in items),
             "status": widest(i.status for i in items),
             "owner": widest(i.get("owner", "") for i in items),
-            "due": max((len(due_text(d, on)) for d in open_dues), default=10)}
+            "due": max((len(due_text(d, on)) for d in open_dues), default=10)
+            + max((len(assessment_mark(i, config, on)) for i in items if i.get("assessments")),
+                  default=0)}

@@ -19,11 +19,9 @@ from tui.core.model import (
     OVERDUE,
     Item,
     PlanConfig,
-    assessment_differs,
+    assessment_mark,
     due_hint,
     due_state,
-    latest_assessment,
-    rag,
     today,
 )
 from tui.core.safe_text import escape_cell, json_dumps, visible
@@ -69,7 +67,7 @@ def table(items: list[Item], config: PlanConfig, colour: bool, width: int | None
             due_text = due.isoformat()
         else:
             due_text = f"{due.isoformat()} {due_hint(due, on)}"
-        due_text += assessment_marker(item, config, on)
+        due_text += assessment_mark(item, config, on)
         rows.append((item, state, (visible(item.id), visible(item.status), due_text,
                                    visible(item.get("owner") or "-"),
                                    visible(item.get("area", "")), visible(item.title))))
@@ -90,15 +88,6 @@ def table(items: list[Item], config: PlanConfig, colour: bool, width: int | None
                 parts[5] = f"{DIM}{parts[5]}{RESET}"
         out.append("  ".join(parts).rstrip())
     return "\n".join(out) + "\n"
-
-
-def assessment_marker(item: Item, config: PlanConfig, on: date) -> str:
-    """' · green', or ' · green ≠' where the owner's own RAG differs from the dates'."""
-    assessed = latest_assessment(item)
-    if assessed is None or config.is_done(item.status):
-        return ""
-    differs = assessment_differs(assessed["rag"], rag(item, config, on))
-    return f" · {assessed['rag']}{' ≠' if differs else ''}"
 
 
 def _fit_widths(widths: list[int], width: int) -> list[int]:

@@ -395,6 +395,16 @@ def assessment_differs(assessed: str | None, derived: str) -> bool:
     return bool(assessed) and derived in ASSESSMENTS + ("grey",) and assessed != derived
 
 
+def assessment_mark(item: Item, config: PlanConfig, on: date) -> str:
+    """The owner's own RAG after an open item's due date: ' · green', or ' · green ≠'
+    where it differs from the dates' ("" when not assessed, or done)."""
+    assessed = latest_assessment(item)
+    if assessed is None or config.is_done(item.status):
+        return ""
+    differs = " ≠" if assessment_differs(assessed["rag"], rag(item, config, on)) else ""
+    return f" · {assessed['rag']}{differs}"
+
+
 def due_hint(due: date | None, on: date) -> str:
     """How far off a due date is, for people: 'in 12 d', 'today', '3 d late', '7 mo
     late', '3 y 11 mo late'. The list, the detail and the board screens all say it so."""
