@@ -115,7 +115,7 @@ def mark_board(plan: Plan, name: str, on: date | None = None,
                note: str | None = None) -> BoardMark:
     """Tag the commit the board saw: HEAD, or the last commit of an earlier day given."""
     from .gitrepo import END_OF_OPTIONS
-    from .write_lock import plan_lock
+    from .transaction import transaction
 
     name = " ".join(name.split())
     allowed = plan.config.boards
@@ -130,7 +130,7 @@ def mark_board(plan: Plan, name: str, on: date | None = None,
     if on > today():
         raise InvalidValue(f"{on} is in the future: mark a board on the day it met or after")
     repo = plan.repo()
-    with plan_lock(repo.git_dir, "afi board mark"):
+    with transaction(repo, "afi board mark", ready=False) as txn:
         repo.identity()
         commit = repo.head_sha() if on == today() else _last_commit_by(repo, on)
         if commit is None:
@@ -139,8 +139,8 @@ def mark_board(plan: Plan, name: str, on: date | None = None,
         if repo.resolve(f"refs/tags/{tag}") is not None:
             raise InvalidValue(f"{tag} already exists: that board is already marked for {on}")
         message = f"{name} met on {on.isoformat()}\n" + (f"\n{note.strip()}\n" if note else "")
-        repo.run("tag", "-a", "--cleanup=verbatim", "-F", "-", END_OF_OPTIONS, tag, commit,
-                 input=message.encode("utf-8"))
+        txn.run("tag", "-a", "--cleanup=verbatim", "-F", "-", END_OF_OPTIONS, tag, commit,
+                input=message.encode("utf-8"))
     return BoardMark(name, on, tag, commit, (note or "").strip())
 
 

@@ -6,7 +6,8 @@ action fails before anything is locked; at `commit()` the plan's write lock is t
 each file is read again and the operations are replayed on what it holds now, so a
 writer that waited for another keeps the other's work. The commit message is computed
 from the field-level difference between HEAD and the new files (messages.py), and the
-commit is made by `commit.commit_files` (journal, atomic writes, truth from HEAD).
+commit is made by the write transaction (transaction.py: lock, recovery, journal,
+atomic writes, truth from HEAD).
 """
 
 from __future__ import annotations
@@ -410,22 +411,20 @@ class Change:
     def commit(self) -> str | None:
         """Commit every edit as one commit; returns its id, or None when the edits change
         nothing (then nothing is written). The plan reads its files again when next asked."""
-        from .commit import commit_files, recover
-        from .write_lock import plan_lock
+        from .transaction import transaction
 
         if not self.touched():
             return None
         self.validate()
         repo = self.plan.repo()
-        with plan_lock(repo.git_dir):
-            if note := recover(repo):
-                self.warnings.append(note)
-            self.warnings += repo.check_ready()
+        with transaction(repo) as txn:
+            self.warnings += txn.warnings
             writes, message = self._prepare(repo)
             if not writes:
                 self.pending.clear()
                 return None
-            self.recorded = commit_files(repo, writes, message)
+            # _prepare checked each file against the plan.toml it is committed with.
+            self.recorded = txn.commit(writes, message, checked={w.path for w in writes})
         self.pending.clear()
         self.plan.invalidate()
         return self.recorded.sha
@@ -506,14 +505,13 @@ def commit_hand_edits(plan: Plan, names: list[str],
     """`afi commit [ID...]`: check item files (and plan.toml) edited by hand and commit
     them with field-level messages. Returns the commit (None: nothing to commit) and
     warnings."""
-    from .commit import FileWrite, commit_files, recover
-    from .write_lock import plan_lock
+    from .commit import FileWrite
+    from .transaction import transaction
 
     user_message = messages.check_user_message(message)
     repo = plan.repo()
-    with plan_lock(repo.git_dir):
-        warnings = [note] if (note := recover(repo)) else []
-        warnings += repo.check_ready()
+    with transaction(repo, "afi commit") as txn:
+        warnings = txn.warnings
         changed = _changed_files(repo, plan.dir, names)
         if not changed:
             return None, warnings
@@ -551,8 +549,8 @@ def commit_hand_edits(plan: Plan, names: list[str],
         if not any(notes for _, notes in items + others):
             raise AfiError("the files differ from the last commit only in comments or layout: "
                            "commit them with git itself, saying why")
-        return commit_files(repo, writes, messages.compose(items, others, user_message)), \
-            warnings
+        return txn.commit(writes, messages.compose(items, others, user_message),
+                          checked={w.path for w in writes}), warnings
 
 
 def _changed_files(repo: GitRepo, plan_dir: Path, names: list[str]) -> list[Path]:

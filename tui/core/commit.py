@@ -1,16 +1,23 @@
-"""Writing files and committing them: the one place afi changes a plan on disk.
+"""Writing files and committing them: the lowest step of the write transaction.
 
-`commit_files` runs with the plan's write lock held (write_lock.py) and everything
-already validated. It journals the change, writes the files atomically, runs `git
-commit`, and then asks git what happened: the change counts as committed only if HEAD
-moved to a commit holding exactly the bytes afi wrote. Otherwise every file that still
-holds what afi wrote is put back, and nothing else is touched. `recover` finishes or
-undoes a change whose process died in the middle (journal.py).
+Only `transaction.py` calls this module: it holds the plan's write lock and has
+validated the change. `commit_files` journals the change, writes the files atomically,
+runs `git commit`, and then asks git what happened: the change counts as committed only
+if HEAD moved to a commit holding exactly the bytes afi wrote. Otherwise every file that
+still holds what afi wrote is put back, and nothing else is touched.
+
+A file someone else changes while afi writes is never overwritten: right before each
+file is replaced afi checks it still holds what afi read, and the old file is kept as a
+hard link (no disk space needed) until the commit is made, so its content, with any edit
+written into it meanwhile, can always be put back. `recover` finishes or undoes a change
+whose process died in the middle (journal.py); a change that failed is marked abandoned
+first, so it is never committed later.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import threading
@@ -19,9 +26,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import journal
-from .errors import AfiError, GitError
+from .errors import AfiError, ChangedMeanwhile, GitError
 from .gitrepo import Commit, GitRepo, first_lines
 from .store import link_message
+
+_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP,
+             getattr(errno, "EOPNOTSUPP", errno.ENOTSUP)}
 
 
 class FileWrite(namedtuple("FileWrite", "path original new in_head", defaults=(None,))):
@@ -38,8 +48,9 @@ class FileWrite(namedtuple("FileWrite", "path original new in_head", defaults=(N
 
 def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit:
     """Write and commit `writes` as one commit with `message` (kept verbatim); returns
-    the commit as git recorded it. Raises GitError, with every file put back, when git
-    made no such commit. The caller holds the plan lock."""
+    the commit as git recorded it. Raises GitError (or ChangedMeanwhile, naming the file
+    someone else changed), with every file of afi's put back, when git made no such
+    commit. The caller holds the plan lock."""
     head = repo.head_sha()
     relative = {w.path: repo.relative(w.path) for w in writes}
     to_write = [w for w in writes if _current(w.path) != w.new_bytes]
@@ -63,30 +74,99 @@ def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit
     known = set(created)  # (a set: a list made importing 10,000 rows quadratic)
     added = created + _untracked(repo, [w.path for w in writes if w.new is not None
                                         and not w.in_head and w.path not in known])
+    kept: dict[Path, tuple[int, int] | None] = {}  # file -> stat of the old file, kept
     with _sigint_deferred() as interrupted:
         try:
-            _write_files(to_write)
+            _write_files(to_write, kept)
+            _check_unwritten([w for w in writes if w not in to_write])
             status, output = repo.commit([w.path for w in writes], message, new_paths=added)
             commit = repo.committed_since(head, {relative[w.path]: w.new_bytes
                                                  for w in writes})
-        except BaseException:
-            commit = _committed_anyway(repo, head, writes, relative)
+            changed = _changed_meanwhile(writes, to_write, kept)
+            if changed is None and commit is None and _own_commit(repo, head, message):
+                # git committed, but not the bytes afi wrote: someone wrote a file while
+                # git read it.
+                changed = next((w.path for w in writes if _current(w.path) != w.new_bytes),
+                               writes[0].path)
+            if changed is not None:
+                _take_back(repo, head, _own_commit(repo, head, message),
+                           list(relative.values()))
+                raise ChangedMeanwhile(_meanwhile_message(changed))
+        except BaseException as error:
+            commit = None if isinstance(error, ChangedMeanwhile) else \
+                _committed_anyway(repo, head, writes, relative)
             if commit is None:
-                _undo(repo, to_write, added)
-                journal.clear(repo.git_dir)
+                _abandon(repo, to_write, added)
                 raise
             status, output = 1, ""
         if commit is None:
-            _undo(repo, to_write, added)
-            journal.clear(repo.git_dir)
+            _abandon(repo, to_write, added)
             if interrupted:
                 raise KeyboardInterrupt
             raise GitError(_refusal(output, status))
         if status != 0:  # git was stopped after it moved HEAD: its index may be stale
             repo.sync_index(list(relative.values()))
+        _drop_kept(kept)
         journal.clear(repo.git_dir)
     repo.refresh_commit_graph()
     return commit
+
+
+def _abandon(repo: GitRepo, written: list[FileWrite], added: list[Path]) -> None:
+    """A change that failed: mark its journal abandoned first (a rename, which needs no
+    space), so that it is never committed later, then put afi's own writes back."""
+    journal.abandon(repo.git_dir)
+    _undo(repo, written, added)
+    journal.clear(repo.git_dir)
+
+
+def _check_unwritten(writes: list[FileWrite]) -> None:
+    """A file committed as it is (already holding what afi would write) must still hold
+    it: someone may have changed it since afi read it."""
+    for write in writes:
+        if _current(write.path) != write.new_bytes:
+            raise ChangedMeanwhile(_meanwhile_message(write.path))
+
+
+def _changed_meanwhile(writes: list[FileWrite], written: list[FileWrite],
+                       kept: dict[Path, tuple[int, int] | None]) -> Path | None:
+    """The first file someone else changed while afi wrote and committed: one replaced
+    after afi wrote it, or the old file (kept as a link) written into in place."""
+    for write in written:
+        if write.path in kept and _stat_of(journal.kept_name(write.path)) != kept[write.path]:
+            return write.path
+    for write in writes:
+        if _current(write.path) != write.new_bytes:
+            return write.path
+    return None
+
+
+def _own_commit(repo: GitRepo, head: str | None, message: str) -> str | None:
+    """HEAD, if it is a commit afi just made on `head` with `message`."""
+    now = repo.head_sha()
+    if now is None or now == head:
+        return None
+    status, out, _ = repo.run("log", "-1", "--format=%P%x00%B", now, check=False)
+    parents, _, body = out.partition("\0")
+    if status != 0 or parents.split() != ([head] if head else []):
+        return None
+    return now if body.rstrip("\n") == message.rstrip("\n") else None
+
+
+def _take_back(repo: GitRepo, head: str | None, sha: str | None, paths: list[str]) -> None:
+    """Undo a commit afi made of files someone else changed meanwhile: HEAD back to
+    `head` (the commit is afi's own, made a moment ago, never pushed), index in step."""
+    if sha is None or head is None or repo.head_sha() != sha:
+        return
+    repo.run("update-ref", "-m", "afi: a file changed while afi committed; commit taken "
+             "back", "HEAD", head, sha)
+    repo.sync_index(paths)
+
+
+def _meanwhile_message(path: Path) -> str:
+    return (f"{path} was changed by someone else while afi was writing: afi put back its "
+            "own writes and committed nothing (that edit is kept as it is); running the "
+            "command again is safe")
 
 
 def recover(repo: GitRepo) -> str | None:
@@ -95,12 +175,24 @@ def recover(repo: GitRepo) -> str | None:
     left = journal.read(repo.git_dir)
     if left is None:
         return None
-    with contextlib.suppress(GitError):
+    subject = left.message.split("\n", 1)[0]
+    try:
         repo.wait_for_index_lock()  # a git the dead afi started may still be finishing
+    except GitError:
+        # git may still be committing it: judging now could undo what it then commits.
+        return (f"an interrupted change ({subject}) may still be being committed by git "
+                f"({repo.git_dir / 'index.lock'} exists): left for the next afi command")
     paths = {f.path: repo.root / f.path for f in left.files}
+    try:
+        return _recover(repo, left, subject, paths)
+    finally:
+        _drop_kept(paths.values())
+
+
+def _recover(repo: GitRepo, left: journal.Journal, subject: str,
+             paths: dict[str, Path]) -> str:
     on_disk = {f.path: _current(paths[f.path]) for f in left.files}
     holds_new = {f.path: _digest_or_none(on_disk[f.path]) == f.new_digest for f in left.files}
-    subject = left.message.split("\n", 1)[0]
     for f in left.files:
         with contextlib.suppress(OSError):
             journal.temp_name(paths[f.path]).unlink()
@@ -112,7 +204,7 @@ def recover(repo: GitRepo) -> str | None:
             journal.clear(repo.git_dir)
             return (f"an interrupted change ({subject}) had been committed as "
                     f"{commit.short}: nothing to undo")
-        if repo.head_sha() == left.head:
+        if repo.head_sha() == left.head and not left.abandoned:
             try:
                 repo.check_ready()
                 status, output = repo.commit(
@@ -153,10 +245,12 @@ def _committed_anyway(repo: GitRepo, head: str | None, writes: list[FileWrite],
         return None
 
 
-def _write_files(writes: list[FileWrite]) -> None:
+def _write_files(writes: list[FileWrite], kept: dict[Path, tuple[int, int] | None]) -> None:
     """Atomic replacement of each file: temp file beside it, then one rename each. One
     `os.sync()` for a batch instead of an fsync per file (a 1,000-item change would spend
-    a second in fsync); the journal covers a crash in between."""
+    a second in fsync); the journal covers a crash in between. Right before a file is
+    replaced it must still hold what afi read (else ChangedMeanwhile); the old file is
+    kept as a hard link (`kept`: its stat then) to put back if the change fails."""
     try:
         for write in writes:
             if write.new is not None:
@@ -164,6 +258,10 @@ def _write_files(writes: list[FileWrite]) -> None:
         if len(writes) > 1:
             os.sync()
         for write in writes:
+            _still_as_read(write)
+            if write.original is not None:
+                kept[write.path] = _keep(write.path)
+                _still_as_read(write)  # written between the check and the link?
             if write.new is None:
                 write.path.unlink(missing_ok=True)
             else:
@@ -175,7 +273,43 @@ def _write_files(writes: list[FileWrite]) -> None:
         for write in writes:
             with contextlib.suppress(OSError):
                 journal.temp_name(write.path).unlink()
-        raise AfiError(f"cannot write {err.filename or 'a file'}: {err.strerror}") from None
+        raise AfiError(f"cannot write {err.filename or 'a file'}: {err.strerror}; afi put "
+                       "back what it had written and committed nothing") from None
+
+
+def _still_as_read(write: FileWrite) -> None:
+    """The file still holds, byte for byte, what afi read (and based its change on)."""
+    if _current(write.path) != (None if write.original is None
+                                else write.original.encode("utf-8")):
+        raise ChangedMeanwhile(_meanwhile_message(write.path))
+
+
+def _keep(path: Path) -> tuple[int, int] | None:
+    """Keep the file as it is now under a second name (a hard link: no copy, no space):
+    the undo puts it back with one rename. Returns its stat, to notice a write into it."""
+    kept = journal.kept_name(path)
+    kept.unlink(missing_ok=True)
+    try:
+        os.link(path, kept)
+    except OSError as err:
+        if err.errno not in _NO_LINKS:
+            raise
+        return None  # a file system without hard links: the undo writes the text back
+    return _stat_of(kept)
+
+
+def _stat_of(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def _drop_kept(kept) -> None:
+    for path in kept:
+        with contextlib.suppress(OSError):
+            journal.kept_name(path).unlink()
 
 
 def _write_temp(path: Path, text: str, sync: bool) -> None:
@@ -199,12 +333,20 @@ def _undo(repo: GitRepo, written: list[FileWrite], added: list[Path]) -> None:
             journal.temp_name(write.path).unlink()
         if _current(write.path) == write.new_bytes:
             _restore(write.path, write.original)
+        with contextlib.suppress(OSError):
+            journal.kept_name(write.path).unlink()
     repo.unstage_new(added)
 
 
 def _restore(path: Path, original: str | None) -> None:
+    """Put the file back as it was: the kept link when there is one (a rename: it works
+    on a full disk, and keeps an edit written into the old file meanwhile), else its
+    text."""
+    kept = journal.kept_name(path)
     if original is None:
         path.unlink(missing_ok=True)
+    elif os.path.lexists(kept):
+        os.replace(kept, path)
     else:
         _write_temp(path, original, sync=True)
         os.replace(journal.temp_name(path), path)

@@ -79,6 +79,10 @@ class ConflictError(AfiError):
     """The file changed on disk since it was read; writing would lose that change."""
 
 
+class ChangedMeanwhile(ConflictError):
+    """A file afi was writing was changed by someone else meanwhile: nothing committed."""
+
+
 class GitError(AfiError):
     """git refused, or the repository is not in a state to commit."""
 

@@ -111,14 +111,22 @@ class GitRepo:
 
     # -- running git: the one way -----------------------------------------------------------
     def run(self, *args: str, input: bytes | None = None, check: bool = True,
-            text: bool = True, env: dict[str, str] | None = None) -> tuple[int, Any, str]:
+            text: bool = True, env: dict[str, str] | None = None,
+            hold_lock: bool = False) -> tuple[int, Any, str]:
         """`git ARGS` in the working tree: (status, stdout, stderr). With `check`, a
-        non-zero status raises GitError with git's own first lines."""
+        non-zero status raises GitError with git's own first lines. With `hold_lock`, git
+        inherits the plan's write lock (write_lock.held_descriptors): a git that changes
+        the plan keeps it locked until it ends, even if afi is killed meanwhile."""
+        extra: dict[str, Any] = {}
+        if hold_lock and os.name == "posix":
+            from .write_lock import held_descriptors
+
+            extra["pass_fds"] = held_descriptors()
         with _stdin(input) as stdin:
             status, out, err = _git(self.root).execute(
                 ["git", *args], istream=stdin, with_extended_output=True,
                 with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
-                env=env)
+                env=env, **extra)
         err_text = _decode(err) if isinstance(err, bytes) else str(err or "")
         if check and status != 0:
             raise GitError(first_lines(err_text) or f"git {args[0]} failed (exit {status})")
@@ -360,7 +368,7 @@ class GitRepo:
 
     def _with_lock_retry(self, *args: str) -> tuple[int, str, str]:
         for pause in (*LOCK_WAITS, None):
-            status, out, err = self.run(*args, check=False)
+            status, out, err = self.run(*args, check=False, hold_lock=True)
             if status != 0 and "index.lock" in err and pause is not None:
                 time.sleep(pause)
                 continue

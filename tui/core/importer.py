@@ -291,8 +291,8 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
     one commit. Raises AfiError (nothing written) on any problem. `progress` hears of
     each item prepared."""
     from .change import _refuse_uncommitted_file
-    from .commit import FileWrite, commit_files
-    from .write_lock import plan_lock
+    from .commit import FileWrite
+    from .transaction import transaction
 
     message = messages.check_user_message(message)
     if planned.problems:
@@ -303,8 +303,7 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
     if not wanted:
         raise AfiError(f"nothing to import from {planned.source}")
     repo = plan.repo()
-    with plan_lock(repo.git_dir, f"afi import {planned.source}"):
-        repo.check_ready()
+    with transaction(repo, f"afi import {planned.source}") as txn:
         plan_file = plan.dir / PLAN_FILE
         plan_text = read_text(plan_file)
         writes, items, others = [], [], []
@@ -342,7 +341,8 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
             raise AfiError(f"nothing to change: the plan already holds what {planned.source} "
                            "says")
         subject = message or f"Import {len(items)} item(s) from {planned.source}"
-        return commit_files(repo, writes, messages.compose(items, others, subject))
+        return txn.commit(writes, messages.compose(items, others, subject),
+                          checked={w.path for w in writes})
 
 
 def _item_text(item: PlannedItem, old_text: str | None) -> str:

@@ -38,11 +38,11 @@ def init_plan(directory: Path, title: str,
     DIR: a repository holding ./plan, as this project's own layout). All or nothing."""
     import tomlkit
 
-    from .commit import FileWrite, commit_files
+    from .commit import FileWrite
     from .editor_config import editor_writes
     from .gitrepo import GitRepo, init_repo
     from .sync import attributes_write, register_driver
-    from .write_lock import plan_lock
+    from .transaction import transaction
 
     plan_dir = directory.resolve()
     if (plan_dir / PLAN_FILE).exists():
@@ -59,8 +59,8 @@ def init_plan(directory: Path, title: str,
     made_dirs = [p for p in (plan_dir, plan_dir / ITEMS_DIR) if not p.exists()]
     try:
         repo = GitRepo.find(next(p for p in (plan_dir, *plan_dir.parents) if p.exists()))
-        with plan_lock(repo.git_dir, "afi init"):
-            warnings = repo.check_ready()
+        with transaction(repo, "afi init") as txn:
+            warnings = txn.warnings
             (plan_dir / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
             text = TEMPLATE.format(title=tomlkit.string(_one_line(title)).as_string())
             writes = [FileWrite(plan_dir / PLAN_FILE, None, text)]
@@ -70,7 +70,7 @@ def init_plan(directory: Path, title: str,
             # Item files merge field by field (afi sync, and plain git pull and merge).
             if (attributes := attributes_write(repo, plan_dir)) is not None:
                 writes.append(attributes)
-            commit = commit_files(repo, writes, f"Start plan: {_one_line(title)}\n")
+            commit = txn.commit(writes, f"Start plan: {_one_line(title)}\n")
             register_driver(repo)
     except BaseException:
         (plan_dir / PLAN_FILE).unlink(missing_ok=True)

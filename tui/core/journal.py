@@ -30,8 +30,10 @@ def digest(data: bytes) -> str:
 JournalFile = namedtuple("JournalFile", "path original new_digest")
 
 
-class Journal(namedtuple("Journal", "head message files pid", defaults=(0,))):
-    """head: HEAD when the change started; files: a tuple of JournalFile."""
+class Journal(namedtuple("Journal", "head message files pid abandoned",
+                         defaults=(0, False))):
+    """head: HEAD when the change started; files: a tuple of JournalFile; abandoned: the
+    change failed and was reported so: it may be undone, never committed."""
 
     __slots__ = ()
 
@@ -47,17 +49,40 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.afi-tmp")
 
 
+def kept_name(path: Path) -> Path:
+    """Where the file as it was is kept (a hard link) until the change is committed."""
+    return path.with_name(f".{path.name}.afi-old")
+
+
+def abandoned_path(git_dir: Path) -> Path:
+    return journal_path(git_dir).with_name("journal.abandoned.json")
+
+
 def write(git_dir: Path, journal: Journal) -> None:
-    """Durably record the journal: temp file, fsync, rename, fsync the folder."""
+    """Durably record the journal: temp file, fsync, rename, fsync the folder. A temp
+    file is never left behind."""
     target = journal_path(git_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_suffix(".tmp")
-    with open(temp, "w", encoding="utf-8") as handle:
-        handle.write(journal.to_json())
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
+    try:
+        with open(temp, "w", encoding="utf-8") as handle:
+            handle.write(journal.to_json())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
     sync_folder(target.parent)
+
+
+def abandon(git_dir: Path) -> None:
+    """Mark the journal's change as failed: a rename (no space needed), after which
+    recovery only ever undoes it."""
+    with contextlib.suppress(FileNotFoundError):
+        os.replace(journal_path(git_dir), abandoned_path(git_dir))
+        sync_folder(journal_path(git_dir).parent)
 
 
 def read(git_dir: Path) -> Journal | None:
@@ -65,11 +90,14 @@ def read(git_dir: Path) -> Journal | None:
     was never completely written (it is renamed into place whole), so no file was
     touched yet: it is dropped."""
     target = journal_path(git_dir)
+    abandoned = not target.exists() and abandoned_path(git_dir).exists()
+    if abandoned:
+        target = abandoned_path(git_dir)
     try:
         raw = json.loads(target.read_text(encoding="utf-8"))
         files = tuple(JournalFile(f["path"], f["original"], f["new_digest"])
                       for f in raw["files"])
-        return Journal(raw["head"], raw["message"], files, raw.get("pid", 0))
+        return Journal(raw["head"], raw["message"], files, raw.get("pid", 0), abandoned)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
@@ -78,12 +106,12 @@ def read(git_dir: Path) -> Journal | None:
 
 
 def exists(git_dir: Path) -> bool:
-    return journal_path(git_dir).exists()
+    return journal_path(git_dir).exists() or abandoned_path(git_dir).exists()
 
 
 def clear(git_dir: Path) -> None:
     target = journal_path(git_dir)
-    for path in (target, target.with_suffix(".tmp")):
+    for path in (target, target.with_suffix(".tmp"), abandoned_path(git_dir)):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
 

@@ -234,19 +234,9 @@ def skipped_lines(problems: list[Problem]) -> list[str]:
 def recover_interrupted(plan_dir: Path) -> str | None:
     """Finish or undo a change whose process died (journal.py); a line saying what was
     done, or None. Costs one stat when there is nothing to do."""
-    from .store import find_git_dir, journal_path
+    from .transaction import recover_interrupted as recover
 
-    git_dir = find_git_dir(plan_dir)
-    if git_dir is None or not journal_path(git_dir).exists():
-        return None
-    from .commit import recover
-    from .gitrepo import GitRepo
-    from .write_lock import is_locked, plan_lock
-
-    if is_locked(git_dir):
-        return None  # the journal of a writer that is still at work
-    with plan_lock(git_dir, "recovering an interrupted change"):
-        return recover(GitRepo.find(plan_dir))
+    return recover(plan_dir)
 
 
 def _to_stderr(line: str) -> None:

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +24,15 @@ from .conflicts import ConflictRecord, conflict_summary
 from .errors import AfiError, GitError
 from .gitrepo import END_OF_OPTIONS
 from .store import ITEMS_DIR, PLAN_FILE, find_git_dir
+from .sync_recovery import (
+    RUNNING,
+    STOPPED,
+    clear_state,
+    read_state,
+    refuse_invalid,
+    running_state,
+    save_state,
+)
 
 if TYPE_CHECKING:
     from typing import IO
@@ -106,15 +114,12 @@ def setup(plan: Plan, commit_attributes: bool = True) -> list[str]:
         notes.append(f"registered afi's merge driver in {repo.git_dir / 'config'}")
     line = attributes_line(repo, plan.dir)
     if commit_attributes and attributes_write(repo, plan.dir) is not None:
-        from .commit import commit_files
-        from .write_lock import plan_lock
+        from .transaction import transaction
 
-        with plan_lock(repo.git_dir, "afi setup"):
-            repo.check_ready()
+        with transaction(repo, "afi setup") as txn:
             write = attributes_write(repo, plan.dir)  # again, under the lock
             if write is not None:
-                commit_files(repo, [write],
-                             "Merge item files field by field (afi's merge driver)\n")
+                txn.commit([write], "Merge item files field by field (afi's merge driver)\n")
         notes.append(f"committed .gitattributes: {line.replace(chr(10), '; ')}")
     return notes
 
@@ -166,18 +171,20 @@ def _read(path: Path) -> str:
 
 # -- afi sync ---------------------------------------------------------------------------------
 def sync(plan: Plan, progress_to: IO[str] | None = None) -> SyncResult:
-    """`progress_to`: a terminal that shows git's own progress of fetch and push."""
-    from .commit import recover
-    from .write_lock import plan_lock
+    """Under the plan's lock from the first look to the end: another writer waits for
+    the sync instead of seeing a rebase half-done (or being taken for an uncommitted
+    edit); a sync killed in the middle is finished or undone by the next command.
+    `progress_to`: a terminal that shows git's own progress of fetch and push."""
+    from .transaction import transaction
 
     repo = plan.repo()
     repo.progress_to = progress_to
-    fresh = _state(repo) is None
-    if fresh:
-        _refuse_unless_clean(repo, plan)  # before anything is changed, setup included
-    notes = setup(plan, commit_attributes=fresh)  # takes the lock itself
-    with plan_lock(repo.git_dir, "afi sync"):
-        notes += [note] if (note := recover(repo)) else []
+    with transaction(repo, "afi sync", ready=False) as txn:
+        notes = list(txn.warnings)
+        fresh = _state(repo) is None
+        if fresh:
+            _refuse_unless_clean(repo, plan)  # before anything is changed, setup included
+        notes += setup(plan, commit_attributes=fresh)
         remote, branch = _upstream(repo)
         state = _state(repo)
         if state is not None:
@@ -204,6 +211,7 @@ def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
             ahead = _divergence(repo, upstream)[0]
         if not ahead:
             return SyncResult("up to date" if not incoming else f"{incoming} in, 0 out")
+        refuse_invalid(plan)
         status, out, err = repo.run_showing_progress(
             "push", *([] if exists else ["--set-upstream"]), END_OF_OPTIONS, remote,
             f"HEAD:refs/heads/{branch}", progress_to=repo.progress_to)
@@ -225,14 +233,19 @@ def _carry_on(repo: GitRepo, plan: Plan, state: dict, remote: str, branch: str) 
     stopped = _stopped(repo, plan)
     if stopped is not None:
         return stopped
+    save_state(repo.git_dir, {**state, "phase": RUNNING})
     if _in_rebase(repo):
-        status, out, err = repo.run("rebase", "--continue", env=EDITOR, check=False)
+        status, out, err = repo.run("rebase", "--continue", env=EDITOR, check=False,
+                                    hold_lock=True)
     else:
-        status, out, err = repo.run("commit", "--no-edit", env=EDITOR, check=False)
+        status, out, err = repo.run("commit", "--no-edit", env=EDITOR, check=False,
+                                    hold_lock=True)
     stopped = _stopped(repo, plan)  # a later commit of the rebase may conflict in turn
     if stopped is not None:
+        save_state(repo.git_dir, {**state, "phase": STOPPED})
         return stopped
     if status != 0:
+        save_state(repo.git_dir, {**state, "phase": STOPPED})
         raise GitError(f"git could not go on: {_first(err or out)}")
     if state.get("mode") == "rebase":
         refresh_messages(repo, plan, state["upstream"])
@@ -244,23 +257,27 @@ def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncR
     """Rebase on (or merge) the upstream; a SyncResult when it stopped on a conflict."""
     rebase = _wants_rebase(repo)
     conflicts.clear(repo.git_dir)
+    state = running_state(repo, plan.dir, mode="rebase" if rebase else "merge",
+                          upstream=upstream, incoming=incoming)
+    save_state(repo.git_dir, state)
     if rebase:
         status, out, err = repo.run("rebase", END_OF_OPTIONS, upstream, env=EDITOR,
-                                    check=False)
+                                    check=False, hold_lock=True)
     else:
         status, out, err = repo.run("merge", "--no-edit", END_OF_OPTIONS, upstream, env=EDITOR,
-                                    check=False)
+                                    check=False, hold_lock=True)
     if status == 0:
         if rebase:
             refresh_messages(repo, plan, upstream)
+        _clear_state(repo)
         return None
     stopped = _stopped(repo, plan)
     if stopped is None:
-        repo.run("rebase" if rebase else "merge", "--abort", check=False)
+        repo.run("rebase" if rebase else "merge", "--abort", check=False, hold_lock=True)
+        _clear_state(repo)
         raise GitError(f"git {'rebase' if rebase else 'merge'} failed: {_first(err or out)}; "
                        "nothing was changed")
-    _save_state(repo, {"mode": "rebase" if rebase else "merge", "upstream": upstream,
-                       "incoming": incoming})
+    save_state(repo.git_dir, {**state, "phase": STOPPED})
     return stopped
 
 
@@ -289,7 +306,7 @@ def refresh_messages(repo: GitRepo, plan: Plan, upstream: str) -> int:
             reworded += 1
         parent = _recommit(repo, commit, parent, message)
     repo.run("update-ref", "-m", "afi sync: messages recomputed after rebase", "HEAD", parent,
-             local[0].sha)
+             local[0].sha, hold_lock=True)
     return reworded
 
 
@@ -299,7 +316,7 @@ def _recommit(repo: GitRepo, commit, parent: str, message: str) -> str:
            "GIT_AUTHOR_DATE": commit.date.isoformat()}
     tree = repo.out("rev-parse", f"{commit.sha}^{{tree}}").strip()
     return repo.run("commit-tree", tree, "-p", parent, "-F", "-", env=env,
-                    input=message.encode("utf-8"))[1].strip()
+                    input=message.encode("utf-8"), hold_lock=True)[1].strip()
 
 
 def _in_rebase(repo: GitRepo) -> bool:
@@ -421,11 +438,11 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
     """`afi resolve` and the UI: settle one conflicting field; when it was the item's last,
     the file is staged for `afi sync` to carry on. Returns what is still open for the
     item, or None."""
-    from .write_lock import plan_lock
+    from .transaction import transaction
 
     repo = plan.repo()
     added: list[Path] = []  # an item given a new id (two items added as one id)
-    with plan_lock(repo.git_dir, "afi resolve"):
+    with transaction(repo, "afi resolve", ready=False) as txn:
         open_records = {r.item_id.lower(): r for r in conflicts.load_all(repo.git_dir)}
         plan_file = item_id.lower() in open_records and \
             open_records[item_id.lower()].path.endswith(PLAN_FILE)
@@ -435,8 +452,8 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
             renumber=lambda text: conflict_items.renumbered(plan, text, added))
         if record is None:
             path = open_records[item_id.lower()].path
-            repo.run("--literal-pathspecs", "add", "--all", "--", path,  # or its deletion
-                     *map(repo.relative, added))
+            txn.run("--literal-pathspecs", "add", "--all", "--", path,  # or its deletion
+                    *map(repo.relative, added))
         return record
 
 
@@ -453,24 +470,12 @@ def _wants_rebase(repo: GitRepo) -> bool:
     return True
 
 
-def _state_file(repo: GitRepo) -> Path:
-    return repo.git_dir / "afi" / "sync.json"
-
-
 def _state(repo: GitRepo) -> dict | None:
-    try:
-        return json.loads(_state_file(repo).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _save_state(repo: GitRepo, state: dict) -> None:
-    _state_file(repo).parent.mkdir(parents=True, exist_ok=True)
-    _state_file(repo).write_text(json.dumps(state), encoding="utf-8")
+    return read_state(repo.git_dir)
 
 
 def _clear_state(repo: GitRepo) -> None:
-    _state_file(repo).unlink(missing_ok=True)
+    clear_state(repo.git_dir)
 
 
 def _first(text: str) -> str:

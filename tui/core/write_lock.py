@@ -25,6 +25,7 @@ from .errors import AfiError
 
 DEFAULT_TIMEOUT = 10.0  # seconds a writer waits for another before giving up
 POLL_SECONDS = 0.02
+_HELD: dict[str, int] = {}  # git directory -> the descriptor this process locks it with
 
 
 class LockTimeout(AfiError):
@@ -39,7 +40,13 @@ def lock_paths(git_dir: Path) -> tuple[Path, Path]:
 @contextmanager
 def plan_lock(git_dir: Path, purpose: str = "", timeout: float | None = None) -> Iterator[None]:
     """Hold the plan's write lock for the block; wait up to `timeout` seconds
-    ($AFI_LOCK_TIMEOUT, default 10) for another writer, then raise LockTimeout naming it."""
+    ($AFI_LOCK_TIMEOUT, default 10) for another writer, then raise LockTimeout naming it.
+    Re-entrant: a block inside another of the same process on the same plan holds it
+    already (sync commits its setup under its own lock)."""
+    key = str(git_dir.resolve())
+    if key in _HELD:
+        yield
+        return
     lock_file, holder_file = lock_paths(git_dir)
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     wait = timeout if timeout is not None else _timeout_from_env()
@@ -52,13 +59,22 @@ def plan_lock(git_dir: Path, purpose: str = "", timeout: float | None = None) ->
                                   f"waited {wait:g} s; try again when it has finished (a lock "
                                   f"left by a process that died is free at once): {lock_file}")
             time.sleep(POLL_SECONDS)
+        _HELD[key] = fd
         try:
             _write_holder(holder_file, purpose)
             yield
         finally:
+            del _HELD[key]
             _unlock(fd)
     finally:
         os.close(fd)
+
+
+def held_descriptors() -> tuple[int, ...]:
+    """The lock descriptors this process holds. git commands afi runs under the lock
+    inherit them, so the lock stays held until they end even if afi is killed: the next
+    afi waits for an orphaned `git commit` instead of undoing what it is committing."""
+    return tuple(_HELD.values())
 
 
 def holder(git_dir: Path) -> str:
