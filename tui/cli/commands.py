@@ -134,7 +134,8 @@ def cmd_new(args: Namespace) -> int:
     change.create(item_id, {"kind": args.kind, "inspection": args.inspection,
                             "area": args.area, "title": args.title,
                             "status": args.status or plan.config.statuses[0],
-                            "owner": args.owner, "lead": args.lead, "due": args.due})
+                            "owner": args.owner, "lead": args.lead, "due": args.due},
+                  numbered_in=None if args.id else args.inspection)
     return _committed(change, change.commit())
 
 

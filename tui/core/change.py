@@ -54,7 +54,7 @@ class PendingItem:
     (A plain class: `dataclasses` costs every command that commits 5 ms to import.)"""
 
     __slots__ = ("item_id", "path", "original", "document", "pinned", "operations", "seed",
-                 "base_data", "reasons")
+                 "base_data", "reasons", "numbered_in")
 
     def __init__(self, item_id: str, path: Path, original: str | None,
                  document: ItemDocument, pinned: bool = False,
@@ -69,6 +69,7 @@ class PendingItem:
         self.seed = seed  # what a new file starts from, before the operations
         self.base_data = base_data  # `original` parsed (once)
         self.reasons: dict[str, str] = {}  # field -> why it changed
+        self.numbered_in: str | None = None  # a new item numbered `<inspection>-NN`
 
     @property
     def new_text(self) -> str:
@@ -321,8 +322,11 @@ class Change:
                                f"{'; '.join(allowed)}")
         return board
 
-    def create(self, item_id: str, fields: dict[str, Any]) -> PendingItem:
-        """A new item file; `fields` in file order (id is added first)."""
+    def create(self, item_id: str, fields: dict[str, Any],
+               numbered_in: str | None = None) -> PendingItem:
+        """A new item file; `fields` in file order (id is added first). `numbered_in`:
+        the id is the next free `<inspection>-NN` and is taken again under the lock if
+        another writer took it meanwhile (two `afi new` at once get different ids)."""
         if not ID_RE.match(item_id):
             raise InvalidValue(f"id {item_id!r} is not valid: use letters, digits, '.', '_' "
                                "or '-', starting with a letter or digit, at most 64 characters")
@@ -344,8 +348,17 @@ class Change:
         apply(document)
         entry = PendingItem(item_id, path, None, document,
                             operations=[Operation(("id",), apply)], seed=seed)
+        entry.numbered_in = numbered_in
         self.pending[item_id.lower()] = entry
         return entry
+
+    def _renumber(self, entry: PendingItem) -> None:
+        """Under the lock: the next free number, for a new item whose id was taken."""
+        item_id = self.plan.next_id(entry.numbered_in)
+        entry.item_id = item_id
+        entry.path = self.plan.dir / ITEMS_DIR / f"{item_id}.toml"
+        entry.seed = f'id = "{item_id}"\n'
+        entry.document = entry.replay(entry.seed)
 
     # -- values -------------------------------------------------------------------------------
     def check_value(self, name: str, value: Any, item: dict | None = None) -> Any:
@@ -444,6 +457,9 @@ class Change:
             committed = head.get(repo.relative(entry.path))
             current = _read_or_none(entry.path)
             if entry.original is None:
+                if entry.numbered_in and (current is not None or _taken(entry.path)):
+                    self._renumber(entry)
+                    current, committed = None, None
                 if current is not None or committed is not None or _taken(entry.path):
                     raise AfiError(f"{entry.path} appeared meanwhile (another writer?): "
                                    "choose another id; nothing was written")

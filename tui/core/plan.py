@@ -234,9 +234,9 @@ def skipped_lines(problems: list[Problem]) -> list[str]:
 def recover_interrupted(plan_dir: Path) -> str | None:
     """Finish or undo a change whose process died (journal.py); a line saying what was
     done, or None. Costs one stat when there is nothing to do."""
-    from .transaction import recover_interrupted as recover
+    from . import transaction
 
-    return recover(plan_dir)
+    return transaction.recover_interrupted(plan_dir)
 
 
 def _to_stderr(line: str) -> None:

@@ -360,7 +360,9 @@ def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
 
 
 def _refuse_unless_clean(repo: GitRepo, plan: Plan) -> None:
-    repo.check_ready()  # a merge, rebase, cherry-pick, revert or bisect of someone else's
+    from .transaction import repository_ready
+
+    repository_ready(repo)  # a merge, rebase, cherry-pick, revert or bisect of someone else's
     dirty = repo.out("status", "--porcelain", "--", repo.relative(plan.dir)).rstrip()
     if dirty:
         names = ", ".join(line[3:] for line in dirty.splitlines()[:3])

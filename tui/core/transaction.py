@@ -76,6 +76,11 @@ def transaction(repo: GitRepo, purpose: str = "", ready: bool = True,
         yield txn
 
 
+def repository_ready(repo: GitRepo) -> list[str]:
+    """Step 3 alone, for a writer that holds the plan already (sync, between steps)."""
+    return repo.check_ready()
+
+
 def recover_all(repo: GitRepo) -> list[str]:
     """Finish or undo what a writer that died left: afi's own sync first (it may hold a
     rebase), then a journalled change. Lines saying what was done. The lock is held."""

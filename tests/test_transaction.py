@@ -1,0 +1,375 @@
+"""The write transaction at its edges: a file changed by someone else while afi writes,
+a git afi started still running when afi is killed, write errors at every step, a sync
+killed in the middle, ids taken meanwhile. Every test runs on a real repository."""
+
+from __future__ import annotations
+
+import ast
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.core import commit as commit_module
+from tui.core import journal
+from tui.core.change import Change
+from tui.core.errors import ChangedMeanwhile
+from tui.core.plan import Plan
+from tui.core.write_lock import plan_lock
+
+from .conftest import git
+
+ROOT = Path(__file__).resolve().parent.parent
+ITEM = ('id = "{id}"\nkind = "afi"\ninspection = "HMIC07"\narea = "A"\ntitle = "Bulk {id}"\n'
+        'status = "in-progress"\n')
+
+
+def head(repo: Path, rev: str = "HEAD") -> str:
+    return git(repo, "rev-parse", rev).strip()
+
+
+def bulk(plan_dir: Path, count: int) -> list[Path]:
+    paths = []
+    for n in range(1, count + 1):
+        path = plan_dir / "afis" / f"BULK-{n:03d}.toml"
+        path.write_text(ITEM.format(id=f"BULK-{n:03d}"), encoding="utf-8")
+        paths.append(path)
+    git(plan_dir.parent, "add", ".")
+    git(plan_dir.parent, "commit", "-qm", "bulk items")
+    return paths
+
+
+def leftovers(repo: Path) -> list[str]:
+    return sorted(p.name for p in (repo / "plan").rglob(".*")
+                  if p.name.endswith((".afi-tmp", ".afi-old")))
+
+
+def afi_process(repo: Path, *args: str, **options) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tui", *args], cwd=repo,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            **options)
+
+
+# -- one transaction for every writer ----------------------------------------------------
+LOW_STEPS = {"commit_files", "plan_lock", "recover", "check_ready"}
+ALLOWED = {"transaction.py", "commit.py", "write_lock.py", "gitrepo.py"}
+
+
+def test_only_the_transaction_calls_the_low_level_write_steps():
+    offenders = []
+    for path in sorted((ROOT / "tui").rglob("*.py")):
+        if path.name in ALLOWED:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            name = None
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else \
+                    getattr(func, "id", None)
+                # `repo.commit(...)`: git commit run by hand
+                if isinstance(func, ast.Attribute) and func.attr == "commit" and \
+                        getattr(func.value, "id", "") == "repo":
+                    offenders.append(f"{path.name}:{node.lineno} repo.commit")
+            if name in LOW_STEPS:
+                offenders.append(f"{path.name}:{node.lineno} {name}")
+            if isinstance(node, ast.ImportFrom) and node.module in ("commit", "write_lock") \
+                    and any(a.name in LOW_STEPS | {"_write_files"} for a in node.names):
+                offenders.append(f"{path.name}:{node.lineno} imports {node.module}")
+    assert offenders == []
+
+
+# -- a file changed by someone else while afi writes ---------------------------------------
+def _edit_during(monkeypatch, target: Path, text: str, when: str) -> list[str]:
+    """Change `target` as an editor would, at one moment of afi's write."""
+    done: list[str] = []
+    if when == "before-replace":
+        real = commit_module._write_temp
+
+        def write_temp(path, new, sync):
+            real(path, new, sync)
+            if not done:
+                target.write_text(text, encoding="utf-8")  # open(path, 'w') + write
+                done.append("edited")
+        monkeypatch.setattr(commit_module, "_write_temp", write_temp)
+    return done
+
+
+@pytest.mark.parametrize("how", ["in-place", "rename"])
+def test_an_editor_saving_during_a_bulk_edit_keeps_its_edit_and_nothing_is_committed(
+        plan_dir, monkeypatch, how):
+    repo = plan_dir.parent
+    paths = bulk(plan_dir, 40)
+    target = paths[17]
+    edited = target.read_text().replace('title = "Bulk BULK-018"', 'title = "Hand edit"')
+    real = commit_module._write_temp
+    calls = []
+
+    def write_temp(path, new, sync):
+        real(path, new, sync)
+        calls.append(path)
+        if len(calls) == 5:  # afi has read every file; the editor saves now
+            if how == "in-place":
+                with open(target, "w", encoding="utf-8") as handle:
+                    handle.write(edited)
+            else:
+                (target.parent / "tmp-save").write_text(edited, encoding="utf-8")
+                os.replace(target.parent / "tmp-save", target)
+    monkeypatch.setattr(commit_module, "_write_temp", write_temp)
+    before = head(repo)
+    plan = Plan(plan_dir)
+    change = Change(plan)
+    for path in paths:
+        change.set(path.stem, "lead", "L1")
+    with pytest.raises(ChangedMeanwhile) as caught:
+        change.commit()
+    assert str(target) in str(caught.value) and "running the command again is safe" in \
+        str(caught.value)
+    assert head(repo) == before
+    assert target.read_text() == edited  # the hand edit is kept
+    assert git(repo, "status", "--porcelain").strip() == f"M plan/afis/{target.name}"
+    assert leftovers(repo) == [] and not journal.exists(repo / ".git")
+
+
+def test_a_file_written_into_while_git_commits_takes_the_commit_back(plan_dir, afi):
+    """A pre-commit hook plays the editor: git would commit the hand edit under afi's
+    message; afi takes the commit back, keeps the edit, commits nothing."""
+    repo = plan_dir.parent
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nprintf 'id = \"PEEL22-01\"\\n# hand\\n' >> "
+                    "plan/afis/PEEL22-02.toml\nexit 0\n")
+    hook.chmod(0o755)
+    before = head(repo)
+    code, _, err = afi("set", "PEEL22-01", "PEEL22-02", "owner=Supt New", cwd=repo)
+    assert code == 1 and "PEEL22-02.toml was changed by someone else" in err
+    assert head(repo) == before
+    assert "# hand" in (plan_dir / "afis" / "PEEL22-02.toml").read_text()
+    assert 'owner = "Supt New"' not in (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+
+
+def test_a_file_committed_as_it_is_must_still_be_as_read(plan_dir, afi, monkeypatch):
+    """`afi commit` writes nothing back: the hand edit it checked must be what it commits."""
+    repo = plan_dir.parent
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    path.write_text(path.read_text().replace('status = "in-progress"',
+                                             'status = "complete"'))
+    real = commit_module.journal.write
+
+    def journal_write(git_dir, entry):
+        real(git_dir, entry)
+        path.write_text(path.read_text() + "# later\n")
+    monkeypatch.setattr(commit_module.journal, "write", journal_write)
+    before = head(repo)
+    code, _, err = afi("commit", "PEEL22-01", cwd=repo)
+    assert code == 1 and "PEEL22-01.toml was changed by someone else" in err
+    assert head(repo) == before and path.read_text().endswith("# later\n")
+
+
+# -- recovery never contradicts git -------------------------------------------------------
+def test_kill_9_while_a_slow_hook_commits_is_never_undone(plan_dir):
+    repo = plan_dir.parent
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nsleep 3\nexit 0\n")
+    hook.chmod(0o755)
+    before = head(repo)
+    proc = afi_process(repo, "set", "PEEL22-01", "owner=Supt New")
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    listed = afi_process(repo, "list")
+    _, err = listed.communicate()
+    assert "undid" not in err
+    setting = afi_process(repo, "set", "PEEL22-02", "owner=Someone")  # waits for git
+    _, err = setting.communicate()
+    assert setting.returncode == 0, err
+    assert "undid" not in err
+    log = git(repo, "log", "--format=%s", f"{before}..HEAD")
+    assert "PEEL22-01: owner" in log and "PEEL22-02: owner" in log
+    assert git(repo, "status", "--porcelain") == ""
+    assert 'owner = "Supt New"' in (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+
+
+def test_a_journal_is_left_for_later_while_git_holds_the_index(plan_dir):
+    repo = plan_dir.parent
+    plan = Plan(plan_dir)
+    gitrepo = plan.repo()
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    old = path.read_text()
+    new = old.replace('status = "in-progress"', 'status = "complete"')
+    journal.write(gitrepo.git_dir, journal.Journal(head(repo), "PEEL22-01: status\n", (
+        journal.JournalFile("plan/afis/PEEL22-01.toml", old, journal.digest(new.encode())),),
+        999999))
+    path.write_text(new)
+    (gitrepo.git_dir / "index.lock").write_text("")
+    with plan_lock(gitrepo.git_dir):
+        note = commit_module.recover(gitrepo)
+    assert "left for the next afi command" in note
+    assert path.read_text() == new and journal.exists(gitrepo.git_dir)
+
+
+# -- a command that reports failure never commits later ------------------------------------
+STEPS = ["journal", "temp", "fsync", "link", "replace", "commit"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_write_error_at_any_step_undoes_and_is_never_committed_later(plan_dir, afi,
+                                                                        monkeypatch, step):
+    repo = plan_dir.parent
+    paths = bulk(plan_dir, 6)
+    before = head(repo)
+    texts = {p: p.read_text() for p in paths}
+    calls = {"n": 0}
+
+    def failing(real, after=2):
+        def wrapped(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] > after:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(*args, **kwargs)
+        return wrapped
+
+    if step == "journal":
+        monkeypatch.setattr(journal.os, "fsync", failing(os.fsync, 0))
+    elif step == "temp":
+        monkeypatch.setattr(commit_module, "_write_temp", failing(commit_module._write_temp))
+    elif step == "fsync":
+        monkeypatch.setattr(commit_module.os, "sync", failing(os.sync, 0))
+    elif step == "link":
+        monkeypatch.setattr(commit_module.os, "link", failing(os.link))
+    elif step == "replace":
+        monkeypatch.setattr(commit_module.os, "replace", failing(os.replace, 3))
+    else:
+        hook = repo / ".git" / "hooks" / "pre-commit"
+        hook.write_text("#!/bin/sh\necho 'fatal: No space left on device' >&2\nexit 1\n")
+        hook.chmod(0o755)
+    code, _, err = afi("set", "--where", "inspection:HMIC07", "lead=L1", cwd=repo)
+    monkeypatch.undo()
+    assert code == 1, err
+    assert head(repo) == before
+    assert {p: p.read_text() for p in paths} == texts
+    assert leftovers(repo) == [] and not journal.exists(repo / ".git")
+    assert not (repo / ".git" / "afi" / "journal.tmp").exists()
+    (repo / ".git" / "hooks" / "pre-commit").unlink(missing_ok=True)
+    assert afi("list", cwd=repo)[0] == 0  # the next command: nothing to finish
+    assert head(repo) == before and git(repo, "status", "--porcelain") == ""
+
+
+def test_an_abandoned_journal_is_undone_never_committed(plan_dir):
+    repo = plan_dir.parent
+    gitrepo = Plan(plan_dir).repo()
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    old = path.read_text()
+    new = old.replace('status = "in-progress"', 'status = "complete"')
+    journal.write(gitrepo.git_dir, journal.Journal(head(repo), "PEEL22-01: status\n", (
+        journal.JournalFile("plan/afis/PEEL22-01.toml", old, journal.digest(new.encode())),),
+        999999))
+    journal.abandon(gitrepo.git_dir)
+    path.write_text(new)  # the undo itself failed (say, the disk was full)
+    before = head(repo)
+    Plan.open(plan_dir)
+    assert head(repo) == before and path.read_text() == old
+    assert not journal.exists(gitrepo.git_dir)
+
+
+def _small_filesystem(tmp_path: Path) -> Path | None:
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        return None
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+                          capture_output=True)
+    return mount if done.returncode == 0 else None
+
+
+def test_a_full_disk_undoes_the_change_and_never_commits_it(tmp_path, afi):
+    mount = _small_filesystem(tmp_path)
+    if mount is None:
+        pytest.skip("mounting a small tmpfs needs root and mount rights, which this machine "
+                    "does not give; the injected-error tests above cover each step")
+    try:
+        repo = mount / "repo"
+        repo.mkdir()
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "config", "user.name", "Test Lead")
+        git(repo, "config", "user.email", "lead@example.org")
+        (repo / "plan" / "afis").mkdir(parents=True)
+        (repo / "plan" / "plan.toml").write_text('title = "Small"\n\n[[inspections]]\n'
+                                                 'id = "HMIC07"\n')
+        paths = bulk(repo / "plan", 60)
+        before = head(repo)
+        filler = mount / "filler"
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:  # leave no room
+            with pytest.raises(OSError):
+                while True:
+                    os.write(fd, b"x" * 4096)
+        finally:
+            os.close(fd)
+        code, _, err = afi("set", "--where", "inspection:HMIC07",
+                           f"title={'long title ' * 30}", cwd=repo)
+        assert code == 1, err
+        filler.unlink()
+        assert head(repo) == before
+        assert all('title = "Bulk' in p.read_text() for p in paths)
+        assert afi("list", cwd=repo)[0] == 0
+        assert head(repo) == before and git(repo, "status", "--porcelain") == ""
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+# -- ids and the journal's temp file ------------------------------------------------------
+def test_two_new_items_at_once_get_different_ids(plan_dir):
+    first, second = Change(Plan(plan_dir)), Change(Plan(plan_dir))
+    fields = {"kind": "afi", "inspection": "PEEL22", "area": "Responding to the public",
+              "title": "New", "status": "not-started"}
+    next_id = Plan(plan_dir).next_id("PEEL22")
+    first.create(next_id, fields, numbered_in="PEEL22")
+    second.create(next_id, fields, numbered_in="PEEL22")
+    first.commit()
+    second.commit()
+    names = sorted(p.stem for p in (plan_dir / "afis").glob("PEEL22-*.toml"))
+    assert names[-2:] == [next_id, f"PEEL22-{int(next_id[-2:]) + 1:02d}"]
+    assert git(plan_dir.parent, "status", "--porcelain") == ""
+
+
+def test_concurrent_afi_new_commands_both_succeed(plan_dir):
+    repo = plan_dir.parent
+    procs = [afi_process(repo, "new", "--inspection", "PEEL22", "--area",
+                         "Responding to the public", "--title", f"Racer {n}")
+             for n in range(3)]
+    results = [(p.wait(), p.stderr.read()) for p in procs]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    titles = [p.read_text() for p in (plan_dir / "afis").glob("*.toml")]
+    assert sum("Racer" in t for t in titles) == 3
+
+
+def test_a_journal_write_that_dies_leaves_no_temp_file(plan_dir, monkeypatch):
+    git_dir = plan_dir.parent / ".git"
+
+    def no_fsync(fd):
+        raise OSError(errno.EIO, "Input/output error")
+    monkeypatch.setattr(journal.os, "fsync", no_fsync)
+    with pytest.raises(OSError):
+        journal.write(git_dir, journal.Journal("0" * 40, "m\n", ()))
+    assert not (git_dir / "afi" / "journal.tmp").exists()
+    assert not journal.exists(git_dir)
+
+
+def test_failing_change_reports_one_line(plan_dir, afi, monkeypatch):
+    real = os.replace
+
+    def replace(source, target):
+        if "afi-tmp" in str(source):
+            raise OSError(errno.EROFS, "Read-only file system", str(target))
+        return real(source, target)
+    monkeypatch.setattr(commit_module.os, "replace", replace)
+    code, _, err = afi("set", "PEEL22-01", "owner=X", cwd=plan_dir.parent)
+    assert code == 1 and "Read-only file system" in err and "committed nothing" in err
+    assert len(err.strip().splitlines()) == 1
+    assert git(plan_dir.parent, "status", "--porcelain") == ""
