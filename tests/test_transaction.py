@@ -373,3 +373,82 @@ def test_failing_change_reports_one_line(plan_dir, afi, monkeypatch):
     assert code == 1 and "Read-only file system" in err and "committed nothing" in err
     assert len(err.strip().splitlines()) == 1
     assert git(plan_dir.parent, "status", "--porcelain") == ""
+
+
+# -- sync is a transaction too ------------------------------------------------------------
+def _diverge(alice: Path, bob: Path, afi) -> None:
+    """A commit on the remote (Alice's) and two local ones (Bob's), on other items."""
+    afi("set", "PEEL22-01", "owner=Supt Alice", cwd=alice)
+    assert afi("sync", cwd=alice)[0] == 0
+    afi("set", "PEEL22-02", "owner=Supt Bob", cwd=bob)
+    afi("note", "PEEL22-02", "Bob's note", cwd=bob)
+
+
+def test_a_sync_killed_in_its_rebase_is_undone_by_the_next_command(team, afi):
+    alice, bob = team
+    afi("setup", cwd=bob)
+    _diverge(alice, bob, afi)
+    local = git(bob, "log", "--format=%s", "-2")
+    before = head(bob)
+    # git's reference-transaction hook kills afi's whole process group in the middle
+    # of the rebase (the second ref update), as kill -9 of a terminal's job would.
+    hook = bob / ".git" / "hooks" / "reference-transaction"
+    hook.write_text('#!/bin/sh\n[ "$1" = committed ] || exit 0\nn=$(cat .git/n 2>/dev/null '
+                    '|| echo 0); n=$((n+1)); echo $n > .git/n\n[ $n -ge 2 ] && kill -KILL 0\n'
+                    'exit 0\n')
+    hook.chmod(0o755)
+    proc = afi_process(bob, "sync", start_new_session=True)
+    proc.wait(timeout=60)
+    hook.unlink()
+    assert proc.returncode == -signal.SIGKILL
+    assert (bob / ".git" / "rebase-merge").exists()  # afi's own rebase, half-done
+    code, _, err = afi("list", cwd=bob)
+    assert code == 0 and "interrupted `afi sync` was undone" in err
+    assert not (bob / ".git" / "rebase-merge").exists()
+    assert head(bob) == before and git(bob, "log", "--format=%s", "-2") == local
+    assert git(bob, "status", "--porcelain") == ""
+    assert not list(bob.glob(".merge_file_*")) and not (bob / ".git" / "index.lock").exists()
+    code, _, err = afi("sync", cwd=bob)  # and the sync runs again
+    assert code == 0, err
+    assert git(bob, "log", "--format=%s", "-2") == local
+
+
+def test_sync_refuses_to_push_a_plan_that_fails_check(team, afi):
+    alice, _ = team
+    path = alice / "plan" / "afis" / "PEEL22-01.toml"
+    path.write_text(path.read_text().replace('status = "in-progress"', 'status = "closed"'))
+    git(alice, "commit", "-qam", "close without sign-off, by hand")
+    remote = head(alice, "origin/main")
+    code, _, err = afi("sync", cwd=alice)
+    assert code == 1 and "not pushed: the plan fails `afi check`" in err
+    assert "PEEL22-01.toml" in err
+    git(alice, "fetch", "-q")
+    assert head(alice, "origin/main") == remote
+
+
+def test_sync_takes_the_lock_before_looking_for_uncommitted_edits(team):
+    alice, _ = team
+    git_dir = alice / ".git"
+    temp = alice / "plan" / "afis" / ".PEEL22-01.toml.afi-tmp"
+    with plan_lock(git_dir, "another writer"):
+        temp.write_text("half written")  # another writer at work
+        proc = afi_process(alice, "sync")
+        time.sleep(1.0)
+        temp.unlink()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "uncommitted" not in err
+
+
+def test_m_text_survives_a_replay(team, afi):
+    alice, bob = team
+    afi("set", "PEEL22-02", "owner=Supt Alice", cwd=alice)
+    afi("sync", cwd=alice)
+    text = "Agreed at the board on 2 items"
+    afi("set", "PEEL22-02", "owner=Supt Bob", "-m", text, cwd=bob)
+    assert afi("sync", cwd=bob)[0] == 1
+    assert afi("resolve", "PEEL22-02", "owner", "Supt Alice and Bob", cwd=bob)[0] == 0
+    assert afi("sync", cwd=bob)[0] == 0
+    message = git(bob, "log", "-1", "--format=%B")
+    assert message.startswith(text + "\n\n")
+    assert "PEEL22-02: owner Supt Alice -> Supt Alice and Bob" in message

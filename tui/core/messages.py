@@ -119,6 +119,32 @@ def user_text(message: str) -> str | None:
     return "\n\n".join(paragraphs) or None
 
 
+def user_part(message: str) -> str | None:
+    """The text given with -m, verbatim, from a message `compose` made: what is left
+    when afi's trailers and its paragraph of per-file lines (one line per trailer id,
+    in order, then other files) are taken off the end, unless that is the subject afi
+    generates itself. `user_text` guesses from the look of lines; this does not."""
+    body = message.rstrip("\n")
+    ids = trailer_ids(message)
+    if not ids:
+        return user_text(message)
+    body = body.rpartition("\n\n")[0]
+    rest, sep, lines = body.rpartition("\n\n")
+    if not sep:
+        rest, lines = "", body
+    rows = lines.split("\n")
+    if len(rows) < len(ids) or any(not row.startswith(f"{name}: ")
+                                   for name, row in zip(ids, rows, strict=False)):
+        return user_text(message)
+    if not rest:
+        return None
+    items = [(name, row[len(name) + 2:].split(", ")) for name, row in zip(ids, rows,
+                                                                          strict=False)]
+    others = [(row.partition(": ")[0], row.partition(": ")[2].split(", "))
+              for row in rows[len(ids):]]
+    return None if rest == bulk_subject(items, others) else rest
+
+
 _AFI_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}: \S|^plan\.toml: ")
 
 

@@ -288,7 +288,7 @@ def refresh_messages(repo: GitRepo, plan: Plan, upstream: str) -> int:
     with -m. They are unpushed and were just rewritten by the rebase anyway. Returns how
     many were reworded."""
     from .audit import expected_notes, message_problems
-    from .messages import compose, user_text
+    from .messages import compose, user_part
 
     local = list(repo.iter_log(revisions=[f"{upstream}..HEAD"]))
     if not local or any(len(c.parents) != 1 for c in local):
@@ -302,7 +302,7 @@ def refresh_messages(repo: GitRepo, plan: Plan, upstream: str) -> int:
         message = commit.message
         if commit.sha in wrong:
             items, others = expected_notes(repo, plan.dir, commit)
-            message = compose(items, others, user_text(commit.message))
+            message = compose(items, others, user_part(commit.message))
             reworded += 1
         parent = _recommit(repo, commit, parent, message)
     repo.run("update-ref", "-m", "afi sync: messages recomputed after rebase", "HEAD", parent,
