@@ -13,6 +13,13 @@ Everything happens in a scratch repository in a temporary folder (never in yours
    moment; then `afi list`, which must leave the tree equal to HEAD and no temp files.
 3. A signal after commit: a reference-transaction hook interrupts git just after it
    moved HEAD; what afi reports must be what HEAD holds, with the index in step.
+4. An editor saves one file (in place, or temp file and rename) during a bulk edit: the
+   hand edit is never lost, and no commit's message disagrees with its diff.
+5. kill -9 while a slow pre-commit hook runs: the next commands agree with git (no
+   "undid" of a change HEAD holds; HEAD, index and tree consistent).
+6. Write errors (ENOSPC) injected at each step of a bulk edit: never committed later.
+7. `afi sync` killed (SIGKILL, SIGTERM, SIGINT to its process group) at random moments
+   with local and remote commits: no rebase left in progress, no local commit lost.
 
 It prints edits attempted / reported saved / present in HEAD / lost / lies, and exits 1
 on any lie or loss (a saved edit missing from HEAD, a refused edit committed, a commit
@@ -22,6 +29,7 @@ message that disagrees with its diff, a dirty tree, a temp file left behind).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -203,6 +211,204 @@ def run_signal_after_commit(repo: Path) -> list[str]:
     return failures
 
 
+# -- 4. an editor saving one file during a bulk edit ---------------------------------------------
+def run_editor(repo: Path, trials: int, seed: int) -> list[str]:
+    """`afi set --where` over the bulk inspection while an editor saves one of its files
+    (in place, or write-temp-and-rename) at a random moment: the hand edit must survive on
+    disk or in HEAD, and every commit's message must agree with its diff."""
+    rng = random.Random(seed + 4)
+    failures, outcomes = [], {"committed": 0, "refused": 0}
+    start = git(repo, "rev-parse", "HEAD").strip()
+    began = time.monotonic()
+    subprocess.run([*afi_command(), "set", "--where", "inspection:BULK", "lead=warm-up"],
+                   cwd=repo, capture_output=True)
+    span = time.monotonic() - began
+    for t in range(trials):
+        target = repo / "plan" / "afis" / f"BULK-{rng.randint(1, _bulk_size(repo)):03d}.toml"
+        proc = subprocess.Popen([*afi_command(), "set", "--where", "inspection:BULK",
+                                 f"lead=L{t}"], cwd=repo, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, span))
+        text = target.read_text() + f"# hand edit {t}\n"
+        if t % 2:
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            scratch = target.with_name(f"{target.name}.swp")
+            scratch.write_text(text)
+            os.replace(scratch, target)
+        proc.wait()
+        outcomes["committed" if proc.returncode == 0 else "refused"] += 1
+        mark = f"# hand edit {t}"
+        if mark not in target.read_text() and mark not in git(repo, "show", f"HEAD:plan/afis/"
+                                                                   f"{target.name}"):
+            failures.append(f"editor {t}: the hand edit to {target.name} was lost")
+        subprocess.run(["git", "checkout", "-q", "--", "plan"], cwd=repo)  # the user undoes it
+    repo_obj = GitRepo.find(repo)
+    wrong = message_problems(repo_obj, repo / "plan",
+                             repo_obj.iter_log(revisions=[f"{start}..HEAD"]))
+    failures += [f"editor: message disagrees with diff: {p.render()}" for p in wrong]
+    print(f"editor: {trials} bulk edits of {_bulk_size(repo)} items with a file saved by hand "
+          f"meanwhile: {outcomes['committed']} committed, {outcomes['refused']} refused "
+          f"(the file changed); edits lost {sum('lost' in f for f in failures)}, "
+          f"messages that disagree with their diff {len(wrong)}")
+    return failures
+
+
+# -- 5. kill -9 while a slow pre-commit hook runs ------------------------------------------------
+def run_slow_hook_kills(repo: Path, trials: int, seed: int, hook_seconds: float) -> list[str]:
+    """Kill afi while git runs a slow pre-commit hook; the next commands must agree with
+    git: HEAD, index and tree consistent, and never "undid" a change HEAD holds."""
+    rng = random.Random(seed + 5)
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\nsleep {hook_seconds}\nexit 0\n")
+    hook.chmod(0o755)
+    failures, false_undo = [], 0
+    try:
+        for t in range(trials):
+            proc = subprocess.Popen([*afi_command(), "set", "T-02", f"owner=hook-{t}"],
+                                    cwd=repo, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.3, hook_seconds))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            said = subprocess.run([*afi_command(), "list"], cwd=repo, capture_output=True,
+                                  text=True).stderr
+            settled = subprocess.run([*afi_command(), "set", "T-03", f"owner=after-{t}"],
+                                     cwd=repo, capture_output=True, text=True)
+            said += settled.stderr
+            in_head = f"hook-{t}" in git(repo, "show", "HEAD:plan/afis/T-02.toml")
+            if "undid" in said and in_head:
+                false_undo += 1
+                failures.append(f"slow hook {t}: afi said it undid a change HEAD holds")
+            if settled.returncode != 0:
+                failures.append(f"slow hook {t}: the next set failed: {settled.stderr[:120]}")
+            if git(repo, "status", "--porcelain", "--", "plan").strip() or \
+                    git(repo, "diff", "--cached", "--name-only").strip():
+                failures.append(f"slow hook {t}: index or tree differs from HEAD")
+    finally:
+        hook.unlink()
+    print(f"slow hook: {trials} kills while a {hook_seconds:g} s pre-commit hook ran: "
+          f"{len(failures)} inconsistent, {false_undo} false 'undid'")
+    return failures
+
+
+# -- 6. kill at random moments of afi sync -------------------------------------------------------
+def run_sync_kills(folder: Path, trials: int, seed: int) -> list[str]:
+    """Two clones; each trial makes a remote commit and two local ones, then kills `afi
+    sync` (its process group) at a random moment. The next command must leave no rebase
+    in progress, no leftovers, and every local commit on the branch."""
+    rng = random.Random(seed + 6)
+    shared, alice, bob = folder / "shared.git", folder / "alice", folder / "bob"
+    subprocess.run(["git", "clone", "-q", "--bare", str(folder / "repo"), str(shared)],
+                   check=True)
+    for clone in (alice, bob):
+        subprocess.run(["git", "clone", "-q", str(shared), str(clone)], check=True)
+        git(clone, "config", "user.name", clone.name)
+        git(clone, "config", "user.email", f"{clone.name}@example.org")
+        subprocess.run([*afi_command(), "setup"], cwd=clone, capture_output=True)
+    subprocess.run([*afi_command(), "sync"], cwd=alice, capture_output=True)
+    subprocess.run([*afi_command(), "sync"], cwd=bob, capture_output=True)
+    began = time.monotonic()
+    subprocess.run([*afi_command(), "sync"], cwd=bob, capture_output=True)
+    span = max(0.5, (time.monotonic() - began) * 3)
+    failures, outcomes = [], {"before": 0, "after": 0}
+    for t in range(trials):
+        subprocess.run([*afi_command(), "set", "T-01", f"owner=alice-{t}"], cwd=alice,
+                       capture_output=True)
+        subprocess.run([*afi_command(), "sync"], cwd=alice, capture_output=True)
+        for n in range(2):
+            subprocess.run([*afi_command(), "note", "T-02", f"bob {t}.{n}"], cwd=bob,
+                           capture_output=True)
+        local = set(git(bob, "log", "--format=%s", "@{upstream}..HEAD").splitlines())
+        proc = subprocess.Popen([*afi_command(), "sync"], cwd=bob, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(rng.uniform(0, span))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, rng.choice([signal.SIGKILL, signal.SIGTERM, signal.SIGINT]))
+        proc.wait()
+        subprocess.run([*afi_command(), "list"], cwd=bob, capture_output=True)
+        if any((bob / ".git" / d).exists() for d in ("rebase-merge", "rebase-apply",
+                                                      "MERGE_HEAD")):
+            failures.append(f"sync {t}: a rebase or merge is still in progress")
+        leftover = [p.name for p in bob.glob(".merge_file_*")]
+        if leftover or (bob / ".git" / "index.lock").exists():
+            failures.append(f"sync {t}: leftovers {leftover} or index.lock")
+        subjects = set(git(bob, "log", "--format=%s", "-12").splitlines())
+        missing = local - subjects
+        if missing:
+            failures.append(f"sync {t}: local commits lost: {sorted(missing)[:2]}")
+        if git(bob, "status", "--porcelain", "--", "plan").strip():
+            failures.append(f"sync {t}: the tree differs from HEAD")
+        done = subprocess.run([*afi_command(), "sync"], cwd=bob, capture_output=True,
+                              text=True)
+        if done.returncode != 0:
+            failures.append(f"sync {t}: the next sync failed: {done.stderr[:120]}")
+        outcomes["after" if not local - set(git(bob, "log", "--format=%s", "-12")
+                                            .splitlines()) else "before"] += 1
+    print(f"sync kills: {trials} syncs (1 remote, 2 local commits each) killed at random "
+          f"moments: {len(failures)} failures (rebase left in progress, local commit lost, "
+          "leftovers)")
+    return failures
+
+
+# -- 7. write errors at every step ---------------------------------------------------------------
+FAULTS = ("_write_temp", "link", "sync", "replace", "journal")
+
+
+def run_write_errors(repo: Path, rounds: int) -> list[str]:
+    """An OSError injected at each step of a bulk change (in a child process, so the
+    fault stays there); afi must exit 1 with every file as it was, and no later command
+    may commit the change."""
+    failures, later = [], 0
+    for r in range(rounds):
+        for fault in FAULTS:
+            for nth in (1, 2, 5):
+                head = git(repo, "rev-parse", "HEAD")
+                done = subprocess.run([sys.executable, __file__, "faulty", str(repo), fault,
+                                       str(nth), f"fault-{r}-{fault}-{nth}"],
+                                      capture_output=True, text=True, env=_child_env())
+                if done.returncode == 0:
+                    continue  # the fault was not reached: a good change
+                subprocess.run([*afi_command(), "list"], cwd=repo, capture_output=True)
+                subprocess.run([*afi_command(), "set", "T-01", f"owner=next-{r}-{nth}"],
+                               cwd=repo, capture_output=True)
+                committed = f"fault-{r}-{fault}-{nth}" in git(repo, "log", "-3", "-p",
+                                                             f"{head.strip()}..HEAD")
+                if committed:
+                    later += 1
+                    failures.append(f"write error at {fault} #{nth}: committed later")
+                if git(repo, "status", "--porcelain", "--", "plan").strip():
+                    failures.append(f"write error at {fault} #{nth}: tree differs from HEAD")
+    print(f"write errors: injected at {len(FAULTS)} steps x 3 moments x {rounds}: "
+          f"{later} later commits of a failed command, {len(failures) - later} other failures")
+    return failures
+
+
+def faulty(repo: Path, fault: str, nth: int, value: str) -> int:
+    """A bulk change whose `fault` step raises ENOSPC on its `nth` call."""
+    import errno
+
+    from tui.cli.main import main as afi_main
+    from tui.core import commit as commit_module
+    from tui.core import journal
+
+    calls = {"n": 0}
+    owner = journal.os if fault == "journal" else commit_module.os
+    name = "fsync" if fault == "journal" else fault
+    target = commit_module if fault == "_write_temp" else owner
+    real = getattr(target, name)
+
+    def broken(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == nth:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, **kwargs)
+    setattr(target, name, broken)
+    os.chdir(repo)
+    return afi_main(["set", "--where", "inspection:BULK", f"lead={value}"])
+
+
 # -- the whole run -------------------------------------------------------------------------------
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -210,6 +416,11 @@ def main() -> int:
     parser.add_argument("--edits", type=int, default=25, help="edits per writer")
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--bulk", type=int, default=300, help="items in each killed change")
+    parser.add_argument("--editor", type=int, default=100, help="bulk edits with a hand save")
+    parser.add_argument("--hook-kills", type=int, default=20)
+    parser.add_argument("--hook-seconds", type=float, default=3.0)
+    parser.add_argument("--sync-kills", type=int, default=50)
+    parser.add_argument("--fault-rounds", type=int, default=1)
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--keep", action="store_true", help="keep the scratch repository")
     args = parser.parse_args()
@@ -267,6 +478,10 @@ def torture(folder: Path, args: argparse.Namespace) -> int:
         print(f"  refused: {a['token']}: {a['detail'][:120]}")
     lies += run_kills(repo, args.kills, args.seed)
     lies += run_signal_after_commit(repo)
+    lies += run_editor(repo, args.editor, args.seed)
+    lies += run_slow_hook_kills(repo, args.hook_kills, args.seed, args.hook_seconds)
+    lies += run_write_errors(repo, args.fault_rounds)
+    lies += run_sync_kills(folder, args.sync_kills, args.seed)
     for lie in lies:
         print(f"FAIL {lie}")
     print("ok: no lie, no loss" if not lies else f"{len(lies)} failure(s)")
@@ -279,6 +494,8 @@ def _child_env() -> dict[str, str]:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "faulty":
+        sys.exit(faulty(Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]))
     if len(sys.argv) > 1 and sys.argv[1] == "worker":
         worker(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]),
                Path(sys.argv[6]))
