@@ -452,3 +452,23 @@ def test_m_text_survives_a_replay(team, afi):
     message = git(bob, "log", "-1", "--format=%B")
     assert message.startswith(text + "\n\n")
     assert "PEEL22-02: owner Supt Alice -> Supt Alice and Bob" in message
+
+
+def test_a_command_during_a_sync_waits_for_it(team):
+    alice, _ = team
+    git_dir = alice / ".git"
+    from tui.core.sync_recovery import clear_state, running_state, save_state
+
+    repo = Plan(alice / "plan").repo()
+    with plan_lock(git_dir, "afi sync"):
+        save_state(git_dir, running_state(repo, alice / "plan", mode="rebase",
+                                          upstream="refs/remotes/origin/main"))
+        (alice / "plan" / "afis" / "PEEL22-02.toml").rename(alice / "PEEL22-02.moved")
+        proc = afi_process(alice, "set", "PEEL22-02", "owner=Waited")
+        time.sleep(1.0)
+        assert proc.poll() is None  # waiting, not failing with "no item"
+        (alice / "PEEL22-02.moved").rename(alice / "plan" / "afis" / "PEEL22-02.toml")
+        clear_state(git_dir)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert 'owner = "Waited"' in (alice / "plan" / "afis" / "PEEL22-02.toml").read_text()

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
     from .model import PlanConfig
 
 
+SYNC_WAIT = 120.0  # seconds a command waits for a running `afi sync` before reading
+
+
 class Transaction:
     """What a writer may do while it holds the plan: commit files, run git commands that
     change the repository (a rebase, a tag) with the lock passed on to them."""
@@ -106,11 +109,15 @@ def recover_interrupted(plan_dir: Path) -> str | None:
     if git_dir is None or not pending(git_dir):
         return None
     from .gitrepo import GitRepo
+    from .sync_recovery import sync_running
     from .write_lock import is_locked, plan_lock
 
+    wait = None
     if is_locked(git_dir):
-        return None
-    with plan_lock(git_dir, "recovering an interrupted change"):
+        if not sync_running(git_dir):
+            return None  # a writer at work: its journal is its own
+        wait = SYNC_WAIT  # a sync at work: the plan is half-rebased until it ends
+    with plan_lock(git_dir, "recovering an interrupted change", timeout=wait):
         return "; ".join(recover_all(GitRepo.find(plan_dir))) or None
 
 
