@@ -271,7 +271,10 @@ class GitRepo:
                     "--pathspec-file-nul")
                 if status != 0:
                     return status, out + err
+            # No automatic gc from the commit: it would inherit the plan's lock and hold
+            # it while it runs detached (maintain() starts it without the lock).
             status, out, err = self._with_lock_retry(
+                "-c", "maintenance.auto=false", "-c", "gc.auto=0",
                 "--literal-pathspecs", "commit", "--quiet", "--no-edit",
                 f"--file={message_file}", "--cleanup=verbatim", "--only",
                 f"--pathspec-from-file={spec_file}", "--pathspec-file-nul")
@@ -365,6 +368,18 @@ class GitRepo:
         0.75 s without, and git writes them only when asked."""
         self.run_detached("commit-graph", "write", "--reachable", "--split",
                           "--changed-paths", "--no-progress")
+        self.maintain()
+
+    def maintain(self) -> None:
+        """git's own automatic housekeeping, which afi's commits skip (see `commit`), in
+        the background when git's own sample says it is due: more than gc.auto/256 (27)
+        loose objects in objects/17."""
+        try:
+            due = len(os.listdir(self.git_dir / "objects" / "17")) > 27
+        except OSError:
+            due = False
+        if due:
+            self.run_detached("maintenance", "run", "--auto", "--quiet")
 
     def _with_lock_retry(self, *args: str) -> tuple[int, str, str]:
         for pause in (*LOCK_WAITS, None):
