@@ -232,8 +232,18 @@ def skipped_lines(problems: list[Problem]) -> list[str]:
 
 
 def recover_interrupted(plan_dir: Path) -> str | None:
-    """Finish or undo a change whose process died (journal.py); a line saying what was
-    done, or None. Costs one stat when there is nothing to do."""
+    """Finish or undo a change (journal.py) or a sync (sync_recovery.py) whose process
+    died; a line saying what was done, or None. Costs three stats when there is nothing
+    to do."""
+    from .store import find_git_dir, journal_path
+
+    git_dir = find_git_dir(plan_dir)
+    if git_dir is None:
+        return None
+    journal = journal_path(git_dir)
+    if not any(path.exists() for path in (journal, journal.with_name("journal.abandoned.json"),
+                                          journal.with_name("sync.json"))):
+        return None  # a few stats, no import: the usual case of every command
     from . import transaction
 
     return transaction.recover_interrupted(plan_dir)
