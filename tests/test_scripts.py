@@ -98,12 +98,18 @@ def test_scripts_name_the_python_to_use_when_afi_is_missing(tmp_path):
 
 def test_torture_quick_form_finds_no_lie_and_no_loss(tmp_path):
     """The fast parts of scripts/torture.py: concurrent CLI and Python writers, kills
-    during a bulk change, a signal after commit. Exit 0 means every check held."""
+    during a bulk change, a signal after commit, and a few rounds of each edge: an
+    editor saving meanwhile, a slow hook and kill -9, write errors, a killed sync. Exit 0
+    means every check held."""
     done = subprocess.run([sys.executable, str(SCRIPTS / "torture.py"), "--writers", "3",
-                           "--edits", "5", "--kills", "2", "--bulk", "40", "--seed", "7"],
+                           "--edits", "5", "--kills", "2", "--bulk", "40", "--editor", "3",
+                           "--hook-kills", "1", "--hook-seconds", "1.5", "--sync-kills", "2",
+                           "--seed", "7"],
                           capture_output=True, text=True, cwd=tmp_path, timeout=240)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "lost 0" in done.stdout and "lies 0" in done.stdout
+    assert "edits lost 0, messages that disagree with their diff 0" in done.stdout
+    assert "0 false 'undid'" in done.stdout and "0 later commits" in done.stdout
     assert "ok: no lie, no loss" in done.stdout
 
 
