@@ -34,6 +34,9 @@ _NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP,
              getattr(errno, "EOPNOTSUPP", errno.ENOTSUP)}
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 class FileWrite(namedtuple("FileWrite", "path original new in_head", defaults=(None,))):
     """One file of a commit: what it held when read under the lock, and what it is to
     hold (None: deleted). A file that already holds `new` is committed, not written.
@@ -78,7 +81,8 @@ def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit
     with _sigint_deferred() as interrupted:
         try:
             _write_files(to_write, kept)
-            _check_unwritten([w for w in writes if w not in to_write])
+            written = {id(w) for w in to_write}
+            _check_unwritten([w for w in writes if id(w) not in written])
             status, output = repo.commit([w.path for w in writes], message, new_paths=added)
             commit = repo.committed_since(head, {relative[w.path]: w.new_bytes
                                                  for w in writes})
@@ -88,10 +92,13 @@ def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit
                 # git read it.
                 changed = next((w.path for w in writes if _current(w.path) != w.new_bytes),
                                writes[0].path)
+            # Taken back unless git's commit can no longer be (something committed on
+            # top of it): then HEAD stands, and so do the files it holds.
             if changed is not None:
-                _take_back(repo, head, _own_commit(repo, head, message),
-                           list(relative.values()))
-                raise ChangedMeanwhile(_meanwhile_message(changed))
+                taken = _take_back(repo, head, _own_commit(repo, head, message),
+                                   list(relative.values()))
+                if taken or commit is None:
+                    raise ChangedMeanwhile(_meanwhile_message(changed))
         except BaseException as error:
             commit = None if isinstance(error, ChangedMeanwhile) else \
                 _committed_anyway(repo, head, writes, relative)
@@ -153,14 +160,16 @@ def _own_commit(repo: GitRepo, head: str | None, message: str) -> str | None:
     return now if body.rstrip("\n") == message.rstrip("\n") else None
 
 
-def _take_back(repo: GitRepo, head: str | None, sha: str | None, paths: list[str]) -> None:
+def _take_back(repo: GitRepo, head: str | None, sha: str | None, paths: list[str]) -> bool:
     """Undo a commit afi made of files someone else changed meanwhile: HEAD back to
-    `head` (the commit is afi's own, made a moment ago, never pushed), index in step."""
+    `head` (the commit is afi's own, made a moment ago, never pushed), index in step.
+    False if it cannot be (not afi's commit, or the first of the branch)."""
     if sha is None or head is None or repo.head_sha() != sha:
-        return
+        return False
     repo.run("update-ref", "-m", "afi: a file changed while afi committed; commit taken "
-             "back", "HEAD", head, sha)
+             "back", "HEAD", head, sha, hold_lock=True)
     repo.sync_index(paths)
+    return True
 
 
 def _meanwhile_message(path: Path) -> str:
@@ -278,9 +287,12 @@ def _write_files(writes: list[FileWrite], kept: dict[Path, tuple[int, int] | Non
 
 
 def _still_as_read(write: FileWrite) -> None:
-    """The file still holds, byte for byte, what afi read (and based its change on)."""
-    if _current(write.path) != (None if write.original is None
-                                else write.original.encode("utf-8")):
+    """The file still holds, byte for byte, what afi read (and based its change on; a
+    byte-order mark the reader took off aside)."""
+    current = _current(write.path)
+    read = None if write.original is None else write.original.encode("utf-8")
+    if current != read and (current is None or read is None or
+                            current.removeprefix(_BOM) != read.removeprefix(_BOM)):
         raise ChangedMeanwhile(_meanwhile_message(write.path))
 
 

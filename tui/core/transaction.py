@@ -25,6 +25,7 @@ same function `afi check --commits` uses on the result.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,15 +111,36 @@ def recover_interrupted(plan_dir: Path) -> str | None:
         return None
     from .gitrepo import GitRepo
     from .sync_recovery import sync_running
-    from .write_lock import is_locked, plan_lock
+    from .write_lock import LockTimeout, is_locked, plan_lock
 
     wait = None
     if is_locked(git_dir):
-        if not sync_running(git_dir):
+        if sync_running(git_dir):
+            wait = SYNC_WAIT  # a sync at work: the plan is half-rebased until it ends
+        elif not _orphaned(git_dir):
             return None  # a writer at work: its journal is its own
-        wait = SYNC_WAIT  # a sync at work: the plan is half-rebased until it ends
-    with plan_lock(git_dir, "recovering an interrupted change", timeout=wait):
-        return "; ".join(recover_all(GitRepo.find(plan_dir))) or None
+        # else the writer died and a git it started still runs: wait for it, then judge
+    try:
+        with plan_lock(git_dir, "recovering an interrupted change", timeout=wait):
+            return "; ".join(recover_all(GitRepo.find(plan_dir))) or None
+    except LockTimeout:
+        return None  # still at work: the next command looks again
+
+
+def _orphaned(git_dir: Path) -> bool:
+    """The journal's writer is dead (a git it started holds the lock it passed on)."""
+    from . import journal
+
+    left = journal.read(git_dir)
+    if left is None or not left.pid or os.name != "posix":
+        return False  # (os.kill on Windows ends a process: never probe there)
+    try:
+        os.kill(left.pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def pending(git_dir: Path) -> bool:
