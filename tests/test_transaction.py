@@ -472,3 +472,17 @@ def test_a_command_during_a_sync_waits_for_it(team):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert 'owner = "Waited"' in (alice / "plan" / "afis" / "PEEL22-02.toml").read_text()
+
+
+def test_an_afi_run_by_a_hook_during_a_sync_does_not_wait_for_it(team, afi):
+    alice, bob = team
+    _diverge(alice, bob, afi)
+    git(bob, "config", "pull.rebase", "false")
+    hook = bob / ".git" / "hooks" / "pre-merge-commit"
+    hook.write_text(f"#!/bin/sh\n{sys.executable} -m tui list > /dev/null || exit 1\n"
+                    "exit 0\n")
+    hook.chmod(0o755)
+    done = subprocess.run([sys.executable, "-m", "tui", "sync"], cwd=bob,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert (bob / ".git" / "MERGE_HEAD").exists() is False

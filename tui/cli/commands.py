@@ -548,7 +548,9 @@ def cmd_import(args: Namespace) -> int:
     if planned.changes_nothing():
         print(f"nothing to change: the plan already holds what {visible(planned.source)} says")
         return EXIT_OK
-    commit = importer.apply(plan, planned, args.message, progress=progress)
+    warnings: list[str] = []
+    commit = importer.apply(plan, planned, args.message, progress=progress, warnings=warnings)
+    _warn(warnings)
     print(f"[{commit.short}] {visible(commit.subject)}")
     return EXIT_OK
 

@@ -122,6 +122,9 @@ class GitRepo:
             from .write_lock import held_descriptors
 
             extra["pass_fds"] = held_descriptors()
+            # An afi that git's hooks or merge driver run is inside this writer: it must
+            # not wait for the lock its parent holds.
+            env = {**(env or {}), "AFI_INSIDE_WRITER": str(os.getpid())}
         with _stdin(input) as stdin:
             status, out, err = _git(self.root).execute(
                 ["git", *args], istream=stdin, with_extended_output=True,

@@ -286,10 +286,11 @@ def _plural(kind: str) -> str:
 
 # -- writing ------------------------------------------------------------------------------------
 def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
-          progress: Progress = NO_PROGRESS) -> Commit:
+          progress: Progress = NO_PROGRESS, warnings: list[str] | None = None) -> Commit:
     """Check everything, then write plan.toml (if it gains an inspection) and the items as
     one commit. Raises AfiError (nothing written) on any problem. `progress` hears of
-    each item prepared."""
+    each item prepared; `warnings` receives the transaction's (a detached HEAD, an
+    interrupted change recovered)."""
     from .change import _refuse_uncommitted_file
     from .commit import FileWrite
     from .transaction import transaction
@@ -304,6 +305,8 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
         raise AfiError(f"nothing to import from {planned.source}")
     repo = plan.repo()
     with transaction(repo, f"afi import {planned.source}") as txn:
+        if warnings is not None:
+            warnings += txn.warnings
         plan_file = plan.dir / PLAN_FILE
         plan_text = read_text(plan_file)
         writes, items, others = [], [], []

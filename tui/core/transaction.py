@@ -107,8 +107,8 @@ def recover_interrupted(plan_dir: Path) -> str | None:
     from .store import find_git_dir
 
     git_dir = find_git_dir(plan_dir)
-    if git_dir is None or not pending(git_dir):
-        return None
+    if git_dir is None or not pending(git_dir) or os.environ.get("AFI_INSIDE_WRITER"):
+        return None  # (run by a hook of afi's own git: the writer is at work)
     from .gitrepo import GitRepo
     from .sync_recovery import sync_running
     from .write_lock import LockTimeout, is_locked, plan_lock
