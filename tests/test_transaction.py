@@ -486,3 +486,23 @@ def test_an_afi_run_by_a_hook_during_a_sync_does_not_wait_for_it(team, afi):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert (bob / ".git" / "MERGE_HEAD").exists() is False
+
+
+def test_the_transaction_checks_the_whole_plan_when_plan_toml_changes(governed):
+    """A board removed from plan.toml while an item is signed off at it: refused, with
+    the item named, whoever the writer is."""
+    from tui.core.commit import FileWrite
+    from tui.core.errors import InvalidItem
+    from tui.core.transaction import transaction
+
+    repo = governed.parent
+    plan_file = governed / "plan.toml"
+    old = plan_file.read_text()
+    new = old.replace('"Force Improvement Board", ', "")
+    assert new != old
+    before = head(repo)
+    with pytest.raises(InvalidItem) as caught, transaction(Plan(governed).repo()) as txn:
+        txn.commit([FileWrite(plan_file, old, new, in_head=True)], "plan.toml: boards\n")
+    assert "HMIC07-R01.toml" in str(caught.value)
+    assert "with the new plan.toml" in str(caught.value)
+    assert head(repo) == before and plan_file.read_text() == old
