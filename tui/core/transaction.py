@@ -140,7 +140,11 @@ def _orphaned(git_dir: Path) -> bool:
         return True
     except OSError:
         return False
-    return False
+    try:  # killed but not yet reaped (its parent gone too): a zombie is dead
+        with open(f"/proc/{left.pid}/stat", "rb") as handle:
+            return handle.read().rpartition(b")")[2].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 def pending(git_dir: Path) -> bool:
