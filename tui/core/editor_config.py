@@ -67,18 +67,16 @@ def _text(path: Path) -> str | None:
 def commit_editor_config(plan) -> list[str]:
     """Bring the editor configuration up to date in one commit (`afi setup`); what was
     done, as lines (none when it was up to date)."""
-    from .commit import commit_files
-    from .write_lock import plan_lock
+    from .transaction import transaction
 
     repo = plan.repo()
     if not editor_writes(repo, plan.dir, plan.config):
         return []
-    with plan_lock(repo.git_dir, "afi setup"):
-        repo.check_ready()
+    with transaction(repo, "afi setup") as txn:
         writes = editor_writes(repo, plan.dir, plan.config)  # again, under the lock
         if not writes:
             return []
-        commit_files(repo, writes, "Editor schema for the plan's files (statuses, kinds, "
-                                   "areas, boards)\n")
+        txn.commit(writes, "Editor schema for the plan's files (statuses, kinds, areas, "
+                           "boards)\n")
     return ["committed " + ", ".join(repo.relative(w.path) for w in writes)
             + ": editors using taplo (VS Code's Even Better TOML) check the plan's files"]

@@ -9,7 +9,7 @@ undo undoes your undo in turn. For each plan file it changed:
 - if a later commit changed one of the same fields, nothing is done and the refusal
   names that commit and field: undoing would throw away someone's later work.
 
-The new files are written and committed like any change (commit.commit_files: the lock,
+The new files are written and committed like any change (transaction.py: the lock,
 the journal, the truth from HEAD), with the message computed from the difference
 (messages.py) under the subject `Undo "<subject>"`, and a `Reverts: <sha>` trailer.
 """
@@ -122,15 +122,13 @@ def undo(plan: Plan) -> tuple[Commit, Commit, list[str]]:
     """Undo your last afi commit as a new commit: (the commit undone, the new commit,
     warnings). Worked out again under the plan's write lock, so what is committed is
     what the files hold then."""
-    from .commit import commit_files, recover
-    from .write_lock import plan_lock
+    from .transaction import transaction
 
     repo = plan.repo()
-    with plan_lock(repo.git_dir, "afi undo"):
-        warnings = [note] if (note := recover(repo)) else []
-        warnings += repo.check_ready()
+    with transaction(repo, "afi undo") as txn:
+        warnings = txn.warnings
         found = prepare_undo(plan)
-        commit = commit_files(repo, found.writes, found.message)
+        commit = txn.commit(found.writes, found.message)
     plan.invalidate()
     return found.target, commit, warnings
 
