@@ -217,7 +217,7 @@ def run_editor(repo: Path, trials: int, seed: int) -> list[str]:
     (in place, or write-temp-and-rename) at a random moment: the hand edit must survive on
     disk or in HEAD, and every commit's message must agree with its diff."""
     rng = random.Random(seed + 4)
-    failures, outcomes = [], {"committed": 0, "refused": 0}
+    failures, outcomes = [], {"committed": 0, "meanwhile": 0, "refused": 0}
     start = git(repo, "rev-parse", "HEAD").strip()
     began = time.monotonic()
     subprocess.run([*afi_command(), "set", "--where", "inspection:BULK", "lead=warm-up"],
@@ -227,7 +227,7 @@ def run_editor(repo: Path, trials: int, seed: int) -> list[str]:
         target = repo / "plan" / "afis" / f"BULK-{rng.randint(1, _bulk_size(repo)):03d}.toml"
         proc = subprocess.Popen([*afi_command(), "set", "--where", "inspection:BULK",
                                  f"lead=L{t}"], cwd=repo, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL)
+                                stderr=subprocess.PIPE, text=True)
         time.sleep(rng.uniform(0, span))
         text = target.read_text() + f"# hand edit {t}\n"
         if t % 2:
@@ -237,8 +237,9 @@ def run_editor(repo: Path, trials: int, seed: int) -> list[str]:
             scratch = target.with_name(f"{target.name}.swp")
             scratch.write_text(text)
             os.replace(scratch, target)
-        proc.wait()
-        outcomes["committed" if proc.returncode == 0 else "refused"] += 1
+        said = proc.communicate()[1]
+        outcomes["committed" if proc.returncode == 0 else
+                 "meanwhile" if "changed by someone else" in said else "refused"] += 1
         mark = f"# hand edit {t}"
         if mark not in target.read_text() and mark not in git(repo, "show", f"HEAD:plan/afis/"
                                                                    f"{target.name}"):
@@ -249,8 +250,9 @@ def run_editor(repo: Path, trials: int, seed: int) -> list[str]:
                              repo_obj.iter_log(revisions=[f"{start}..HEAD"]))
     failures += [f"editor: message disagrees with diff: {p.render()}" for p in wrong]
     print(f"editor: {trials} bulk edits of {_bulk_size(repo)} items with a file saved by hand "
-          f"meanwhile: {outcomes['committed']} committed, {outcomes['refused']} refused "
-          f"(the file changed); edits lost {sum('lost' in f for f in failures)}, "
+          f"meanwhile: {outcomes['committed']} committed, {outcomes['meanwhile']} stopped as "
+          f"changed while afi wrote, {outcomes['refused']} refused as an uncommitted edit "
+          f"(saved before afi read it); edits lost {sum('lost' in f for f in failures)}, "
           f"messages that disagree with their diff {len(wrong)}")
     return failures
 
