@@ -44,9 +44,9 @@ from pathlib import Path
 
 try:
     from tui.core import Plan
-    from tui.core.audit import message_problems
     from tui.core.errors import AfiError
-    from tui.core.gitrepo import GitRepo
+    from tui.core.git.repo import GitRepo
+    from tui.core.write.audit import message_problems
 except ModuleNotFoundError as missing:  # run with a Python that lacks afi
     sys.exit(f"torture.py: {missing}: run it with the Python afi is installed in, e.g. "
              ".venv/bin/python scripts/torture.py (see README, 'Development')")
@@ -392,8 +392,8 @@ def faulty(repo: Path, fault: str, nth: int, value: str) -> int:
     import errno
 
     from tui.cli.main import main as afi_main
-    from tui.core import commit as commit_module
-    from tui.core import journal
+    from tui.core.write import commit as commit_module
+    from tui.core.write import journal
 
     calls = {"n": 0}
     owner = journal.os if fault == "journal" else commit_module.os

@@ -44,7 +44,7 @@ def test_cli_does_not_import_textual_at_module_level():
 
 def test_listing_loads_neither_textual_tomlkit_nor_gitpython():
     code = ("import sys; from tui.cli.main import main; from tui.cli import commands; "
-            "from tui.core.plan import Plan; from tui.core import query; "
+            "from tui.core.plan import Plan; from tui.core.model import query; "
             "print(sorted(m for m in ('textual', 'tomlkit', 'git') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
@@ -60,7 +60,8 @@ def test_a_warm_list_imports_only_what_listing_needs(plan_dir):
             "print(sorted(m for m in sys.modules if m.split('.')[0] in sys.argv[2:] "
             "or m in sys.argv[2:]))")
     heavy = ["tomllib", "tomlkit", "git", "textual", "dataclasses", "inspect", "typing",
-             "hashlib", "tempfile", "shutil", "json", "tui.core.validate", "tui.core.journal"]
+             "hashlib", "tempfile", "shutil", "json", "tui.core.model.validate",
+             "tui.core.write.journal"]
     subprocess.run([sys.executable, "-c", code, str(plan_dir), *heavy], check=True,
                    capture_output=True)  # the first run fills the cache
     done = subprocess.run([sys.executable, "-c", code, str(plan_dir), *heavy],

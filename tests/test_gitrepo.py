@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from tui.core.commit import FileWrite, commit_files
 from tui.core.errors import GitError, InvalidValue
-from tui.core.gitrepo import GitRepo
-from tui.core.history import changed_fields, item_history, plan_history
+from tui.core.git.history import changed_fields, item_history, plan_history
+from tui.core.git.repo import GitRepo
+from tui.core.write.commit import FileWrite, commit_files
 
 from .conftest import git
 
@@ -64,7 +64,7 @@ def test_a_commit_is_recognised_by_content_even_for_files_it_did_not_change(
         repo_with_file):
     """committed_since: a written file that already held its content is not in the
     commit's diff; it is checked against the commit before, not taken on trust."""
-    from tui.core.gitrepo import GitRepo as Repo
+    from tui.core.git.repo import GitRepo as Repo
 
     repo = repo_with_file
     head = git(repo, "rev-parse", "HEAD").strip()
@@ -201,7 +201,7 @@ def test_history_of_an_item_and_the_plan(plan_dir, afi):
 
 
 def test_plan_history_streams_in_batches_and_stops_cleanly(plan_dir, afi, monkeypatch):
-    from tui.core import history
+    from tui.core.git import history
 
     monkeypatch.setattr(history, "HISTORY_BATCH", 2)
     repo = plan_dir.parent

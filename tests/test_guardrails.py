@@ -82,7 +82,7 @@ def test_set_closed_says_so_in_one_line(afi, plan_dir):
 
 
 def test_help_lists_every_settable_field_and_hides_the_merge_driver(plan_dir):
-    from tui.core.schema import SETTABLE
+    from tui.core.model.schema import SETTABLE
 
     def help_of(*args: str) -> str:
         done = subprocess.run([sys.executable, "-m", "tui.cli.main", *args, "--help"],

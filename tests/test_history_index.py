@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import history_index
-from tui.core.gitrepo import GitRepo
-from tui.core.history import item_history
-from tui.core.history_index import HistoryIndex
+from tui.core.git import history_index
+from tui.core.git.history import item_history
+from tui.core.git.history_index import HistoryIndex
+from tui.core.git.repo import GitRepo
 
 from .conftest import git
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.tracker_matching import WORDING_THRESHOLD, similarity, wording_words
+from tui.core.imports.tracker_matching import WORDING_THRESHOLD, similarity, wording_words
 
 from .conftest import git
 
@@ -407,7 +407,7 @@ def test_wording_score_is_the_jaccard_of_content_words():
 
 def test_matching_a_thousand_rows_is_indexed():
     """The matcher looks only at items sharing a word with the row."""
-    from tui.core.tracker_matching import Matcher
+    from tui.core.imports.tracker_matching import Matcher
 
     class Item:
         def __init__(self, n):
@@ -455,11 +455,11 @@ class Recorder:
 
 
 def test_imports_report_their_progress(fresh):
-    from tui.core import importer
-    from tui.core.inspection_files import report_text
-    from tui.core.inspection_findings import find_findings
+    from tui.core.imports import apply as importer
+    from tui.core.imports.inspection_files import report_text
+    from tui.core.imports.inspection_findings import find_findings
+    from tui.core.imports.tracker_import import read_table
     from tui.core.plan import Plan
-    from tui.core.table_import import read_table
 
     plan = Plan(fresh)
     source = REPORTS / "peel2022.txt"
@@ -488,7 +488,7 @@ def test_two_rows_matching_one_item_or_a_tie_are_refused(fresh, afi, tmp_path):
 
 
 def test_a_wording_tie_names_both_items():
-    from tui.core.tracker_matching import Matcher
+    from tui.core.imports.tracker_matching import Matcher
 
     class Item:
         def __init__(self, item_id, title):

@@ -12,9 +12,9 @@ import pytest
 from fpdf import FPDF
 
 from tui.core.errors import ImportRefused
-from tui.core.inspection_drafts import Finding, ReportFindings
-from tui.core.inspection_files import report_text
-from tui.core.inspection_findings import find_findings
+from tui.core.imports.inspection_drafts import Finding, ReportFindings
+from tui.core.imports.inspection_files import report_text
+from tui.core.imports.inspection_findings import find_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = Path(__file__).resolve().parent / "data" / "reports"

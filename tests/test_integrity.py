@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import journal
-from tui.core.audit import message_problems
-from tui.core.gitrepo import GitRepo
+from tui.core.git.repo import GitRepo
 from tui.core.plan import Plan
-from tui.core.write_lock import lock_paths, plan_lock
+from tui.core.write import journal
+from tui.core.write.audit import message_problems
+from tui.core.write.lock import lock_paths, plan_lock
 
 from .conftest import git
 
@@ -77,7 +77,7 @@ def test_a_writer_waits_for_the_lock_then_names_the_holder(plan_dir):
 def test_a_lock_left_by_a_killed_process_is_taken_over(plan_dir):
     repo = plan_dir.parent
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from tui.core.write_lock import plan_lock\n"
+        "import sys, time; from pathlib import Path; from tui.core.write.lock import plan_lock\n"
         "with plan_lock(Path(sys.argv[1]), 'doomed'):\n"
         "    print('held', flush=True); time.sleep(60)\n"), str(repo / ".git")],
         stdout=subprocess.PIPE, text=True)
@@ -109,8 +109,8 @@ def test_the_ui_refuses_only_when_both_changed_the_same_field(plan_dir):
     assert subprocess.run([sys.executable, "-m", "tui", "set", "PEEL22-01", "owner=Other"],
                           cwd=plan_dir.parent, capture_output=True).returncode == 0
     plan = Plan(plan_dir)
-    from tui.core.change import Change
     from tui.core.errors import ConflictError
+    from tui.core.write.change import Change
 
     ours = Change(plan)
     ours.pending["peel22-01"] = _pinned(ours, path, base)
@@ -127,8 +127,8 @@ def test_the_ui_refuses_only_when_both_changed_the_same_field(plan_dir):
 
 
 def _pinned(change, path: Path, text: str):
-    from tui.core.change import PendingItem
-    from tui.core.tomledit import ItemDocument
+    from tui.core.store.tomledit import ItemDocument
+    from tui.core.write.change import PendingItem
 
     return PendingItem(path.stem, path, text, ItemDocument(text), pinned=True)
 
@@ -382,8 +382,8 @@ def test_an_edit_that_restores_size_and_mtime_is_still_seen(plan_dir, afi):
 
 
 def test_cache_version_follows_the_cached_fields():
-    from tui.core import item_cache
-    from tui.core.model import INDEX_KEYS
+    from tui.core.model.items import INDEX_KEYS
+    from tui.core.store import item_cache
 
     assert item_cache.cache_version(("id", "title")) != \
         item_cache.cache_version(("id", "title", "x"))
@@ -393,7 +393,7 @@ def test_cache_version_follows_the_cached_fields():
 def test_a_cache_from_another_version_is_ignored(plan_dir, afi):
     import pickle
 
-    from tui.core.model import INDEX_KEYS
+    from tui.core.model.items import INDEX_KEYS
 
     repo = plan_dir.parent
     assert afi("list", cwd=repo)[0] == 0

@@ -15,8 +15,8 @@ from .conftest import git
 # Modules imported one after the other while `afi list` starts, then while it works:
 # SIGINT is sent as each finishes importing (`python -X importtime` says when).
 MOMENTS = ["tui.cli.entry", "tui.core.errors", "argparse", "tui.cli.arguments",
-           "tui.cli.main", "tui.core.model", "tui.cli.commands", "tui.core.store",
-           "tui.core.query"]
+           "tui.cli.main", "tui.core.model.items", "tui.cli.commands", "tui.core.store.reading",
+           "tui.core.model.query"]
 AFTER_START = [0.0, 0.003, 0.01, 0.03, 0.06, 0.1, 0.2]
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tui.core import json_schema
-from tui.core.store import config_from_text
+from tui.core.model import json_schema
+from tui.core.store.reading import config_from_text
 
 from .conftest import git
 
@@ -149,8 +149,8 @@ def test_every_plan_setting_afi_reads_is_declared():
     import ast
     import inspect
 
-    from tui.core import validate
-    from tui.core.schema import PLAN_KEYS
+    from tui.core.model import validate
+    from tui.core.model.schema import PLAN_KEYS
 
     tree = ast.parse(inspect.getsource(validate.check_plan))
     read = set()

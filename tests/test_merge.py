@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from tui.core.merge import FieldConflict, merge_item
-from tui.core.tomledit import ItemDocument
+from tui.core.store.tomledit import ItemDocument
+from tui.core.team.merge import FieldConflict, merge_item
 
 BASE = """\
 # PEEL 2021/22, AFI 8. Wording from the report.
@@ -757,7 +757,7 @@ def test_two_conflicts_on_the_same_lines_make_one_well_formed_block(merged):
     import tomllib
     from datetime import date
 
-    from tui.core.conflicts import Conflict, ConflictRecord, with_markers
+    from tui.core.team.conflicts import Conflict, ConflictRecord, with_markers
 
     record = ConflictRecord("plan/afis/X-01.toml", merged, "ours", [
         Conflict("closure.board", ("closure", "board"), "FIB", "FIB", "PEEL board"),

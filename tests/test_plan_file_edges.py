@@ -152,7 +152,7 @@ def test_a_linked_item_file_or_plan_toml_is_refused_naming_it(plan_dir, afi, out
 
 
 def test_link_message_names_the_link_and_where_it_points(plan_dir, outside):
-    from tui.core.store import link_message
+    from tui.core.store.reading import link_message
 
     repo = plan_dir.parent
     assert link_message(repo, plan_dir / "afis" / "PEEL22-01.toml") is None

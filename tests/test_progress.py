@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from tui.core.progress import Progress
-from tui.core.store import load_plan
+from tui.core.store.reading import load_plan
 
 from .conftest import git, write_item
 

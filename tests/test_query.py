@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tui.core.errors import QueryError
-from tui.core.model import Item, PlanConfig
-from tui.core.query import parse_query, sort_items
+from tui.core.model.items import Item, PlanConfig
+from tui.core.model.query import parse_query, sort_items
 
 ON = date(2025, 1, 15)
 CONFIG = PlanConfig(title="t", due_soon_days=30,
@@ -157,7 +157,7 @@ def test_state_counts_agree_with_each_items_due_state():
     boundary (due today, on the last due-soon day, the day after)."""
     from datetime import timedelta
 
-    from tui.core.model import due_state, state_counts
+    from tui.core.model.items import due_state, state_counts
 
     statuses = ["not-started", "in-progress", "complete", "closed", "superseded"]
     offsets = [None, -400, -1, 0, 1, 29, 30, 31, 365]

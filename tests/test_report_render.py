@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tui.core.report_chart import progress_svg
-from tui.core.report_html import render_html
-from tui.core.report_json import render_json
-from tui.core.report_markdown import md_text, render_markdown
-from tui.core.report_model import (
+from tui.core.pack.chart import progress_svg
+from tui.core.pack.html import render_html
+from tui.core.pack.json_pack import render_json
+from tui.core.pack.markdown import md_text, render_markdown
+from tui.core.pack.model import (
     AreaCount,
     BoardMark,
     Change,
@@ -30,7 +30,7 @@ from tui.core.report_model import (
     Revision,
     Update,
 )
-from tui.core.report_render import CSV_COLUMNS, escape_cell, render, render_csv, unescape_cell
+from tui.core.pack.render import CSV_COLUMNS, escape_cell, render, render_csv, unescape_cell
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 UTC1 = timezone(timedelta(hours=1))

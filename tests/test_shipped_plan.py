@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.store import load_plan
-from tui.core.tomledit import ItemDocument
+from tui.core.store.reading import load_plan
+from tui.core.store.tomledit import ItemDocument
 
 SHIPPED = Path(__file__).resolve().parent.parent / "plan"
 EXPECTED_IDS = ([f"PEEL22-{n:02d}" for n in range(1, 20)] + [f"PEEL16-{n:02d}" for n in (1, 2, 3)]

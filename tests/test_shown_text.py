@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import report_render, safe_text
-from tui.core.change import Change
+from tui.core import safe_text
 from tui.core.errors import InvalidItem, UsageError
+from tui.core.pack import render as report_render
 from tui.core.plan import Plan
+from tui.core.write.change import Change
 
 from .conftest import git
 
@@ -218,8 +219,8 @@ def test_error_lines_show_hidden_characters_marked(plan_dir, afi):
 
 
 def test_the_board_pack_marks_hidden_characters(spoofed):
-    from tui.core.report_html import html_text
-    from tui.core.report_markdown import md_text
+    from tui.core.pack.html import html_text
+    from tui.core.pack.markdown import md_text
 
     assert "&lt;U+202E&gt;" in md_text(SPOOF) and RLO not in md_text(SPOOF)  # as text
     assert "U+202E" in str(html_text(SPOOF)) and RLO not in str(html_text(SPOOF))

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import conflicts
-from tui.core.audit import message_problems
-from tui.core.gitrepo import GitRepo
+from tui.core.git.repo import GitRepo
 from tui.core.plan import Plan
-from tui.core.sync import sync
+from tui.core.team import conflicts
+from tui.core.team.sync import sync
+from tui.core.write.audit import message_problems
 
 from .conftest import git
 
@@ -172,7 +172,7 @@ def test_check_commits_flags_what_a_server_should_refuse(plan_dir, afi):
 
 
 def test_driver_falls_back_to_line_markers_when_a_side_is_not_toml(tmp_path):
-    from tui.core.sync import merge_driver
+    from tui.core.team.sync import merge_driver
 
     base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
     base.write_text('id = "X"\nowner = "a"\n')
@@ -351,7 +351,7 @@ def test_a_conflict_settled_by_hand_with_git_add_lets_sync_finish(team, afi):
     """git's index is the authority: a file settled in an editor and `git add`ed is no
     longer an open conflict, for afi sync, afi resolve and the UI's count alike."""
     from tui.core.plan import Plan
-    from tui.core.sync import team_status
+    from tui.core.team.sync import team_status
 
     alice, bob = team
     afi("set", "PEEL22-02", "owner=Supt Alice", cwd=alice)

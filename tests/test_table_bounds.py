@@ -13,8 +13,15 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tui.core import table_files
-from tui.core.table_files import MAX_BYTES, MAX_CELL, MAX_COLUMNS, MAX_ROWS, read_csv, read_xlsx
+from tui.core.imports import tracker_files as table_files
+from tui.core.imports.tracker_files import (
+    MAX_BYTES,
+    MAX_CELL,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    read_csv,
+    read_xlsx,
+)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PARTS = {
@@ -81,7 +88,8 @@ def workbook(path: Path, rows, shared: list[str] | None = None, shared_chunks=No
 def run_reader(path: Path) -> tuple[str, float, int]:
     """Read `path` the way `afi import table` does, in a process of its own: what it said,
     the seconds it took and its peak memory in MB (the kernel's count for that child)."""
-    code = ("import sys\nfrom pathlib import Path\nfrom tui.core.table_files import read_xlsx\n"
+    code = ("import sys\nfrom pathlib import Path\n"
+            "from tui.core.imports.tracker_files import read_xlsx\n"
             "try:\n    sheets = read_xlsx(Path(sys.argv[1]))\n"
             "    print('read', sum(len(s.rows) for s in sheets))\n"
             "except ValueError as error:\n    print(error)\n")

@@ -11,13 +11,13 @@ import pytest
 from openpyxl import Workbook
 
 from tui.core.errors import ImportRefused
-from tui.core.model import Area, Inspection, PlanConfig
-from tui.core.report_model import Closure, ReportData, ReportItem, Revision, Update
-from tui.core.report_render import render_csv
-from tui.core.store import load_config
-from tui.core.table_dates import DATE_FORMS, parse_date
-from tui.core.table_import import read_table
-from tui.core.validate import check_item
+from tui.core.imports.tracker_dates import DATE_FORMS, parse_date
+from tui.core.imports.tracker_import import read_table
+from tui.core.model.items import Area, Inspection, PlanConfig
+from tui.core.model.validate import check_item
+from tui.core.pack.model import Closure, ReportData, ReportItem, Revision, Update
+from tui.core.pack.render import render_csv
+from tui.core.store.reading import load_config
 
 from .conftest import git
 

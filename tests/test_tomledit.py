@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tui.core.tomledit import ItemDocument
+from tui.core.store.tomledit import ItemDocument
 
 SOURCE = """\
 # Kept: a comment at the top.

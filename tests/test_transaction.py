@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import commit as commit_module
-from tui.core import journal
-from tui.core.change import Change
 from tui.core.errors import ChangedMeanwhile
 from tui.core.plan import Plan
-from tui.core.write_lock import plan_lock
+from tui.core.write import commit as commit_module
+from tui.core.write import journal
+from tui.core.write.change import Change
+from tui.core.write.lock import plan_lock
 
 from .conftest import git
 
@@ -457,7 +457,7 @@ def test_m_text_survives_a_replay(team, afi):
 def test_a_command_during_a_sync_waits_for_it(team):
     alice, _ = team
     git_dir = alice / ".git"
-    from tui.core.sync_recovery import clear_state, running_state, save_state
+    from tui.core.team.sync_recovery import clear_state, running_state, save_state
 
     repo = Plan(alice / "plan").repo()
     with plan_lock(git_dir, "afi sync"):
@@ -491,9 +491,9 @@ def test_an_afi_run_by_a_hook_during_a_sync_does_not_wait_for_it(team, afi):
 def test_the_transaction_checks_the_whole_plan_when_plan_toml_changes(governed):
     """A board removed from plan.toml while an item is signed off at it: refused, with
     the item named, whoever the writer is."""
-    from tui.core.commit import FileWrite
     from tui.core.errors import InvalidItem
-    from tui.core.transaction import transaction
+    from tui.core.write.commit import FileWrite
+    from tui.core.write.transaction import transaction
 
     repo = governed.parent
     plan_file = governed / "plan.toml"

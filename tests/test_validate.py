@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.store import load_plan
+from tui.core.store.reading import load_plan
 
 from .conftest import write_item
 
@@ -153,7 +153,7 @@ def test_cache_sees_edits_and_new_files(plan_dir):
 def test_due_hint_scales_from_days_to_years():
     from datetime import date
 
-    from tui.core.model import due_hint
+    from tui.core.model.items import due_hint
 
     on = date(2025, 1, 15)
     assert due_hint(date(2025, 1, 15), on) == "today"

@@ -16,10 +16,9 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from tui.app.action_edits import ActionDraft, Call, action_calls, changed
+from tui.app.colours import COLOUR_CLASSES, Palette
 from tui.core.safe_text import visible
-
-from .action_edits import ActionDraft, Call, action_calls, changed
-from .colours import COLOUR_CLASSES, Palette
 
 LIST_ACTIONS = {"cursor", "toggle", "edit", "add", "remove", "move", "details"}
 
@@ -217,7 +216,7 @@ class ActionList(Vertical, can_focus=True):
         self.show_cursor()
 
     def action_details(self) -> None:
-        from .screens.action_details import ActionDetailsScreen
+        from tui.app.screens.action_details import ActionDetailsScreen
 
         draft = self.current
         if draft is None or draft.removed:

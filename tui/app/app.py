@@ -18,18 +18,17 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from tui.app.palette import AfiCommands
 from tui.core.errors import AfiError
 from tui.core.plan import Plan
 from tui.core.safe_text import visible
-from tui.core.store import files_state
-
-from .palette import AfiCommands
+from tui.core.store.reading import files_state
 
 if TYPE_CHECKING:
-    from tui.core.sync import TeamStatus
-from .reading import EarlyRead, outside_signature, read_plan
-from .screens.list import ListScreen
-from .threads import import_git
+    from tui.core.team.sync import TeamStatus
+from tui.app.reading import EarlyRead, outside_signature, read_plan
+from tui.app.screens.list import ListScreen
+from tui.app.threads import import_git
 
 POLL_SECONDS = 1.0  # files changed on disk show within 2 s (one poll plus a reload)
 
@@ -134,7 +133,7 @@ class AfiApp(App):
     def refresh_team(self) -> None:
         """After the rows are shown: a git process or two, never a fetch."""
         import_git()
-        from tui.core.sync import team_status
+        from tui.core.team.sync import team_status
 
         if self.plan is None:
             return
@@ -154,9 +153,9 @@ class AfiApp(App):
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def sync_now(self) -> None:
-        """Fetch, integrate, push (tui.core.sync); git's network time stays off the UI."""
+        """Fetch, integrate, push (tui.core.team.sync); git's network time stays off the UI."""
         import_git()
-        from tui.core.sync import sync
+        from tui.core.team.sync import sync
 
         if self.plan is None:
             return
@@ -182,8 +181,8 @@ class AfiApp(App):
     @work(thread=True, group="settle", exit_on_error=False)
     def settle_conflict(self, item_id: str, field_name: str, side: str) -> None:
         import_git()
-        from tui.core.conflicts import load_all
-        from tui.core.sync import settle
+        from tui.core.team.conflicts import load_all
+        from tui.core.team.sync import settle
 
         if self.plan is None:
             return
@@ -226,7 +225,7 @@ class AfiApp(App):
     async def action_quit(self) -> None:
         """Quit, by any route (q, ctrl+c, ctrl+q, the palette); an unsaved edit asks first,
         as escape does."""
-        from .screens.confirm import ConfirmScreen
+        from tui.app.screens.confirm import ConfirmScreen
 
         if isinstance(self.screen, ConfirmScreen):
             return
@@ -255,7 +254,7 @@ class AfiApp(App):
                 yield command
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from tui.app.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())

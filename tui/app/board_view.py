@@ -1,4 +1,4 @@
-"""The board screen's body: a board pack (tui.core.report) as Rich tables of `Text`.
+"""The board screen's body: a board pack (tui.core.pack.build) as Rich tables of `Text`.
 
 Every value from the plan is `Text` (never markup); RAG counts are coloured from the
 theme and sit under the RAG word, so the words say what the colours say.
@@ -10,11 +10,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from tui.core.model import late_words
-from tui.core.report_model import RAG_ORDER, Change, ReportData, ReportItem, Revision
+from tui.app.colours import Palette
+from tui.core.model.items import late_words
+from tui.core.pack.model import RAG_ORDER, Change, ReportData, ReportItem, Revision
 from tui.core.safe_text import visible
-
-from .colours import Palette
 
 RAG_WORDS = {"red": "red (overdue)", "amber": "amber (due soon)", "green": "green",
              "grey": "grey (no due date)", "done": "done"}

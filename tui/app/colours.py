@@ -12,8 +12,8 @@ from __future__ import annotations
 from rich.style import Style
 from textual.widget import Widget
 
-from tui.core.model import COLOUR_NAMES, DUE_SOON, OVERDUE, PlanConfig
-from tui.core.report_model import RAG_ORDER
+from tui.core.model.items import COLOUR_NAMES, DUE_SOON, OVERDUE, PlanConfig
+from tui.core.pack.model import RAG_ORDER
 
 PREFIX = "colour--"
 

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from .colours import COLOUR_CLASSES, Palette
+from tui.app.colours import COLOUR_CLASSES, Palette
 
 
 @dataclass(frozen=True)

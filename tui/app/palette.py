@@ -29,7 +29,7 @@ ACTIONS = (
 
 class AfiCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
-        from .screens.list import COLUMNS, ListScreen
+        from tui.app.screens.list import COLUMNS, ListScreen
 
         app = self.app
         lists = [s for s in app.screen_stack if isinstance(s, ListScreen)]
@@ -63,7 +63,7 @@ class AfiCommands(Provider):
     def _run_on(self, screen, do) -> None:
         """Back to the list screen (from wherever the palette was opened), then act; an
         unsaved edit on the way asks first, as escape does."""
-        from .screens.confirm import ConfirmScreen
+        from tui.app.screens.confirm import ConfirmScreen
 
         app = self.app
         above = app.screen_stack[app.screen_stack.index(screen) + 1:]

@@ -12,13 +12,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Static
 
+from tui.app.widgets import Painted, plain
 from tui.core.errors import Problem
 from tui.core.safe_text import visible
 
-from .widgets import Painted, plain
-
 if TYPE_CHECKING:  # the sync modules load when there is a conflict to show, not at launch
-    from tui.core.conflicts import Conflict, ConflictRecord
+    from tui.core.team.conflicts import Conflict, ConflictRecord
 
 
 class ConflictRow(Horizontal):
@@ -31,7 +30,7 @@ class ConflictRow(Horizontal):
     """
 
     def __init__(self, record: ConflictRecord, conflict: Conflict):
-        from tui.core.conflicts import conflict_line
+        from tui.core.team.conflicts import conflict_line
 
         super().__init__()
         self.item_id = record.item_id
@@ -45,7 +44,7 @@ class ConflictRow(Horizontal):
         yield Static(plain(self.line))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        from tui.core.conflicts import OURS, THEIRS
+        from tui.core.team.conflicts import OURS, THEIRS
 
         event.stop()
         side = OURS if event.button.has_class("keep-ours") else THEIRS

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tui.core.errors import AfiError
 from tui.core.plan import Plan, recover_interrupted
-from tui.core.store import PLAN_FILE, find_git_dir
+from tui.core.store.reading import PLAN_FILE, find_git_dir
 
 BIG_READ = 50_000  # objects the collector tracks; 10,000 items make about 40,000
 

@@ -12,7 +12,8 @@ from datetime import date
 from rich.cells import cell_len
 from rich.text import Text
 
-from tui.core.model import (
+from tui.app.colours import Palette
+from tui.core.model.items import (
     Item,
     PlanConfig,
     assessment_mark,
@@ -21,8 +22,6 @@ from tui.core.model import (
     latest_assessment,
 )
 from tui.core.safe_text import visible
-
-from .colours import Palette
 
 
 def item_cells(item: Item, config: PlanConfig, on: date, palette: Palette) -> list[Text]:

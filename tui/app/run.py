@@ -8,10 +8,10 @@ from pathlib import Path
 def create_app(plan_dir: Path, query: str = ""):
     """The app over a plan folder, not yet running (tests drive it with `run_test`).
     The plan is being read, in a thread, while Textual is imported."""
-    from .reading import EarlyRead
+    from tui.app.reading import EarlyRead
 
     early = EarlyRead(plan_dir)
-    from .app import AfiApp
+    from tui.app.app import AfiApp
 
     return AfiApp(plan_dir, initial_query=query, early=early)
 

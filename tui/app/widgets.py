@@ -10,9 +10,8 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
+from tui.app.colours import COLOUR_CLASSES, Palette
 from tui.core.safe_text import visible, visible_lines
-
-from .colours import COLOUR_CLASSES, Palette
 
 Painter = Callable[[Palette], RenderableType]
 

@@ -112,7 +112,7 @@ def version() -> str:
     root = Path(tui.__file__).resolve().parent.parent
     if (root / ".git").exists() and (root / "pyproject.toml").is_file():
         from tui.core.errors import AfiError
-        from tui.core.gitrepo import GitRepo
+        from tui.core.git.repo import GitRepo
 
         try:
             status, out, _ = GitRepo.find(root).run(
@@ -164,7 +164,7 @@ def _new(p: Parser, common: argparse.ArgumentParser) -> None:
 
 
 def _set(p: Parser, common: argparse.ArgumentParser) -> None:
-    from tui.core.schema import SETTABLE
+    from tui.core.model.schema import SETTABLE
 
     p.add_argument("args", nargs="*", metavar="ID|FIELD=VALUE",
                    help=f"item ids, then FIELD=VALUE ({', '.join(SETTABLE)}; an empty value or "

@@ -6,13 +6,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tui.core.chase import chase_lists, draft_name, email_draft, render_markdown
+from tui.cli.main import EXIT_OK
 from tui.core.errors import InvalidValue, NotFound, UsageError
-from tui.core.model import today
+from tui.core.model.items import today
+from tui.core.pack.chase import chase_lists, draft_name, email_draft, render_markdown
 from tui.core.plan import Plan
 from tui.core.safe_text import visible, visible_lines
-
-from .main import EXIT_OK
 
 
 def write_chase(plan: Plan, owner: str | None, within: int | None, fmt: str,
@@ -71,7 +70,7 @@ def _folder(output: str) -> Path:
 
 def _sender(plan: Plan) -> tuple[str, str]:
     """The drafts are from the current git user: their [people] address, else git's."""
-    from tui.core.people import person_of
+    from tui.core.model.people import person_of
 
     name, email = plan.repo().identity()
     person = person_of(plan.config, name)

@@ -7,20 +7,19 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from tui.cli import render
+from tui.cli.main import EXIT_FAILED, EXIT_OK, terminal_width
+from tui.cli.tool_commands import cmd_completion, cmd_schema  # noqa: F401 - dispatched by name
 from tui.core.errors import InvalidValue, NotFound, UsageError
-from tui.core.model import ID_RE, today
+from tui.core.model.items import ID_RE, today
 from tui.core.plan import Plan
 from tui.core.safe_text import json_dumps, visible, visible_lines
 
-from . import render
-from .main import EXIT_FAILED, EXIT_OK, terminal_width
-from .tool_commands import cmd_completion, cmd_schema  # noqa: F401 - dispatched by name
-
 TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
 if TYPE_CHECKING:
-    from tui.core.change import Change
+    from tui.core.write.change import Change
 
-# Commands that write import tui.core.change (and so tomlkit) when they run: listing
+# Commands that write import tui.core.write.change (and so tomlkit) when they run: listing
 # should not pay for a TOML writer it never uses.
 
 
@@ -41,7 +40,7 @@ def _progress(args: Namespace):
 
     if getattr(args, "quiet", False) or not _stderr_is_terminal():
         return NO_PROGRESS
-    from .progress import TerminalProgress
+    from tui.cli.progress import TerminalProgress
 
     return TerminalProgress()
 
@@ -69,7 +68,7 @@ def _committed(change: Change, sha: str | None) -> int:
 
 def cmd_tui(args: Namespace) -> int:
     from tui.app.run import run_app
-    from tui.core.store import find_plan_dir
+    from tui.core.store.reading import find_plan_dir
 
     # The app loads the plan itself, in a worker, so its first screen comes up at once.
     return run_app(find_plan_dir(getattr(args, "plan", None)),
@@ -122,7 +121,7 @@ def cmd_show(args: Namespace) -> int:
 
 
 def cmd_new(args: Namespace) -> int:
-    from tui.core.change import Change
+    from tui.core.write.change import Change
 
     plan = _plan(args)
     if args.inspection not in plan.config.inspection_ids():
@@ -157,7 +156,7 @@ def parse_assignments(pairs: list[str]) -> list[tuple[str, str, str]]:
 
 
 def cmd_set(args: Namespace) -> int:
-    from tui.core.change import Change
+    from tui.core.write.change import Change
 
     ids = [a for a in args.args if "=" not in a]
     pairs = [a for a in args.args if "=" in a]
@@ -202,7 +201,7 @@ def cmd_set(args: Namespace) -> int:
 
 
 def cmd_note(args: Namespace) -> int:
-    from tui.core.change import Change, parse_date
+    from tui.core.write.change import Change, parse_date
 
     plan = _plan(args)
     change = Change(plan, args.message)
@@ -212,7 +211,7 @@ def cmd_note(args: Namespace) -> int:
 
 
 def cmd_close(args: Namespace) -> int:
-    from tui.core.change import Change, open_actions, parse_date
+    from tui.core.write.change import Change, open_actions, parse_date
 
     plan = _plan(args)
     on = parse_date(args.date, "--date") if args.date else None
@@ -228,7 +227,7 @@ def cmd_close(args: Namespace) -> int:
 
 
 def cmd_evidence(args: Namespace) -> int:
-    from tui.core.change import Change, parse_date
+    from tui.core.write.change import Change, parse_date
 
     plan = _plan(args)
     change = Change(plan, args.message)
@@ -238,7 +237,7 @@ def cmd_evidence(args: Namespace) -> int:
 
 
 def cmd_action(args: Namespace) -> int:
-    from tui.core.change import Change
+    from tui.core.write.change import Change
 
     plan = _plan(args)
     change = Change(plan, args.message)
@@ -265,8 +264,8 @@ def _action_number(index: int) -> int:
 
 
 def cmd_board(args: Namespace) -> int:
-    from tui.core.boards import list_boards, mark_board
-    from tui.core.change import parse_date
+    from tui.core.git.boards import list_boards, mark_board
+    from tui.core.write.change import parse_date
 
     plan = _plan(args)
     if args.verb == "list":
@@ -282,9 +281,9 @@ def cmd_board(args: Namespace) -> int:
 
 
 def cmd_report(args: Namespace) -> int:
-    from tui.core.change import parse_date
-    from tui.core.report import build_report
-    from tui.core.report_render import render
+    from tui.core.pack.build import build_report
+    from tui.core.pack.render import render
+    from tui.core.write.change import parse_date
 
     plan = _plan(args)
     data = build_report(plan, " ".join(args.query), since=args.since, as_of=args.as_of,
@@ -305,7 +304,7 @@ def cmd_report(args: Namespace) -> int:
 
 
 def cmd_undo(args: Namespace) -> int:
-    from tui.core.undo import prepare_undo, undo
+    from tui.core.write.undo import prepare_undo, undo
 
     plan = _plan(args)
     if args.dry_run:
@@ -321,7 +320,7 @@ def cmd_undo(args: Namespace) -> int:
 
 
 def cmd_assess(args: Namespace) -> int:
-    from tui.core.change import Change, parse_date
+    from tui.core.write.change import Change, parse_date
 
     plan = _plan(args)
     change = Change(plan, args.message)
@@ -331,14 +330,14 @@ def cmd_assess(args: Namespace) -> int:
 
 
 def cmd_chase(args: Namespace) -> int:
-    from .chase import write_chase
+    from tui.cli.chase import write_chase
 
     plan = _plan(args)
     return write_chase(plan, args.owner, args.within, args.format, args.output, _warn)
 
 
 def cmd_commit(args: Namespace) -> int:
-    from tui.core.change import commit_hand_edits
+    from tui.core.write.change import commit_hand_edits
 
     plan = _plan(args)
     commit, warnings = commit_hand_edits(plan, args.ids, args.message)
@@ -351,7 +350,7 @@ def cmd_commit(args: Namespace) -> int:
 
 
 def cmd_log(args: Namespace) -> int:
-    from tui.core.history import item_history, plan_history
+    from tui.core.git.history import item_history, plan_history
 
     plan = _plan(args)
     repo = plan.repo()
@@ -386,7 +385,7 @@ def cmd_check(args: Namespace) -> int:
 
     plan = _plan(args)
     if args.tags:
-        from tui.core.boards import tag_problems
+        from tui.core.git.boards import tag_problems
 
         lines = tag_problems(plan.repo(), plan.config.boards)
         for line in lines:
@@ -421,8 +420,8 @@ def cmd_check(args: Namespace) -> int:
 
 
 def cmd_setup(args: Namespace) -> int:
-    from tui.core.editor_config import commit_editor_config
-    from tui.core.sync import setup
+    from tui.core.team.sync import setup
+    from tui.core.write.editor_config import commit_editor_config
 
     plan = _plan(args)
     notes = setup(plan)
@@ -434,7 +433,7 @@ def cmd_setup(args: Namespace) -> int:
 
 def cmd_sync(args: Namespace) -> int:
     from tui.core.progress import NO_PROGRESS
-    from tui.core.sync import sync
+    from tui.core.team.sync import sync
 
     plan = _plan(args)
     result = sync(plan, progress_to=sys.stderr if plan.progress is not NO_PROGRESS else None)
@@ -449,9 +448,9 @@ def cmd_sync(args: Namespace) -> int:
 
 
 def cmd_resolve(args: Namespace) -> int:
-    from tui.core import conflicts
-    from tui.core.conflicts import conflict_line
-    from tui.core.sync import settle
+    from tui.core.team import conflicts
+    from tui.core.team.conflicts import conflict_line
+    from tui.core.team.sync import settle
 
     plan = _plan(args)
     repo = plan.repo()
@@ -482,7 +481,7 @@ def cmd_resolve(args: Namespace) -> int:
 
 def _toml_value(text: str):
     """A value typed as TOML writes it (30, true, ["a", "b"]), else the text itself."""
-    from tui.core import toml_read
+    from tui.core.store import toml_read
 
     try:
         return toml_read.loads(f"v = {text}")["v"]
@@ -492,9 +491,9 @@ def _toml_value(text: str):
 
 def _resolution_value(plan: Plan, field: str, text: str):
     """A value typed for a field, as that field stores it (schema.py)."""
-    from tui.core.change import Change, parse_date
-    from tui.core.conflicts import field_path
-    from tui.core.schema import BOOLEAN, DATE, FIELDS, SETTABLE
+    from tui.core.model.schema import BOOLEAN, DATE, FIELDS, SETTABLE
+    from tui.core.team.conflicts import field_path
+    from tui.core.write.change import Change, parse_date
 
     path = field_path(field)
     top = FIELDS.get(str(path[0]))
@@ -511,13 +510,13 @@ def _resolution_value(plan: Plan, field: str, text: str):
 
 
 def cmd_merge_driver(args: Namespace) -> int:
-    from tui.core.sync import merge_driver
+    from tui.core.team.sync import merge_driver
 
     return merge_driver(Path(args.base), Path(args.ours), Path(args.theirs), args.path)
 
 
 def cmd_import(args: Namespace) -> int:
-    from tui.core import importer
+    from tui.core.imports import apply as importer
 
     plan = _plan(args)
     source = Path(args.file)
@@ -525,15 +524,15 @@ def cmd_import(args: Namespace) -> int:
     if args.overwrite and not args.update:
         raise UsageError("--overwrite replaces fields of items the plan has: give --update too")
     if args.source == "report":
-        from tui.core.inspection_files import report_text
-        from tui.core.inspection_findings import find_findings
+        from tui.core.imports.inspection_files import report_text
+        from tui.core.imports.inspection_findings import find_findings
 
         found = find_findings(report_text(source))
         planned = importer.plan_report(plan, found, source, args.inspection, args.title,
                                        args.scale, update=args.update, skip_bad=args.skip_bad,
                                        overwrite=args.overwrite, progress=progress)
     else:
-        from tui.core.table_import import read_table
+        from tui.core.imports.tracker_import import read_table
 
         mapping = dict(_mapping(pair) for pair in args.map)
         table = read_table(source, plan.config, args.inspection, mapping,

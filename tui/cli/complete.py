@@ -177,7 +177,7 @@ class _Context:
     options and positional words given."""
 
     def __init__(self, words: list[str]):
-        from .arguments import COMMANDS
+        from tui.cli.arguments import COMMANDS
 
         self.plan_arg: str | None = None
         self.command: str | None = None
@@ -204,7 +204,7 @@ class _Context:
 
     # -- what the words mean -----------------------------------------------------------------
     def complete(self, word: str) -> list[str] | str:
-        from .arguments import COMMANDS
+        from tui.cli.arguments import COMMANDS
 
         if self.pending_plan:
             return FILES
@@ -235,7 +235,7 @@ class _Context:
 
     def _parser(self) -> argparse.ArgumentParser:
         """The parser of the command (or of its verb: board mark, action ID add)."""
-        from .arguments import build_parser
+        from tui.cli.arguments import build_parser
 
         top = build_parser([self.command])
         parser = _subparsers(top).choices[self.command]
@@ -320,7 +320,7 @@ class _Context:
         return []
 
     def assignment(self, word: str, typed: list[str]) -> list[str]:
-        from tui.core import schema
+        from tui.core.model import schema
 
         name, op, value = _split_assignment(word)
         if op:
@@ -342,7 +342,7 @@ class _Context:
         return _matching(fields, word) + _matching(self.ids(), word)
 
     def query_term(self, word: str) -> list[str]:
-        from tui.core.query import FIELDS, IS_VALUES, SORT_FIELDS
+        from tui.core.model.query import FIELDS, IS_VALUES, SORT_FIELDS
 
         negated = "-" if word.startswith("-") else ""
         body = word[len(negated):]
@@ -387,7 +387,7 @@ class _Context:
         known = {i.lower(): i for i in self.ids()}
         for token in typed:
             if token.lower() in known:
-                from tui.core.store import read_one_item
+                from tui.core.store.reading import read_one_item
 
                 config, _, readable = self._config()
                 item, _ = read_one_item(self.plan_dir(), known[token.lower()], config, readable)
@@ -397,13 +397,13 @@ class _Context:
 
     # -- the plan --------------------------------------------------------------------------------
     def plan_dir(self) -> Path:
-        from tui.core.store import find_plan_dir
+        from tui.core.store.reading import find_plan_dir
 
         return find_plan_dir(self.plan_arg)
 
     def _config(self):
         if self._plan_data is None:
-            from tui.core.store import load_config
+            from tui.core.store.reading import load_config
 
             self._plan_data = load_config(self.plan_dir())
         return self._plan_data
@@ -427,7 +427,7 @@ class _Context:
 
     def values(self, key: str) -> list[str]:
         """The values items in the plan hold for `key` (from the item cache)."""
-        from tui.core.store import load_plan
+        from tui.core.store.reading import load_plan
 
         found: dict[str, None] = {}
         for item in load_plan(self.plan_dir()).items:
@@ -440,8 +440,8 @@ class _Context:
     def board_tags(self) -> list[str]:
         """board/... tags, read from the git directory (loose and packed refs): a TAB
         must not wait for git."""
-        from tui.core.boards import TAG_PREFIX
-        from tui.core.store import find_git_dir
+        from tui.core.git.boards import TAG_PREFIX
+        from tui.core.store.reading import find_git_dir
 
         git_dir = find_git_dir(self.plan_dir())
         if git_dir is None:

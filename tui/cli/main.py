@@ -11,9 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+from tui.cli.arguments import build_parser, protect_negations, restore_negations, terminal_columns
 from tui.core.errors import AfiError, InvalidItem, UsageError
-
-from .arguments import build_parser, protect_negations, restore_negations, terminal_columns
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -69,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> None:
     """The `afi` command, for an install whose script still names this function (the
     entry point is `tui.cli.entry:run`)."""
-    from .entry import run as entry_run
+    from tui.cli.entry import run as entry_run
 
     entry_run()
 

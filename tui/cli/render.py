@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 
-from tui.core.model import (
+from tui.core.model.items import (
     DUE_SOON,
     NO_DATE,
     OVERDUE,

@@ -9,9 +9,9 @@ Scripts start from `Plan` (see README, "Scripting"):
             change.set(item.id, "due", "2025-12-31")
 """
 
-from .errors import AfiError, ConflictError, GitError, InvalidItem, NotFound, QueryError
-from .model import Item, PlanConfig, due_state, today
-from .plan import Plan
+from tui.core.errors import AfiError, ConflictError, GitError, InvalidItem, NotFound, QueryError
+from tui.core.model.items import Item, PlanConfig, due_state, today
+from tui.core.plan import Plan
 
 __all__ = ["AfiError", "ConflictError", "GitError", "InvalidItem", "Item", "NotFound", "Plan",
            "PlanConfig", "QueryError", "due_state", "today"]

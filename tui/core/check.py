@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .errors import Problem, QueryError
-from .plan import Plan
-from .progress import NO_PROGRESS, Progress
-from .store import ITEMS_DIR, PLAN_FILE, read_text
+from tui.core.errors import Problem, QueryError
+from tui.core.plan import Plan
+from tui.core.progress import NO_PROGRESS, Progress
+from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, read_text
 
 
 def check_plan_folder(plan: Plan) -> list[Problem]:
@@ -48,10 +48,10 @@ def check_commits(plan: Plan, revisions: str, progress: Progress = NO_PROGRESS) 
     moved (or a signed-off item reopened) comes with a progress update saying why; a
     merge holds exactly the field-by-field merge of its parents. One line per problem,
     `COMMIT: ...`."""
-    from .as_of import snapshot_at
-    from .audit import message_problems
-    from .audit_merge import merge_problems
-    from .safe_text import visible
+    from tui.core.git.as_of import snapshot_at
+    from tui.core.safe_text import visible
+    from tui.core.write.audit import message_problems
+    from tui.core.write.audit_merge import merge_problems
 
     repo = plan.repo()
     commits = list(repo.iter_log(revisions=[revisions]))  # all: a claim needs no plan file
@@ -86,9 +86,9 @@ def check_commits(plan: Plan, revisions: str, progress: Progress = NO_PROGRESS) 
 
 def _reasons(repo, plan: Plan, commit, config) -> list[str]:
     """Due-date moves and reopenings in one commit that do not say why."""
-    from . import toml_read
-    from .audit import _plan_files, _prefix
-    from .audit_merge import reason_problems
+    from tui.core.store import toml_read
+    from tui.core.write.audit import _plan_files, _prefix
+    from tui.core.write.audit_merge import reason_problems
 
     files = [f for f in _plan_files(commit, _prefix(repo, plan.dir))
              if f.old_blob and f.new_blob and not f.path.endswith("/" + PLAN_FILE)

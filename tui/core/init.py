@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .errors import AfiError
-from .store import ITEMS_DIR, PLAN_FILE, config_from_text, find_git_dir
+from tui.core.errors import AfiError
+from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, config_from_text, find_git_dir
 
 TEMPLATE = '''# The improvement plan. Items live in afis/<id>.toml, one file per item.
 title = {title}
@@ -38,11 +38,11 @@ def init_plan(directory: Path, title: str,
     DIR: a repository holding ./plan, as this project's own layout). All or nothing."""
     import tomlkit
 
-    from .commit import FileWrite
-    from .editor_config import editor_writes
-    from .gitrepo import GitRepo, init_repo
-    from .sync import attributes_write, register_driver
-    from .transaction import transaction
+    from tui.core.git.repo import GitRepo, init_repo
+    from tui.core.team.sync import attributes_write, register_driver
+    from tui.core.write.commit import FileWrite
+    from tui.core.write.editor_config import editor_writes
+    from tui.core.write.transaction import transaction
 
     plan_dir = directory.resolve()
     if (plan_dir / PLAN_FILE).exists():
@@ -85,8 +85,8 @@ def init_plan(directory: Path, title: str,
 def _one_line(text: str) -> str:
     """A title is one line of text: control characters would corrupt the commit subject,
     and bidi or zero-width characters would make it say something else."""
-    from .errors import InvalidValue
-    from .safe_text import hidden_character
+    from tui.core.errors import InvalidValue
+    from tui.core.safe_text import hidden_character
 
     cleaned = " ".join(str(text).split())
     if not cleaned or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in cleaned):

@@ -17,18 +17,18 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from .errors import AfiError, NotFound, Problem
-from .model import ID_RE, Item, PlanConfig, today
-from .progress import NO_PROGRESS, Progress
-from .safe_text import visible
-from .store import Snapshot, find_plan_dir, load_config, load_plan, read_one_item
+from tui.core.errors import AfiError, NotFound, Problem
+from tui.core.model.items import ID_RE, Item, PlanConfig, today
+from tui.core.progress import NO_PROGRESS, Progress
+from tui.core.safe_text import visible
+from tui.core.store.reading import Snapshot, find_plan_dir, load_config, load_plan, read_one_item
 
 TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
 if TYPE_CHECKING:
-    from .change import Change
-    from .gitrepo import GitRepo
-    from .query import Query
-    from .report_model import Revision
+    from tui.core.git.repo import GitRepo
+    from tui.core.model.query import Query
+    from tui.core.pack.model import Revision
+    from tui.core.write.change import Change
 
 
 class Plan:
@@ -71,8 +71,8 @@ class Plan:
     def at(self, revision: str) -> Plan:
         """The plan as it stood at `revision` (a date, a board tag, last-board or any
         revision git knows), read from git; for reading only."""
-        from .as_of import snapshot_at
-        from .boards import resolve
+        from tui.core.git.as_of import snapshot_at
+        from tui.core.git.boards import resolve
 
         found = resolve(self.repo(), revision)
         if found.commit is None:
@@ -152,7 +152,7 @@ class Plan:
         return item
 
     def parse_query(self, text: str, on: date | None = None) -> Query:
-        from .query import parse_query
+        from tui.core.model.query import parse_query
 
         return parse_query(text, self.config.views, on=on, config=self.config,
                            me=self.me)
@@ -160,13 +160,13 @@ class Plan:
     def me(self) -> str:
         """Who `owner:me` means: the [people] entry whose git_name (or name) is git's
         user.name, by the name items give as owner; else user.name itself."""
-        from .errors import GitError, QueryError
+        from tui.core.errors import GitError, QueryError
 
         try:
             git_name = self.repo().user_name()
         except GitError as err:
             raise QueryError(f"'owner:me' needs your git user.name: {err}", 0) from None
-        from .people import person_of
+        from tui.core.model.people import person_of
 
         person = person_of(self.config, git_name)
         return person.name if person else git_name
@@ -197,7 +197,9 @@ class Plan:
         """Edits collected in a `with` block and committed once when it ends.
 
         With `dry_run`, nothing is written: the change's `diff()` shows what would be."""
-        from .change import Change  # writing only: keep reads free of the writer's imports
+        from tui.core.write.change import (
+            Change,  # writing only: keep reads free of the writer's imports
+        )
 
         if self.revision is not None:
             raise AfiError(f"this is the plan as of {self.revision.label}: history cannot be "
@@ -205,7 +207,7 @@ class Plan:
         return ChangeContext(Change(self, message), dry_run)
 
     def repo(self) -> GitRepo:
-        from .gitrepo import GitRepo
+        from tui.core.git.repo import GitRepo
 
         repo = GitRepo.find(self.dir)
         repo.plan_dir = self.dir  # whose plan.toml names the boards a tag may be for
@@ -235,7 +237,7 @@ def recover_interrupted(plan_dir: Path) -> str | None:
     """Finish or undo a change (journal.py) or a sync (sync_recovery.py) whose process
     died; a line saying what was done, or None. Costs three stats when there is nothing
     to do."""
-    from .store import find_git_dir, journal_path
+    from tui.core.store.reading import find_git_dir, journal_path
 
     git_dir = find_git_dir(plan_dir)
     if git_dir is None:
@@ -244,7 +246,7 @@ def recover_interrupted(plan_dir: Path) -> str | None:
     if not any(path.exists() for path in (journal, journal.with_name("journal.abandoned.json"),
                                           journal.with_name("sync.json"))):
         return None  # a few stats, no import: the usual case of every command
-    from . import transaction
+    from tui.core.write import transaction
 
     return transaction.recover_interrupted(plan_dir)
 

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Callable
 from typing import NoReturn
 
-from .errors import AfiError, InvalidItem
-from .safe_text import visible
+from tui.core.errors import AfiError, InvalidItem
+from tui.core.safe_text import visible
 
 
 def run(main: Callable[[], int], name: str) -> NoReturn:

@@ -10,11 +10,10 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Static
 
-from tui.core.change import parse_date
+from tui.app.action_edits import ActionDraft
+from tui.app.widgets import field_row, hide_field_errors, plain, show_field_error
 from tui.core.errors import AfiError
-
-from ..action_edits import ActionDraft
-from ..widgets import field_row, hide_field_errors, plain, show_field_error
+from tui.core.write.change import parse_date
 
 
 class ActionDetailsScreen(ModalScreen[tuple[str, str] | None]):

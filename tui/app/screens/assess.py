@@ -8,12 +8,11 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from tui.core.change import Change
-from tui.core.model import ASSESSMENTS, latest_assessment, rag, today
+from tui.app.screens.commit_dialog import CommitDialog, FieldError
+from tui.app.widgets import field_row
+from tui.core.model.items import ASSESSMENTS, latest_assessment, rag, today
 from tui.core.safe_text import visible
-
-from ..widgets import field_row
-from .commit_dialog import CommitDialog, FieldError
+from tui.core.write.change import Change
 
 
 def assess(app, item_id: str) -> None:

@@ -1,5 +1,5 @@
 """`b`: what the next board needs: RAG by area, the overdue items, the items awaiting
-sign-off and the changes since the last board (the board pack, tui.core.report, built in
+sign-off and the changes since the last board (the board pack, tui.core.pack.build, built in
 a thread worker)."""
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from tui.app.board_view import render_board
+from tui.app.threads import import_git
+from tui.app.widgets import Painted, plain
 from tui.core.errors import AfiError
+from tui.core.pack.build import build_report
+from tui.core.pack.model import ReportData
 from tui.core.plan import Plan
-from tui.core.report import build_report
-from tui.core.report_model import ReportData
 from tui.core.safe_text import visible
-from tui.core.store import Snapshot
-
-from ..board_view import render_board
-from ..threads import import_git
-from ..widgets import Painted, plain
+from tui.core.store.reading import Snapshot
 
 
 class BoardScreen(Screen):

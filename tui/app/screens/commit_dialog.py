@@ -18,13 +18,12 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
-from tui.core.change import Change
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.threads import import_git
+from tui.app.widgets import hide_field_errors, plain, show_field_error
 from tui.core.errors import AfiError, InvalidItem
 from tui.core.plan import Plan
-
-from ..threads import import_git
-from ..widgets import hide_field_errors, plain, show_field_error
-from .confirm import ConfirmScreen
+from tui.core.write.change import Change
 
 
 class FieldError(Exception):

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from ..widgets import plain
+from tui.app.widgets import plain
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -11,7 +11,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from tui.core.model import (
+from tui.app.colours import Palette
+from tui.app.widgets import Painted
+from tui.core.model.items import (
     Item,
     assessment_differs,
     due_hint,
@@ -22,9 +24,6 @@ from tui.core.model import (
 )
 from tui.core.plan import Plan
 from tui.core.safe_text import visible, visible_lines
-
-from ..colours import Palette
-from ..widgets import Painted
 
 SHOWN_KEYS = ("id", "kind", "inspection", "number", "area", "title", "detail", "status",
               "owner", "lead", "due", "group", "decision", "links", "tags", "actions", "updates",
@@ -178,26 +177,26 @@ class DetailScreen(Screen):
         body.paint(lambda palette: render_item(item, plan, on, palette))
 
     def action_sign_off(self) -> None:
-        from .sign_off import sign_off
+        from tui.app.screens.sign_off import sign_off
 
         sign_off(self.app, self.item_id)
 
     def action_evidence(self) -> None:
-        from .evidence import add_evidence
+        from tui.app.screens.evidence import add_evidence
 
         add_evidence(self.app, self.item_id)
 
     def action_assess(self) -> None:
-        from .assess import assess
+        from tui.app.screens.assess import assess
 
         assess(self.app, self.item_id)
 
     def action_edit(self) -> None:
-        from .edit import EditScreen
+        from tui.app.screens.edit import EditScreen
 
         self.app.push_screen(EditScreen(self.item_id))
 
     def action_history(self) -> None:
-        from .history import HistoryScreen
+        from tui.app.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen(self.item_id))

@@ -18,8 +18,11 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Select, Static, TextArea
 
-from tui.core import toml_read
-from tui.core.change import Change
+from tui.app import suggestions
+from tui.app.action_list import ActionList
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.threads import import_git
+from tui.app.widgets import field_row, hide_field_errors, plain, show_field_error
 from tui.core.errors import (
     AfiError,
     ConflictError,
@@ -29,13 +32,9 @@ from tui.core.errors import (
 )
 from tui.core.plan import Plan
 from tui.core.safe_text import visible
-from tui.core.store import read_text
-
-from .. import suggestions
-from ..action_list import ActionList
-from ..threads import import_git
-from ..widgets import field_row, hide_field_errors, plain, show_field_error
-from .confirm import ConfirmScreen
+from tui.core.store import toml_read
+from tui.core.store.reading import read_text
+from tui.core.write.change import Change
 
 TEXT_FIELDS = ("title", "area", "owner", "lead", "group", "decision")
 ACTION_KEYS = ("Actions: ↑↓ choose · space tick · enter edit · a add · x remove (again: "

@@ -10,13 +10,12 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input
 
-from tui.core.change import Change, not_in_future, parse_date
+from tui.app.screens.commit_dialog import CommitDialog, FieldError
+from tui.app.suggestions import evidence_locations
+from tui.app.widgets import field_row
 from tui.core.errors import AfiError
-from tui.core.model import today
-
-from ..suggestions import evidence_locations
-from ..widgets import field_row
-from .commit_dialog import CommitDialog, FieldError
+from tui.core.model.items import today
+from tui.core.write.change import Change, not_in_future, parse_date
 
 
 def add_evidence(app, item_id: str) -> None:

@@ -12,12 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.app.colours import Palette
+from tui.app.threads import import_git
+from tui.app.widgets import Painted
 from tui.core.errors import AfiError
 from tui.core.safe_text import visible
-
-from ..colours import Palette
-from ..threads import import_git
-from ..widgets import Painted
 
 DIFF_MEANINGS = {"+": "added", "-": "removed", "@": "hunk"}
 
@@ -62,7 +61,7 @@ class HistoryScreen(Screen):
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def load_history(self) -> None:
         import_git()
-        from tui.core.history import item_history
+        from tui.core.git.history import item_history
 
         plan = self.app.plan
         try:

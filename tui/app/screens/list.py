@@ -13,18 +13,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from tui.app.item_table import Column, ItemTable
+from tui.app.problems import ProblemsPanel
+from tui.app.rows import content_widths, item_cells
+from tui.app.screens.undo import UndoFlow
+from tui.app.widgets import FittedFooter, plain
 from tui.core.errors import QueryError
-from tui.core.model import DUE_SOON, OVERDUE, Item, state_counts, today
+from tui.core.model.items import DUE_SOON, OVERDUE, Item, state_counts, today
 from tui.core.plan import Plan
 
-from ..item_table import Column, ItemTable
-from ..problems import ProblemsPanel
-from ..rows import content_widths, item_cells
-from ..widgets import FittedFooter, plain
-from .undo import UndoFlow
-
 if TYPE_CHECKING:
-    from tui.core.sync import TeamStatus
+    from tui.core.team.sync import TeamStatus
 
 # Sized to their content when there is room (ItemTable.set_content_widths); `width` is
 # what a column has before the plan is read, and how far area and owner may be cut.
@@ -148,8 +147,8 @@ class ListScreen(Screen):
         they do not vanish while the conflict is settled."""
         if self.team is None or not self.team.conflicts:
             return []
-        from tui.core import toml_read
-        from tui.core.validate import check_item
+        from tui.core.model.validate import check_item
+        from tui.core.store import toml_read
 
         known = plan.snapshot.by_id()
         found = []
@@ -189,7 +188,7 @@ class ListScreen(Screen):
         if self.hide_done:
             items = [i for i in items if not plan.config.is_done(i.status)]
         if self.sort is not None:
-            from tui.core.query import sort_items
+            from tui.core.model.query import sort_items
 
             items = sort_items(items, [self.sort], plan.config)
         self.shown = items
@@ -278,48 +277,48 @@ class ListScreen(Screen):
             self.open_item(item_id)
 
     def open_item(self, item_id: str) -> None:
-        from .detail import DetailScreen
+        from tui.app.screens.detail import DetailScreen
 
         self.app.push_screen(DetailScreen(item_id))
 
     def action_edit(self) -> None:
-        from .edit import EditScreen
+        from tui.app.screens.edit import EditScreen
 
         if (item_id := self.selected_id()) is not None:
             self.app.push_screen(EditScreen(item_id))
 
     def action_history(self) -> None:
-        from .history import HistoryScreen
+        from tui.app.screens.history import HistoryScreen
 
         if (item_id := self.selected_id()) is not None:
             self.app.push_screen(HistoryScreen(item_id))
 
     def action_sign_off(self) -> None:
-        from .sign_off import sign_off
+        from tui.app.screens.sign_off import sign_off
 
         if (item_id := self.selected_id()) is not None:
             sign_off(self.app, item_id)
 
     def action_evidence(self) -> None:
-        from .evidence import add_evidence
+        from tui.app.screens.evidence import add_evidence
 
         if (item_id := self.selected_id()) is not None:
             add_evidence(self.app, item_id)
 
     def action_assess(self) -> None:
-        from .assess import assess
+        from tui.app.screens.assess import assess
 
         if (item_id := self.selected_id()) is not None:
             assess(self.app, item_id)
 
     def action_board(self) -> None:
-        from .board import BoardScreen
+        from tui.app.screens.board import BoardScreen
 
         if self.plan is not None:
             self.app.push_screen(BoardScreen())
 
     def action_new(self) -> None:
-        from .new_item import NewItemScreen
+        from tui.app.screens.new_item import NewItemScreen
 
         if self.plan is not None:
             self.app.push_screen(NewItemScreen())
@@ -347,7 +346,7 @@ class ListScreen(Screen):
             self.sort_by(self.sort[0], descending=not self.sort[1])
 
     def action_views(self) -> None:
-        from .views import ViewPicker
+        from tui.app.screens.views import ViewPicker
 
         if self.plan is None:
             return

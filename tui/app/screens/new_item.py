@@ -11,15 +11,14 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Select, Static
 
-from tui.core.change import Change
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.suggestions import distinct
+from tui.app.threads import import_git
+from tui.app.widgets import field_row, plain
 from tui.core.errors import AfiError
-from tui.core.model import KINDS
+from tui.core.model.items import KINDS
 from tui.core.plan import Plan
-
-from ..suggestions import distinct
-from ..threads import import_git
-from ..widgets import field_row, plain
-from .confirm import ConfirmScreen
+from tui.core.write.change import Change
 
 FIELDS = ("title", "area", "status", "kind", "due", "owner", "lead")
 

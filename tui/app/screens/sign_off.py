@@ -11,14 +11,13 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from tui.core.change import Change, not_in_future, open_actions, parse_date
+from tui.app.screens.commit_dialog import CommitDialog, FieldError
+from tui.app.suggestions import closure_names
+from tui.app.widgets import field_row
 from tui.core.errors import AfiError
-from tui.core.model import today
+from tui.core.model.items import today
 from tui.core.safe_text import visible
-
-from ..suggestions import closure_names
-from ..widgets import field_row
-from .commit_dialog import CommitDialog, FieldError
+from tui.core.write.change import Change, not_in_future, open_actions, parse_date
 
 
 def sign_off(app, item_id: str) -> None:

@@ -1,4 +1,4 @@
-"""`u`: take back your last afi commit (tui.core.undo), after saying which one and asking.
+"""`u`: take back your last afi commit (tui.core.write.undo), after saying which one and asking.
 
 Both steps run git, so both run in thread workers; the question and the outcome come
 back to the app's thread. A refusal (a later commit changed the same field, nothing to
@@ -10,12 +10,11 @@ from __future__ import annotations
 from textual import work
 from textual.widget import Widget
 
+from tui.app.screens.confirm import ConfirmScreen
+from tui.app.threads import import_git
 from tui.core.errors import AfiError
 from tui.core.plan import Plan
 from tui.core.safe_text import visible
-
-from ..threads import import_git
-from .confirm import ConfirmScreen
 
 
 class UndoFlow(Widget):
@@ -30,7 +29,7 @@ class UndoFlow(Widget):
     @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
     def prepare(self) -> None:
         import_git()
-        from tui.core.undo import prepare_undo
+        from tui.core.write.undo import prepare_undo
 
         try:
             found = prepare_undo(Plan(self.app.plan_dir))
@@ -52,7 +51,7 @@ class UndoFlow(Widget):
     @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
     def commit(self) -> None:
         import_git()
-        from tui.core.undo import undo
+        from tui.core.write.undo import undo
 
         try:
             _, commit, warnings = undo(Plan(self.app.plan_dir))

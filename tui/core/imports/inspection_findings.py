@@ -1,0 +1,425 @@
+"""Find the findings of an inspection report: the parsing core of `afi import report`.
+
+The report is read by its structure, not by any force's or round's names (docs/format.md
+§11): an area is a heading followed by a grade of a known scale (or a question heading
+whose first sentence states one, or a section heading the contents lists once); a finding
+is a heading, bullet or paragraph under an "Area(s) for improvement", "Cause(s) of
+concern" or "Recommendations" heading, or a numbered "Recommendation N" / "Area for
+improvement N". That covers the layouts that changed over the years:
+
+- PEEL 2021/22 on: each graded area is a heading with its grade on a line of its own, then
+  list headings; each finding a one-line heading with explanatory paragraphs under it.
+  PEEL 2023-25 numbers them ("Area for improvement 1") and names its areas its own way.
+- PEEL 2014-2019: areas are questions or headings, the grade in the first sentence or on
+  the line under them; "Areas for improvement" are bullets whose first sentence is the
+  finding; a cause of concern is followed by its recommendations.
+- HMIC 2007: areas are headings with a grade table (or no grade at all: the heading is
+  still the area, noted) and numbered "Recommendation N" paragraphs, repeated in a summary
+  list at the end.
+- Thematic and national reports: no areas; recommendations addressed to chief constables.
+
+The text usually comes out of a PDF, so the parser first rebuilds paragraphs
+(inspection_blocks: page furniture and the contents dropped, wrapped lines and page breaks
+joined, hyphenation undone) and then reads the structure from those blocks. It never
+guesses silently: what it is unsure of goes to `Finding.notes` and
+`ReportFindings.warnings`. No UI imports here: the core stays UI-free.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tui.core.imports.inspection_blocks import (
+    _build_blocks,
+    _clean_line,
+    _drop_page_furniture,
+    _find_contents,
+    _join_broken_paragraphs,
+    _report_title,
+    _split_lines,
+)
+from tui.core.imports.inspection_drafts import (
+    ReportFindings,
+    _check_numbering,
+    _detail_line,
+    _Draft,
+    _guess_scale,
+    _merge_repeats,
+    _summarise,
+    _with_links,
+)
+from tui.core.imports.inspection_patterns import (
+    _BULLET_ITEM,
+    _DIRECTIVE,
+    _FINDING_WORDS,
+    _GRADE_SENTENCE,
+    _LIST_HEADING,
+    _MARKER,
+    _QUESTION,
+    _ROW,
+    _STRUCTURAL,
+    _SUBHEADING,
+    _TEXT,
+    _Block,
+    _clean_title,
+    _first_sentence,
+    _grade_of,
+    _heading_like,
+    _kind,
+    _legend_grades,
+)
+
+
+class _Reader:
+    """Reads the blocks in two passes: where the areas and their grades are, then the
+    findings, each placed in the area whose section it sits in."""
+
+    def __init__(self, blocks: list[_Block], contents: list[str]) -> None:
+        self.blocks = blocks
+        self.contents = Counter(entry.casefold() for entry in contents)
+        self.areas: dict[int, str] = {}  # block index of an area heading -> area name
+        self.grades: dict[str, str] = {}
+        self.boundaries: set[int] = set()  # ungraded section headings
+        self.sections: list[tuple[str | None, int | None]] = []  # per block: area, heading
+        self.drafts: list[_Draft] = []
+        self.warnings: list[str] = []
+        self.unread_lists: list[int] = []
+
+    # ---- areas and grades
+
+    def find_areas(self) -> None:
+        for index, block in enumerate(self.blocks):
+            question = _QUESTION.match(block.text) if _heading_like(block) else None
+            if question:
+                topic = question.group("topic")
+                self._add_area(index, topic[:1].upper() + topic[1:], self._stated_grade(index))
+            elif self._graded_heading(index):
+                self._add_area(index, block.text, _grade_of(self.blocks[index + 1]))
+        levels = [self.blocks[i].level for i in self.areas if self.blocks[i].level]
+        area_level = min(levels) if levels else 0
+        for index, block in enumerate(self.blocks):
+            if index not in self.areas and self._is_boundary(block, area_level):
+                self.boundaries.add(index)
+        current: tuple[str | None, int | None] = (None, None)
+        for index in range(len(self.blocks)):
+            if index in self.areas:
+                current = (self.areas[index], index)
+            elif index in self.boundaries:
+                current = (None, index)
+            self.sections.append(current)
+
+    def _add_area(self, index: int, name: str, grade: str | None) -> None:
+        self.areas[index] = name
+        if grade is None:
+            return
+        if self.grades.get(name, grade) != grade:
+            self.warnings.append(f"'{name}' is graded both {self.grades[name]} and {grade} "
+                                 f"(line {self.blocks[index].line}); kept the first")
+            return
+        self.grades.setdefault(name, grade)
+
+    def _graded_heading(self, index: int) -> bool:
+        block = self.blocks[index]
+        return (index + 1 < len(self.blocks) and _heading_like(block) and len(block.text) <= 150
+                and not self._structural(block) and _grade_of(block) is None
+                and _grade_of(self.blocks[index + 1]) is not None)
+
+    def _stated_grade(self, index: int) -> str | None:
+        """The grade in the first sentence under a question heading: "X is good at ..."."""
+        if index + 1 >= len(self.blocks) or self.blocks[index + 1].kind != _TEXT:
+            return None
+        if _heading_like(self.blocks[index + 1]):
+            return None
+        sentence, _ = _first_sentence(self.blocks[index + 1].text)
+        found = _GRADE_SENTENCE.search(sentence)
+        if not found:
+            return None
+        return " ".join((found.group(1) or "requires improvement").casefold().split())
+
+    def _is_boundary(self, block: _Block, area_level: int) -> bool:
+        """A heading that starts a new section without being a graded area: one listed once
+        in the contents (entries listed under every area, like "Main findings", are
+        subheadings), or one at the heading level of the areas."""
+        if (not _heading_like(block) or _SUBHEADING.match(block.text)
+                or _FINDING_WORDS.search(block.text)):
+            return False
+        listed = self.contents[block.text.casefold()] == 1
+        return listed or bool(area_level and block.level and block.level <= area_level)
+
+    @staticmethod
+    def _structural(block: _Block) -> bool:
+        text = block.text
+        return bool(_STRUCTURAL.match(text) or _LIST_HEADING.match(text) or _MARKER.match(text))
+
+    # ---- findings
+
+    def scan(self) -> None:
+        index = 0
+        self.cause: _Draft | None = None  # the cause of concern whose recommendations follow
+        self.answered = False  # whether a recommendation has answered it yet
+        while index < len(self.blocks):
+            block = self.blocks[index]
+            marker = _MARKER.match(block.text) if block.kind == _TEXT else None
+            listing = _LIST_HEADING.match(block.text) if _heading_like(block) else None
+            before = len(self.drafts)
+            if marker:
+                index = self._read_marker(index, marker)
+            elif listing:
+                if self.answered:  # a second list of recommendations is the report's own
+                    self.cause = None
+                index = self._read_list(index, _kind(listing.group("kind")))
+            else:
+                index += 1
+            for draft in self.drafts[before:]:
+                self._relate(draft)
+
+    def _relate(self, draft: _Draft) -> None:
+        """A recommendation that follows a cause of concern, in its section, before any
+        other kind of finding (or another list of recommendations), answers it."""
+        if draft.kind == "cause-of-concern":
+            self.cause, self.answered = draft, False
+        elif draft.kind == "recommendation" and self.cause is not None and \
+                self.sections[draft.index] == self.sections[self.cause.index]:
+            draft.cause, self.answered = self.cause, True
+        else:
+            self.cause = None
+
+    def _stops(self, index: int, floor: int = 0) -> bool:
+        """Whether a block ends the list or finding being read."""
+        block = self.blocks[index]
+        if index in self.areas or index in self.boundaries or self._structural(block):
+            return True
+        if block.level and floor and block.level <= floor:
+            return True
+        return _heading_like(block) and len(block.text.split()) < 4
+
+    def _title_candidate(self, index: int, floor: int = 0) -> bool:
+        block = self.blocks[index]
+        return (_heading_like(block) and not self._stops(index, floor)
+                and _grade_of(block) is None)
+
+    def _read_marker(self, index: int, marker: re.Match) -> int:
+        block = self.blocks[index]
+        kind, number = _kind(marker.group("kind")), int(marker.group("num"))
+        wording = marker.group("rest") or marker.group("rest2") or ""
+        following = index + 1
+        if not wording:
+            if (following >= len(self.blocks) or self.blocks[following].kind == _ROW
+                    or self._stops(following)):
+                self.warnings.append(f"'{block.text}' (line {block.line}) has no wording "
+                                     "after it; not read")
+                return following
+            wording = self.blocks[following].text
+            following += 1
+        title, rest = _first_sentence(wording)
+        draft = _Draft(kind, number, _clean_title(title), block.line, index,
+                       [rest] if rest else [])
+        following = self._read_detail(following, draft)
+        self.drafts.append(draft)
+        return following
+
+    def _read_detail(self, index: int, draft: _Draft, floor: int = 0) -> int:
+        while index < len(self.blocks) and not self._stops(index, floor):
+            block = self.blocks[index]
+            if _heading_like(block):
+                break
+            draft.detail.append(_detail_line(block))
+            index += 1
+        return index
+
+    def _read_list(self, index: int, kind: str) -> int:
+        heading = self.blocks[index]
+        singular = not re.search(r"(?i)^(?:areas|causes|recommendations)\b|\(s\)", heading.text)
+        following = index + 1
+        lead = None
+        if (following < len(self.blocks) and self.blocks[following].kind == _TEXT
+                and self.blocks[following].text.endswith(":")
+                and not _heading_like(self.blocks[following])):
+            lead = self.blocks[following].text  # "By March 2023, the force should:"
+            following += 1
+        if following >= len(self.blocks):
+            return following
+        first = self.blocks[following]
+        if first.kind == _BULLET_ITEM:
+            return self._read_bullets(following, kind, lead, heading.level)
+        if self._title_candidate(following, heading.level):
+            return self._read_headed(following, kind, singular, heading)
+        if first.kind == _TEXT and not _heading_like(first) and not _MARKER.match(first.text):
+            return self._read_paragraphs(following, kind, singular, heading)
+        if not self._marker_ahead(following):
+            self.warnings.append(f"'{heading.text}' at line {heading.line} has no findings "
+                                 "under it that the parser could read")
+        return following
+
+    def _marker_ahead(self, index: int) -> bool:
+        """Whether numbered findings follow before the section ends ("Recommendations" over a
+        list of "Recommendation N")."""
+        for ahead in range(index, len(self.blocks)):
+            if _MARKER.match(self.blocks[ahead].text):
+                return True
+            if ahead > index and (ahead in self.areas or ahead in self.boundaries):
+                return False
+        return False
+
+    def _read_headed(self, index: int, kind: str, singular: bool, heading: _Block) -> int:
+        """Findings as headings, each followed by its explanatory paragraphs (PEEL 2021/22)."""
+        found: list[_Draft] = []
+        while index < len(self.blocks) and not self._stops(index, heading.level):
+            block = self.blocks[index]
+            if self._title_candidate(index, heading.level):
+                draft = _Draft(kind, None, _clean_title(block.text), block.line, index)
+                if not _DIRECTIVE.search(block.text):
+                    draft.notes.append("the wording does not read like a finding (no "
+                                       "'should', 'needs to', 'must' ...): it may be a "
+                                       "caption or subheading")
+                found.append(draft)
+            elif found:
+                found[-1].detail.append(_detail_line(block))
+            index += 1
+        if singular and len(found) > 1:
+            for draft in found[1:]:
+                draft.notes.append(f"'{heading.text}' (line {heading.line}) announces one "
+                                   f"finding but {len(found)} headings follow it")
+        self.drafts.extend(found)
+        return index
+
+    def _read_bullets(self, index: int, kind: str, lead: str | None, floor: int) -> int:
+        """Findings as bullets: the first sentence is the finding (PEEL 2014-2017); bullets
+        in lower case under one are its sub-points."""
+        first = self.blocks[index]
+        lower_items = first.text[:1].islower()  # "the force should: - ensure ...; - review"
+        found: list[_Draft] = []
+        while index < len(self.blocks) and not self._stops(index, floor):
+            block = self.blocks[index]
+            if block.kind == _BULLET_ITEM and block.indent <= first.indent and (
+                    lower_items or not block.text[:1].islower()):
+                title, rest = _first_sentence(block.text)
+                detail = ([lead] if lead else []) + ([rest] if rest else [])
+                found.append(_Draft(kind, block.number, _clean_title(title), block.line,
+                                    index, detail))
+            elif _heading_like(block) or _MARKER.match(block.text):
+                break
+            elif found:
+                found[-1].detail.append(_detail_line(block))
+            index += 1
+        self.drafts.extend(found)
+        return index
+
+    def _read_paragraphs(self, index: int, kind: str, singular: bool, heading: _Block) -> int:
+        """A list with neither headings nor bullets. Under a singular heading the paragraph is
+        the finding; under a plural one (HMIC 2007 style) the paragraphs are commentary."""
+        if not singular and kind == "recommendation":
+            return self._read_recommendation_paragraphs(index, heading)
+        if not singular:
+            self.unread_lists.append(heading.line)
+            while index < len(self.blocks) and not self._stops(index) and not _heading_like(
+                    self.blocks[index]):
+                index += 1
+            return index
+        block = self.blocks[index]
+        title, rest = _first_sentence(block.text)
+        draft = _Draft(kind, None, _clean_title(title), block.line, index,
+                       [rest] if rest else [])
+        draft.notes.append("the finding is a paragraph, not a heading: its first sentence "
+                           "was taken as the wording")
+        index = self._read_detail(index + 1, draft, heading.level)
+        self.drafts.append(draft)
+        return index
+
+    def _read_recommendation_paragraphs(self, index: int, heading: _Block) -> int:
+        """'Recommendations' over plain paragraphs ("Within three months, the force should
+        ..."): each paragraph that asks for something is one; others are its detail."""
+        found: list[_Draft] = []
+        while index < len(self.blocks) and not self._stops(index, heading.level) and not \
+                _heading_like(self.blocks[index]):
+            block = self.blocks[index]
+            if block.kind == _TEXT and _FINDING_WORDS.search(_first_sentence(block.text)[0]):
+                title, rest = _first_sentence(block.text)
+                found.append(_Draft("recommendation", None, _clean_title(title), block.line,
+                                    index, [rest] if rest else []))
+            elif found:
+                found[-1].detail.append(_detail_line(block))
+            index += 1
+        if not found:
+            self.unread_lists.append(heading.line)
+        self.drafts.extend(found)
+        return index
+
+    # ---- areas of findings, numbering, duplicates
+
+    def place(self, draft: _Draft) -> None:
+        area, heading = self.sections[draft.index]
+        if area is not None:
+            draft.area = area
+            return
+        nearest = self._heading_above(draft.index, heading)
+        names = {name.casefold(): name for name in self.areas.values()}
+        if nearest is not None and self.blocks[nearest].text.casefold() in names:
+            draft.area = names[self.blocks[nearest].text.casefold()]
+            draft.notes.append(f"area taken from the heading '{draft.area}' above it "
+                               f"(line {self.blocks[nearest].line}), outside the graded "
+                               "section")
+            return
+        heading = nearest if nearest is not None else heading
+        first_area = min(self.areas, default=None)
+        if heading is not None and (heading in self.boundaries or not self.areas) and \
+                self._names_area(heading):
+            draft.area = self.blocks[heading].text
+            draft.notes.append(f"area taken from the heading '{draft.area}' above it (line "
+                               f"{self.blocks[heading].line}), which has no grade")
+        elif heading is not None:
+            draft.notes.append(f"it sits under '{self.blocks[heading].text}' "
+                               f"(line {self.blocks[heading].line}), which is not an "
+                               "inspection area: no area")
+        elif first_area is not None and draft.index < first_area:
+            draft.notes.append("it comes before the first inspection area heading "
+                               f"('{self.areas[first_area]}', line "
+                               f"{self.blocks[first_area].line}): area left empty")
+        else:
+            draft.notes.append("no inspection area heading found above it: area left empty")
+
+    def _names_area(self, index: int) -> bool:
+        """Whether an ungraded heading (a section's, or any when the report grades no area)
+        can name an area: a short heading that is not one of a report's fixed parts
+        (Summary, Main findings ...) nor a finding's wording."""
+        block = self.blocks[index]
+        text = block.text
+        return (_heading_like(block) and len(text) <= 80 and not self._structural(block)
+                and not _SUBHEADING.match(text) and not _DIRECTIVE.search(text)
+                and not any(d.index == index for d in self.drafts))
+
+    def _heading_above(self, index: int, section_start: int | None) -> int | None:
+        """The nearest heading above a finding in its section, skipping other findings: in a
+        summary list of recommendations grouped by area it names the area."""
+        lowest = section_start if section_start is not None else 0
+        for above in range(index - 1, lowest - 1, -1):
+            block = self.blocks[above]
+            if (_heading_like(block) and not _MARKER.match(block.text)
+                    and not _LIST_HEADING.match(block.text)
+                    and not any(d.index == above for d in self.drafts)):
+                return above
+        return section_start
+
+
+def find_findings(text: str) -> ReportFindings:
+    """The title, grades and findings of an inspection report's text."""
+    lines = [_clean_line(line) for line in _split_lines(text)]
+    contents_lines, contents = _find_contents(lines)
+    blocks = _join_broken_paragraphs(_build_blocks(_drop_page_furniture(lines, contents_lines)))
+    reader = _Reader(blocks, contents)
+    reader.find_areas()
+    reader.scan()
+    warnings = reader.warnings
+    for draft in reader.drafts:
+        reader.place(draft)
+    drafts = _merge_repeats(reader.drafts, warnings)
+    _check_numbering(drafts, warnings)
+    findings = _with_links(drafts)
+    _summarise(findings, reader.unread_lists, warnings)
+    evidence = set(reader.grades.values())
+    for block in blocks:
+        evidence |= _legend_grades(block) | {_grade_of(block)} - {None}
+    scale = _guess_scale(evidence, text, warnings)
+    return ReportFindings(_report_title(lines), scale, dict(reader.grades), findings,
+                          tuple(warnings))

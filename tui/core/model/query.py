@@ -1,0 +1,303 @@
+"""The query language (docs/format.md, section 5), for the command line and the terminal UI alike.
+
+A query is parsed once into predicates (plain closures) and sort keys, then run over
+the items; the UI re-runs it on every keystroke, so matching does no parsing and no
+allocation beyond what each predicate needs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, timedelta
+
+from tui.core.errors import QueryError, QuerySyntaxError
+from tui.core.model.items import (
+    DUE_SOON,
+    NO_DATE,
+    ON_TRACK,
+    OVERDUE,
+    Item,
+    PlanConfig,
+    due_state,
+    today,
+)
+
+EXACT_FIELDS = ("status", "kind", "inspection", "id")
+SUBSTRING_FIELDS = ("area", "owner", "lead", "group", "tag", "title")
+FIELDS = (*EXACT_FIELDS, *SUBSTRING_FIELDS, "due", "is", "view", "sort")
+SORT_FIELDS = ("id", "title", "status", "due", "owner", "lead", "area", "group", "kind",
+               "inspection", "number")
+IS_VALUES = ("overdue", "due-soon", "on-track", "no-date", "open", "done", "awaiting-signoff")
+ALIASES = {"tags": "tag"}
+VOCABULARIES = {"status": "statuses", "kind": "kinds", "inspection": "inspections"}
+
+Predicate = Callable[[Item, PlanConfig, date], bool]
+_TERM = re.compile(r'(-?)(?:([A-Za-z_]+)(:|<=|>=|<|>))?("(?:[^"]*)"?|\S*)')
+_RELATIVE = re.compile(r"^([+-]?\d+)d$")
+
+
+def _by_id(item: Item) -> tuple:
+    return item.id_key
+
+
+class Term(namedtuple("Term", "text position negated name operator value")):
+    """One term as typed: `-status:closed` is negated, name status, operator ':'."""
+
+    __slots__ = ()
+
+
+def tokenize(text: str) -> list[Term]:
+    """Split into terms; `"..."` keeps spaces (as a whole term or as a value)."""
+    terms, pos = [], 0
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        match = _TERM.match(text, pos)
+        if match is None or match.end() == pos:  # pragma: no cover - the pattern always moves
+            raise QuerySyntaxError(f"cannot read the query at '{text[pos:]}'", pos)
+        negated, name, operator, value = match.groups()
+        if value.startswith('"'):
+            if len(value) < 2 or not value.endswith('"'):
+                raise QuerySyntaxError(f"unclosed quote in '{match.group()}': add the closing \"",
+                                 pos)
+            value = value[1:-1]
+        terms.append(Term(match.group(), pos, bool(negated), name, operator, value))
+        pos = match.end()
+    return terms
+
+
+def parse_date_value(value: str, term: Term, on: date) -> date:
+    """YYYY-MM-DD, Nd (N days from today, may be negative), or `today`."""
+    if value == "today":
+        return on
+    relative = _RELATIVE.match(value)
+    if relative:
+        try:
+            return on + timedelta(days=int(relative.group(1)))
+        except (OverflowError, ValueError):
+            raise QueryError(f"'{value}' in '{term.text}' is too far from today: dates run "
+                             "from year 1 to 9999", term.position) from None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"bad date '{value}' in '{term.text}': use YYYY-MM-DD or Nd "
+                         "(days from today)", term.position) from None
+
+
+def _either(value: str, term: Term) -> list[str]:
+    options = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if not options:
+        raise QuerySyntaxError(f"'{term.text}' needs a value, e.g. {term.name}:something",
+                               term.position)
+    return options
+
+
+def _field_predicate(term: Term, on: date, config: PlanConfig | None,
+                     me: Callable[[], str] | None = None) -> Predicate:
+    name = ALIASES.get(term.name.lower(), term.name.lower())
+    value = term.value
+    if name in EXACT_FIELDS:
+        options = set(_either(value, term))
+        if config is not None and name in VOCABULARIES:
+            _check_known(term, name, config.vocabulary(VOCABULARIES[name]))
+        if name == "id":
+            return lambda item, config, today_: item.id.lower() in options
+        if name == "status":
+            return lambda item, config, today_: item.status.lower() in options
+        return lambda item, config, today_: str(item.get(name, "")).lower() in options
+    if name == "tag":
+        options = _either(value, term)
+        return lambda item, config, today_: any(
+            o in str(t).lower() for t in item.tags for o in options)
+    if name == "owner" and value.strip().lower() == "me":
+        if me is None:
+            raise QueryError("'owner:me' needs the plan's [people] and your git user.name",
+                             term.position)
+        mine = me().lower()  # asked only now: a query without `me` never reads git's config
+        return lambda item, config, today_: str(item.get("owner", "")).lower() == mine
+    if name in SUBSTRING_FIELDS:
+        options = _either(value, term)
+        if len(options) == 1:
+            needle = options[0]
+            return lambda item, config, today_: needle in str(item.get(name, "")).lower()
+        return lambda item, config, today_: any(
+            o in str(item.get(name, "")).lower() for o in options)
+    if name == "due":
+        if term.operator == ":" and value.lower() == "none":
+            return lambda item, config, today_: item.due is None
+        if not value:
+            raise QuerySyntaxError(f"'{term.text}' needs a date, e.g. due<2025-06-30",
+                                   term.position)
+        when = parse_date_value(value, term, on)
+        compare = {":": date.__eq__, "<": date.__lt__, "<=": date.__le__, ">": date.__gt__,
+                   ">=": date.__ge__}[term.operator]
+        return lambda item, config, today_: item.due is not None and compare(item.due, when)
+    if name == "is":
+        state = value.lower()
+        if state not in IS_VALUES:
+            raise QueryError(f"unknown 'is:{value}'{_did_you_mean(state, IS_VALUES)}: use one "
+                             f"of {', '.join(IS_VALUES)}", term.position)
+        if state == "open":
+            return lambda item, config, today_: not config.is_done(item.status)
+        if state == "done":
+            return lambda item, config, today_: config.is_done(item.status)
+        if state == "awaiting-signoff":  # delivered, not yet closed at a board
+            return lambda item, config, today_: config.is_awaiting_signoff(item.status)
+        wanted = {"overdue": OVERDUE, "due-soon": DUE_SOON, "on-track": ON_TRACK,
+                  "no-date": NO_DATE}[state]
+        return lambda item, config, today_: due_state(item, config, today_) == wanted
+    raise QueryError(f"unknown field '{term.name}' in '{term.text}'"
+                     f"{_did_you_mean(name, (*FIELDS, *ALIASES))}: use one of "
+                     f"{', '.join(FIELDS)}", term.position)
+
+
+def _check_known(term: Term, name: str, known: Sequence[str] | None) -> None:
+    """A value the plan's vocabulary does not hold can match nothing: say so, with the
+    nearest known value, rather than list nothing."""
+    if not known:
+        return
+    lowered = {k.lower() for k in known}
+    for typed in (v.strip() for v in term.value.split(",")):
+        if typed and typed.lower() not in lowered:
+            raise QueryError(f"unknown {name} '{typed}' in '{term.text}'"
+                             f"{_did_you_mean(typed, known)}: this plan's are "
+                             f"{', '.join(known)}", term.position)
+
+
+def _did_you_mean(value: str, known: Iterable[str]) -> str:
+    """' (did you mean in-progress?)' for the nearest of `known` (ignoring case), or ''."""
+    import difflib  # only a mistyped query pays for it
+
+    by_lower = {str(k).lower(): str(k) for k in known}
+    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean {by_lower[close[0]]}?)" if close else ""
+
+
+def _word_predicate(word: str) -> Predicate:
+    needle = word.lower()
+
+    def test(item: Item, config: PlanConfig, today_: date) -> bool:
+        return needle in item.search_text
+
+    test.needle = needle  # type: ignore[attr-defined] # Query.apply tests it inline
+    return test
+
+
+class Query(namedtuple("Query", "text predicates sort_keys on")):
+    """A parsed query: `apply` filters and sorts, `matches` tests one item.
+    predicates: ((test, negated), ...); sort_keys: ((field, descending), ...); on: the
+    day relative dates were read against."""
+
+    __slots__ = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.predicates
+
+    def matches(self, item: Item, config: PlanConfig, on: date | None = None) -> bool:
+        on = on or self.on
+        return all(test(item, config, on) != negated for test, negated in self.predicates)
+
+    def apply(self, items: Iterable[Item], config: PlanConfig,
+              on: date | None = None, in_id_order: bool = False) -> list[Item]:
+        """The items that match, sorted. `in_id_order`: `items` are already in id order
+        (Snapshot.in_id_order()), so a query without sort terms sorts nothing."""
+        on = on or self.on
+        # One pass per term, each over what the last one kept: the first term usually
+        # leaves a fraction of the plan for the rest.
+        for test, negated in self.predicates:
+            needle = getattr(test, "needle", None)
+            if needle is not None:  # a word: no call per item (100,000 items per key)
+                items = [item for item in items if (needle in item.search_text) != negated]
+            else:
+                items = [item for item in items if test(item, config, on) != negated]
+        return sort_items(items, self.sort_keys, config, in_id_order)
+
+
+def parse_query(text: str, views: Mapping[str, str] | None = None,
+                on: date | None = None, config: PlanConfig | None = None,
+                me: Callable[[], str] | None = None) -> Query:
+    """Parse `text`; raises QueryError naming the bad term and its position (with
+    `config`, also for a status, kind or inspection the plan does not have). `me`: who
+    `owner:me` means (called only when a query uses it)."""
+    on = on or today()
+    predicates: list[tuple[Predicate, bool]] = []
+    sort_keys: list[tuple[str, bool]] = []
+    _parse_into(text, views or {}, on, predicates, sort_keys, (), config, me)
+    return Query(text, tuple(predicates), tuple(sort_keys), on)
+
+
+def _parse_into(text: str, views: Mapping[str, str], on: date, predicates: list,
+                sort_keys: list, expanding: tuple[str, ...],
+                config: PlanConfig | None = None, me: Callable[[], str] | None = None
+                ) -> None:
+    for term in tokenize(text):
+        name = term.name.lower() if term.name else None
+        if name is None:
+            if term.value == "" or term.value == "-":
+                continue
+            predicates.append((_word_predicate(term.value), term.negated))
+        elif term.operator != ":" and name != "due":
+            raise QuerySyntaxError(f"'{term.operator}' works only with due (due<2025-06-30), "
+                                   f"not '{term.text}'", term.position)
+        elif name == "sort":
+            key = term.value.lower()
+            descending = key.startswith("-")
+            key = key.lstrip("-+")
+            if key not in SORT_FIELDS:
+                raise QueryError(f"cannot sort by '{key}'{_did_you_mean(key, SORT_FIELDS)}: use "
+                                 f"one of {', '.join(SORT_FIELDS)}", term.position)
+            sort_keys.append((key, descending))
+        elif name == "view":
+            view = term.value
+            if view not in views:
+                known = ", ".join(views) or "none defined in plan.toml"
+                raise QueryError(f"unknown view '{view}'{_did_you_mean(view, views)} "
+                                 f"(views: {known})", term.position)
+            if view in expanding:
+                raise QueryError(f"view '{view}' refers to itself "
+                                 f"({' -> '.join((*expanding, view))})", term.position)
+            if term.negated:
+                raise QuerySyntaxError(f"'{term.text}': a view cannot be negated",
+                                       term.position)
+            _parse_into(views[view], views, on, predicates, sort_keys, (*expanding, view),
+                        config, me)
+        else:
+            predicates.append((_field_predicate(term, on, config, me), term.negated))
+
+
+def _sort_value(item: Item, key: str, config: PlanConfig):
+    if key == "id":
+        return item.id_key
+    if key == "due":
+        return item.due
+    if key == "status":
+        status = item.status
+        return config.statuses.index(status) if status in config.statuses else None
+    value = item.get(key)
+    if value is None or value == "":
+        return None
+    if key == "number":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return str(value).lower()
+
+
+def sort_items(items: Iterable[Item], keys: Sequence[tuple[str, bool]],
+               config: PlanConfig, in_id_order: bool = False) -> list[Item]:
+    """Sort by each (field, descending) in turn; missing values last either way; ties
+    broken by id (`in_id_order`: the items are in id order already)."""
+    ordered = list(items) if in_id_order else sorted(items, key=_by_id)
+    for key, descending in reversed(keys):
+        if key == "id":
+            if descending:
+                ordered.reverse()
+            continue
+        present = [(v, i) for i in ordered if (v := _sort_value(i, key, config)) is not None]
+        missing = [i for i in ordered if _sort_value(i, key, config) is None]
+        # sorted() is stable, so equal values keep the previous (secondary) order.
+        present.sort(key=lambda pair: pair[0], reverse=descending)
+        ordered = [i for _, i in present] + missing
+    return ordered

@@ -1,0 +1,150 @@
+"""`afi sync` as a transaction: its state on disk, and recovery after it was killed.
+
+Before sync rebases or merges it records what it is doing in `.git/afi/sync.json`
+(durably): the mode, the upstream, HEAD before, the time. While the rebase or merge runs
+the state says "running"; when it stops on a conflict it says "stopped" and waits for
+`afi resolve` and `afi sync`; when it ends the file is removed. A state still "running"
+when the plan's lock is free means afi was killed (Ctrl-C, SIGTERM, kill -9) in the
+middle: the next afi command, under the lock, finishes it (a rebase git completed: its
+messages are recomputed) or aborts it (a rebase or merge still in progress: back to HEAD
+before the sync, every local commit in place), and removes the `.merge_file_*` and
+`index.lock` files a killed git of afi's left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui.core.errors import AfiError
+
+if TYPE_CHECKING:
+    from tui.core.git.repo import GitRepo
+    from tui.core.plan import Plan
+
+RUNNING = "running"
+STOPPED = "stopped"  # on a conflict: waits for `afi resolve` and `afi sync`
+
+
+def state_file(git_dir: Path) -> Path:
+    return git_dir / "afi" / "sync.json"
+
+
+def read_state(git_dir: Path) -> dict | None:
+    try:
+        state = json.loads(state_file(git_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def save_state(git_dir: Path, state: dict) -> None:
+    """Durably: a state lost to a power cut would leave afi's rebase unrecognised."""
+    from tui.core.write.journal import sync_folder
+
+    target = state_file(git_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_suffix(".tmp")
+    try:
+        with open(temp, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(state))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    sync_folder(target.parent)
+
+
+def clear_state(git_dir: Path) -> None:
+    state_file(git_dir).unlink(missing_ok=True)
+
+
+def sync_running(git_dir: Path) -> bool:
+    """A sync of afi's is at work, or was killed at work (a stat when there is none)."""
+    if not state_file(git_dir).exists():
+        return False
+    state = read_state(git_dir)
+    return state is not None and state.get("phase") == RUNNING
+
+
+def recover_sync(repo: GitRepo) -> str | None:
+    """Put a sync that was killed into the state before it or after it; a line saying
+    which, or None when there was none. The caller holds the plan lock (so no git afi
+    started is still running: they hold the lock too)."""
+    state = read_state(repo.git_dir)
+    if state is None or state.get("phase") != RUNNING:
+        return None
+    started = float(state.get("started", 0))
+    _remove_leftovers(repo, started)
+    before = state.get("head")
+    in_rebase = any((repo.git_dir / d).exists() for d in ("rebase-merge", "rebase-apply"))
+    if in_rebase or (repo.git_dir / "MERGE_HEAD").exists():
+        from tui.core.team import conflicts
+
+        repo.run("rebase" if in_rebase else "merge", "--abort", check=False, hold_lock=True)
+        conflicts.clear(repo.git_dir)
+        clear_state(repo.git_dir)
+        return (f"an interrupted `afi sync` was undone: the plan is as before it (HEAD "
+                f"{str(before)[:7]}); run `afi sync` again")
+    plan_dir = repo.root / state.get("plan", "plan")
+    if before and repo.head_sha() == before:
+        _restore_tree(repo, plan_dir)
+        clear_state(repo.git_dir)
+        return "an interrupted `afi sync` had changed nothing yet: run `afi sync` again"
+    if state.get("mode") == "rebase" and state.get("upstream"):
+        from tui.core.plan import Plan
+        from tui.core.team.sync import refresh_messages
+
+        with contextlib.suppress(Exception):  # a message left stale is reported by check
+            refresh_messages(repo, Plan(plan_dir), state["upstream"])
+    clear_state(repo.git_dir)
+    return "an interrupted `afi sync` had integrated the other side: run `afi sync` to push"
+
+
+def _remove_leftovers(repo: GitRepo, started: float) -> None:
+    """git's temporary merge files and its index lock, if a killed git of afi's left them
+    (made after the sync began; no git of afi's runs now: the lock is ours)."""
+    candidates = list(repo.root.glob(".merge_file_*"))
+    candidates.append(repo.git_dir / "index.lock")
+    for path in candidates:
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime >= started - 1:
+                path.unlink()
+
+
+def _restore_tree(repo: GitRepo, plan_dir: Path) -> None:
+    """Sync starts only with plan/ clean: any difference from HEAD now is a killed
+    checkout's."""
+    relative = repo.relative(plan_dir)
+    repo.run("--literal-pathspecs", "reset", "--quiet", "HEAD", "--", relative, check=False,
+             hold_lock=True)
+    repo.run("--literal-pathspecs", "checkout", "--", relative, check=False, hold_lock=True)
+
+
+def running_state(repo: GitRepo, plan_dir: Path, **fields) -> dict:
+    """The state saved before a rebase or merge starts."""
+    return {"phase": RUNNING, "head": repo.head_sha(), "started": time.time(),
+            "plan": repo.relative(plan_dir), **fields}
+
+
+def refuse_invalid(plan: Plan) -> None:
+    """Never push a plan that fails `afi check`: a fresh clone would start broken."""
+    from tui.core.check import check_plan_folder
+    from tui.core.plan import Plan as PlanType
+    from tui.core.safe_text import visible
+
+    problems = check_plan_folder(PlanType(plan.dir))
+    if problems:
+        first = visible(problems[0].render(Path.cwd()))
+        more = f" (and {len(problems) - 1} more: `afi check` lists them)" \
+            if len(problems) > 1 else ""
+        raise AfiError(f"not pushed: the plan fails `afi check`: {first}{more}; fix it "
+                       "(`afi set`, `afi close`, or edit and `afi commit`), then `afi sync` "
+                       "again; your commits are safe here")
