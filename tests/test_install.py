@@ -55,7 +55,7 @@ def test_a_built_wheel_installs_and_runs_outside_the_source_tree(tmp_path):
     for shipped in ("tui/app/afi.tcss", "tui/core/schemas/item.json",
                     "tui/core/schemas/plan.json"):
         assert shipped in names
-    assert any(n.startswith("tui/core/templates/") for n in names)
+    assert any(n.startswith("tui/core/pack/templates/") for n in names)
 
     # A fresh environment; afi's dependencies come from this one's (no download).
     venv = tmp_path / "venv"
