@@ -318,3 +318,40 @@ def test_afi_commit_refuses_them_under_keys_afi_does_not_know(plan_dir, afi):
                                              f'group = "demand"\nnote = "ok{RLO}"\n'))
     code, _, err = afi("commit", cwd=repo)
     assert code == 1 and "'note' holds U+202E" in err
+
+
+def test_has_controls_for_one_line_and_for_text_with_lines():
+    assert not safe_text.has_controls("plain text, with é and ü")
+    for char in ("\n", "\t", "\r", "\x00", "\x1b", "\x7f", "\x85", "\x9f"):
+        assert safe_text.has_controls(f"a{char}b"), repr(char)
+    assert not safe_text.has_controls("line one\nline\ttwo", lines=True)
+    for char in ("\r", "\x1b", "\x85"):
+        assert safe_text.has_controls(f"a{char}b", lines=True), repr(char)
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["close", "PEEL22-01", "--by", "DCC\x85Smith", "--board", "FIB", "--reason", "Agreed"],
+     "--by must be one line of text"),
+    (["evidence", "PEEL22-01", "Minutes\x1b[2J"], "evidence title must be one line of text"),
+    (["note", "PEEL22-01", "Progress\x07 made"], "progress update must not contain control"),
+])
+def test_one_line_and_text_values_refuse_control_characters(plan_dir, afi, args, said):
+    repo = plan_dir.parent
+    before = head(repo)
+    code, _, err = afi(*args, cwd=repo)
+    assert code == 1 and said in err, err
+    assert head(repo) == before and not git(repo, "status", "--porcelain")
+    assert afi("note", "PEEL22-01", "line one\nline\ttwo", cwd=repo)[0] == 0  # lines are fine
+
+
+def test_init_title_and_people_names_refuse_control_characters(plan_dir, afi, tmp_path):
+    git(tmp_path, "config", "--global", "user.name", "Plan Lead")
+    git(tmp_path, "config", "--global", "user.email", "lead@example.org")
+    code, _, err = afi("init", "kent", "--title", "Kent\x07Police", cwd=tmp_path)
+    assert code == 1 and "--title must be one line of text" in err
+    assert not (tmp_path / "kent" / "plan.toml").exists()
+    plan_file = plan_dir / "plan.toml"
+    plan_file.write_text(plan_file.read_text().replace(
+        "[views]", '[people]\n"DCC\\u0007Smith" = { email = "d@example.org" }\n\n[views]'))
+    code, out, _ = afi("check", cwd=plan_dir.parent)
+    assert code == 1 and "a name must be one line of text" in out

@@ -86,10 +86,10 @@ def _one_line(text: str) -> str:
     """A title is one line of text: control characters would corrupt the commit subject,
     and bidi or zero-width characters would make it say something else."""
     from tui.core.errors import InvalidValue
-    from tui.core.safe_text import hidden_character
+    from tui.core.safe_text import has_controls, hidden_character
 
     cleaned = " ".join(str(text).split())
-    if not cleaned or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in cleaned):
+    if not cleaned or has_controls(cleaned):
         raise InvalidValue("--title must be one line of text without control characters")
     if (hidden := hidden_character(cleaned)) is not None:
         raise InvalidValue(f"--title holds {hidden}, which hides what the text says: type "

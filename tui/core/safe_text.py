@@ -45,6 +45,7 @@ _ONE_LINE = {**_CARET, 0x09: " ", 0x0A: " ", 0x0D: " "}
 _LINES = {code: text for code, text in _CARET.items() if code not in (0x09, 0x0A)}
 _CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
 _ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # kept: \t, \n
 # What visible_lines changes (the HTML pack marks the same characters):
 NOT_SHOWN_AS_IS = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
@@ -70,8 +71,10 @@ def visible_lines(text: Any) -> str:
     return text.translate(_LINES) if NOT_SHOWN_AS_IS.search(text) else text
 
 
-def has_controls(text: str) -> bool:
-    return CONTROL_NOT_LINE.search(text) is not None
+def has_controls(text: str, lines: bool = False) -> bool:
+    """Whether `text` holds a control character (C0, DEL or C1); with `lines`, tabs and
+    line breaks (\\n) are allowed."""
+    return (CONTROL_NOT_LINE if lines else _ANY_CONTROL).search(text) is not None
 
 
 def hidden_character(text: str) -> str | None:

@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from tui.core.model.items import Person
+from tui.core.safe_text import has_controls
 
 if TYPE_CHECKING:
     from tui.core.model.items import PlanConfig
@@ -32,7 +33,7 @@ def check_people(found: list, raw: dict) -> tuple[Person, ...]:
     people: list[Person] = []
     for name, entry in value.items():
         where = ("people", name)
-        if not name.strip() or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in name):
+        if not name.strip() or has_controls(name):
             found.append((where, f"person {name!r}: a name must be one line of text"))
             continue
         if not isinstance(entry, dict):

@@ -20,6 +20,7 @@ from typing import Any
 
 from tui.core.git.repo import TRAILER_KEY, trailer_ids
 from tui.core.model.schema import LONG_TEXT  # named, not quoted
+from tui.core.safe_text import has_controls
 
 SHOWN_MAX = 40  # longer values are named, not quoted
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -356,6 +357,6 @@ def _show(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+    if has_controls(text):
         return json.dumps(text)[1:-1]
     return text
