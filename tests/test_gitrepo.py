@@ -224,15 +224,6 @@ def test_log_of_a_repository_without_commits(repo):
         found.log(since="no-such-rev")
 
 
-def test_tree_as_of(plan_dir, afi):
-    repo = plan_dir.parent
-    found = GitRepo.find(repo)
-    afi("set", "PEEL22-01", "status=complete", cwd=repo)
-    now = found.tree_as_of("now", plan_dir)
-    assert b'status = "complete"' in now["plan/afis/PEEL22-01.toml"]
-    assert found.tree_as_of("2000-01-01", plan_dir) == {}
-
-
 def test_repository_identity_overrides_global(repo_with_file):
     git(repo_with_file, "config", "--global", "user.name", "Global Name")
     git(repo_with_file, "config", "--global", "user.email", "global@example.org")

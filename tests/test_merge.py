@@ -333,7 +333,7 @@ of text.\"\"\"
 
 
 def test_an_update_written_after_the_closure_by_hand_is_merged_too():
-    # A split array of tables: tomlkit writes it back joined (its #601), data intact.
+    # A split array of tables: tomlkit writes it back joined (tomlkit#601), data intact.
     ours = BASE + UPDATE_APR
     theirs = add_update(BASE, UPDATE_APR.replace("2023-04-10", "2023-03-05"))
     _, data = merged(BASE, ours, theirs)
@@ -639,9 +639,9 @@ def _edit_side(rng: random.Random, text: str, side: str) -> str:
         elif op in ("tick", "retext", "remove") and actions:
             n = rng.randrange(len(actions))
             if op == "tick":
-                doc.set_in_table("actions", n, "done", not actions[n].get("done", False))
+                doc.set_path(("actions", n, "done"), not actions[n].get("done", False))
             elif op == "retext":
-                doc.set_in_table("actions", n, "text", f"{actions[n]['text']} ({side})")
+                doc.set_path(("actions", n, "text"), f"{actions[n]['text']} ({side})")
             else:
                 doc.arrange_tables("actions", [i for i in range(len(actions)) if i != n])
         elif op == "add":

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tui.core.pack.chart import progress_svg
+from tui.core.pack.chart import chart_svg
 from tui.core.pack.html import render_html
 from tui.core.pack.json_pack import render_json
 from tui.core.pack.markdown import md_text, render_markdown
@@ -399,13 +399,12 @@ def months(count: int) -> list[ProgressPoint]:
 
 @pytest.mark.parametrize("count", [0, 1, 3, 60])
 def test_chart_is_valid_svg_at_any_length(count):
-    svg = progress_svg(months(count))
-    root = ET.fromstring(svg)  # well-formed XML, standalone
-    ns = "{http://www.w3.org/2000/svg}"
-    assert root.tag == f"{ns}svg"
-    texts = [t.text for t in root.iter(f"{ns}text")]
+    svg = chart_svg(months(count), 640, 220)
+    root = ET.fromstring(svg)  # well-formed XML on its own (HTML gives it its namespace)
+    assert root.tag == "svg"
+    texts = [t.text for t in root.iter("text")]
     assert "Open items" in texts and "Done items" in texts and "Items" in texts
-    circles = len(list(root.iter(f"{ns}circle")))
+    circles = len(list(root.iter("circle")))
     assert circles == count + 1  # one per month, one in the legend
     month_labels = [t for t in texts if t in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
                                                "Aug", "Sep", "Oct", "Nov", "Dec")]

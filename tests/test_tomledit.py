@@ -111,7 +111,7 @@ def test_crlf_line_endings_are_kept():
 
 def test_nested_value_and_tags():
     doc = ItemDocument(SOURCE)
-    doc.set_in_table("actions", 0, "done", True)
+    doc.set_path(("actions", 0, "done"), True)
     assert changed_lines(SOURCE, doc.text()) == ["-done = false", "+done = true"]
     assert doc.add_to_array("tags", "c") is True
     assert doc.add_to_array("tags", "c") is False
@@ -126,7 +126,7 @@ def test_untouched_document_round_trips_byte_for_byte():
 
 TRICKY = '''\
 id = "X-02"
-title = "Issue #3 ['a'] \\\\ \\"q\\""  # a comment with # inside
+title = "Item #c ['a'] \\\\ \\"q\\""  # a comment with # inside
 detail = """
 status = "this line is text inside the detail, not a key"
 [not a table]
@@ -141,11 +141,11 @@ tags = [
 
 def test_values_with_hashes_quotes_and_escapes_keep_their_comment():
     doc = ItemDocument(TRICKY)
-    doc.set("title", 'New "title" #4 \\ done')
+    doc.set("title", 'New "title" #d \\ done')
     removed, added = changed_lines(TRICKY, doc.text())
     assert removed.startswith("-title = ") and added.startswith("+title = ")
     assert added.endswith('"  # a comment with # inside')
-    assert doc.data()["title"] == 'New "title" #4 \\ done'
+    assert doc.data()["title"] == 'New "title" #d \\ done'
 
 
 def test_key_text_inside_a_multiline_string_is_left_alone():

@@ -199,13 +199,6 @@ class ItemTable(ScrollView, can_focus=True):
                 pass
         return self.row_of(key)
 
-    def move_cursor_to_key(self, key: str) -> bool:
-        row = self.row_of(key)
-        if row is None:
-            return False
-        self._choose(row)
-        return True
-
     def _choose(self, row: int) -> None:
         """A cursor move the user made: remember the row's key as their selection."""
         self.cursor_row = self._clamp(row)

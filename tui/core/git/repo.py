@@ -534,17 +534,6 @@ class GitRepo:
             args += ["--", *[self.relative(p) for p in paths]]
         return self.out(*args)
 
-    def tree_as_of(self, when: str, under: Path) -> dict[str, bytes]:
-        """Every file under `under` as it was at the last commit before `when`."""
-        sha = self.out("rev-list", "-1", f"--before={when}", "HEAD").strip()
-        if not sha:
-            return {}
-        listing = self.out("ls-tree", "-r", "-z", sha, "--", self.relative(under))
-        entries = [line.split("\t", 1) for line in listing.split("\0") if line]
-        blobs = self.read_blobs(meta.split()[2] for meta, _ in entries)
-        return {path: blobs[meta.split()[2]] for meta, path in entries
-                if meta.split()[2] in blobs}
-
 
 def parse_commit(record: str) -> Commit | None:
     """One LOG_FORMAT record (after its \\x1e) with its -z raw lines; None if incomplete."""

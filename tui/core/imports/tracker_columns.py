@@ -28,7 +28,6 @@ IGNORE = "ignore"
 MAP_FIELDS = (*ITEM_COLUMNS, *ACTION_COLUMNS, *UPDATE_COLUMNS, *CLOSURE_COLUMNS,
               *EVIDENCE_COLUMNS, IGNORE)
 MULTI_COLUMNS = frozenset({"action", "update", "tags"})  # every such column is read
-DATE_COLUMNS = frozenset({"due", "action.due", "update.date", "closure.date"})
 
 
 def _key(text: str) -> str:

@@ -5,10 +5,11 @@ two-digit years are 20YY. "TBC", "N/A", "-" are no date."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
+
+from tui.core.model.items import month_end
 
 MONTHS = {"jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
           "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
@@ -40,10 +41,6 @@ def _year(text: str) -> int:
     if not 1950 <= year <= 2150:
         raise _BadDate(f"the year {year}?")
     return year
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _serial(number: float) -> date:
@@ -90,10 +87,10 @@ def _parse_date_text(text: str) -> date:
         return date(_year(m[3]), MONTHS[m[2]], int(m[1]))
     text = re.sub(r"^(?:end of|end|by end of|by the end of)\s+", "", text)
     if (m := _MON_Y.fullmatch(text)) and m[1] in MONTHS:
-        return _month_end(_year(m[2]), MONTHS[m[1]])
+        return month_end(_year(m[2]), MONTHS[m[1]])
     if m := _QUARTER.fullmatch(text):
         quarter, year = (m[1], m[2]) if m[1] else (m[4], m[3])
-        return _month_end(_year(year), int(quarter) * 3)
+        return month_end(_year(year), int(quarter) * 3)
     if _FY_QUARTER.fullmatch(text):
         raise _BadDate("quarters are read as calendar quarters (Q1 = January to March): "
                        "give Q3 2023 or a date")

@@ -51,6 +51,11 @@ def today() -> date:
             from None
 
 
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    return (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
 class Inspection(namedtuple("Inspection", "id title scale", defaults=("", ""))):
     __slots__ = ()
 

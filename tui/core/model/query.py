@@ -193,10 +193,6 @@ class Query(namedtuple("Query", "text predicates sort_keys on")):
 
     __slots__ = ()
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.predicates
-
     def matches(self, item: Item, config: PlanConfig, on: date | None = None) -> bool:
         on = on or self.on
         return all(test(item, config, on) != negated for test, negated in self.predicates)

@@ -18,7 +18,14 @@ from tui.core.errors import InvalidValue
 from tui.core.git import boards
 from tui.core.git.history_index import CommitInfo, HistoryIndex, PathChange
 from tui.core.model.attention import latest_update, stale_days
-from tui.core.model.items import Item, assessment_differs, latest_assessment, rag, today
+from tui.core.model.items import (
+    Item,
+    assessment_differs,
+    latest_assessment,
+    month_end,
+    rag,
+    today,
+)
 from tui.core.pack.model import (
     RAG_ORDER,
     AreaCount,
@@ -388,7 +395,7 @@ def _progress(items: list[Item], histories: dict[str, _History], config,
     points = []
     month = min(start for start, _ in spans).replace(day=1)
     while month <= on.replace(day=1):
-        end = min(_month_end(month), on)
+        end = min(month_end(month.year, month.month), on)
         started = [done for start, done in spans if start <= end]
         done = sum(1 for d in started if d is not None and d <= end)
         points.append(ProgressPoint(month, len(started) - done, done))
@@ -407,10 +414,6 @@ def _dated_facts(item: Item) -> list[date]:
     if item.due is not None:
         found.append(item.due)
     return found
-
-
-def _month_end(month: date) -> date:
-    return _next_month(month) - timedelta(days=1)
 
 
 def _next_month(month: date) -> date:

@@ -32,17 +32,8 @@ def _nice_ticks(top: int, most: int = 5) -> list[int]:
     return list(range(0, step * math.ceil(top / step) + 1, step))
 
 
-def progress_svg(points: list[ProgressPoint], width: int = 640, height: int = 220) -> str:
-    """Open and done items at each month end, as a standalone SVG document."""
-    return _svg(points, width, height, standalone=True)
-
-
 def chart_svg(points: list[ProgressPoint], width: int, height: int) -> str:
-    """The same, to sit inside an HTML page."""
-    return _svg(points, width, height, standalone=False)
-
-
-def _svg(points: list[ProgressPoint], width: int, height: int, standalone: bool) -> str:
+    """Open and done items at each month end, as an SVG to sit inside an HTML page."""
     left, right, top, bottom = 48, 16, 36, 44
     plot_w, plot_h = width - left - right, height - top - bottom
     ticks = _nice_ticks(max((max(p.open, p.done) for p in points), default=0))
@@ -53,8 +44,7 @@ def _svg(points: list[ProgressPoint], width: int, height: int, standalone: bool)
     def y(value: int) -> float:
         return top + plot_h * (1 - value / ticks[-1])
 
-    namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
-    out = [f'<svg{namespace} class="progress-chart" viewBox="0 0 {width} {height}" '
+    out = [f'<svg class="progress-chart" viewBox="0 0 {width} {height}" '
            f'width="{width}" height="{height}" role="img" '
            'aria-labelledby="progress-title progress-desc" '
            'font-family="system-ui, sans-serif" font-size="11" fill="#1f2933">',

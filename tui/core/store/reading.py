@@ -117,9 +117,6 @@ class Snapshot:
         """The item files as this read saw them, in the form `files_state()` gives."""
         return {name: entry[0] for name, entry in self.entries.items()}, self.others
 
-    def skipped_files(self) -> list[Path]:
-        return sorted({p.path for p in self.problems if p.path.name != PLAN_FILE})
-
 
 def parse_text(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse TOML text, naming conflict markers and syntax errors with their line."""

@@ -110,10 +110,6 @@ class ItemDocument:
         return True
 
     # -- arrays of tables (always tomlkit) -----------------------------------------------
-    def set_in_table(self, key: str, index: int, subkey: str, value: Any) -> None:
-        """Set `key[index].subkey` (e.g. actions[2].done); None removes it."""
-        self.set_path((key, index, subkey), value)
-
     def set_path(self, path: tuple[str | int, ...], value: Any) -> None:
         """Set a nested value: ("closure", "board"), ("actions", 2, "done"); None removes it.
         A one-key path is `set`."""
@@ -183,8 +179,8 @@ class ItemDocument:
                 del doc[key]
             self._from_doc()
             return
-        # What separated the array from what follows. A split array (tomlkit joins its
-        # parts, #601) may have ended the file: it needs a blank line before the next table.
+        # What separated the array from what follows. A split array (tomlkit#601 joins
+        # its parts) may have ended the file: it needs a blank line before the next table.
         if old:
             last_in_file = doc.body[-1][1] is doc.item(key)
             after[-1] = gaps[-1] if last_in_file else gaps[-1] or "\n"

@@ -425,14 +425,12 @@ class TeamStatus:
     """What the UI's header and problems panel show about working with others."""
     ahead_behind: tuple[int, int] | None  # None: no upstream
     conflicts: list[ConflictRecord]
-    syncing: bool  # a sync stopped on a conflict and waits to carry on
 
 
 def team_status(plan: Plan) -> TeamStatus:
     """As of the last fetch: nothing is fetched, so this is quick and works offline."""
     repo = plan.repo()
-    return TeamStatus(ahead_behind(repo), open_conflicts(repo),
-                      _state(repo) is not None)
+    return TeamStatus(ahead_behind(repo), open_conflicts(repo))
 
 
 def settle(plan: Plan, item_id: str, field_name: str, choice: str,

@@ -32,6 +32,7 @@ from tui.core.model import locate
 from tui.core.model.items import ID_RE, PlanConfig, today
 from tui.core.model.schema import CLEARABLE, DATE, FIELDS, INTEGER, SETTABLE
 from tui.core.model.validate import READ, check_item
+from tui.core.safe_text import has_controls
 from tui.core.store import toml_read
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, config_from_text, parse_text, read_text
 from tui.core.store.tomledit import ItemDocument
@@ -93,10 +94,6 @@ class Change:
         self.pending: dict[str, PendingItem] = {}
         self.warnings: list[str] = []
         self.recorded: Commit | None = None  # the commit as git recorded it
-
-    @property
-    def committed_message(self) -> str:
-        return self.recorded.message if self.recorded is not None else ""
 
     # -- reading the files to change ---------------------------------------------------------
     def open(self, item_id: str, base_text: str | None = None) -> PendingItem:
@@ -797,7 +794,7 @@ def _whole_number(value: Any, what: str) -> int:
 
 def _one_line(value: Any, what: str) -> str:
     text = str(value).strip()
-    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+    if has_controls(text):
         raise InvalidValue(f"{what} must be one line of text without control characters")
     return text
 
@@ -806,6 +803,6 @@ def _text(value: Any, what: str) -> str:
     text = str(value).replace("\r\n", "\n").strip()
     if not text:
         raise InvalidValue(f"{what} text cannot be empty")
-    if any((ord(c) < 32 and c not in "\n\t") or 127 <= ord(c) < 160 for c in text):
+    if has_controls(text, lines=True):
         raise InvalidValue(f"{what} must not contain control characters")
     return text
