@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib.util
+import io
 import subprocess
 import sys
+import tarfile
 import textwrap
 from pathlib import Path
 
@@ -109,6 +111,22 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
     if check and done.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed: {done.stderr}")
     return done.stdout
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def shipped_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped plan as committed (HEAD's plan/), extracted into a temporary folder.
+    Never the working tree's plan/: using the app edits that, and the tests must not
+    depend on what someone did with it. Read only: a test that writes copies it first."""
+    archive = subprocess.run(["git", "archive", "--format=tar", "HEAD", "plan"], cwd=ROOT,
+                             capture_output=True, check=True).stdout
+    into = tmp_path_factory.mktemp("shipped")
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "plan"
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,6 @@ from .conftest import git
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = Path(__file__).resolve().parent / "data" / "reports"
-SHIPPED = ROOT / "plan" / "afis"
 
 
 @pytest.fixture
@@ -27,8 +26,8 @@ def fresh(tmp_path, afi):
     return tmp_path / "kent"
 
 
-def shipped(prefix: str) -> list[dict]:
-    return [tomllib.loads(p.read_text()) for p in sorted(SHIPPED.glob(f"{prefix}-*.toml"))]
+def shipped(plan: Path, prefix: str) -> list[dict]:
+    return [tomllib.loads(p.read_text()) for p in sorted((plan / "afis").glob(f"{prefix}-*.toml"))]
 
 
 def imported(plan: Path, prefix: str) -> list[dict]:
@@ -43,14 +42,15 @@ def key(item: dict) -> tuple:
     ("peel2022.txt", "PEEL22", False), ("peel2016.txt", "PEEL16", True),
     ("hmic2007.txt", "HMIC07", True),
 ])
-def test_seed_reports_reproduce_the_shipped_items(fresh, afi, report, inspection, numbered):
+def test_seed_reports_reproduce_the_shipped_items(fresh, afi, report, inspection, numbered,
+                                                   shipped_plan):
     before = int(git(fresh, "rev-list", "--count", "HEAD"))
     code, out, err = afi("import", "report", str(REPORTS / report), "--inspection", inspection,
                          cwd=fresh)
     assert code == 0, err
     assert int(git(fresh, "rev-list", "--count", "HEAD")) == before + 1
     assert git(fresh, "log", "-1", "--format=%s").strip().endswith(f"from {report}")
-    ours, theirs = imported(fresh, inspection), shipped(inspection)
+    ours, theirs = imported(fresh, inspection), shipped(shipped_plan, inspection)
     assert sorted(map(key, ours)) == sorted(map(key, theirs))
     assert all(item["status"] == "not-started" for item in ours)
     if numbered:  # the shipped numbers follow the report's order (or its own numbers)
@@ -61,7 +61,7 @@ def test_seed_reports_reproduce_the_shipped_items(fresh, afi, report, inspection
     assert afi("check", cwd=fresh)[0] == 0
 
 
-def test_the_shipped_peel22_numbers_are_the_forces_not_the_reports(fresh, afi):
+def test_the_shipped_peel22_numbers_are_the_forces_not_the_reports(fresh, afi, shipped_plan):
     """The 2021/22 report does not number its AFIs; the shipped plan numbers them as the
     force's improvement plan does. Imported, they are numbered by their place in the
     report, and the dry run says so."""
@@ -71,7 +71,7 @@ def test_the_shipped_peel22_numbers_are_the_forces_not_the_reports(fresh, afi):
     assert "does not number its areas for improvement: they are numbered by their place" in out
     assert not list((fresh / "afis").glob("*.toml"))  # a dry run writes nothing
     grades = {a["name"]: a.get("grade") for a in
-              tomllib.loads((ROOT / "plan" / "plan.toml").read_text())["areas"]
+              tomllib.loads((shipped_plan / "plan.toml").read_text())["areas"]
               if a["inspection"] == "PEEL22" and a.get("grade")}
     assert afi("import", "report", str(REPORTS / "peel2022.txt"), "--inspection", "PEEL22",
                cwd=fresh)[0] == 0
@@ -157,9 +157,9 @@ TRACKER = Path(__file__).resolve().parent / "data" / "tracker.csv"
 
 
 @pytest.fixture
-def kent(fresh):
+def kent(fresh, shipped_plan):
     """A fresh plan whose plan.toml has the shipped PEEL22 inspection and areas."""
-    plan = tomllib.loads((ROOT / "plan" / "plan.toml").read_text())
+    plan = tomllib.loads((shipped_plan / "plan.toml").read_text())
     lines = ['title = "Kent"', "", "[[inspections]]", 'id = "PEEL22"', 'scale = "peel-5"']
     for area in plan["areas"]:
         if area["inspection"] == "PEEL22":

@@ -18,26 +18,25 @@ from tui.core.imports.inspection_findings import find_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = Path(__file__).resolve().parent / "data" / "reports"
-PLAN = ROOT / "plan"
 
 
-def shipped(inspection: str) -> list[dict]:
+def shipped(plan: Path, inspection: str) -> list[dict]:
     """The shipped items of one inspection, in id order."""
     items = [tomllib.loads(path.read_text(encoding="utf-8"))
-             for path in sorted((PLAN / "afis").glob(f"{inspection}-*.toml"))]
+             for path in sorted((plan / "afis").glob(f"{inspection}-*.toml"))]
     assert items, inspection
     return items
 
 
-def shipped_grades(inspection: str) -> dict[str, str]:
-    plan = tomllib.loads((PLAN / "plan.toml").read_text(encoding="utf-8"))
-    return {area["name"]: area["grade"] for area in plan["areas"]
+def shipped_grades(plan: Path, inspection: str) -> dict[str, str]:
+    settings = tomllib.loads((plan / "plan.toml").read_text(encoding="utf-8"))
+    return {area["name"]: area["grade"] for area in settings["areas"]
             if area["inspection"] == inspection and "grade" in area}
 
 
-def shipped_scale(inspection: str) -> str:
-    plan = tomllib.loads((PLAN / "plan.toml").read_text(encoding="utf-8"))
-    return next(i["scale"] for i in plan["inspections"] if i["id"] == inspection)
+def shipped_scale(plan: Path, inspection: str) -> str:
+    settings = tomllib.loads((plan / "plan.toml").read_text(encoding="utf-8"))
+    return next(i["scale"] for i in settings["inspections"] if i["id"] == inspection)
 
 
 def seed(name: str) -> str:
@@ -55,9 +54,9 @@ def area_titles(findings) -> list[tuple[str | None, str]]:
 # --------------------------------------------------------------------------- the seeds
 
 
-def test_peel_2021_22_gives_the_19_shipped_afis():
+def test_peel_2021_22_gives_the_19_shipped_afis(shipped_plan):
     report = read("peel2022.txt")
-    items = shipped("PEEL22")
+    items = shipped(shipped_plan, "PEEL22")
     assert len(report.findings) == 19
     assert {f.kind for f in report.findings} == {"afi"}
     # The report does not number its AFIs; PEEL22-NN follows the force's improvement plan,
@@ -72,10 +71,10 @@ def test_peel_2021_22_gives_the_19_shipped_afis():
     assert report.warnings == ()
 
 
-def test_peel_2021_22_grades_and_scale_match_the_plan():
+def test_peel_2021_22_grades_and_scale_match_the_plan(shipped_plan):
     report = read("peel2022.txt")
-    assert report.grades == shipped_grades("PEEL22")
-    assert report.scale == shipped_scale("PEEL22") == "peel-5"
+    assert report.grades == shipped_grades(shipped_plan, "PEEL22")
+    assert report.scale == shipped_scale(shipped_plan, "PEEL22") == "peel-5"
     assert report.title is not None and "PEEL 2021/22" in report.title
     assert "Kent Police" in report.title
 
@@ -87,9 +86,9 @@ def test_finding_lines_point_at_the_wording():
         assert lines[finding.line - 1].strip() == finding.title
 
 
-def test_peel_2016_gives_the_three_shipped_afis():
+def test_peel_2016_gives_the_three_shipped_afis(shipped_plan):
     report = read("peel2016.txt")
-    expected = [(i["area"], i["title"]) for i in shipped("PEEL16")]
+    expected = [(i["area"], i["title"]) for i in shipped(shipped_plan, "PEEL16")]
     assert area_titles(report.findings) == expected
     assert [f.kind for f in report.findings] == ["afi"] * 3
     assert [f.line for f in report.findings] == [14, 29, 30]
@@ -101,16 +100,17 @@ def test_peel_2016_gives_the_three_shipped_afis():
     assert report.findings[2].detail.startswith("This approach should include")
 
 
-def test_peel_2016_grades_and_scale_match_the_plan():
+def test_peel_2016_grades_and_scale_match_the_plan(shipped_plan):
     report = read("peel2016.txt")
-    assert report.grades == shipped_grades("PEEL16")
-    assert report.scale == shipped_scale("PEEL16") == "peel-4"
+    assert report.grades == shipped_grades(shipped_plan, "PEEL16")
+    assert report.scale == shipped_scale(shipped_plan, "PEEL16") == "peel-4"
     assert report.title == "Kent PEEL 2016: Effectiveness"
 
 
-def test_hmic_2007_gives_recommendations_1_to_10():
+def test_hmic_2007_gives_recommendations_1_to_10(shipped_plan):
     report = read("hmic2007.txt")
-    expected = [("recommendation", i["number"], i["area"], i["title"]) for i in shipped("HMIC07")]
+    expected = [("recommendation", i["number"], i["area"], i["title"])
+                for i in shipped(shipped_plan, "HMIC07")]
     got = [(f.kind, f.number, f.area, f.title) for f in report.findings]
     # Each recommendation is made in its area's section and repeated in the summary list at
     # the end: one finding each, placed by its section.
@@ -121,10 +121,10 @@ def test_hmic_2007_gives_recommendations_1_to_10():
         f"RECOMMENDATION {n}" for n in range(1, 11)]
 
 
-def test_hmic_2007_grades_scale_and_unread_lists():
+def test_hmic_2007_grades_scale_and_unread_lists(shipped_plan):
     report = read("hmic2007.txt")
-    assert report.grades == shipped_grades("HMIC07")
-    assert report.scale == shipped_scale("HMIC07") == "hmic-4"
+    assert report.grades == shipped_grades(shipped_plan, "HMIC07")
+    assert report.scale == shipped_scale(shipped_plan, "HMIC07") == "hmic-4"
     # Its "Areas for improvement" are commentary paragraphs, not findings: said, not imported.
     [unread] = [w for w in report.warnings if "narrative paragraphs" in w]
     assert "560" in unread and "1444" in unread
@@ -241,7 +241,7 @@ def make_pdf(text: str, path: Path) -> Path:
     return path
 
 
-def test_pdf_of_a_report_gives_the_same_findings(tmp_path):
+def test_pdf_of_a_report_gives_the_same_findings(tmp_path, shipped_plan):
     text = seed("peel2022.txt")
     part = text[text.index("Crime data integrity\n\nOutstanding"):]
     pdf_text = report_text(make_pdf(part, tmp_path / "peel.pdf"))
@@ -251,17 +251,17 @@ def test_pdf_of_a_report_gives_the_same_findings(tmp_path):
     assert area_titles(report.findings) == area_titles(from_text.findings)
     assert len(report.findings) == 19
     assert sorted(area_titles(report.findings), key=str) == sorted(
-        ((i["area"], i["title"]) for i in shipped("PEEL22")), key=str)
+        ((i["area"], i["title"]) for i in shipped(shipped_plan, "PEEL22")), key=str)
     # Wrapped lines and page breaks are joined back into the report's paragraphs.
     assert [f.detail for f in report.findings] == [
         f.detail.translate(LATIN_1) for f in from_text.findings]
-    assert report.grades == shipped_grades("PEEL22")
+    assert report.grades == shipped_grades(shipped_plan, "PEEL22")
 
 
-def test_html_page_gives_the_same_findings(tmp_path):
+def test_html_page_gives_the_same_findings(tmp_path, shipped_plan):
     text = seed("peel2022.txt")
-    areas = set(shipped_grades("PEEL22"))
-    titles = {i["title"] for i in shipped("PEEL22")}
+    areas = set(shipped_grades(shipped_plan, "PEEL22"))
+    titles = {i["title"] for i in shipped(shipped_plan, "PEEL22")}
     body = []
     for paragraph in (p.strip() for p in text.split("\n")):
         if not paragraph:
@@ -287,10 +287,10 @@ def test_html_page_gives_the_same_findings(tmp_path):
     assert "## Responding to the public" in page_text
     report = find_findings(page_text)
     assert area_titles(report.findings) == area_titles(find_findings(text).findings)
-    assert report.grades == shipped_grades("PEEL22")
+    assert report.grades == shipped_grades(shipped_plan, "PEEL22")
 
 
-def test_html_list_items_are_read_as_bullets(tmp_path):
+def test_html_list_items_are_read_as_bullets(tmp_path, shipped_plan):
     body = []
     in_list = False
     for line in seed("peel2016.txt").split("\n"):
@@ -308,7 +308,8 @@ def test_html_list_items_are_read_as_bullets(tmp_path):
     path = tmp_path / "peel2016.htm"
     path.write_text("<html><body>" + "".join(body) + "</body></html>", encoding="utf-8")
     report = find_findings(report_text(path))
-    assert area_titles(report.findings) == [(i["area"], i["title"]) for i in shipped("PEEL16")]
+    assert area_titles(report.findings) == [(i["area"], i["title"])
+                                            for i in shipped(shipped_plan, "PEEL16")]
 
 
 def test_report_text_refuses_what_it_cannot_read(tmp_path):

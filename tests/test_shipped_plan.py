@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -12,15 +13,16 @@ import pytest
 from tui.core.store.reading import load_plan
 from tui.core.store.tomledit import ItemDocument
 
-SHIPPED = Path(__file__).resolve().parent.parent / "plan"
+from .conftest import git
+
 EXPECTED_IDS = ([f"PEEL22-{n:02d}" for n in range(1, 20)] + [f"PEEL16-{n:02d}" for n in (1, 2, 3)]
                 + [f"HMIC07-R{n:02d}" for n in range(1, 11)])
 
 
 @pytest.fixture
-def shipped_copy(tmp_path: Path) -> Path:
-    """A copy, so checking it never writes a cache into this repository."""
-    return Path(shutil.copytree(SHIPPED, tmp_path / "plan"))
+def shipped_copy(shipped_plan: Path, tmp_path: Path) -> Path:
+    """A copy of the committed plan of this test's own."""
+    return Path(shutil.copytree(shipped_plan, tmp_path / "plan"))
 
 
 def test_afi_check_is_clean(afi, shipped_copy):
@@ -35,10 +37,12 @@ def test_every_expected_item_is_there(shipped_copy):
     assert sorted(i.id for i in snapshot.items) == sorted(EXPECTED_IDS)
 
 
-@pytest.mark.parametrize("path", sorted(SHIPPED.rglob("*.toml")), ids=lambda p: p.name)
-def test_round_trips_byte_for_byte(path):
-    text = path.read_bytes().decode("utf-8")
-    assert ItemDocument(text).text() == text
+def test_round_trips_byte_for_byte(shipped_plan):
+    paths = sorted(shipped_plan.rglob("*.toml"))
+    assert len(paths) == len(EXPECTED_IDS) + 1
+    for path in paths:
+        text = path.read_bytes().decode("utf-8")
+        assert ItemDocument(text).text() == text, path.name
 
 
 def test_areas_are_in_plan_toml_and_dates_are_month_ends(shipped_copy):
@@ -70,3 +74,16 @@ def test_saved_views_parse(shipped_copy, afi):
     for name in views:
         code, _, err = afi("list", f"view:{name}", "--plan", shipped_copy)
         assert code == 0, err
+
+
+def test_the_fixture_is_the_committed_plan(shipped_plan):
+    """Tests read the plan as HEAD holds it, whatever the working tree's plan/ holds now
+    (the app edits that one)."""
+    root = Path(__file__).resolve().parent.parent
+    names = git(root, "ls-tree", "-r", "--name-only", "HEAD", "--", "plan").split()
+    assert sorted(p.relative_to(shipped_plan.parent).as_posix()
+                  for p in shipped_plan.rglob("*") if p.is_file()) == sorted(names)
+    for name in names:
+        committed = subprocess.run(["git", "show", f"HEAD:{name}"], cwd=root,
+                                   capture_output=True, check=True).stdout
+        assert (shipped_plan.parent / name).read_bytes() == committed, name
