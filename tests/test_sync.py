@@ -187,6 +187,7 @@ def test_driver_falls_back_to_line_markers_when_a_side_is_not_toml(tmp_path):
 EDITS = 200
 
 
+@pytest.mark.slow
 def test_two_users_random_edits_and_syncs_lose_nothing(team, capsys):
     """Each makes EDITS mixed edits (status, due with reason, owner, notes, actions, new
     items) on overlapping items, syncing every ~10 edits in random order. At the end
