@@ -40,7 +40,7 @@ AREAS = ("Responding to the public", "Investigating crime", "Protecting vulnerab
          "Managing offenders", "Building, supporting and protecting the workforce")
 FIRST_COMMIT = 1_700_000_000  # 2023-11-14; one commit an hour after it
 BOARD_BACK = 200  # the last board saw the plan this many commits ago
-AS_OF_BACK = 5000  # `list --as-of` a date this many commits back (issue 9's benchmark)
+AS_OF_BACK = 5000  # `list --as-of` a date this many commits back
 IMPORT_UP_TO = 10_000  # items; importing 100,000 rows takes minutes, and no one does
 MEMORY = ("afi list", "task list")  # commands whose peak is reported
 PLAN_TOML = """\
@@ -359,7 +359,7 @@ def measure(plan: Path, items: int, commits: int, runs: int, tw: Taskwarrior | N
         "afi TAB id": afi + ["__complete", "bash", "afi show SYN-0012"],
         "afi TAB owner=": afi + ["__complete", "bash", "afi set SYN-00012 owner=Supt"],
     })
-    # A bulk change: a tenth of the plan (group batch-1) in one commit (issue 8).
+    # A bulk change: a tenth of the plan (group batch-1) in one commit.
     timings.once("afi set --where", afi + ["set", "--where", "group:batch-1", "tags+=reviewed"])
     timings.interleave(max(1, runs // 2), {
         "afi report html": afi + ["report", "--format", "html", "-o", os.devnull],

@@ -420,7 +420,7 @@ def test_console_script_runs_as_a_process(plan_dir):
     assert [line.split()[0] for line in done.stdout.splitlines()[1:]] == ["PEEL22-01"]
 
 
-# -- issue 8's smaller points ---------------------------------------------------------------
+# -- the command line's smaller points ---------------------------------------------------
 
 
 def test_a_negated_query_term_is_not_an_option(afi, plan_dir):
