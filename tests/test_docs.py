@@ -1,0 +1,81 @@
+"""The docs and comments kept in step with the tree: docs/architecture.md lists every
+module, and nothing in the repository cites a tracker number or a document kept
+outside it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+MODULE_LINE = re.compile(r"^(tui/\S+\.py)\s+\S", re.MULTILINE)
+
+
+def listed_modules(text: str) -> list[str]:
+    """The module list's paths: lines that start with a path under tui/, then a job."""
+    return MODULE_LINE.findall(text)
+
+
+def test_architecture_lists_every_module_and_only_those():
+    listed = listed_modules(ARCHITECTURE.read_text(encoding="utf-8"))
+    tree = {p.relative_to(ROOT).as_posix() for p in (ROOT / "tui").rglob("*.py")}
+    assert len(listed) == len(set(listed)), "listed twice: " + ", ".join(
+        sorted({m for m in listed if listed.count(m) > 1}))
+    assert sorted(tree - set(listed)) == [], "add to docs/architecture.md's module list"
+    assert sorted(set(listed) - tree) == [], "listed in docs/architecture.md, not in tui/"
+
+
+def test_the_module_list_is_read_as_written():
+    text = "tui/core/a.py   a job\n  tui/core/b.py indented: prose, not the list\ntui/c.py\n"
+    assert listed_modules(text) == ["tui/core/a.py"]
+
+
+def test_architecture_answers_the_three_questions():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    for question, where in [("Where is a save committed?", "tui/core/write/transaction.py"),
+                            ("Where are the fields declared?", "tui/core/model/schema.py"),
+                            ("Where is git run?", "tui/core/git/")]:
+        answer = text.split(question, 1)[1].split("\n- ", 1)[0]
+        assert where in answer, question
+        assert (ROOT / where).exists(), where
+
+
+# What cites our own tracker or a document outside the repository. A library's tracker
+# (`Textualize/textual#6666`, `tomlkit#601`) is a citation of its own and allowed; so are
+# colours (#1f2933), HTML character references and Markdown anchors.
+OUTSIDE_DOCUMENTS = ("SPEC" + ".md", "ENGINEERING" + ".md", "HOUSE" + ".md",
+                     "shared" + "/", "seeds" + "/")
+CITATIONS = [
+    re.compile(r"\bissues?\s+#?\d+", re.IGNORECASE),
+    re.compile(r"(?<![\w/&(#-])#\d{1,5}(?![\w-])"),
+    *(re.compile(re.escape(name)) for name in OUTSIDE_DOCUMENTS),
+]
+SUFFIXES = {".py", ".md", ".toml", ".j2", ".tcss", ".txt", ".sh", ".cfg", ".yml", ".yaml"}
+
+
+def citations(text: str) -> list[str]:
+    return [m.group() for pattern in CITATIONS for m in pattern.finditer(text)]
+
+
+def test_no_file_cites_an_issue_or_an_outside_document():
+    paths = [ROOT / "README.md", *(p for folder in ("tui", "tests", "scripts", "docs", ".ci")
+                                   for p in (ROOT / folder).rglob("*")
+                                   if p.is_file() and (p.suffix in SUFFIXES or
+                                                       p.parent.name == ".ci")
+                                   and "__snapshots__" not in p.parts
+                                   and p != Path(__file__))]  # this file holds examples
+    assert len(paths) > 100
+    found = [f"{p.relative_to(ROOT)}:{n}: {hit}" for p in paths
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             for hit in citations(line)]
+    assert found == []
+
+
+def test_the_citation_check_tells_ours_from_a_library_s():
+    cited = ["see issue 12", "(Issue #8)", "fixed in #42.", "per SPEC" + ".md",
+             "in /work/" + "shared/ENGINEERING" + ".md", "from seeds" + "/x"]
+    assert all(citations(text) for text in cited), [t for t in cited if not citations(t)]
+    allowed = ["Textualize/textual#6666", "(tomlkit#601)", "color: #1f2933;", "#121212",
+               "&#160;", "[Queries](#5-queries)", "Issue, Cause of concern", "a # comment"]
+    assert [t for t in allowed if citations(t)] == []
