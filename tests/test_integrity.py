@@ -128,7 +128,7 @@ def test_the_ui_refuses_only_when_both_changed_the_same_field(plan_dir):
 
 def _pinned(change, path: Path, text: str):
     from tui.core.store.tomledit import ItemDocument
-    from tui.core.write.change import PendingItem
+    from tui.core.write.pending import PendingItem
 
     return PendingItem(path.stem, path, text, ItemDocument(text), pinned=True)
 

@@ -201,7 +201,8 @@ def cmd_set(args: Namespace) -> int:
 
 
 def cmd_note(args: Namespace) -> int:
-    from tui.core.write.change import Change, parse_date
+    from tui.core.write.change import Change
+    from tui.core.write.values import parse_date
 
     plan = _plan(args)
     change = Change(plan, args.message)
@@ -211,7 +212,8 @@ def cmd_note(args: Namespace) -> int:
 
 
 def cmd_close(args: Namespace) -> int:
-    from tui.core.write.change import Change, open_actions, parse_date
+    from tui.core.write.change import Change
+    from tui.core.write.values import open_actions, parse_date
 
     plan = _plan(args)
     on = parse_date(args.date, "--date") if args.date else None
@@ -227,7 +229,8 @@ def cmd_close(args: Namespace) -> int:
 
 
 def cmd_evidence(args: Namespace) -> int:
-    from tui.core.write.change import Change, parse_date
+    from tui.core.write.change import Change
+    from tui.core.write.values import parse_date
 
     plan = _plan(args)
     change = Change(plan, args.message)
@@ -265,7 +268,7 @@ def _action_number(index: int) -> int:
 
 def cmd_board(args: Namespace) -> int:
     from tui.core.git.boards import list_boards, mark_board
-    from tui.core.write.change import parse_date
+    from tui.core.write.values import parse_date
 
     plan = _plan(args)
     if args.verb == "list":
@@ -283,7 +286,7 @@ def cmd_board(args: Namespace) -> int:
 def cmd_report(args: Namespace) -> int:
     from tui.core.pack.build import build_report
     from tui.core.pack.render import render
-    from tui.core.write.change import parse_date
+    from tui.core.write.values import parse_date
 
     plan = _plan(args)
     data = build_report(plan, " ".join(args.query), since=args.since, as_of=args.as_of,
@@ -320,7 +323,8 @@ def cmd_undo(args: Namespace) -> int:
 
 
 def cmd_assess(args: Namespace) -> int:
-    from tui.core.write.change import Change, parse_date
+    from tui.core.write.change import Change
+    from tui.core.write.values import parse_date
 
     plan = _plan(args)
     change = Change(plan, args.message)
@@ -337,7 +341,7 @@ def cmd_chase(args: Namespace) -> int:
 
 
 def cmd_commit(args: Namespace) -> int:
-    from tui.core.write.change import commit_hand_edits
+    from tui.core.write.hand_edits import commit_hand_edits
 
     plan = _plan(args)
     commit, warnings = commit_hand_edits(plan, args.ids, args.message)
@@ -493,7 +497,8 @@ def _resolution_value(plan: Plan, field: str, text: str):
     """A value typed for a field, as that field stores it (schema.py)."""
     from tui.core.model.schema import BOOLEAN, DATE, FIELDS, SETTABLE
     from tui.core.team.conflicts import field_path
-    from tui.core.write.change import Change, parse_date
+    from tui.core.write.change import Change
+    from tui.core.write.values import parse_date
 
     path = field_path(field)
     top = FIELDS.get(str(path[0]))

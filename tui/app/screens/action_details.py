@@ -13,7 +13,7 @@ from textual.widgets import Button, Input, Static
 from tui.app.action_edits import ActionDraft
 from tui.app.widgets import field_row, hide_field_errors, plain, show_field_error
 from tui.core.errors import AfiError
-from tui.core.write.change import parse_date
+from tui.core.write.values import parse_date
 
 
 class ActionDetailsScreen(ModalScreen[tuple[str, str] | None]):

@@ -15,7 +15,8 @@ from tui.app.suggestions import evidence_locations
 from tui.app.widgets import field_row
 from tui.core.errors import AfiError
 from tui.core.model.items import today
-from tui.core.write.change import Change, not_in_future, parse_date
+from tui.core.write.change import Change
+from tui.core.write.values import not_in_future, parse_date
 
 
 def add_evidence(app, item_id: str) -> None:

@@ -17,7 +17,8 @@ from tui.app.widgets import field_row
 from tui.core.errors import AfiError
 from tui.core.model.items import today
 from tui.core.safe_text import visible
-from tui.core.write.change import Change, not_in_future, open_actions, parse_date
+from tui.core.write.change import Change
+from tui.core.write.values import not_in_future, open_actions, parse_date
 
 
 def sign_off(app, item_id: str) -> None:

@@ -291,8 +291,8 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
     one commit. Raises AfiError (nothing written) on any problem. `progress` hears of
     each item prepared; `warnings` receives the transaction's (a detached HEAD, an
     interrupted change recovered)."""
-    from tui.core.write.change import _refuse_uncommitted_file
     from tui.core.write.commit import FileWrite
+    from tui.core.write.pending import refuse_uncommitted_file
     from tui.core.write.transaction import transaction
 
     message = messages.check_user_message(message)
@@ -311,7 +311,7 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
         plan_text = read_text(plan_file)
         writes, items, others = [], [], []
         if planned.inspection is not None:
-            _refuse_uncommitted_file(repo, plan_file, "plan")
+            refuse_uncommitted_file(repo, plan_file, "plan")
             new_plan = _with_inspection(plan_text, planned)
             config, found, _ = config_from_text(plan_file, new_plan)
             if found:
@@ -327,7 +327,7 @@ def apply(plan: Plan, planned: ImportPlan, message: str | None = None,
             path = plan.dir / ITEMS_DIR / f"{item.item_id}.toml"
             old_text = read_text(path) if item.existing else None
             if item.existing:
-                _refuse_uncommitted_file(repo, path, item.item_id)
+                refuse_uncommitted_file(repo, path, item.item_id)
             text = _item_text(item, old_text)
             data, old_data = _data(text), _data(old_text) if old_text else None
             problems += [Problem(path, 1, f"{item.source}: {message}")

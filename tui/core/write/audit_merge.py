@@ -105,11 +105,11 @@ def reason_problems(old: dict | None, new: dict | None, config: PlanConfig,
     if not old or not new:
         return []
     from tui.core.errors import InvalidValue
-    from tui.core.write.change import _require_reasons
+    from tui.core.write.pending import require_reasons
 
     logged = _count(new.get("updates")) > _count(old.get("updates"))
     try:
-        _require_reasons(item_id, old, new, config,
+        require_reasons(item_id, old, new, config,
                          given={"due": "", "status": ""} if logged else {},
                          hint="a progress update in the same commit")
     except InvalidValue as err:

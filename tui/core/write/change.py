@@ -12,77 +12,43 @@ atomic writes, truth from HEAD).
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.errors import (
-    AfiError,
-    ConflictError,
-    InvalidItem,
-    InvalidValue,
-    NotFound,
-    Problem,
-    UncommittedEdits,
-    UsageError,
-)
-from tui.core.model import locate
-from tui.core.model.items import ID_RE, PlanConfig, today
+from tui.core.errors import AfiError, InvalidItem, InvalidValue, NotFound, Problem, UsageError
+from tui.core.model.items import ID_RE, today
 from tui.core.model.schema import CLEARABLE, DATE, FIELDS, INTEGER, SETTABLE
-from tui.core.model.validate import READ, check_item
-from tui.core.safe_text import has_controls
-from tui.core.store import toml_read
-from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, config_from_text, parse_text, read_text
+from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, read_text
 from tui.core.store.tomledit import ItemDocument
 from tui.core.write import messages
+from tui.core.write.pending import (
+    Operation,
+    PendingItem,
+    committed_config,
+    document_problems,
+    read_or_none,
+    refuse_overlap,
+    refuse_uncommitted,
+    require_reasons,
+    toml_data,
+)
+from tui.core.write.values import (
+    checked_text,
+    due_move,
+    find_action,
+    log_update,
+    not_in_future,
+    one_line,
+    open_actions,
+    parse_date,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from tui.core.git.repo import Commit, GitRepo
     from tui.core.plan import Plan
-
-
-
-class Operation(namedtuple("Operation", "fields apply commutes", defaults=(False,))):
-    """One edit, replayable on any version of the file, and the fields it touches.
-    `commutes`: it can be replayed over another writer's change to the same field
-    (appending a note, adding a tag)."""
-
-    __slots__ = ()
-
-
-class PendingItem:
-    """One file the change touches: its text when first read, and the edits.
-    (A plain class: `dataclasses` costs every command that commits 5 ms to import.)"""
-
-    __slots__ = ("item_id", "path", "original", "document", "pinned", "operations", "seed",
-                 "base_data", "reasons", "numbered_in")
-
-    def __init__(self, item_id: str, path: Path, original: str | None,
-                 document: ItemDocument, pinned: bool = False,
-                 operations: list[Operation] | None = None, seed: str = "",
-                 base_data: dict[str, Any] | None = None):
-        self.item_id = item_id
-        self.path = path
-        self.original = original  # None: a new file
-        self.document = document  # the edits applied to `original`: the preview
-        self.pinned = pinned  # the caller showed the user `original`: refuse to overwrite
-        self.operations = operations if operations is not None else []
-        self.seed = seed  # what a new file starts from, before the operations
-        self.base_data = base_data  # `original` parsed (once)
-        self.reasons: dict[str, str] = {}  # field -> why it changed
-        self.numbered_in: str | None = None  # a new item numbered `<inspection>-NN`
-
-    @property
-    def new_text(self) -> str:
-        return self.document.text()
-
-    def replay(self, text: str) -> ItemDocument:
-        document = ItemDocument(text)
-        for operation in self.operations:
-            operation.apply(document)
-        return document
 
 
 class Change:
@@ -126,7 +92,7 @@ class Change:
         progress update (docs/format.md §7)."""
         entry = self.open(item_id)
         value = self.check_value(name, value, entry.document.data())
-        reason = _text(reason, "reason") if reason else None
+        reason = checked_text(reason, "reason") if reason else None
         before = entry.document.data().get(name)
         closed = self.plan.config.closed_status
         by = self.plan.repo().user_name() if reason else ""
@@ -139,9 +105,9 @@ class Change:
             if name == "status" and old == closed and value != closed:
                 document.set("closure", None)  # reopened: the sign-off stays in history
                 if reason:
-                    _log(document, by, f"Reopened ({old} -> {value}): {reason}")
+                    log_update(document, by, f"Reopened ({old} -> {value}): {reason}")
             elif name == "due" and reason:
-                _log(document, by, _due_move(old, value, reason))
+                log_update(document, by, due_move(old, value, reason))
 
         # What the operation may touch: a status change drops a sign-off when it
         # reopens; only a reason adds a progress update.
@@ -161,7 +127,7 @@ class Change:
         if status is None:
             raise InvalidValue("this plan has no closed status: name one in plan.toml "
                                "(closed_status = \"...\")")
-        closure = {"approved_by": _one_line(by, "--by"),
+        closure = {"approved_by": one_line(by, "--by"),
                    "board": self._board(board), "date": not_in_future(on, "sign-off date")
                    or today()}
         if not closure["approved_by"]:
@@ -172,7 +138,7 @@ class Change:
             raise InvalidValue(f"{entry.item_id} has {open_} of {total} actions still open: "
                                "closing it needs a reason (--reason TEXT, kept as a progress "
                                "update); nothing was written")
-        reason = _text(reason, "reason") if open_ else None
+        reason = checked_text(reason, "reason") if open_ else None
         logger = self.plan.repo().user_name() if reason else ""
 
         def apply(document: ItemDocument) -> None:
@@ -185,14 +151,14 @@ class Change:
                 document.set("closure", closure)
             if reason:
                 left, of = open_actions(document.data())
-                _log(document, logger, f"Closed with {left} of {of} actions open: {reason}")
+                log_update(document, logger, f"Closed with {left} of {of} actions open: {reason}")
 
         self._edit(item_id, ("status", "closure", *(("updates",) if reason else ())), apply)
 
     def add_evidence(self, item_id: str, title: str, location: str | None = None,
                      on: date | None = None) -> None:
-        entry = {"title": _one_line(title, "evidence title"),
-                 "location": _one_line(location, "--location") if location else None,
+        entry = {"title": one_line(title, "evidence title"),
+                 "location": one_line(location, "--location") if location else None,
                  "date": not_in_future(on, "evidence date")}
         if not entry["title"]:
             raise InvalidValue("the evidence needs a title")
@@ -200,7 +166,7 @@ class Change:
                    commutes=True)
 
     def add_tag(self, item_id: str, tag: str) -> bool:
-        tag = _one_line(tag, "tag")
+        tag = one_line(tag, "tag")
         entry = self._edit(item_id, ("tags",),
                            lambda d: d.add_to_array("tags", tag) and None, commutes=True)
         return tag not in (entry.base_data or {}).get("tags", [])
@@ -212,8 +178,8 @@ class Change:
 
     def add_update(self, item_id: str, text: str, by: str | None = None,
                    on: date | None = None) -> None:
-        text = _text(text, "progress update")
-        by = self.plan.repo().user_name() if by is None else _one_line(by, "--by")
+        text = checked_text(text, "progress update")
+        by = self.plan.repo().user_name() if by is None else one_line(by, "--by")
         entry = {"date": not_in_future(on, "update date") or today(), "by": by, "text": text}
         self._edit(item_id, ("updates",), lambda d: d.append_table("updates", entry),
                    commutes=True)
@@ -228,16 +194,16 @@ class Change:
             raise InvalidValue(f"unknown assessment '{rag}': use one of "
                                f"{', '.join(ASSESSMENTS)}")
         entry = {"date": on or today(),
-                 "by": self.plan.repo().user_name() if by is None else _one_line(by, "--by"),
-                 "rag": rag, "reason": _text(reason, "reason")}
+                 "by": self.plan.repo().user_name() if by is None else one_line(by, "--by"),
+                 "rag": rag, "reason": checked_text(reason, "reason")}
         self._edit(item_id, ("assessments",),
                    lambda d: d.append_table("assessments", entry), commutes=True)
 
     # -- actions (numbered from 0 here; the command line counts from 1) ------------------
     def add_action(self, item_id: str, text: str, due: date | None = None,
                    owner: str | None = None) -> None:
-        action = {"text": _text(text, "action"), "done": False,
-                  "owner": _one_line(owner, "owner") or None if owner else None,
+        action = {"text": checked_text(text, "action"), "done": False,
+                  "owner": one_line(owner, "owner") or None if owner else None,
                   "due": parse_date(due, "due") if due else None}
         self._edit(item_id, ("actions",), lambda d: d.append_table("actions", action),
                    commutes=True)
@@ -246,7 +212,7 @@ class Change:
         text, before = self._action(item_id, index)
 
         def apply(document: ItemDocument) -> None:
-            n = _find_action(document, index, text, item_id)
+            n = find_action(document, index, text, item_id)
             if bool(document.data()["actions"][n].get("done", False)) != done:
                 document.set_path(("actions", n, "done"), done)
 
@@ -259,16 +225,16 @@ class Change:
         old_text, _ = self._action(item_id, index)
         changes: dict[str, Any] = {}
         if text is not None:
-            changes["text"] = _text(text, "action")
+            changes["text"] = checked_text(text, "action")
         if owner is not None:
-            changes["owner"] = _one_line(owner, "owner") or None
+            changes["owner"] = one_line(owner, "owner") or None
         if due is not None:
             changes["due"] = parse_date(due, "due") if due not in ("", "none") else None
         if not changes:
             raise UsageError("nothing to change: give new text, --owner or --due")
 
         def apply(document: ItemDocument) -> None:
-            n = _find_action(document, index, old_text, item_id)
+            n = find_action(document, index, old_text, item_id)
             current = document.data()["actions"][n]
             for key, value in changes.items():
                 if current.get(key) != value:
@@ -280,7 +246,7 @@ class Change:
         text, _ = self._action(item_id, index)
 
         def apply(document: ItemDocument) -> None:
-            n = _find_action(document, index, text, item_id)
+            n = find_action(document, index, text, item_id)
             count = len(document.data()["actions"])
             document.arrange_tables("actions", [k for k in range(count) if k != n])
 
@@ -293,7 +259,7 @@ class Change:
             raise NotFound(f"{item_id} has no position {to + 1} for an action (it has {count})")
 
         def apply(document: ItemDocument) -> None:
-            n = _find_action(document, index, text, item_id)
+            n = find_action(document, index, text, item_id)
             order = [k for k in range(len(document.data()["actions"])) if k != n]
             order.insert(min(to, len(order)), n)
             if order != sorted(order):
@@ -312,7 +278,7 @@ class Change:
         return str(actions[index].get("text", "")), actions[index]
 
     def _board(self, board: str) -> str:
-        board = _one_line(board, "--board")
+        board = one_line(board, "--board")
         allowed = self.plan.config.boards
         if not board:
             raise InvalidValue("--board cannot be empty: which board signed it off?")
@@ -378,8 +344,8 @@ class Change:
         if field.type == DATE:
             return parse_date(value, name)
         if field.type == INTEGER:
-            return _whole_number(value, name)
-        value = _text(value, name) if field.multiline else _one_line(value, name)
+            return whole_number(value, name)
+        value = checked_text(value, name) if field.multiline else one_line(value, name)
         allowed = self.plan.config.vocabulary(field.vocabulary, item) if field.vocabulary \
             else None
         if allowed is not None and value not in allowed:
@@ -415,7 +381,7 @@ class Change:
         """Every touched file must parse back and pass the rules; else nothing is written."""
         problems: list[Problem] = []
         for entry in self.touched():
-            problems += _document_problems(entry.path, entry.document, self.plan.config,
+            problems += document_problems(entry.path, entry.document, self.plan.config,
                                            entry.base_data)
         if problems:
             raise InvalidItem(problems)
@@ -454,7 +420,7 @@ class Change:
         writes, notes, problems = [], [], []
         for entry in entries:
             committed = head.get(repo.relative(entry.path))
-            current = _read_or_none(entry.path)
+            current = read_or_none(entry.path)
             if entry.original is None:
                 if entry.numbered_in and (current is not None or _taken(entry.path)):
                     self._renumber(entry)
@@ -466,14 +432,14 @@ class Change:
                 if current is None:
                     raise NotFound(f"{entry.path} was deleted meanwhile: nothing was written")
                 if entry.pinned and current != entry.original:
-                    _refuse_overlap(entry, current)
-                _refuse_uncommitted(repo, entry, current, committed)
+                    refuse_overlap(entry, current)
+                refuse_uncommitted(repo, entry, current, committed)
             # The preview already holds the edits on this very text: replay only if the
             # file changed since it was read (another writer went first).
             document = entry.document if current == entry.original and current is not None \
                 else entry.replay(current if current is not None else entry.seed)
-            found = _document_problems(entry.path, document, config, entry.base_data)
-            if found and plan_dirty and not _document_problems(entry.path, document,
+            found = document_problems(entry.path, document, config, entry.base_data)
+            if found and plan_dirty and not document_problems(entry.path, document,
                                                                self.plan.config,
                                                                entry.base_data):
                 raise AfiError(f"{entry.item_id} needs edits to plan.toml that are not "
@@ -487,9 +453,9 @@ class Change:
             elif committed == (entry.original or "").encode("utf-8"):
                 old_data = entry.base_data
             else:
-                old_data = _data(committed.decode("utf-8"))
+                old_data = toml_data(committed.decode("utf-8"))
             if old_data is not None:
-                _require_reasons(entry.item_id, old_data, document.data(), config,
+                require_reasons(entry.item_id, old_data, document.data(), config,
                                  given=entry.reasons)
             item_notes = messages.item_notes(old_data, document.data())
             if item_notes:
@@ -499,211 +465,6 @@ class Change:
         if problems:
             raise InvalidItem(problems)
         return writes, messages.compose(notes, user_message=self.message)
-
-
-def committed_config(plan: Plan, committed: bytes | None) -> tuple[PlanConfig, bool]:
-    """plan.toml as committed, and whether the one on disk differs. Items are checked
-    against the committed one: an item needing an uncommitted edit of plan.toml would
-    leave HEAD invalid on a fresh clone."""
-    disk_text = _read_or_none_text(plan.dir / PLAN_FILE)
-    if committed is None:
-        return plan.config, disk_text is not None
-    text = committed.decode("utf-8", errors="replace").replace("\r\n", "\n")
-    if text == disk_text:
-        return plan.config, False
-    config, _, readable = config_from_text(plan.dir / PLAN_FILE, text)
-    return (config if readable else plan.config), True
-
-
-def commit_hand_edits(plan: Plan, names: list[str],
-                      message: str | None = None) -> tuple[Commit | None, list[str]]:
-    """`afi commit [ID...]`: check item files (and plan.toml) edited by hand and commit
-    them with field-level messages. Returns the commit (None: nothing to commit) and
-    warnings."""
-    from tui.core.write.commit import FileWrite
-    from tui.core.write.transaction import transaction
-
-    user_message = messages.check_user_message(message)
-    repo = plan.repo()
-    with transaction(repo, "afi commit") as txn:
-        warnings = txn.warnings
-        changed = _changed_files(repo, plan.dir, names)
-        if not changed:
-            return None, warnings
-        plan_file = plan.dir / PLAN_FILE
-        head = repo.files_at("HEAD", [*changed, plan_file]) if repo.head_sha() else {}
-        if plan_file in changed:
-            config, problems, _ = config_from_text(plan_file, _read_or_none(plan_file) or "")
-            committed = head.get(repo.relative(plan_file))
-            problems += _broken_by_plan_edit(plan, changed, committed)
-        else:
-            config, problems = committed_config(plan, head.get(repo.relative(plan_file)))[0], []
-        writes, items, others = [], [], []
-        for path in changed:
-            text = _read_or_none(path)
-            committed = head.get(repo.relative(path))
-            old = _data(committed.decode("utf-8")) if committed is not None else None
-            if path == plan_file:
-                others.append((PLAN_FILE, messages.file_notes(old, _data(text or ""))))
-            elif text is None:
-                items.append((path.stem, messages.item_notes(old, None)))
-            elif found := _item_problems(path, text, config, old):
-                problems += found
-            else:
-                new = _data(text)
-                if old is not None:  # a reason by hand is a progress update in the same edit
-                    logged = len(new.get("updates", [])) > len(old.get("updates", []))
-                    _require_reasons(path.stem, old, new, config,
-                                     given={"due": "", "status": ""} if logged else {},
-                                     hint="add a [[updates]] entry saying why, in the same "
-                                          "edit")
-                items.append((path.stem, messages.item_notes(old, new)))
-            writes.append(FileWrite(path, text, text, in_head=committed is not None))
-        if problems:
-            raise InvalidItem(problems)
-        if not any(notes for _, notes in items + others):
-            raise AfiError("the files differ from the last commit only in comments or layout: "
-                           "commit them with git itself, saying why")
-        return txn.commit(writes, messages.compose(items, others, user_message),
-                          checked={w.path for w in writes}), warnings
-
-
-def _changed_files(repo: GitRepo, plan_dir: Path, names: list[str]) -> list[Path]:
-    """Item files and plan.toml that differ from HEAD (modified, new or deleted)."""
-    _, out, _ = repo.run("--literal-pathspecs", "status", "--porcelain=v1", "-z",
-                         "--untracked-files=all", "--no-renames", "--",
-                         repo.relative(plan_dir / PLAN_FILE),
-                         repo.relative(plan_dir / ITEMS_DIR))
-    found = []
-    for record in out.split("\0"):
-        if len(record) > 3:
-            path = repo.root / record[3:]
-            if path == plan_dir / PLAN_FILE or (path.parent == plan_dir / ITEMS_DIR
-                                                and path.suffix == ".toml"):
-                found.append(path)
-    if not names:
-        return found
-    wanted = {n.lower().removesuffix(".toml") for n in names}
-    chosen = [p for p in found if p.stem.lower() in wanted or
-              (p.name == PLAN_FILE and "plan" in wanted)]
-    missing = wanted - {p.stem.lower() for p in chosen}
-    if missing:
-        raise NotFound(f"no uncommitted edits to {', '.join(sorted(missing))}: "
-                       "`git status` shows what has changed")
-    return chosen
-
-
-def _require_reasons(item_id: str, old: dict, new: dict, config: PlanConfig,
-                     given: dict[str, str], hint: str = "give --reason TEXT") -> None:
-    """A due date that moves, or a closed item reopened, must say why (docs/format.md §7):
-    boards ask for the old date, the new one and the reason."""
-    was, now = old.get("due"), new.get("due")
-    if config.due_change_needs_reason and was is not None and now != was and "due" not in given:
-        raise InvalidValue(f"{item_id}: moving its due date from {was} to {now or 'none'} "
-                           f"needs a reason ({hint}; it is kept as a progress update); "
-                           "nothing was written")
-    closed = config.closed_status
-    if old.get("status") == closed and new.get("status") != closed and "status" not in given:
-        raise InvalidValue(f"{item_id} is {closed} (signed off): reopening it needs a reason "
-                           f"({hint}; it is kept as a progress update); nothing was written")
-
-
-def _broken_by_plan_edit(plan: Plan, changed: list[Path],
-                         committed_plan: bytes | None) -> list[Problem]:
-    """Problems of items the edited plan.toml would break (say, an inspection they name
-    removed): items valid under the committed plan.toml that fail under the new one."""
-    fresh = type(plan)(plan.dir)  # read with the plan.toml now on disk
-    before, _, readable = config_from_text(plan.dir / PLAN_FILE, (committed_plan or b"")
-                                           .decode("utf-8", errors="replace"))
-    broken = []
-    for problem in fresh.problems:
-        if problem.path in changed or problem.path.name == PLAN_FILE:
-            continue
-        text = _read_or_none(problem.path)
-        if text is not None and readable and not _item_problems(problem.path, text, before):
-            broken.append(problem)
-    return broken
-
-
-def _refuse_uncommitted(repo: GitRepo, entry: PendingItem, current: str,
-                        committed: bytes | None) -> None:
-    """afi never folds an edit made outside it into a commit that does not name it."""
-    name = repo.relative(entry.path)
-    if committed is None:
-        raise UncommittedEdits(f"{name} is not committed yet: commit it first with "
-                               f"`afi commit {entry.item_id}`; nothing was written")
-    before = committed.decode("utf-8", errors="replace")
-    if current.replace("\r\n", "\n") == before.replace("\r\n", "\n"):
-        return
-    try:
-        fields = ", ".join(messages.item_notes(_data(before), _data(current))) or \
-            "comments or layout"
-    except toml_read.TOMLDecodeError:
-        fields = "it does not parse"
-    raise UncommittedEdits(f"{name} has edits that are not committed ({fields}): afi will not "
-                           f"fold them into this commit. Commit them first with `afi commit "
-                           f"{entry.item_id}` (or undo them with `git restore {name}`), then "
-                           "try again; nothing was written")
-
-
-def _refuse_uncommitted_file(repo: GitRepo, path: Path, name: str) -> None:
-    """The same refusal for a file read outside a Change (plan.toml, an imported item)."""
-    committed = repo.file_at("HEAD", path) if repo.head_sha() else None
-    entry = PendingItem(name, path, None, ItemDocument(""))
-    _refuse_uncommitted(repo, entry, read_text(path), committed)
-
-
-def _refuse_overlap(entry: PendingItem, current: str) -> None:
-    """The user edited `entry.original`; someone else has changed the file since. Their
-    change and ours may both stand unless they touch the same field."""
-    theirs = set(_changed_keys(_data(entry.original or ""), _data(current)))
-    ours = {name for op in entry.operations if not op.commutes for name in op.fields}
-    clash = sorted(theirs & ours)
-    if clash:
-        raise ConflictError(f"{_changed_underneath(entry.path)} (both changed "
-                            f"{', '.join(clash)})")
-
-
-def _changed_keys(old: dict, new: dict) -> list[str]:
-    return [k for k in list(new) + [k for k in old if k not in new] if old.get(k) != new.get(k)]
-
-
-def _document_problems(path: Path, document: ItemDocument, config: PlanConfig,
-                       before: dict | None) -> list[Problem]:
-    """The rules for an edited file (`before`: its data as read, None for a new one),
-    from the data its edits already parsed; the text is scanned for line numbers only
-    when there is a problem."""
-    found = check_item(document.data(), path.stem, config, before=before)
-    if not found:
-        return []
-    text = document.text()
-    return [Problem(path, locate.line_of(text, key), message) for key, message in found]
-
-
-def _item_problems(path: Path, text: str, config: PlanConfig,
-                   before: Any = READ) -> list[Problem]:
-    """The rules for a file (`before`: as committed, when afi commits it)."""
-    data, found = parse_text(path, text)
-    if data is None:
-        return found
-    return [Problem(path, locate.line_of(text, key), message)
-            for key, message in check_item(data, path.stem, config, before=before)]
-
-
-def _data(text: str) -> dict[str, Any]:
-    return toml_read.loads(text)
-
-
-def _read_or_none(path: Path) -> str | None:
-    try:
-        return read_text(path)
-    except FileNotFoundError:
-        return None
-
-
-def _read_or_none_text(path: Path) -> str | None:
-    text = _read_or_none(path)
-    return None if text is None else text.replace("\r\n", "\n")
 
 
 def _taken(path: Path) -> bool:
@@ -722,87 +483,3 @@ def _relative(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def parse_date(value: Any, what: str = "date") -> date:
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidValue(f"{what}: '{text}' is not a date: use YYYY-MM-DD, e.g. 2025-03-31") \
-            from None
-
-
-def open_actions(data: dict[str, Any]) -> tuple[int, int]:
-    """(actions not done, all actions) of an item's data."""
-    actions = data.get("actions")
-    actions = actions if isinstance(actions, list) else []
-    return sum(1 for a in actions if isinstance(a, dict) and not a.get("done")), len(actions)
-
-
-def not_in_future(day: date | None, what: str) -> date | None:
-    """A sign-off, progress update or evidence records what has happened: a day after
-    today (`AFI_TODAY` pins it) is refused."""
-    if day is not None and day > today():
-        raise InvalidValue(f"{what} {day} is in the future (today is {today()}): record it "
-                           "on the day it happens or after")
-    return day
-
-
-def _changed_underneath(path: Path) -> str:
-    return (f"{path} changed on disk since it was read (another terminal, a script or a "
-            "git command?): nothing was written; reload and make the change again")
-
-
-def _log(document: ItemDocument, by: str, text: str) -> None:
-    """A progress update recording why something changed."""
-    document.append_table("updates", {"date": today(), "by": by, "text": text})
-
-
-def _due_move(old: date | None, new: date | None, reason: str) -> str:
-    if old is None:
-        return f"Due date set to {new}: {reason}"
-    if new is None:
-        return f"Due date removed (was {old}): {reason}"
-    return f"Due date moved from {old} to {new}: {reason}"
-
-
-def _find_action(document: ItemDocument, index: int, text: str, item_id: str) -> int:
-    """Where the action the caller meant is now: at `index` if it still has its text,
-    else the one action with that text; if it is gone or ambiguous, refuse."""
-    actions = document.data().get("actions", [])
-    if index < len(actions) and actions[index].get("text") == text:
-        return index
-    matches = [n for n, a in enumerate(actions) if a.get("text") == text]
-    if len(matches) == 1:
-        return matches[0]
-    raise ConflictError(f"{item_id}: action {index + 1} ({text[:40]!r}) changed meanwhile "
-                        "(another writer?): nothing was written; look at the item again")
-
-
-def _whole_number(value: Any, what: str) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise InvalidValue(f"{what} must be a whole number, not {value!r}") from None
-    if not 0 <= number < 2**63:
-        raise InvalidValue(f"{what} {number} is out of range")
-    return number
-
-
-def _one_line(value: Any, what: str) -> str:
-    text = str(value).strip()
-    if has_controls(text):
-        raise InvalidValue(f"{what} must be one line of text without control characters")
-    return text
-
-
-def _text(value: Any, what: str) -> str:
-    text = str(value).replace("\r\n", "\n").strip()
-    if not text:
-        raise InvalidValue(f"{what} text cannot be empty")
-    if has_controls(text, lines=True):
-        raise InvalidValue(f"{what} must not contain control characters")
-    return text

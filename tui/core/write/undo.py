@@ -60,8 +60,8 @@ def last_own_commit(repo: GitRepo) -> Commit | None:
 def prepare_undo(plan: Plan) -> Undo:
     """Work out the undo of your last afi commit; refuse (AfiError) when it cannot be."""
     from tui.core.write.audit import _plan_files, _prefix
-    from tui.core.write.change import _item_problems, _refuse_uncommitted_file, committed_config
     from tui.core.write.commit import FileWrite
+    from tui.core.write.pending import committed_config, item_problems, refuse_uncommitted_file
 
     repo = plan.repo()
     target = last_own_commit(repo)
@@ -91,7 +91,7 @@ def prepare_undo(plan: Plan) -> Undo:
         _refuse_later_changes(target, later, blobs, change.path, name, fields)
         now = head.get(change.path)
         if path.exists():  # afi never folds an edit made by hand into its commit
-            _refuse_uncommitted_file(repo, path, name)
+            refuse_uncommitted_file(repo, path, name)
         elif now is not None:
             raise UncommittedEdits(f"{change.path} was deleted from the folder but not in "
                                    f"git: `git restore {change.path}` puts it back; nothing "
@@ -105,7 +105,7 @@ def prepare_undo(plan: Plan) -> Undo:
             others.append((PLAN_FILE, messages.file_notes(_data(old_text), _data(new))))
         else:
             if new is not None:
-                problems += _item_problems(path, new, config)
+                problems += item_problems(path, new, config)
             items.append((name, messages.item_notes(_data(old_text), _data(new))))
         writes.append(FileWrite(path, old_text, new, in_head=now is not None))
         diff.append(_diff(change.path, old_text, new))
