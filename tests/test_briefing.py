@@ -297,7 +297,7 @@ def test_chase_eml_drafts_parse_back_addressed_from_people(people, afi, tmp_path
 
 
 def test_assessments_from_two_writers_merge_as_a_log():
-    from tui.core.team.merge import merge_item
+    from tui.core.store.merge import merge_item
 
     base = 'id = "X"\nstatus = "in-progress"\n'
 

@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
+from tui.core.store.merge import FieldConflict, merge_item
 from tui.core.store.tomledit import ItemDocument
-from tui.core.team.merge import FieldConflict, merge_item
 
 BASE = """\
 # PEEL 2021/22, AFI 8. Wording from the report.

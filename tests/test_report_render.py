@@ -15,14 +15,15 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tui.core.pack.chart import chart_svg
+from tui.core.pack.formats import render
 from tui.core.pack.html import render_html
 from tui.core.pack.json_pack import render_json
 from tui.core.pack.markdown import md_text, render_markdown
 from tui.core.pack.model import (
     AreaCount,
     BoardMark,
-    Change,
     Closure,
+    FieldChange,
     InspectionCount,
     ProgressPoint,
     ReportData,
@@ -30,7 +31,8 @@ from tui.core.pack.model import (
     Revision,
     Update,
 )
-from tui.core.pack.render import CSV_COLUMNS, escape_cell, render, render_csv, unescape_cell
+from tui.core.pack.render import CSV_COLUMNS, escape_cell, render_csv
+from tui.core.safe_text import unescape_cell
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 UTC1 = timezone(timedelta(hours=1))
@@ -70,16 +72,16 @@ def hostile_report() -> ReportData:
                   closure=Closure("DCC", "Force Improvement Board | FIB", date(2023, 6, 14)))
     when = datetime(2023, 6, 2, 9, 30, tzinfo=UTC1)
     changes = [
-        Change("PEEL22-02", "a" * 40, when, "Jo <jo@example>", "status", "in-progress",
+        FieldChange("PEEL22-02", "a" * 40, when, "Jo <jo@example>", "status", "in-progress",
                "complete"),
-        Change("PEEL22-04", "b" * 40, when, "Jo", "closure", None, "by DCC at FIB"),
-        Change("PEEL22-01", "c" * 40, when, "Sam", "due", "2022-12-31", "2023-03-31",
+        FieldChange("PEEL22-04", "b" * 40, when, "Jo", "closure", None, "by DCC at FIB"),
+        FieldChange("PEEL22-01", "c" * 40, when, "Sam", "due", "2022-12-31", "2023-03-31",
                "Waiting for | the new\nrecords system"),
-        Change("PEEL22-03", "d" * 40, when, "Sam", "created", None, "1. Numbered start"),
-        Change("PEEL22-01", "e" * 40, when, "=cmd|' /C calc'!A0", "update", None,
+        FieldChange("PEEL22-03", "d" * 40, when, "Sam", "created", None, "1. Numbered start"),
+        FieldChange("PEEL22-01", "e" * 40, when, "=cmd|' /C calc'!A0", "update", None,
                "Line one\nLine two | with pipe"),
-        Change("PEEL22-02", "f" * 40, when, "Ann", "evidence", None, f"Audit {OSC52}"),
-        Change("PEEL22-01", "0" * 40, when, "Ann", "owner", "Supt A", HYPERLINK),
+        FieldChange("PEEL22-02", "f" * 40, when, "Ann", "evidence", None, f"Audit {OSC52}"),
+        FieldChange("PEEL22-01", "0" * 40, when, "Ann", "owner", "Supt A", HYPERLINK),
     ]
     return ReportData(
         plan_title=f"{SCRIPT} Force | plan\nsecond line {OSC52}",
@@ -411,3 +413,9 @@ def test_chart_is_valid_svg_at_any_length(count):
     assert len(month_labels) <= 13 and (count == 0 or month_labels)
     if count == 0:
         assert "No progress data for this period" in texts
+
+
+def test_the_tracker_import_reads_back_columns_the_pack_writes():
+    from tui.core.imports.tracker_columns import BOARD_PACK_COLUMNS
+
+    assert set(BOARD_PACK_COLUMNS) <= set(CSV_COLUMNS)

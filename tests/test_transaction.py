@@ -457,7 +457,7 @@ def test_m_text_survives_a_replay(team, afi):
 def test_a_command_during_a_sync_waits_for_it(team):
     alice, _ = team
     git_dir = alice / ".git"
-    from tui.core.team.sync_recovery import clear_state, running_state, save_state
+    from tui.core.write.sync_recovery import clear_state, running_state, save_state
 
     repo = Plan(alice / "plan").repo()
     with plan_lock(git_dir, "afi sync"):

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from tui.app.colours import Palette
 from tui.core.model.items import late_words
-from tui.core.pack.model import RAG_ORDER, Change, ReportData, ReportItem, Revision
+from tui.core.pack.model import RAG_ORDER, FieldChange, ReportData, ReportItem, Revision
 from tui.core.safe_text import visible
 
 RAG_WORDS = {"red": "red (overdue)", "amber": "amber (due soon)", "green": "green",
@@ -140,7 +140,7 @@ def _items(items: list[ReportItem], palette: Palette, late: bool = False) -> Ren
     return table
 
 
-def describe_change(change: Change) -> str:
+def describe_change(change: FieldChange) -> str:
     """What changed, in words: 'due 2025-02-10 -> 2025-04-30: new rota'."""
     if change.field == "created":
         text = f"new item ({change.new})" if change.new else "new item"

@@ -285,7 +285,7 @@ def cmd_board(args: Namespace) -> int:
 
 def cmd_report(args: Namespace) -> int:
     from tui.core.pack.build import build_report
-    from tui.core.pack.render import render
+    from tui.core.pack.formats import render
     from tui.core.write.values import parse_date
 
     plan = _plan(args)

@@ -13,5 +13,19 @@ from tui.core.errors import AfiError, ConflictError, GitError, InvalidItem, NotF
 from tui.core.model.items import Item, PlanConfig, due_state, today
 from tui.core.plan import Plan
 
+# The floors of the core, lowest first. A module imports only from its own package or a
+# lower floor (imports under `if TYPE_CHECKING:` are for types only); modules of one
+# package import each other without a cycle. tests/test_architecture.py enforces both.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("tui.core.errors", "tui.core.safe_text", "tui.core.progress"),
+    ("tui.core.model",),
+    ("tui.core.store",),
+    ("tui.core.git",),
+    ("tui.core.write",),
+    ("tui.core.pack", "tui.core.team", "tui.core.imports"),
+    ("tui.core.plan", "tui.core.check", "tui.core.init", "tui.core.scripting"),
+    ("tui.cli", "tui.app"),
+)
+
 __all__ = ["AfiError", "ConflictError", "GitError", "InvalidItem", "Item", "NotFound", "Plan",
            "PlanConfig", "QueryError", "due_state", "today"]

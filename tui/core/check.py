@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from tui.core.errors import Problem, QueryError
-from tui.core.plan import Plan
 from tui.core.progress import NO_PROGRESS, Progress
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, read_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.core.plan import Plan
 
 
 def check_plan_folder(plan: Plan) -> list[Problem]:

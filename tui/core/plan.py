@@ -72,9 +72,9 @@ class Plan:
         """The plan as it stood at `revision` (a date, a board tag, last-board or any
         revision git knows), read from git; for reading only."""
         from tui.core.git.as_of import snapshot_at
-        from tui.core.git.boards import resolve
+        from tui.core.git.boards import find_revision
 
-        found = resolve(self.repo(), revision)
+        found = find_revision(self.repo(), revision)
         if found.commit is None:
             raise NotFound(f"no commit on or before {revision}: the plan did not exist yet")
         old = Plan(self.dir, report=self.report)
@@ -205,6 +205,13 @@ class Plan:
             raise AfiError(f"this is the plan as of {self.revision.label}: history cannot be "
                            "changed; open the plan itself to change it")
         return ChangeContext(Change(self, message), dry_run)
+
+    def check(self) -> list[Problem]:
+        """What `afi check` finds in the folder: load problems and saved views that do not
+        parse (check.py)."""
+        from tui.core.check import check_plan_folder
+
+        return check_plan_folder(self)
 
     def repo(self) -> GitRepo:
         from tui.core.git.repo import GitRepo

@@ -144,7 +144,7 @@ def mark_board(plan: Plan, name: str, on: date | None = None,
     return BoardMark(name, on, tag, commit, (note or "").strip())
 
 
-def resolve(repo: GitRepo, text: str, *, start_of_day: bool = False) -> Revision:
+def find_revision(repo: GitRepo, text: str, *, start_of_day: bool = False) -> Revision:
     """A commit for what the user typed: `last-board`, a board tag, a date, or any git
     revision. A date means the last commit before that day ends, or with
     `start_of_day` (a `--since`) before it begins, so the period includes that day."""

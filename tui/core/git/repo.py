@@ -473,13 +473,13 @@ class GitRepo:
 
     def commits_since(self, since: str) -> set[str]:
         """Ids of the commits after `since` (a date, a board, last-board or a revision, as
-        boards.resolve reads it), up to HEAD: a walk without diffs, cheap however long."""
+        boards.find_revision reads it), up to HEAD: a walk without diffs, cheap however long."""
         return set(self.out("rev-list", *self._since_args(since), "HEAD").split())
 
     def _since_args(self, since: str) -> list[str]:
-        from tui.core.git.boards import resolve
+        from tui.core.git.boards import find_revision
 
-        start = resolve(self, since, start_of_day=True).commit
+        start = find_revision(self, since, start_of_day=True).commit
         return [f"^{start}"] if start else []
 
     def read_blobs(self, names: Iterable[str]) -> dict[str, bytes]:

@@ -28,7 +28,7 @@ from tui.core.imports.tracker_columns import (
 from tui.core.imports.tracker_dates import DATE_FORMS, leading_date, parse_date
 from tui.core.imports.tracker_files import Sheet
 from tui.core.model.items import KINDS, PlanConfig
-from tui.core.pack.render import unescape_cell
+from tui.core.safe_text import unescape_cell
 
 
 @dataclass

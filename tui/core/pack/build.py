@@ -31,10 +31,10 @@ from tui.core.pack.model import (
     AreaCount,
     Assessment,
     BoardMark,
-    Change,
     Closure,
     DueRevision,
     Evidence,
+    FieldChange,
     Flagged,
     InspectionCount,
     ProgressPoint,
@@ -148,10 +148,10 @@ def _meeting(marks: list[BoardMark], board: str | None, meeting: date | None,
 def _since(repo, since: str | None, as_of: Revision) -> Revision | None:
     """`--since`, else the last board that saw an ancestor of as-of (if any)."""
     if since:
-        return boards.resolve(repo, since, start_of_day=True)
+        return boards.find_revision(repo, since, start_of_day=True)
     for mark in boards.list_boards(repo):
         if as_of.commit and _is_ancestor(repo, mark.commit, as_of.commit):
-            return boards.resolve(repo, mark.tag)
+            return boards.find_revision(repo, mark.tag)
     return None
 
 
@@ -314,9 +314,9 @@ def _area_counts(config, items: list[ReportItem]) -> list[AreaCount]:
 
 # -- the period -----------------------------------------------------------------------------
 def _changes(history: list[tuple[CommitInfo, tuple[PathChange, ...]]], commits: set[str],
-             covered: set[str]) -> list[Change]:
+             covered: set[str]) -> list[FieldChange]:
     """What boards ask about, change by change, oldest first."""
-    found: list[Change] = []
+    found: list[FieldChange] = []
     if not commits:
         return found
     for info, changes in history:
@@ -328,12 +328,12 @@ def _changes(history: list[tuple[CommitInfo, tuple[PathChange, ...]]], commits: 
     return found
 
 
-def _item_changes(info: CommitInfo, change: PathChange) -> list[Change]:
+def _item_changes(info: CommitInfo, change: PathChange) -> list[FieldChange]:
     when = datetime.fromisoformat(info.date)
 
-    def make(field: str, old: Any, new: Any, reason: str | None = None) -> Change:
-        return Change(change.item_id, info.sha, when, info.author, field, _text(old),
-                      _text(new), reason)
+    def make(field: str, old: Any, new: Any, reason: str | None = None) -> FieldChange:
+        return FieldChange(change.item_id, info.sha, when, info.author, field, _text(old),
+                           _text(new), reason)
 
     out = []
     if change.fields == ("created",):

@@ -124,7 +124,7 @@ class Flagged:
 
 
 @dataclass(frozen=True)
-class Change:
+class FieldChange:
     """One change in the period, from one commit."""
 
     id: str                 # item id
@@ -185,7 +185,7 @@ class ReportData:
     overdue: list[ReportItem]     # most days late first
     awaiting_signoff: list[ReportItem]
     no_due_date: list[ReportItem]  # open items without a closedown date
-    changes: list[Change]         # oldest first
+    changes: list[FieldChange]    # oldest first
     progress: list[ProgressPoint]  # oldest month first
     boards: list[BoardMark] = field(default_factory=list)  # boards in the period
     board: str = ""               # the board the pack is for ("" not known)

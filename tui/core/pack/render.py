@@ -30,9 +30,7 @@ from tui.core.pack.model import (
     long_date,
 )
 from tui.core.safe_text import escape_cell
-from tui.core.safe_text import unescape_cell as unescape_cell  # for the importer
 
-FORMATS = ("md", "html", "csv", "json")
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey", "done": "Done"}
 RAG_MEANINGS = {"red": "overdue", "amber": "due soon", "green": "on track",
                 "grey": "open, no due date", "done": "complete, closed or superseded"}
@@ -169,21 +167,3 @@ def render_csv(data: ReportData) -> str:
     writer.writerow(CSV_COLUMNS)
     writer.writerows(csv_row(item) for item in data.items)
     return buffer.getvalue()
-
-
-# ---------------------------------------------------------------------------- dispatch
-
-def render(data: ReportData, fmt: str) -> str:
-    """The pack in one of FORMATS (each format's module is imported only when asked for)."""
-    if fmt == "md":
-        from tui.core.pack.markdown import render_markdown as renderer
-    elif fmt == "html":
-        from tui.core.pack.html import render_html as renderer
-    elif fmt == "json":
-        from tui.core.pack.json_pack import render_json as renderer
-    elif fmt == "csv":
-        renderer = render_csv
-    else:
-        raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return renderer(data)
-

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from tui.core.pack.model import Change, ReportData, ReportItem
+from tui.core.pack.model import FieldChange, ReportData, ReportItem
 from tui.core.pack.render import (
     RAG_COLUMNS,
     RAG_NAMES,
@@ -169,7 +169,7 @@ def _actions_section(data: ReportData) -> Section:
                         "column counts all the item's actions.")
 
 
-# Kinds of change, in the order a board reads them: (Change.field, caption).
+# Kinds of change, in the order a board reads them: (FieldChange.field, caption).
 CHANGE_KINDS = (("status", "Status changes"), ("closure", "Closures"),
                 ("due", "Due-date revisions"), ("created", "New items"),
                 ("update", "Progress updates"), ("evidence", "New evidence"))
@@ -180,15 +180,15 @@ def _arrow(old: str | None, new: str | None) -> str:
     return f"{old or 'none'} → {new or 'none'}"
 
 
-def _change_rows(data: ReportData) -> dict[str, Callable[[Change], tuple[Any, ...]]]:
+def _change_rows(data: ReportData) -> dict[str, Callable[[FieldChange], tuple[Any, ...]]]:
     """How each kind of change becomes a row (the commit's author, date and id follow)."""
     items = {item.id: item for item in data.items}
 
-    def title(change: Change) -> str:
+    def title(change: FieldChange) -> str:
         item = items.get(change.id)
         return item.title if item else ""
 
-    def closure(change: Change) -> tuple[Any, ...]:
+    def closure(change: FieldChange) -> tuple[Any, ...]:
         item = items.get(change.id)
         if item is None or item.closure is None:  # the item's closure is the fuller record
             return change.id, title(change), change.new or "", "", None

@@ -16,10 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import InvalidValue
 from tui.core.store.tomledit import ItemDocument
-from tui.core.team.conflicts import OURS, THEIRS, Conflict, ConflictRecord, _block, drop, save
+from tui.core.team.conflicts import (
+    OURS,
+    THEIRS,
+    Conflict,
+    ConflictRecord,
+    _block,
+    save,
+    title_of,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
 
     from tui.core.git.repo import GitRepo
 
@@ -60,41 +67,6 @@ def whole_item_record(repo: GitRepo, path: str, rebasing: bool) -> ConflictRecor
     return record
 
 
-def resolve_whole(root: Path, git_dir: Path, record: ConflictRecord, conflict: Conflict,
-                   choice: str, chosen: Any,
-                   check: Callable[[str], list[tuple[tuple, str]]] | None,
-                   renumber: Callable[[str], tuple[Path, str]] | None) -> None:
-    """Keep the item as one side has it, or its deletion; or, for two items given the
-    same new id on both sides, `both`: theirs keeps the id, ours takes the next free one."""
-    both = conflict.base is None and conflict.ours is not None and conflict.theirs is not None
-    if both and choice == "value" and str(chosen).lower() == BOTH and renumber is not None:
-        moved_to, moved = renumber(conflict.ours)
-        writes = {root / record.path: conflict.theirs, moved_to: moved}
-    elif choice in (OURS, THEIRS):
-        writes = {root / record.path: chosen}
-    else:
-        raise InvalidValue(f"{record.item_id} was " + (
-            "added on both sides as two items: settle it with ours, theirs or both (theirs "
-            "keeps the id, ours takes the next free one)" if both else
-            "deleted on one side and changed on the other: settle it with ours or theirs"))
-    for target, text in writes.items():
-        problems = [message for _, message in check(text)] if text and check else []
-        if problems:
-            raise InvalidValue(f"{record.item_id}: keeping {choice} would leave "
-                               f"{target.stem} invalid: {'; '.join(problems)}. Edit "
-                               f"{record.path} by hand and `git add` it; nothing was settled")
-    for target, text in writes.items():
-        if text is None:
-            target.unlink(missing_ok=True)
-        else:
-            target.write_text(text, encoding="utf-8", newline="")
-    drop(git_dir, record.item_id)
-    return None
-
-
-BOTH = "both"
-
-
 def both_added(git_dir: Path | None, name: str, ours: str, theirs: str, rebasing: bool,
                target: Path) -> bool:
     """For the merge driver: a file both sides added holding two different items (the
@@ -129,15 +101,6 @@ def different_items(ours: str, theirs: str) -> bool:
     """Two texts of one new file that are different items (different titles), not one
     item added twice."""
     return title_of(ours) != title_of(theirs)
-
-
-def title_of(text: str) -> Any:
-    from tui.core.store import toml_read
-
-    try:
-        return toml_read.loads(text).get("title")
-    except toml_read.TOMLDecodeError:
-        return None
 
 
 def whole_markers(ours: str, theirs: str) -> str:

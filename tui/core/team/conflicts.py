@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from tui.core.errors import AfiError, InvalidValue, NotFound
 from tui.core.store.tomledit import ItemDocument
 from tui.core.write.journal import sync_folder
+from tui.core.write.sync_recovery import records_folder
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -71,10 +72,6 @@ def field_path(name: str) -> tuple[str | int, ...]:
 
 
 # -- the record on disk ---------------------------------------------------------------------
-def records_folder(git_dir: Path) -> Path:
-    return git_dir / "afi" / "conflicts"
-
-
 def save(git_dir: Path, record: ConflictRecord) -> None:
     folder = records_folder(git_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -114,13 +111,6 @@ def drop(git_dir: Path, item_id: str) -> None:
     (records_folder(git_dir) / f"{item_id}.json").unlink(missing_ok=True)
 
 
-def clear(git_dir: Path) -> None:
-    folder = records_folder(git_dir)
-    for file in folder.glob("*.json") if folder.is_dir() else ():
-        file.unlink(missing_ok=True)
-
-
-# -- markers ----------------------------------------------------------------------------------
 def with_markers(record: ConflictRecord) -> str:
     """The merged text with `<<<<<<< ours` / `=======` / `>>>>>>> theirs` around the lines
     of each conflicting field: each side's lines as that side would write them. Fields
@@ -243,8 +233,6 @@ def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
         raise InvalidValue(f"{item_id} has no conflict in {field!r}: open ones are {fields}")
     chosen = conflict.ours if choice == OURS else conflict.theirs if choice == THEIRS else value
     if conflict.path == ():
-        from tui.core.team.conflict_items import resolve_whole
-
         return resolve_whole(root, git_dir, record, conflict, choice, chosen, check, renumber)
     try:
         document = ItemDocument(record.merged)
@@ -294,8 +282,6 @@ def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
 def conflict_line(record: ConflictRecord, conflict: Conflict) -> str:
     """'PEEL22-02 owner: ours 'Supt Bob' (Bob, 602b8e57), theirs 'Supt Alice' (Alice,
     91962705)': each value with who set it, and in which commit."""
-    from tui.core.team.conflict_items import title_of
-
     def shown(value) -> str:
         if conflict.path == ():  # the whole item: deleted on one side, or added on both
             return "deleted" if value is None else "changed" if conflict.base is not None \
@@ -349,7 +335,7 @@ def field_setter(repo: GitRepo, path: str, history: list[tuple[str, str]],
                  conflict: Conflict, value: Any) -> tuple[str, str] | None:
     """The newest of `history` ((sha, author) of one side's commits to `path`, newest
     first) that gave the conflicting field `value` (or, for None, took it out)."""
-    from tui.core.team.merge import _same
+    from tui.core.store.merge import _same
 
     shas = [sha for sha, _ in history]
     texts = repo.read_blobs(n for sha in shas for n in (f"{sha}:{path}", f"{sha}^:{path}"))
@@ -410,3 +396,47 @@ def _decode(value: Any) -> Any:
     if isinstance(value, list):
         return [_decode(v) for v in value]
     return value
+
+
+BOTH = "both"
+
+
+def resolve_whole(root: Path, git_dir: Path, record: ConflictRecord, conflict: Conflict,
+                   choice: str, chosen: Any,
+                   check: Callable[[str], list[tuple[tuple, str]]] | None,
+                   renumber: Callable[[str], tuple[Path, str]] | None) -> None:
+    """Keep the item as one side has it, or its deletion; or, for two items given the
+    same new id on both sides, `both`: theirs keeps the id, ours takes the next free one."""
+    both = conflict.base is None and conflict.ours is not None and conflict.theirs is not None
+    if both and choice == "value" and str(chosen).lower() == BOTH and renumber is not None:
+        moved_to, moved = renumber(conflict.ours)
+        writes = {root / record.path: conflict.theirs, moved_to: moved}
+    elif choice in (OURS, THEIRS):
+        writes = {root / record.path: chosen}
+    else:
+        raise InvalidValue(f"{record.item_id} was " + (
+            "added on both sides as two items: settle it with ours, theirs or both (theirs "
+            "keeps the id, ours takes the next free one)" if both else
+            "deleted on one side and changed on the other: settle it with ours or theirs"))
+    for target, text in writes.items():
+        problems = [message for _, message in check(text)] if text and check else []
+        if problems:
+            raise InvalidValue(f"{record.item_id}: keeping {choice} would leave "
+                               f"{target.stem} invalid: {'; '.join(problems)}. Edit "
+                               f"{record.path} by hand and `git add` it; nothing was settled")
+    for target, text in writes.items():
+        if text is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_text(text, encoding="utf-8", newline="")
+    drop(git_dir, record.item_id)
+    return None
+
+
+def title_of(text: str) -> Any:
+    from tui.core.store import toml_read
+
+    try:
+        return toml_read.loads(text).get("title")
+    except toml_read.TOMLDecodeError:
+        return None

@@ -24,12 +24,13 @@ from tui.core.git.repo import END_OF_OPTIONS
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, find_git_dir
 from tui.core.team import conflict_items, conflicts
 from tui.core.team.conflicts import ConflictRecord, conflict_summary
-from tui.core.team.sync_recovery import (
+from tui.core.write.sync_recovery import (
     RUNNING,
     STOPPED,
+    clear_conflicts,
     clear_state,
     read_state,
-    refuse_invalid,
+    refresh_messages,
     running_state,
     save_state,
 )
@@ -128,7 +129,7 @@ def setup(plan: Plan, commit_attributes: bool = True) -> list[str]:
 def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> int:
     """git's `%O %A %B %P`: write the merge into `ours`; 0 clean, 1 conflicts."""
     from tui.core.git.repo import GitRepo
-    from tui.core.team.merge import merge_item
+    from tui.core.store.merge import merge_item
 
     git_dir = find_git_dir(Path.cwd())
     repo = GitRepo.find(Path.cwd())
@@ -248,7 +249,7 @@ def _carry_on(repo: GitRepo, plan: Plan, state: dict, remote: str, branch: str) 
         save_state(repo.git_dir, {**state, "phase": STOPPED})
         raise GitError(f"git could not go on: {_first(err or out)}")
     if state.get("mode") == "rebase":
-        refresh_messages(repo, plan, state["upstream"])
+        refresh_messages(repo, plan.dir, state["upstream"])
     _clear_state(repo)
     return _sync(repo, plan, remote, branch, incoming=int(state.get("incoming", 0)))
 
@@ -256,7 +257,7 @@ def _carry_on(repo: GitRepo, plan: Plan, state: dict, remote: str, branch: str) 
 def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncResult | None:
     """Rebase on (or merge) the upstream; a SyncResult when it stopped on a conflict."""
     rebase = _wants_rebase(repo)
-    conflicts.clear(repo.git_dir)
+    clear_conflicts(repo.git_dir)
     state = running_state(repo, plan.dir, mode="rebase" if rebase else "merge",
                           upstream=upstream, incoming=incoming)
     save_state(repo.git_dir, state)
@@ -268,7 +269,7 @@ def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncR
                                     check=False, hold_lock=True)
     if status == 0:
         if rebase:
-            refresh_messages(repo, plan, upstream)
+            refresh_messages(repo, plan.dir, upstream)
         _clear_state(repo)
         return None
     stopped = _stopped(repo, plan)
@@ -279,44 +280,6 @@ def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncR
                        "nothing was changed")
     save_state(repo.git_dir, {**state, "phase": STOPPED})
     return stopped
-
-
-def refresh_messages(repo: GitRepo, plan: Plan, upstream: str) -> int:
-    """After a rebase, a replayed afi commit may change different things than when it
-    was made (a colleague's edit to the same item came first): rewrite the message of
-    each local commit whose message no longer matches its diff, keeping any text given
-    with -m. They are unpushed and were just rewritten by the rebase anyway. Returns how
-    many were reworded."""
-    from tui.core.write.audit import expected_notes, message_problems
-    from tui.core.write.messages import compose, user_part
-
-    local = list(repo.iter_log(revisions=[f"{upstream}..HEAD"]))
-    if not local or any(len(c.parents) != 1 for c in local):
-        return 0
-    wrong = {p.commit.sha for p in message_problems(repo, plan.dir, local)}
-    if not wrong:
-        return 0
-    parent = local[-1].parents[0]
-    reworded = 0
-    for commit in reversed(local):  # oldest first, each on the new parent
-        message = commit.message
-        if commit.sha in wrong:
-            items, others = expected_notes(repo, plan.dir, commit)
-            message = compose(items, others, user_part(commit.message))
-            reworded += 1
-        parent = _recommit(repo, commit, parent, message)
-    repo.run("update-ref", "-m", "afi sync: messages recomputed after rebase", "HEAD", parent,
-             local[0].sha, hold_lock=True)
-    return reworded
-
-
-def _recommit(repo: GitRepo, commit, parent: str, message: str) -> str:
-    """The same tree and author on a new parent, with `message`."""
-    env = {"GIT_AUTHOR_NAME": commit.author_name, "GIT_AUTHOR_EMAIL": commit.author_email,
-           "GIT_AUTHOR_DATE": commit.date.isoformat()}
-    tree = repo.out("rev-parse", f"{commit.sha}^{{tree}}").strip()
-    return repo.run("commit-tree", tree, "-p", parent, "-F", "-", env=env,
-                    input=message.encode("utf-8"), hold_lock=True)[1].strip()
 
 
 def _in_rebase(repo: GitRepo) -> bool:
@@ -482,3 +445,17 @@ def _first(text: str) -> str:
     from tui.core.git.repo import first_lines
 
     return first_lines(text) or "no reason given"
+
+
+def refuse_invalid(plan: Plan) -> None:
+    """Never push a plan that fails `afi check`: a fresh clone would start broken."""
+    from tui.core.safe_text import visible
+
+    problems = type(plan)(plan.dir).check()  # read afresh: the plan as it would be pushed
+    if problems:
+        first = visible(problems[0].render(Path.cwd()))
+        more = f" (and {len(problems) - 1} more: `afi check` lists them)" \
+            if len(problems) > 1 else ""
+        raise AfiError(f"not pushed: the plan fails `afi check`: {first}{more}; fix it "
+                       "(`afi set`, `afi close`, or edit and `afi commit`), then `afi sync` "
+                       "again; your commits are safe here")

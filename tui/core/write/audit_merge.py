@@ -61,7 +61,7 @@ def _renumbered(data: dict | None, originals: list[dict | None]) -> bool:
 def _beyond_merge(base: str | None, ours: str | None, theirs: str | None,
                   merged: str | None) -> list[str]:
     """The notes (messages.item_notes) from the true merge to what was committed."""
-    from tui.core.team.merge import merge_item
+    from tui.core.store.merge import merge_item
 
     if ours == theirs or theirs == base:
         expected, free = ours, []

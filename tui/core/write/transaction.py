@@ -88,8 +88,8 @@ def repository_ready(repo: GitRepo) -> list[str]:
 def recover_all(repo: GitRepo) -> list[str]:
     """Finish or undo what a writer that died left: afi's own sync first (it may hold a
     rebase), then a journalled change. Lines saying what was done. The lock is held."""
-    from tui.core.team.sync_recovery import recover_sync
     from tui.core.write.commit import recover
+    from tui.core.write.sync_recovery import recover_sync
 
     notes = []
     if note := recover_sync(repo):
@@ -110,8 +110,8 @@ def recover_interrupted(plan_dir: Path) -> str | None:
     if git_dir is None or not pending(git_dir) or os.environ.get("AFI_INSIDE_WRITER"):
         return None  # (run by a hook of afi's own git: the writer is at work)
     from tui.core.git.repo import GitRepo
-    from tui.core.team.sync_recovery import sync_running
     from tui.core.write.lock import LockTimeout, is_locked, plan_lock
+    from tui.core.write.sync_recovery import sync_running
 
     wait = None
     if is_locked(git_dir):

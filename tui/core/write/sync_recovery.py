@@ -20,11 +20,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.core.errors import AfiError
-
 if TYPE_CHECKING:
     from tui.core.git.repo import GitRepo
-    from tui.core.plan import Plan
 
 RUNNING = "running"
 STOPPED = "stopped"  # on a conflict: waits for `afi resolve` and `afi sync`
@@ -66,6 +63,19 @@ def clear_state(git_dir: Path) -> None:
     state_file(git_dir).unlink(missing_ok=True)
 
 
+def records_folder(git_dir: Path) -> Path:
+    return git_dir / "afi" / "conflicts"
+
+
+def clear_conflicts(git_dir: Path) -> None:
+    folder = records_folder(git_dir)
+    for file in folder.glob("*.json") if folder.is_dir() else ():
+        file.unlink(missing_ok=True)
+
+
+# -- markers ----------------------------------------------------------------------------------
+
+
 def sync_running(git_dir: Path) -> bool:
     """A sync of afi's is at work, or was killed at work (a stat when there is none)."""
     if not state_file(git_dir).exists():
@@ -86,10 +96,8 @@ def recover_sync(repo: GitRepo) -> str | None:
     before = state.get("head")
     in_rebase = any((repo.git_dir / d).exists() for d in ("rebase-merge", "rebase-apply"))
     if in_rebase or (repo.git_dir / "MERGE_HEAD").exists():
-        from tui.core.team import conflicts
-
         repo.run("rebase" if in_rebase else "merge", "--abort", check=False, hold_lock=True)
-        conflicts.clear(repo.git_dir)
+        clear_conflicts(repo.git_dir)
         clear_state(repo.git_dir)
         return (f"an interrupted `afi sync` was undone: the plan is as before it (HEAD "
                 f"{str(before)[:7]}); run `afi sync` again")
@@ -99,11 +107,8 @@ def recover_sync(repo: GitRepo) -> str | None:
         clear_state(repo.git_dir)
         return "an interrupted `afi sync` had changed nothing yet: run `afi sync` again"
     if state.get("mode") == "rebase" and state.get("upstream"):
-        from tui.core.plan import Plan
-        from tui.core.team.sync import refresh_messages
-
         with contextlib.suppress(Exception):  # a message left stale is reported by check
-            refresh_messages(repo, Plan(plan_dir), state["upstream"])
+            refresh_messages(repo, plan_dir, state["upstream"])
     clear_state(repo.git_dir)
     return "an interrupted `afi sync` had integrated the other side: run `afi sync` to push"
 
@@ -134,17 +139,39 @@ def running_state(repo: GitRepo, plan_dir: Path, **fields) -> dict:
             "plan": repo.relative(plan_dir), **fields}
 
 
-def refuse_invalid(plan: Plan) -> None:
-    """Never push a plan that fails `afi check`: a fresh clone would start broken."""
-    from tui.core.check import check_plan_folder
-    from tui.core.plan import Plan as PlanType
-    from tui.core.safe_text import visible
+def refresh_messages(repo: GitRepo, plan_dir: Path, upstream: str) -> int:
+    """After a rebase, a replayed afi commit may change different things than when it
+    was made (a colleague's edit to the same item came first): rewrite the message of
+    each local commit whose message no longer matches its diff, keeping any text given
+    with -m. They are unpushed and were just rewritten by the rebase anyway. Returns how
+    many were reworded."""
+    from tui.core.write.audit import expected_notes, message_problems
+    from tui.core.write.messages import compose, user_part
 
-    problems = check_plan_folder(PlanType(plan.dir))
-    if problems:
-        first = visible(problems[0].render(Path.cwd()))
-        more = f" (and {len(problems) - 1} more: `afi check` lists them)" \
-            if len(problems) > 1 else ""
-        raise AfiError(f"not pushed: the plan fails `afi check`: {first}{more}; fix it "
-                       "(`afi set`, `afi close`, or edit and `afi commit`), then `afi sync` "
-                       "again; your commits are safe here")
+    local = list(repo.iter_log(revisions=[f"{upstream}..HEAD"]))
+    if not local or any(len(c.parents) != 1 for c in local):
+        return 0
+    wrong = {p.commit.sha for p in message_problems(repo, plan_dir, local)}
+    if not wrong:
+        return 0
+    parent = local[-1].parents[0]
+    reworded = 0
+    for commit in reversed(local):  # oldest first, each on the new parent
+        message = commit.message
+        if commit.sha in wrong:
+            items, others = expected_notes(repo, plan_dir, commit)
+            message = compose(items, others, user_part(commit.message))
+            reworded += 1
+        parent = _recommit(repo, commit, parent, message)
+    repo.run("update-ref", "-m", "afi sync: messages recomputed after rebase", "HEAD", parent,
+             local[0].sha, hold_lock=True)
+    return reworded
+
+
+def _recommit(repo: GitRepo, commit, parent: str, message: str) -> str:
+    """The same tree and author on a new parent, with `message`."""
+    env = {"GIT_AUTHOR_NAME": commit.author_name, "GIT_AUTHOR_EMAIL": commit.author_email,
+           "GIT_AUTHOR_DATE": commit.date.isoformat()}
+    tree = repo.out("rev-parse", f"{commit.sha}^{{tree}}").strip()
+    return repo.run("commit-tree", tree, "-p", parent, "-F", "-", env=env,
+                    input=message.encode("utf-8"), hold_lock=True)[1].strip()
