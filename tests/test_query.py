@@ -170,3 +170,18 @@ def test_state_counts_agree_with_each_items_due_state():
     assert counts["awaiting-signoff"] == sum(
         1 for i in items if CONFIG.is_awaiting_signoff(i.status)) > 0
     assert counts["due-soon"] > 0 and counts["on-track"] > 0 and counts["overdue"] > 0
+
+
+def test_a_saved_view_that_does_not_parse_is_a_problem_of_the_plan(plan_dir):
+    from tui.core.plan import Plan
+
+    assert Plan(plan_dir).check() == []
+    plan_file = plan_dir / "plan.toml"
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("[views]\n", '[views]\nodd = "colour:red"\n')
+                         if "[views]" in text else text + '\n[views]\nodd = "colour:red"\n',
+                         encoding="utf-8")
+    problems = Plan(plan_dir).check()
+    assert [p.message.split(":")[0] for p in problems] == ["view 'odd'"]
+    assert problems[0].path == plan_file and problems[0].line == plan_file.read_text(
+        encoding="utf-8").splitlines().index('odd = "colour:red"') + 1
