@@ -27,11 +27,7 @@ DEFAULT_STATUSES = ("not-started", "in-progress", "complete", "closed", "superse
 DEFAULT_DONE_STATUSES = ("complete", "closed", "superseded")
 DEFAULT_DUE_SOON_DAYS = 45
 COLOUR_NAMES = ("red", "green", "yellow", "blue", "magenta", "cyan", "dim", "bold", "default")
-GRADE_SCALES = {
-    "peel-5": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
-    "peel-4": ("outstanding", "good", "requires improvement", "inadequate"),
-    "hmic-4": ("excellent", "good", "fair", "poor"),
-}
+GRADE_SCALES = schema.GRADE_SCALES
 
 # Due states, as `list --format json` and the query language name them.
 OVERDUE, DUE_SOON, ON_TRACK, NO_DATE = "overdue", "due-soon", "on-track", "no-date"

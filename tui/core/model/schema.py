@@ -21,6 +21,14 @@ STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE, MAP = (
 # "kinds", "statuses", "inspections", "areas", "boards" or "rags" (an owner's assessment);
 # in plan.toml also "scales" and "colours" (fixed lists, model.py).
 
+# The grade scales an inspection may use (plan.toml's [[inspections]] scale), best first:
+# validation, the inspection-report importer and docs/format.md read this one table.
+GRADE_SCALES: dict[str, tuple[str, ...]] = {
+    "peel-5": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
+    "peel-4": ("outstanding", "good", "requires improvement", "inadequate"),
+    "hmic-4": ("excellent", "good", "fair", "poor"),
+}
+
 _FIELD_PARTS = {  # name: default (None for the four every field gives)
     "key": None, "type": None, "label": None, "meaning": None,
     "required": False,
