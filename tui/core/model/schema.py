@@ -40,7 +40,12 @@ _FIELD_PARTS = {  # name: default (None for the four every field gives)
     "vocabulary": None,
     "parts": (),            # the keys of each table (TABLES, TABLE)
     "none_clears": False,   # `none` clears it as an empty value does (dates, numbers...)
+    "match": None,          # a query field (`key:value`): EQUAL or SUBSTRING, ignoring case
+    "query_name": None,     # its name in a query, when not its key (tags -> tag:)
 }
+# How a query field matches (query.py): the whole value, or a part of it (of any one
+# string of an array of strings).
+EQUAL, SUBSTRING = "equal", "substring"
 
 
 class Field(namedtuple("Field", list(_FIELD_PARTS), defaults=list(_FIELD_PARTS.values())[4:])):
@@ -56,35 +61,36 @@ class Field(namedtuple("Field", list(_FIELD_PARTS), defaults=list(_FIELD_PARTS.v
 
 ITEM_FIELDS: tuple[Field, ...] = (
     Field("id", STRING, "Id", "letters, digits, '.', '_', '-'; equal to the file name",
-          required=True, indexed=True),
+          required=True, indexed=True, match=EQUAL),
     Field("kind", STRING, "Kind", "afi, recommendation or cause-of-concern", required=True,
-          settable=True, indexed=True, vocabulary="kinds"),
+          settable=True, indexed=True, vocabulary="kinds", match=EQUAL),
     Field("inspection", STRING, "Inspection", "an inspection id from plan.toml", required=True,
-          indexed=True, vocabulary="inspections"),
+          indexed=True, vocabulary="inspections", match=EQUAL),
     Field("number", INTEGER, "Number", "its number in the plan or report", settable=True,
           clearable=True, indexed=True),
     Field("area", STRING, "Area", "the inspection area it sits under (one of the plan's areas "
           "for its inspection, when plan.toml lists them)", required=True, settable=True,
-          indexed=True, vocabulary="areas"),
+          indexed=True, vocabulary="areas", match=SUBSTRING),
     Field("title", STRING, "Title", "the finding's wording, as published", required=True,
-          settable=True, long=True, indexed=True),
+          settable=True, long=True, indexed=True, match=SUBSTRING),
     Field("detail", STRING, "Detail", "the explanatory text under it in the report",
           settable=True, clearable=True, multiline=True, long=True),
     Field("status", STRING, "Status", "one of the plan's statuses", required=True,
-          settable=True, indexed=True, vocabulary="statuses"),
+          settable=True, indexed=True, vocabulary="statuses", match=EQUAL),
     Field("owner", STRING, "Business owner", "who delivers it", settable=True, clearable=True,
-          indexed=True),
+          indexed=True, match=SUBSTRING),
     Field("lead", STRING, "Chief officer lead", "who is accountable for it", settable=True,
-          clearable=True, indexed=True),
+          clearable=True, indexed=True, match=SUBSTRING),
     Field("due", DATE, "Due", "current anticipated completion; moving it needs a reason",
           settable=True, clearable=True, indexed=True),
     Field("group", STRING, "Group", "items handled together share a group", settable=True,
-          clearable=True, indexed=True),
+          clearable=True, indexed=True, match=SUBSTRING),
     Field("decision", STRING, "Decision needed", "what the owner asks the board to decide "
           "(`none` clears it once decided)", settable=True, clearable=True, long=True,
           indexed=True, none_clears=True),
     Field("links", IDS, "Links", "related items"),
-    Field("tags", STRINGS, "Tags", "free labels", indexed=True),
+    Field("tags", STRINGS, "Tags", "free labels", indexed=True, match=SUBSTRING,
+          query_name="tag"),
     Field("actions", TABLES, "Actions", "what is being done", parts=(
         Field("text", STRING, "Action", "what will be done", required=True, multiline=True),
         Field("done", BOOLEAN, "Done", "true once delivered"),
@@ -123,6 +129,13 @@ INDEX_KEYS = tuple(f.key for f in ITEM_FIELDS if f.indexed)
 LONG_TEXT = frozenset(f.key for f in ITEM_FIELDS if f.long)
 # Where a key not yet in a file goes: after the nearest of these before it.
 FILE_ORDER = tuple(f.key for f in ITEM_FIELDS if not f.is_table)
+# The query language's `name:value` fields, by their query name, in the order help and
+# errors list them (docs/format.md §5); a field declared later is listed after these.
+_QUERY_ORDER = ("status", "kind", "inspection", "id", "area", "owner", "lead", "group", "tag",
+                "title")
+QUERY_FIELDS = dict(sorted(
+    ((f.query_name or f.key, f) for f in ITEM_FIELDS if f.match),
+    key=lambda pair: (_QUERY_ORDER + (pair[0],)).index(pair[0])))
 
 
 # plan.toml's settings (docs/format.md §2), read by validate.check_plan into a PlanConfig.
