@@ -42,6 +42,7 @@ _FIELD_PARTS = {  # name: default (None for the four every field gives)
     "none_clears": False,   # `none` clears it as an empty value does (dates, numbers...)
     "match": None,          # a query field (`key:value`): EQUAL or SUBSTRING, ignoring case
     "query_name": None,     # its name in a query, when not its key (tags -> tag:)
+    "followed": False,      # boards follow it: the history index keeps its old and new values
 }
 # How a query field matches (query.py): the whole value, or a part of it (of any one
 # string of an array of strings).
@@ -70,19 +71,20 @@ ITEM_FIELDS: tuple[Field, ...] = (
           clearable=True, indexed=True),
     Field("area", STRING, "Area", "the inspection area it sits under (one of the plan's areas "
           "for its inspection, when plan.toml lists them)", required=True, settable=True,
-          indexed=True, vocabulary="areas", match=SUBSTRING),
+          indexed=True, vocabulary="areas", match=SUBSTRING, followed=True),
     Field("title", STRING, "Title", "the finding's wording, as published", required=True,
           settable=True, long=True, indexed=True, match=SUBSTRING),
     Field("detail", STRING, "Detail", "the explanatory text under it in the report",
           settable=True, clearable=True, multiline=True, long=True),
     Field("status", STRING, "Status", "one of the plan's statuses", required=True,
-          settable=True, indexed=True, vocabulary="statuses", match=EQUAL),
+          settable=True, indexed=True, vocabulary="statuses", match=EQUAL,
+          followed=True),
     Field("owner", STRING, "Business owner", "who delivers it", settable=True, clearable=True,
-          indexed=True, match=SUBSTRING),
+          indexed=True, match=SUBSTRING, followed=True),
     Field("lead", STRING, "Chief officer lead", "who is accountable for it", settable=True,
-          clearable=True, indexed=True, match=SUBSTRING),
+          clearable=True, indexed=True, match=SUBSTRING, followed=True),
     Field("due", DATE, "Due", "current anticipated completion; moving it needs a reason",
-          settable=True, clearable=True, indexed=True),
+          settable=True, clearable=True, indexed=True, followed=True),
     Field("group", STRING, "Group", "items handled together share a group", settable=True,
           clearable=True, indexed=True, match=SUBSTRING),
     Field("decision", STRING, "Decision needed", "what the owner asks the board to decide "
@@ -91,7 +93,7 @@ ITEM_FIELDS: tuple[Field, ...] = (
     Field("links", IDS, "Links", "related items"),
     Field("tags", STRINGS, "Tags", "free labels", indexed=True, match=SUBSTRING,
           query_name="tag"),
-    Field("actions", TABLES, "Actions", "what is being done", parts=(
+    Field("actions", TABLES, "Actions", "what is being done", followed=True, parts=(
         Field("text", STRING, "Action", "what will be done", required=True, multiline=True),
         Field("done", BOOLEAN, "Done", "true once delivered"),
         Field("owner", STRING, "Owner", "who does it"),
@@ -114,7 +116,8 @@ ITEM_FIELDS: tuple[Field, ...] = (
         Field("rag", STRING, "RAG", "red, amber or green", required=True, vocabulary="rags"),
         Field("reason", STRING, "Reason", "why", required=True, multiline=True),
     )),
-    Field("closure", TABLE, "Closure", "the sign-off: required on a closed item", parts=(
+    Field("closure", TABLE, "Closure", "the sign-off: required on a closed item",
+          followed=True, parts=(
         Field("approved_by", STRING, "Approved by", "who signed it off", required=True),
         Field("board", STRING, "Board", "the board that closed it (one of the plan's boards, "
               "when plan.toml lists them)", required=True, vocabulary="boards"),
