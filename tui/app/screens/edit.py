@@ -38,11 +38,12 @@ from tui.core.store.reading import read_text
 from tui.core.write.change import Change
 
 
-def extra_text_fields(fields: tuple[Field, ...] = ITEM_FIELDS) -> tuple[str, ...]:
+def extra_text_fields(fields: tuple[Field, ...] | None = None) -> tuple[str, ...]:
     """The settable one-line text fields the form has no place of its own for: shown as
     plain inputs after the others, so a field declared in the schema is editable here.
     `kind` is left to the command line (`afi set ID kind=...`)."""
-    return tuple(f.key for f in fields if f.settable and f.type == STRING and not f.multiline
+    return tuple(f.key for f in fields or ITEM_FIELDS
+                 if f.settable and f.type == STRING and not f.multiline
                  and f.key not in (*_LAID_OUT, "status", "kind"))
 
 
@@ -107,7 +108,7 @@ class EditScreen(Screen):
             yield field_row(FIELDS["decision"].label, Input(
                 id="decision", compact=True, placeholder="what the owner asks the board to "
                                                          "decide (empty: none)"), "decision")
-            for name in extra_text_fields():
+            for name in TEXT_FIELDS[len(_LAID_OUT):]:  # extra_text_fields()
                 yield field_row(FIELDS[name].label, Input(id=name, compact=True), name)
             yield field_row(FIELDS["tags"].label,
                             Input(id="tags", placeholder="comma separated", compact=True), "tags")
