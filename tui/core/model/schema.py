@@ -1,11 +1,15 @@
-"""The item schema, defined once (docs/format.md §3).
+"""The schema, defined once (docs/format.md §2 and §3): item keys and plan.toml settings.
 
 Every key of an item file: its TOML type, whether it is required, whether `afi set` and
 the edit form may change it, whether an empty value clears it, whether a plan vocabulary
-constrains it, how it is labelled and what it means. Validation (validate.py), `set`
-(change.py), the cache's index fields (model.py), new keys' position in a file
-(tomledit.py), commit messages (messages.py) and the detail and edit screens derive from
-it, so adding a field touches this file.
+constrains it, whether and how the query language matches it, whether the history index
+follows it, how it is labelled and what it means; every plan.toml setting with its
+default; and the grade scales. Validation and PlanConfig's defaults (validate.py,
+items.py), `set` (write/change.py), the cache's index fields, new keys' position in a file
+(tomledit.py), commit messages, the query language's fields (query.py), the history
+index's followed fields, `afi list`'s CSV columns, the detail, edit and new-item screens'
+labels, the editor schemas (json_schema.py) and docs/format.md's tables (schema_docs.py)
+derive from it, so adding a field touches this file.
 """
 
 from __future__ import annotations
