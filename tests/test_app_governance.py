@@ -391,7 +391,7 @@ async def test_sign_off_from_the_detail_screen_without_named_boards(plan_dir):
         assert isinstance(app.screen, DetailScreen)
         await settle(app, pilot)
         text = screen_text(app)
-        assert "approved by  DCC" in text and "board  Force Improvement Board" in text
+        assert "Approved by  DCC" in text and "Board  Force Improvement Board" in text
 
 
 async def test_a_refused_sign_off_keeps_the_dialog_and_what_was_typed(governed):

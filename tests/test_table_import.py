@@ -572,7 +572,7 @@ def test_status_word_table_overrides_the_defaults(tmp_path):
 def test_a_plans_own_vocabulary(tmp_path):
     config = PlanConfig(title="t", statuses=("open", "doing", "done"),
                         done_statuses=frozenset({"done"}), closed_status=None,
-                        awaiting_statuses=frozenset())
+                        awaiting_signoff_statuses=frozenset())
     rows = [["Ref", "Finding", "Status"], ["1", "T", "Doing"], ["2", "U", "DONE"],
             ["3", "V", "In progress"]]
     path = write_csv(tmp_path / "own.csv", rows)
@@ -639,7 +639,7 @@ def test_closed_with_its_sign_off_stays_closed(tmp_path):
 def test_closed_in_a_plan_without_an_awaiting_status(tmp_path):
     config = PlanConfig(title="t", statuses=("open", "finished", "closed"),
                         done_statuses=frozenset({"finished", "closed"}),
-                        awaiting_statuses=frozenset())
+                        awaiting_signoff_statuses=frozenset())
     path = write_csv(tmp_path / "t.csv", [["Ref", "Finding", "Status"], ["1", "T", "Closed"]])
     item = read_table(path, config).items[0]
     assert item.fields["status"] == "finished"

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 
 from tui.core.errors import UsageError
+from tui.core.model.schema import GRADE_SCALES
 
 Adder = Callable[["Parser", argparse.ArgumentParser], None]
 
@@ -276,7 +277,7 @@ def _import(p: Parser, common: argparse.ArgumentParser) -> None:
     v.add_argument("file")
     v.add_argument("--inspection", required=True, help="the inspection id (prefix of the ids)")
     v.add_argument("--title", help="the inspection's title, when it is new")
-    v.add_argument("--scale", choices=("peel-5", "peel-4", "hmic-4"),
+    v.add_argument("--scale", choices=tuple(GRADE_SCALES),
                    help="its grade scale, when it is new (default: guessed from the report)")
     v = kinds.add_parser("table", parents=[common], help="a tracker: .csv or .xlsx")
     v.add_argument("file")

@@ -24,6 +24,7 @@ from tui.core.model.items import (
     due_state,
     today,
 )
+from tui.core.model.schema import ITEM_FIELDS
 from tui.core.safe_text import escape_cell, json_dumps, visible
 
 TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
@@ -133,8 +134,17 @@ def as_json(items: list[Item], config: PlanConfig, plan_dir: Path) -> str:
     return json_dumps(records, indent=2) + "\n"
 
 
-CSV_COLUMNS = ("id", "kind", "inspection", "number", "area", "title", "status", "owner", "lead",
-               "due", "due_state", "group", "tags", "actions_done", "actions", "file")
+def _csv_columns() -> tuple[str, ...]:
+    """The fields the schema lists (indexed, not tables), in schema order, `due_state`
+    after `due`; then the action counts and the file."""
+    columns: list[str] = []
+    for field in ITEM_FIELDS:
+        if field.indexed and not field.is_table:
+            columns += [field.key, "due_state"] if field.key == "due" else [field.key]
+    return (*columns, "actions_done", "actions", "file")
+
+
+CSV_COLUMNS = _csv_columns()
 
 
 def as_csv(items: list[Item], config: PlanConfig, plan_dir: Path, raw: bool = False) -> str:

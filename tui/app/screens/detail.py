@@ -22,12 +22,17 @@ from tui.core.model.items import (
     rag,
     today,
 )
+from tui.core.model.schema import FIELDS, IDS, ITEM_FIELDS, STRING, STRINGS, Field
 from tui.core.plan import Plan
 from tui.core.safe_text import visible, visible_lines
 
-SHOWN_KEYS = ("id", "kind", "inspection", "number", "area", "title", "detail", "status",
-              "owner", "lead", "due", "group", "decision", "links", "tags", "actions", "updates",
-              "evidence", "assessments", "closure")
+SHOWN_KEYS = tuple(FIELDS)
+# Fields shown in their own way below; every other field of the schema is shown by its
+# label, in schema order (a field declared in the schema is shown without a change here).
+_SHOWN_APART = frozenset({"id", "title", "status", "due", "decision", "area", "inspection",
+                          "kind", "number", "detail", "actions", "updates", "evidence",
+                          "assessments", "closure"})
+_LABEL_WIDTH = max(len(f.label) for f in ITEM_FIELDS if f.key not in _SHOWN_APART)
 
 
 def _text(value: object) -> str:
@@ -45,44 +50,42 @@ def render_item(item: Item, plan: Plan, on: date, palette: Palette) -> Text:
     out.append(_text(item.title) + "\n\n", style=palette["title"])
 
     def field(label: str, value: object, style: object = "") -> None:
-        out.append(f"{visible(label):>12}  ", style=palette["label"])
+        out.append(f"{visible(label):>{_LABEL_WIDTH}}  ", style=palette["label"])
         out.append(_text(value) + "\n", style=style)
 
     awaiting = "  (awaiting sign-off: c signs it off)" \
         if config.is_awaiting_signoff(item.status) else ""
-    field("status", item.status + awaiting, palette.status(item.status, config))
+    label = {key: f.label for key, f in FIELDS.items()}
+    field(label["status"], item.status + awaiting, palette.status(item.status, config))
     if item.due is not None:
         state = due_state(item, config, on)
         hint = f"  ({due_hint(item.due, on)})" if state is not None else ""
-        field("due", f"{item.due.isoformat()}{hint}",
+        field(label["due"], f"{item.due.isoformat()}{hint}",
               palette["muted"] if state is None else palette.due(state))
     else:
-        field("due", "none", palette["muted"])
+        field(label["due"], "none", palette["muted"])
     field("RAG", _rag_line(item, config, on), palette.rag(rag(item, config, on)))
     if d.get("decision"):
-        field("decision", f"{d['decision']}  (asked of the board)", palette["overdue"])
+        field(label["decision"], f"{d['decision']}  (asked of the board)", palette["overdue"])
     grade = next((a.grade for a in config.areas if a.name == d.get("area")
                   and a.inspection == d.get("inspection") and a.grade), "")
-    field("area", f"{d.get('area', '')}" + (f"  [graded {grade}]" if grade else ""))
+    field(label["area"], f"{d.get('area', '')}" + (f"  [graded {grade}]" if grade else ""))
     inspection = next((i for i in config.inspections if i.id == d.get("inspection")), None)
-    field("inspection", f"{d.get('inspection', '')}" + (f": {inspection.title}"
+    field(label["inspection"], f"{d.get('inspection', '')}" + (f": {inspection.title}"
                                                          if inspection and inspection.title
                                                          else ""))
     number = f" {d['number']}" if "number" in d else ""
-    field("kind", f"{d.get('kind', '')}{number}")
-    for key in ("owner", "lead", "group"):
-        field(key, d.get(key) or "—", "" if d.get(key) else palette["muted"])
-    if item.tags:
-        field("tags", ", ".join(item.tags))
-    if d.get("links"):
-        field("links", ", ".join(d["links"]))
+    field(label["kind"], f"{d.get('kind', '')}{number}")
+    for schema_field in ITEM_FIELDS:
+        if schema_field.key not in _SHOWN_APART:
+            _plain_field(field, schema_field, d.get(schema_field.key), palette)
     if d.get("detail"):
-        out.append("\nDetail\n", style=heading)
+        out.append(f"\n{label['detail']}\n", style=heading)
         out.append(_text(d["detail"]).strip() + "\n")
     actions = item.actions
     if actions:
         done = sum(1 for a in actions if a.get("done"))
-        out.append(f"\nActions ({done}/{len(actions)} done)\n", style=heading)
+        out.append(f"\n{label['actions']} ({done}/{len(actions)} done)\n", style=heading)
         for n, action in enumerate(actions, start=1):
             mark = "[x]" if action.get("done") else "[ ]"
             out.append(f" {mark} ", style=palette["action-done" if action.get("done")
@@ -95,14 +98,14 @@ def render_item(item: Item, plan: Plan, on: date, palette: Palette) -> Text:
                            style=palette["muted"])
             out.append("\n")
     if item.updates:
-        out.append("\nProgress\n", style=heading)
+        out.append(f"\n{label['updates']}\n", style=heading)
         for update in item.updates:
             out.append(f" {update.get('date', '')}  ", style=palette["date"])
             out.append(f"{_text(update.get('by', ''))}\n", style=palette["muted"])
             for line in _text(update.get("text", "")).strip().split("\n"):
                 out.append(f"   {line}\n")
     if d.get("evidence"):
-        out.append("\nEvidence\n", style=heading)
+        out.append(f"\n{label['evidence']}\n", style=heading)
         for evidence in d["evidence"]:
             parts = [evidence.get("title", ""), evidence.get("location", ""),
                      str(evidence.get("date", ""))]
@@ -119,16 +122,29 @@ def render_item(item: Item, plan: Plan, on: date, palette: Palette) -> Text:
                 out.append(f"   {line}\n")
     if d.get("closure"):
         closure = d["closure"]
-        out.append("\nClosure\n", style=heading)
-        for key in ("approved_by", "board", "date"):
-            if key in closure:
-                field(key.replace("_", " "), closure[key])
+        out.append(f"\n{label['closure']}\n", style=heading)
+        for part in FIELDS["closure"].parts:
+            if part.key in closure:
+                field(part.label, closure[part.key])
     extra = [k for k in d if k not in SHOWN_KEYS]
     if extra:
         out.append("\nOther fields\n", style=heading)
         for key in extra:
             field(key, d[key])
     return out
+
+
+def _plain_field(field, schema_field: Field, value: object, palette: Palette) -> None:
+    """A field with no way of its own: a string (shown as "—" when absent), an array (shown
+    when it holds something), or anything else as written."""
+    if schema_field.type == STRING:
+        field(schema_field.label, value or "—", "" if value else palette["muted"])
+    elif value in (None, "", [], {}):
+        return
+    elif isinstance(value, list) and schema_field.type in (STRINGS, IDS):
+        field(schema_field.label, ", ".join(map(str, value)))
+    else:
+        field(schema_field.label, value)
 
 
 def _rag_line(item: Item, config, on: date) -> str:

@@ -30,13 +30,25 @@ from tui.core.errors import (
     InvalidValue,
     UncommittedEdits,
 )
+from tui.core.model.schema import FIELDS, ITEM_FIELDS, STRING, Field
 from tui.core.plan import Plan
 from tui.core.safe_text import visible
 from tui.core.store import toml_read
 from tui.core.store.reading import read_text
 from tui.core.write.change import Change
 
-TEXT_FIELDS = ("title", "area", "owner", "lead", "group", "decision")
+
+def extra_text_fields(fields: tuple[Field, ...] | None = None) -> tuple[str, ...]:
+    """The settable one-line text fields the form has no place of its own for: shown as
+    plain inputs after the others, so a field declared in the schema is editable here.
+    `kind` is left to the command line (`afi set ID kind=...`)."""
+    return tuple(f.key for f in fields or ITEM_FIELDS
+                 if f.settable and f.type == STRING and not f.multiline
+                 and f.key not in (*_LAID_OUT, "status", "kind"))
+
+
+_LAID_OUT = ("title", "area", "owner", "lead", "group", "decision")
+TEXT_FIELDS = (*_LAID_OUT, *extra_text_fields())
 ACTION_KEYS = ("Actions: ↑↓ choose · space tick · enter edit · a add · x remove (again: "
                "keep) · shift+↑↓ move · o owner and due")
 
@@ -76,28 +88,32 @@ class EditScreen(Screen):
         yield Static(id="edit-heading")
         yield Static(id="edit-banner", classes="hidden")
         with VerticalScroll(id="edit-form"):
-            yield field_row("Status", Select(statuses, allow_blank=False, compact=True,
-                                             id="status"), "status")
-            yield field_row("Due", Input(id="due", placeholder="YYYY-MM-DD (empty: no date)",
-                                         compact=True), "due")
+            yield field_row(FIELDS["status"].label,
+                            Select(statuses, allow_blank=False, compact=True, id="status"),
+                            "status")
+            yield field_row(FIELDS["due"].label,
+                            Input(id="due", placeholder="YYYY-MM-DD (empty: no date)",
+                                  compact=True), "due")
             yield field_row("Why it moves", Input(
                 id="reason", compact=True, placeholder="needed to move a due date or reopen "
                                                        "a closed item: kept as a progress update"),
                 "reason")
-            yield field_row("Title", Input(id="title", compact=True), "title")
-            yield field_row("Business owner", Input(id="owner", compact=True, suggester=(
+            yield field_row(FIELDS["title"].label, Input(id="title", compact=True), "title")
+            yield field_row(FIELDS["owner"].label, Input(id="owner", compact=True, suggester=(
                 SuggestFromList(suggestions.owners(plan), case_sensitive=False))), "owner")
-            yield field_row("Chief officer lead", Input(id="lead", compact=True, suggester=(
+            yield field_row(FIELDS["lead"].label, Input(id="lead", compact=True, suggester=(
                 SuggestFromList(suggestions.leads(plan), case_sensitive=False))), "lead")
-            yield field_row("Area", area_widget(plan, self.item_id), "area")
-            yield field_row("Group", Input(id="group", compact=True), "group")
-            yield field_row("Decision needed", Input(
+            yield field_row(FIELDS["area"].label, area_widget(plan, self.item_id), "area")
+            yield field_row(FIELDS["group"].label, Input(id="group", compact=True), "group")
+            yield field_row(FIELDS["decision"].label, Input(
                 id="decision", compact=True, placeholder="what the owner asks the board to "
                                                          "decide (empty: none)"), "decision")
-            yield field_row("Tags", Input(id="tags", placeholder="comma separated",
-                                          compact=True), "tags")
-            yield field_row("Detail", TextArea(id="detail", soft_wrap=True, compact=True),
-                            "detail")
+            for name in TEXT_FIELDS[len(_LAID_OUT):]:  # extra_text_fields()
+                yield field_row(FIELDS[name].label, Input(id=name, compact=True), name)
+            yield field_row(FIELDS["tags"].label,
+                            Input(id="tags", placeholder="comma separated", compact=True), "tags")
+            yield field_row(FIELDS["detail"].label,
+                            TextArea(id="detail", soft_wrap=True, compact=True), "detail")
             yield Static(ACTION_KEYS, classes="section-label", markup=False)
             yield ActionList(id="actions")
             yield field_row("Add an action", Input(id="new-action", compact=True,

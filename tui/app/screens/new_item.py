@@ -17,6 +17,7 @@ from tui.app.threads import import_git
 from tui.app.widgets import field_row, plain
 from tui.core.errors import AfiError
 from tui.core.model.items import KINDS
+from tui.core.model.schema import FIELDS as SCHEMA
 from tui.core.plan import Plan
 from tui.core.write.change import Change
 
@@ -41,22 +42,26 @@ class NewItemScreen(Screen):
         yield Static(Content.assemble(("New item", "bold")), id="edit-heading")
         yield Static(id="edit-banner", classes="hidden")
         with VerticalScroll(id="edit-form"):
-            yield field_row("Inspection", Select(inspections, allow_blank=False, compact=True,
-                                                 id="inspection"), "inspection")
-            yield field_row("Id", Input(id="id", compact=True), "id")
-            yield field_row("Title", Input(id="title", compact=True,
-                                           placeholder="the finding's published wording"),
-                            "title")
-            yield field_row("Area", Input(id="area", compact=True), "area")
-            yield field_row("Status", Select([(Content(s), s) for s in config.statuses],
-                                             allow_blank=False, compact=True, id="status"),
+            yield field_row(SCHEMA["inspection"].label,
+                            Select(inspections, allow_blank=False, compact=True,
+                                   id="inspection"), "inspection")
+            yield field_row(SCHEMA["id"].label, Input(id="id", compact=True), "id")
+            yield field_row(SCHEMA["title"].label,
+                            Input(id="title", compact=True,
+                                  placeholder="the finding's published wording"), "title")
+            yield field_row(SCHEMA["area"].label, Input(id="area", compact=True), "area")
+            yield field_row(SCHEMA["status"].label,
+                            Select([(Content(s), s) for s in config.statuses],
+                                   allow_blank=False, compact=True, id="status"),
                             "status")
-            yield field_row("Kind", Select([(Content(k), k) for k in KINDS], compact=True,
-                                           allow_blank=False, id="kind"), "kind")
-            yield field_row("Due", Input(id="due", compact=True, placeholder="YYYY-MM-DD"),
+            yield field_row(SCHEMA["kind"].label,
+                            Select([(Content(k), k) for k in KINDS], compact=True,
+                                   allow_blank=False, id="kind"), "kind")
+            yield field_row(SCHEMA["due"].label,
+                            Input(id="due", compact=True, placeholder="YYYY-MM-DD"),
                             "due")
-            yield field_row("Business owner", Input(id="owner", compact=True), "owner")
-            yield field_row("Chief officer lead", Input(id="lead", compact=True), "lead")
+            yield field_row(SCHEMA["owner"].label, Input(id="owner", compact=True), "owner")
+            yield field_row(SCHEMA["lead"].label, Input(id="lead", compact=True), "lead")
         yield Footer()
 
     def on_mount(self) -> None:

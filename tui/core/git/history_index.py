@@ -43,6 +43,7 @@ from pathlib import Path
 
 from tui.core.errors import GitError
 from tui.core.git.repo import Commit, FileChange, GitRepo
+from tui.core.model.schema import ITEM_FIELDS
 from tui.core.progress import NO_PROGRESS, Progress
 from tui.core.store.cache_files import load_part, load_pickle, save_pickle
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
@@ -55,7 +56,7 @@ CATCH_UP_LIMIT = 2_000  # new commits added in the foreground; more goes to the 
 FOREGROUND_COST = 2_000_000  # commits x files a rebuild may diff in the foreground (~0.2 s)
 STALE_BUILD_SECONDS = 600  # a build lock older than this belonged to a crashed builder
 BLOB_BATCH = 500  # commits whose blobs are read in one `git cat-file --batch`
-TRACKED = ("status", "due", "owner", "lead", "area", "closure", "actions")  # kept per change
+TRACKED = tuple(f.key for f in ITEM_FIELDS if f.followed)  # kept per change (schema.py)
 UNPARSEABLE = "unparseable"
 
 

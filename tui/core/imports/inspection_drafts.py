@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.core.imports.inspection_patterns import _BULLET_ITEM, _Block, _same_wording
+from tui.core.model.schema import GRADE_SCALES
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,9 @@ def _check_numbering(drafts: list[_Draft], warnings: list[str]) -> None:
 
 
 def _guess_scale(evidence: set[str], text: str, warnings: list[str]) -> str | None:
-    hmic, peel5, peel = {"excellent", "fair", "poor"}, {"adequate"}, {
-        "outstanding", "requires improvement", "inadequate"}
+    hmic = set(GRADE_SCALES["hmic-4"]) - set(GRADE_SCALES["peel-5"])  # excellent, fair...
+    peel = set(GRADE_SCALES["peel-4"]) - set(GRADE_SCALES["hmic-4"])  # outstanding...
+    peel5 = set(GRADE_SCALES["peel-5"]) - peel - set(GRADE_SCALES["hmic-4"])  # adequate
     if evidence & hmic and evidence & (peel5 | peel):
         warnings.append("grades from more than one scale: " + ", ".join(sorted(evidence)))
     if evidence & hmic and not evidence & (peel5 | peel):

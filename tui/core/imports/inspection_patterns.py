@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-GRADE_SCALES: dict[str, tuple[str, ...]] = {
-    "peel-5": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
-    "peel-4": ("outstanding", "good", "requires improvement", "inadequate"),
-    "hmic-4": ("excellent", "good", "fair", "poor"),
-}
+from tui.core.model.schema import GRADE_SCALES
+
 _GRADES = frozenset(grade for scale in GRADE_SCALES.values() for grade in scale)
 
 # --------------------------------------------------------------------------- lines to blocks
@@ -96,8 +93,9 @@ _GRADE_LABEL = re.compile(r"^(?:(?:grade|graded|judge?ment)\s*[:\-–]?\s*)?(.+?
 _GRADE_RUN = re.compile(
     r"^(?:{g})(?:\s+(?:{g}))+$".format(g="|".join(sorted(_GRADES, key=len, reverse=True))),
     re.IGNORECASE)
+_ONE_WORD_GRADES = "|".join(sorted((g for g in _GRADES if " " not in g), key=len, reverse=True))
 _GRADE_SENTENCE = re.compile(
-    r"\b(?:is|are|was|were)\s+(outstanding|good|adequate|inadequate|excellent|fair|poor)\b"
+    rf"\b(?:is|are|was|were)\s+({_ONE_WORD_GRADES})\b"
     r"|\b(requires?\s+improvement)\b", re.IGNORECASE)
 _KINDS = {"area": "afi", "afi": "afi", "caus": "cause-of-concern", "reco": "recommendation"}
 _ABBREVIATIONS = _words("e.g i.e etc no nos vs mr mrs ms dr st para paras fig approx inc ltd co "

@@ -22,16 +22,12 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _DIGITS = re.compile(r"(\d+)")
 KINDS = ("afi", "recommendation", "cause-of-concern")
 ASSESSMENTS = ("red", "amber", "green")  # an owner's own RAG (`afi assess`)
-DEFAULT_STALE_AFTER_DAYS = 60
-DEFAULT_STATUSES = ("not-started", "in-progress", "complete", "closed", "superseded")
-DEFAULT_DONE_STATUSES = ("complete", "closed", "superseded")
-DEFAULT_DUE_SOON_DAYS = 45
+DEFAULT_STALE_AFTER_DAYS = schema.PLAN_KEYS["stale_after_days"].default
+DEFAULT_STATUSES = schema.PLAN_KEYS["statuses"].default
+DEFAULT_DONE_STATUSES = schema.PLAN_KEYS["done_statuses"].default
+DEFAULT_DUE_SOON_DAYS = schema.PLAN_KEYS["due_soon_days"].default
 COLOUR_NAMES = ("red", "green", "yellow", "blue", "magenta", "cyan", "dim", "bold", "default")
-GRADE_SCALES = {
-    "peel-5": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
-    "peel-4": ("outstanding", "good", "requires improvement", "inadequate"),
-    "hmic-4": ("excellent", "good", "fair", "poor"),
-}
+GRADE_SCALES = schema.GRADE_SCALES
 
 # Due states, as `list --format json` and the query language name them.
 OVERDUE, DUE_SOON, ON_TRACK, NO_DATE = "overdue", "due-soon", "on-track", "no-date"
@@ -81,9 +77,10 @@ _PLAN_CONFIG_FIELDS = {  # name: default
     "views": {},                            # name -> query
     "status_colours": {},                   # status -> colour name
     "boards": (),                           # the boards that sign items off ("" = any)
-    "closed_status": "closed",              # signed off at a board: needs a [closure]
-    "awaiting_statuses": frozenset({"complete"}),  # delivered, not yet closed
-    "due_change_needs_reason": True,
+    "closed_status": schema.PLAN_KEYS["closed_status"].default,  # needs a [closure]
+    "awaiting_signoff_statuses": frozenset(  # delivered, not yet closed
+        schema.PLAN_KEYS["awaiting_signoff_statuses"].default),
+    "due_change_needs_reason": schema.PLAN_KEYS["due_change_needs_reason"].default,
     "import_statuses": {},                  # tracker word -> status
     "stale_after_days": DEFAULT_STALE_AFTER_DAYS,  # no progress update for longer: stale
     "people": (),                           # Person records: who gets chase e-mails
@@ -141,7 +138,7 @@ class PlanConfig(namedtuple("PlanConfig", list(_PLAN_CONFIG_FIELDS),
         return next((p for p in self.people if p.name.lower() == wanted), None)
 
     def is_awaiting_signoff(self, status: str) -> bool:
-        return status in self.awaiting_statuses
+        return status in self.awaiting_signoff_statuses
 
     def is_done(self, status: str) -> bool:
         return status in self.done_statuses
@@ -345,7 +342,7 @@ def state_counts(items: list[Item], config: PlanConfig, on: date) -> dict[str | 
     counts: dict[str | None, int] = dict.fromkeys((OVERDUE, DUE_SOON, ON_TRACK, NO_DATE,
                                                    None, "awaiting-signoff"), 0)
     soon = on + timedelta(days=config.due_soon_days)
-    done, awaiting = config.done_statuses, config.awaiting_statuses
+    done, awaiting = config.done_statuses, config.awaiting_signoff_statuses
     for item in items:
         status = item.status
         if status in awaiting:

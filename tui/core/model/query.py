@@ -23,15 +23,18 @@ from tui.core.model.items import (
     due_state,
     today,
 )
+from tui.core.model.schema import EQUAL, QUERY_FIELDS, STRINGS, SUBSTRING
 
-EXACT_FIELDS = ("status", "kind", "inspection", "id")
-SUBSTRING_FIELDS = ("area", "owner", "lead", "group", "tag", "title")
+# The `name:value` fields come from the schema (a field with a `match` is queryable).
+EXACT_FIELDS = tuple(name for name, f in QUERY_FIELDS.items() if f.match == EQUAL)
+SUBSTRING_FIELDS = tuple(name for name, f in QUERY_FIELDS.items() if f.match == SUBSTRING)
 FIELDS = (*EXACT_FIELDS, *SUBSTRING_FIELDS, "due", "is", "view", "sort")
 SORT_FIELDS = ("id", "title", "status", "due", "owner", "lead", "area", "group", "kind",
                "inspection", "number")
 IS_VALUES = ("overdue", "due-soon", "on-track", "no-date", "open", "done", "awaiting-signoff")
-ALIASES = {"tags": "tag"}
-VOCABULARIES = {"status": "statuses", "kind": "kinds", "inspection": "inspections"}
+ALIASES = {f.key: name for name, f in QUERY_FIELDS.items() if name != f.key}
+VOCABULARIES = {name: f.vocabulary for name, f in QUERY_FIELDS.items()
+                if f.match == EQUAL and f.vocabulary}
 
 Predicate = Callable[[Item, PlanConfig, date], bool]
 _TERM = re.compile(r'(-?)(?:([A-Za-z_]+)(:|<=|>=|<|>))?("(?:[^"]*)"?|\S*)')
@@ -99,7 +102,8 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None,
                      me: Callable[[], str] | None = None) -> Predicate:
     name = ALIASES.get(term.name.lower(), term.name.lower())
     value = term.value
-    if name in EXACT_FIELDS:
+    field = QUERY_FIELDS.get(name)
+    if field is not None and field.match == EQUAL:
         options = set(_either(value, term))
         if config is not None and name in VOCABULARIES:
             _check_known(term, name, config.vocabulary(VOCABULARIES[name]))
@@ -107,24 +111,25 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None,
             return lambda item, config, today_: item.id.lower() in options
         if name == "status":
             return lambda item, config, today_: item.status.lower() in options
-        return lambda item, config, today_: str(item.get(name, "")).lower() in options
-    if name == "tag":
-        options = _either(value, term)
-        return lambda item, config, today_: any(
-            o in str(t).lower() for t in item.tags for o in options)
+        key = field.key
+        return lambda item, config, today_: str(item.get(key, "")).lower() in options
     if name == "owner" and value.strip().lower() == "me":
         if me is None:
             raise QueryError("'owner:me' needs the plan's [people] and your git user.name",
                              term.position)
         mine = me().lower()  # asked only now: a query without `me` never reads git's config
         return lambda item, config, today_: str(item.get("owner", "")).lower() == mine
-    if name in SUBSTRING_FIELDS:
+    if field is not None:  # SUBSTRING
         options = _either(value, term)
+        key = field.key
+        if field.type == STRINGS:  # any one of its strings (tag:)
+            return lambda item, config, today_: any(
+                o in str(t).lower() for t in item.get(key) or () for o in options)
         if len(options) == 1:
             needle = options[0]
-            return lambda item, config, today_: needle in str(item.get(name, "")).lower()
+            return lambda item, config, today_: needle in str(item.get(key, "")).lower()
         return lambda item, config, today_: any(
-            o in str(item.get(name, "")).lower() for o in options)
+            o in str(item.get(key, "")).lower() for o in options)
     if name == "due":
         if term.operator == ":" and value.lower() == "none":
             return lambda item, config, today_: item.due is None

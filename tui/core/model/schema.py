@@ -1,11 +1,15 @@
-"""The item schema, defined once (docs/format.md §3).
+"""The schema, defined once (docs/format.md §2 and §3): item keys and plan.toml settings.
 
 Every key of an item file: its TOML type, whether it is required, whether `afi set` and
 the edit form may change it, whether an empty value clears it, whether a plan vocabulary
-constrains it, how it is labelled and what it means. Validation (validate.py), `set`
-(change.py), the cache's index fields (model.py), new keys' position in a file
-(tomledit.py), commit messages (messages.py) and the detail and edit screens derive from
-it, so adding a field touches this file.
+constrains it, whether and how the query language matches it, whether the history index
+follows it, how it is labelled and what it means; every plan.toml setting with its
+default; and the grade scales. Validation and PlanConfig's defaults (validate.py,
+items.py), `set` (write/change.py), the cache's index fields, new keys' position in a file
+(tomledit.py), commit messages, the query language's fields (query.py), the history
+index's followed fields, `afi list`'s CSV columns, the detail, edit and new-item screens'
+labels, the editor schemas (json_schema.py) and docs/format.md's tables (schema_docs.py)
+derive from it, so adding a field touches this file.
 """
 
 from __future__ import annotations
@@ -21,6 +25,14 @@ STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE, MAP = (
 # "kinds", "statuses", "inspections", "areas", "boards" or "rags" (an owner's assessment);
 # in plan.toml also "scales" and "colours" (fixed lists, model.py).
 
+# The grade scales an inspection may use (plan.toml's [[inspections]] scale), best first:
+# validation, the inspection-report importer and docs/format.md read this one table.
+GRADE_SCALES: dict[str, tuple[str, ...]] = {
+    "peel-5": ("outstanding", "good", "adequate", "requires improvement", "inadequate"),
+    "peel-4": ("outstanding", "good", "requires improvement", "inadequate"),
+    "hmic-4": ("excellent", "good", "fair", "poor"),
+}
+
 _FIELD_PARTS = {  # name: default (None for the four every field gives)
     "key": None, "type": None, "label": None, "meaning": None,
     "required": False,
@@ -32,7 +44,14 @@ _FIELD_PARTS = {  # name: default (None for the four every field gives)
     "vocabulary": None,
     "parts": (),            # the keys of each table (TABLES, TABLE)
     "none_clears": False,   # `none` clears it as an empty value does (dates, numbers...)
+    "match": None,          # a query field (`key:value`): EQUAL or SUBSTRING, ignoring case
+    "query_name": None,     # its name in a query, when not its key (tags -> tag:)
+    "followed": False,      # boards follow it: the history index keeps its old and new values
+    "default": None,        # a plan.toml setting's value when plan.toml leaves it out
 }
+# How a query field matches (query.py): the whole value, or a part of it (of any one
+# string of an array of strings).
+EQUAL, SUBSTRING = "equal", "substring"
 
 
 class Field(namedtuple("Field", list(_FIELD_PARTS), defaults=list(_FIELD_PARTS.values())[4:])):
@@ -47,37 +66,42 @@ class Field(namedtuple("Field", list(_FIELD_PARTS), defaults=list(_FIELD_PARTS.v
 
 
 ITEM_FIELDS: tuple[Field, ...] = (
-    Field("id", STRING, "Id", "letters, digits, '.', '_', '-'; equal to the file name",
-          required=True, indexed=True),
-    Field("kind", STRING, "Kind", "afi, recommendation or cause-of-concern", required=True,
-          settable=True, indexed=True, vocabulary="kinds"),
+    Field("id", STRING, "Id", "`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`, equal to the "
+          "file name without `.toml`; unique ignoring case",
+          required=True, indexed=True, match=EQUAL),
+    Field("kind", STRING, "Kind", "`afi`, `recommendation` or `cause-of-concern`", required=True,
+          settable=True, indexed=True, vocabulary="kinds", match=EQUAL),
     Field("inspection", STRING, "Inspection", "an inspection id from plan.toml", required=True,
-          indexed=True, vocabulary="inspections"),
-    Field("number", INTEGER, "Number", "its number in the plan or report", settable=True,
+          indexed=True, vocabulary="inspections", match=EQUAL),
+    Field("number", INTEGER, "Number", "its number in the plan or report, 0 or more", settable=True,
           clearable=True, indexed=True),
     Field("area", STRING, "Area", "the inspection area it sits under (one of the plan's areas "
           "for its inspection, when plan.toml lists them)", required=True, settable=True,
-          indexed=True, vocabulary="areas"),
+          indexed=True, vocabulary="areas", match=SUBSTRING, followed=True),
     Field("title", STRING, "Title", "the finding's wording, as published", required=True,
-          settable=True, long=True, indexed=True),
+          settable=True, long=True, indexed=True, match=SUBSTRING),
     Field("detail", STRING, "Detail", "the explanatory text under it in the report",
           settable=True, clearable=True, multiline=True, long=True),
     Field("status", STRING, "Status", "one of the plan's statuses", required=True,
-          settable=True, indexed=True, vocabulary="statuses"),
-    Field("owner", STRING, "Business owner", "who delivers it", settable=True, clearable=True,
-          indexed=True),
-    Field("lead", STRING, "Chief officer lead", "who is accountable for it", settable=True,
-          clearable=True, indexed=True),
-    Field("due", DATE, "Due", "current anticipated completion; moving it needs a reason",
-          settable=True, clearable=True, indexed=True),
+          settable=True, indexed=True, vocabulary="statuses", match=EQUAL,
+          followed=True),
+    Field("owner", STRING, "Business owner", "the business owner, who delivers it",
+          settable=True, clearable=True, indexed=True, match=SUBSTRING, followed=True),
+    Field("lead", STRING, "Chief officer lead", "the chief officer lead, accountable for it",
+          settable=True, clearable=True, indexed=True, match=SUBSTRING, followed=True),
+    Field("due", DATE, "Due", "current anticipated completion (TOML local date, "
+          "unquoted); moving it needs a reason",
+          settable=True, clearable=True, indexed=True, followed=True),
     Field("group", STRING, "Group", "items handled together share a group", settable=True,
-          clearable=True, indexed=True),
-    Field("decision", STRING, "Decision needed", "what the owner asks the board to decide "
-          "(`none` clears it once decided)", settable=True, clearable=True, long=True,
+          clearable=True, indexed=True, match=SUBSTRING),
+    Field("decision", STRING, "Decision needed", "a decision the owner asks the board for "
+          "(`afi set ID decision=TEXT`; `decision=none` clears it): listed under \"Decisions "
+          "needed\" in the pack", settable=True, clearable=True, long=True,
           indexed=True, none_clears=True),
     Field("links", IDS, "Links", "related items"),
-    Field("tags", STRINGS, "Tags", "free labels", indexed=True),
-    Field("actions", TABLES, "Actions", "what is being done", parts=(
+    Field("tags", STRINGS, "Tags", "free labels", indexed=True, match=SUBSTRING,
+          query_name="tag"),
+    Field("actions", TABLES, "Actions", "what is being done", followed=True, parts=(
         Field("text", STRING, "Action", "what will be done", required=True, multiline=True),
         Field("done", BOOLEAN, "Done", "true once delivered"),
         Field("owner", STRING, "Owner", "who does it"),
@@ -93,14 +117,16 @@ ITEM_FIELDS: tuple[Field, ...] = (
         Field("location", STRING, "Location", "where it is kept"),
         Field("date", DATE, "Date", "its date"),
     )),
-    Field("assessments", TABLES, "Assessments", "the owner's own RAG, newest last "
-          "(`afi assess`)", indexed=True, parts=(
+    Field("assessments", TABLES, "Assessments", "the owner's own RAG, a dated history (`afi "
+          "assess`); the newest (latest date, then last written) is the current one",
+          indexed=True, parts=(
         Field("date", DATE, "Date", "when", required=True),
         Field("by", STRING, "By", "who assessed it"),
-        Field("rag", STRING, "RAG", "red, amber or green", required=True, vocabulary="rags"),
+        Field("rag", STRING, "RAG", "`red`, `amber` or `green`", required=True, vocabulary="rags"),
         Field("reason", STRING, "Reason", "why", required=True, multiline=True),
     )),
-    Field("closure", TABLE, "Closure", "the sign-off: required on a closed item", parts=(
+    Field("closure", TABLE, "Closure", "the sign-off, required on a closed item",
+          followed=True, parts=(
         Field("approved_by", STRING, "Approved by", "who signed it off", required=True),
         Field("board", STRING, "Board", "the board that closed it (one of the plan's boards, "
               "when plan.toml lists them)", required=True, vocabulary="boards"),
@@ -115,6 +141,13 @@ INDEX_KEYS = tuple(f.key for f in ITEM_FIELDS if f.indexed)
 LONG_TEXT = frozenset(f.key for f in ITEM_FIELDS if f.long)
 # Where a key not yet in a file goes: after the nearest of these before it.
 FILE_ORDER = tuple(f.key for f in ITEM_FIELDS if not f.is_table)
+# The query language's `name:value` fields, by their query name, in the order help and
+# errors list them (docs/format.md §5); a field declared later is listed after these.
+_QUERY_ORDER = ("status", "kind", "inspection", "id", "area", "owner", "lead", "group", "tag",
+                "title")
+QUERY_FIELDS = dict(sorted(
+    ((f.query_name or f.key, f) for f in ITEM_FIELDS if f.match),
+    key=lambda pair: (_QUERY_ORDER + (pair[0],)).index(pair[0])))
 
 
 # plan.toml's settings (docs/format.md §2), read by validate.check_plan into a PlanConfig.
@@ -123,9 +156,9 @@ FILE_ORDER = tuple(f.key for f in ITEM_FIELDS if not f.is_table)
 PLAN_FIELDS: tuple[Field, ...] = (
     Field("title", STRING, "Title", "the plan's title", required=True),
     Field("due_soon_days", INTEGER, "Due soon", "items due within this many days show as "
-          "due soon (0 to 3650)"),
+          "due soon (0 to 3650)", default=45),
     Field("stale_after_days", INTEGER, "Stale after", "an open item with no progress update "
-          "for longer than this many days is stale (1 to 3650; default 60)"),
+          "for longer than this many days is stale (1 to 3650)", default=60),
     Field("inspections", TABLES, "Inspections", "each inspection whose findings the plan "
           "tracks", parts=(
         Field("id", STRING, "Id", "the prefix of its items' ids", required=True),
@@ -138,16 +171,20 @@ PLAN_FIELDS: tuple[Field, ...] = (
         Field("name", STRING, "Name", "the area's name", required=True),
         Field("grade", STRING, "Grade", "the grade the inspection gave it"),
     )),
-    Field("statuses", STRINGS, "Statuses", "the status vocabulary, in order"),
-    Field("done_statuses", STRINGS, "Done statuses", "statuses that count as done",
-          vocabulary="statuses"),
-    Field("closed_status", STRING, "Closed status", "the done status that needs a sign-off",
-          vocabulary="statuses"),
+    Field("statuses", STRINGS, "Statuses", "the status vocabulary, in order (the first is "
+          "what `afi new` uses)", default=("not-started", "in-progress", "complete", "closed",
+                                         "superseded")),
+    Field("done_statuses", STRINGS, "Done statuses", "statuses that count as done (those of "
+          "the default listed in statuses)", vocabulary="statuses",
+          default=("complete", "closed", "superseded")),
+    Field("closed_status", STRING, "Closed status", "the done status that needs a sign-off "
+          "(the default when statuses lists it)", vocabulary="statuses", default="closed"),
     Field("awaiting_signoff_statuses", STRINGS, "Awaiting sign-off", "done statuses "
-          "delivered but not yet signed off", vocabulary="statuses"),
+          "delivered but not yet signed off (the default when statuses lists it)",
+          vocabulary="statuses", default=("complete",)),
     Field("boards", STRINGS, "Boards", "the boards that sign items off"),
     Field("due_change_needs_reason", BOOLEAN, "Due change needs a reason", "moving a due "
-          "date needs --reason"),
+          "date needs a reason", default=True),
     Field("views", MAP, "Views", "saved queries by name",
           parts=(Field("*", STRING, "Query", "a query"),)),
     Field("status_colours", MAP, "Status colours", "a colour for each status",

@@ -29,6 +29,7 @@ from tui.core.model.schema import (
     IDS,
     INTEGER,
     ITEM_FIELDS,
+    PLAN_KEYS,
     STRING,
     STRINGS,
     TABLE,
@@ -413,21 +414,22 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
                                            f"names ({', '.join(COLOUR_NAMES)})"))
         colours = {}
     boards = _str_list(found, raw, "boards") or ()
-    closed = raw.get("closed_status", "closed" if "closed" in statuses else None)
+    default_closed = PLAN_KEYS["closed_status"].default
+    closed = raw.get("closed_status", default_closed if default_closed in statuses else None)
     if closed is not None and (not isinstance(closed, str) or closed not in done):
         found.append((("closed_status",), "'closed_status' must be one of the done statuses"))
         closed = None
     awaiting = _str_list(found, raw, "awaiting_signoff_statuses") or tuple(
-        s for s in ("complete",) if s in statuses)
+        s for s in PLAN_KEYS["awaiting_signoff_statuses"].default if s in statuses)
     for s in awaiting:
         if s not in done or s == closed:
             found.append((("awaiting_signoff_statuses",), f"'{s}' must be a done status other "
                                                           "than the closed one"))
-    needs_reason = raw.get("due_change_needs_reason", True)
+    needs_reason = raw.get("due_change_needs_reason", PLAN_KEYS["due_change_needs_reason"].default)
     if not isinstance(needs_reason, bool):
         found.append((("due_change_needs_reason",), "'due_change_needs_reason' must be true "
                                                     "or false"))
-        needs_reason = True
+        needs_reason = PLAN_KEYS["due_change_needs_reason"].default
     stale = raw.get("stale_after_days", DEFAULT_STALE_AFTER_DAYS)
     if not _check_type(stale, int) or not 1 <= stale <= MAX_DUE_SOON_DAYS:
         found.append((("stale_after_days",), "'stale_after_days' must be a whole number of "
@@ -443,7 +445,8 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
     config = PlanConfig(title=title, due_soon_days=due_soon, inspections=tuple(inspections),
                         areas=tuple(areas), statuses=statuses, done_statuses=frozenset(done),
                         views=dict(views), status_colours=dict(colours), boards=tuple(boards),
-                        closed_status=closed, awaiting_statuses=frozenset(awaiting),
+                        closed_status=closed,
+                        awaiting_signoff_statuses=frozenset(awaiting),
                         due_change_needs_reason=needs_reason,
                         import_statuses={str(k): v for k, v in words.items()},
                         stale_after_days=stale, people=people)
