@@ -119,6 +119,21 @@ async def test_columns_are_sized_to_their_content_and_the_width(afi, plan_dir):
                 assert layout["title"] >= 24
 
 
+async def test_an_owners_assessment_does_not_hide_the_due_column_at_80_columns(afi, plan_dir):
+    # The mark ("· green ≠") makes the due cell wider than 80 columns allow beside the
+    # title's third: the mark is cut, the due dates stay.
+    repo = plan_dir.parent
+    assert afi("set", "PEEL22-02", "due=2021-02-28", "--reason", "as agreed", cwd=repo)[0] == 0
+    assert afi("assess", "PEEL22-01", "green", "--reason", "on track", cwd=repo)[0] == 0
+    app = create_app(plan_dir)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(app, pilot)
+        layout = {column.key: n for column, n in table(app)._layout()}
+        assert "due" in layout and layout["title"] >= 24
+        assert "2024-12-31 15 d late" in row_of(app, "PEEL22-01")
+        assert "2021-02-28 3 y 11 mo late" in row_of(app, "PEEL22-02")
+
+
 def test_column_layout_shares_room_between_title_and_long_columns():
     from tui.app.item_table import column_layout
     from tui.app.screens.list import COLUMNS

@@ -33,7 +33,7 @@ COLUMNS = [
     Column("area", "Area", width=16, priority=3, shrinkable=True),
     Column("status", "Status", width=11, priority=0),
     Column("owner", "Owner", width=12, priority=2, shrinkable=True),
-    Column("due", "Due", width=25, priority=1),
+    Column("due", "Due", width=26, priority=1, shrinkable=True),  # only the owner's mark is cut
 ]
 
 
