@@ -120,6 +120,18 @@ def test_a_finding_it_cannot_place_is_imported_with_no_area_and_a_warning(fresh,
     assert afi("check", cwd=fresh)[0] == 0
 
 
+def test_findings_sharing_an_ungraded_area_add_it_to_plan_toml_once(fresh, afi, tmp_path):
+    report = tmp_path / "thematic.txt"
+    report.write_text("A thematic inspection of fraud\n\nRecommendations\n\n"
+                      "Recommendation 1\n\nChief constables should call every victim back.\n\n"
+                      "Recommendation 2\n\nChief constables should adopt the care standard.\n")
+    code, _, err = afi("import", "report", str(report), "--inspection", "FRAUD", cwd=fresh)
+    assert code == 0, err
+    assert len(imported(fresh, "FRAUD")) == 2
+    areas = [a["name"] for a in tomllib.loads((fresh / "plan.toml").read_text())["areas"]]
+    assert len(areas) == len(set(areas)) == 1, areas  # once, though two findings have it
+
+
 def test_import_report_from_html_and_pdf(fresh, afi, tmp_path):
     from fpdf import FPDF
 

@@ -89,9 +89,8 @@ def plan_report(plan: Plan, found: ReportFindings, source: Path, inspection: str
         result.inspection = {"id": inspection, "title": title or found.title or inspection,
                              "scale": scale or found.scale or ""}
         result.areas = [(inspection, name, grade) for name, grade in found.grades.items()]
-        result.areas += [(inspection, area, "") for area in areas
-                         if area not in found.grades and (inspection, area, "") not in
-                         result.areas]
+        result.areas += [(inspection, area, "") for area in dict.fromkeys(areas)
+                         if area not in found.grades]
     elif NO_AREA in areas and NO_AREA not in config.areas_for(inspection) and \
             config.areas_for(inspection):
         result.problems.append(f"a finding has no area and plan.toml lists {inspection}'s "
