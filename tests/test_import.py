@@ -154,6 +154,16 @@ def test_import_report_from_html_and_pdf(fresh, afi, tmp_path):
     assert len(imported(fresh, "PEEL16")) == 3
 
 
+def test_a_web_pages_navigation_and_cookie_banner_stay_out_of_the_inspection_title(fresh, afi):
+    page = REPORTS / "corpus" / "peel2022-web.html"  # a banner, a menu, then <main>
+    code, _, err = afi("import", "report", str(page), "--inspection", "WEB", cwd=fresh)
+    assert code == 0, err
+    inspection = tomllib.loads((fresh / "plan.toml").read_text())["inspections"][0]
+    assert "PEEL 2021/22" in inspection["title"]
+    for chrome in ("cookies", "Accept", "Home", "About us"):
+        assert chrome not in inspection["title"], inspection["title"]
+
+
 def test_import_report_errors_are_one_line(fresh, afi, tmp_path):
     odd = tmp_path / "report.docx"
     odd.write_bytes(b"PK\x03\x04")

@@ -123,6 +123,7 @@ class _HtmlText(HTMLParser):
         self._prefix = ""
         self._skipping = 0
         self._lists: list[list[int]] = []  # per open list: [ordered, next number]
+        self.h1: str | None = None  # the page's first <h1>: the report's title
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in self._SKIP:
@@ -181,6 +182,8 @@ class _HtmlText(HTMLParser):
         cells = [" ".join(cell.split()) for cell in "".join(self._parts).split("\t")]
         self._parts = []
         text = "\t".join(cell for cell in cells if cell) if len(cells) > 1 else cells[0]
+        if text and self.h1 is None and self._prefix == "# ":
+            self.h1 = text
         if text:
             self.lines.append(self._prefix + text)
             self._prefix = ""
@@ -193,4 +196,7 @@ def html_text(html: str) -> str:
     parser = _HtmlText()
     parser.feed(html)
     parser.close()
-    return "\n".join(parser.lines).strip("\n") + "\n"
+    text = "\n".join(parser.lines).strip("\n") + "\n"
+    # The title first, on its own, so that a cookie banner or a menu above it is not read
+    # as part of the report's title.
+    return f"{parser.h1}\n\n\n{text}" if parser.h1 else text
