@@ -95,6 +95,19 @@ def test_heading_synonyms(tmp_path, heading, field):
     assert result.headings[heading] == field
 
 
+def test_a_column_whose_heading_says_rag_in_brackets_is_read_as_the_rag(tmp_path):
+    # "Progress (RAG)" holds Red, Amber and Green: never progress updates reading "Amber".
+    result = read(tmp_path, [["AFI", "Finding", "Progress (RAG)", "Commentary"],
+                             ["1", "Answer calls", "Green", "Started"]], inspection="PEEL22")
+    assert result.headings["Progress (RAG)"] == "rag"
+    item = result.items[0]
+    assert [u["text"] for u in item.updates] == ["Started"]
+    assert item.fields["status"] == "in-progress"
+    assert read(tmp_path, [["AFI", "Area for improvement (AFI)", "Target date (dd/mm/yy)"]]
+                ).headings == {"AFI": "ref", "Area for improvement (AFI)": "title",
+                               "Target date (dd/mm/yy)": "due"}  # other asides still dropped
+
+
 def test_a_second_column_for_the_same_field_is_noted_not_read(tmp_path):
     result = read(tmp_path, [["AFI", "Description", "Finding", "Owner", "Responsible officer"],
                              ["1", "More", "Title", "A", "B"]])

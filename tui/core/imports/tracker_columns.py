@@ -232,10 +232,13 @@ def _full_key(text: str) -> str:
 
 
 def _heading_keys(text: str) -> list[str]:
-    """The keys a heading is looked up by: whole, then without a bracketed aside ("Target
-    date (dd/mm/yy)"), then each without a plural s."""
+    """The keys a heading is looked up by: whole, then an aside that names a RAG column
+    ("Progress (RAG)" holds RAG words, not updates), then without the bracketed aside
+    ("Target date (dd/mm/yy)"), then each without a plural s."""
     whole = _full_key(text)
-    keys = [whole, _full_key(re.sub(r"\(.*?\)|\[.*?\]", " ", text))]
+    asides = [_full_key(a) for pair in re.findall(r"\((.*?)\)|\[(.*?)\]", text) for a in pair if a]
+    keys = [whole, *(a for a in asides if HEADINGS.get(a) == ("rag",)),
+            _full_key(re.sub(r"\(.*?\)|\[.*?\]", " ", text))]
     keys += [k[:-1] for k in keys if k.endswith("s")]
     return [k for k in dict.fromkeys(keys) if k]
 
