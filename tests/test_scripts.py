@@ -132,3 +132,22 @@ def test_bench_prints_the_side_by_side_table(tmp_path):
     else:
         assert "Taskwarrior (`task`) is not installed: comparison skipped" in done.stderr
     assert not list(tmp_path.iterdir())  # its folders are in the system's temp, removed
+
+
+def test_the_readmes_scripting_example_runs_as_written(repo):
+    import re
+    import shutil
+
+    readme = (SCRIPTS.parent / "README.md").read_text()
+    section = readme[readme.index("## Scripting"):]
+    block = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    shutil.copytree(SCRIPTS.parent / "plan", repo / "plan")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "The shipped plan")
+    done = subprocess.run([sys.executable, "-c", block], cwd=repo, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert git(repo, "log", "-1", "--format=%s").strip() == "Re-plan after the May FIB"
+    assert "due = 2025-09-30" in (repo / "plan" / "afis" / "PEEL22-08.toml").read_text()
+    assert "+owner = \"Supt A. Example\"" in done.stdout  # the dry run's diff, not written
+    assert git(repo, "status", "--porcelain") == ""
