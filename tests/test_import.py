@@ -394,6 +394,21 @@ def test_rows_match_by_number_by_wording_or_not_at_all(fresh, afi, tmp_path):
     assert len(new) == 1 and new[0]["id"] == f"HMIC07-{len(items) + 1:02d}"
 
 
+def test_a_long_differing_field_is_shown_where_it_differs(fresh, afi, tmp_path):
+    assert afi("import", "report", str(REPORTS / "hmic2007.txt"), "--inspection", "HMIC07",
+               cwd=fresh)[0] == 0
+    title = imported(fresh, "HMIC07")[0]["title"]
+    assert len(title) > 80
+    changed = title[:-1] + ("!" if not title.endswith("!") else "?")
+    tracker = write(tmp_path / "t.csv", [["Ref", "Recommendation"], ["Rec 1", changed]])
+    code, out, _ = afi("import", "table", str(tracker), "--inspection", "HMIC07", "--update",
+                       "--dry-run", cwd=fresh)
+    line = next(x for x in out.splitlines() if "differs: title:" in x)
+    shown = line.split("the plan has ", 1)[1].split(", the source ")
+    assert shown[0] != shown[1].split(": kept")[0], line  # not two identical beginnings
+    assert changed[-1] in shown[1]
+
+
 def test_a_differing_field_is_kept_unless_overwrite(fresh, afi, tmp_path):
     assert afi("import", "report", str(REPORTS / "hmic2007.txt"), "--inspection", "HMIC07",
                cwd=fresh)[0] == 0

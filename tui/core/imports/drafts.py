@@ -46,8 +46,9 @@ def merge_into(planned: PlannedItem, item: Item, config: PlanConfig, overwrite: 
             planned.replace.add(key)
             planned.notes.append(f"status {old} (the plan's starting status) becomes {new}")
         else:
-            planned.differences.append(f"{key}: the plan has {_show(old)}, the source "
-                                       f"{_show(new)}" + (": replaced" if overwrite else
+            shown_old, shown_new = _show_pair(old, new)
+            planned.differences.append(f"{key}: the plan has {shown_old}, the source "
+                                       f"{shown_new}" + (": replaced" if overwrite else
                                                           ": kept (--overwrite replaces it)"))
             if overwrite:
                 fields[key] = new
@@ -86,6 +87,18 @@ def _same(old: Any, new: Any) -> bool:
     if isinstance(old, list | tuple) and isinstance(new, list | tuple):
         return list(old) == list(new)
     return old == new
+
+
+def _show_pair(old: Any, new: Any) -> tuple[str, str]:
+    """Two values as `_show` gives them, but long texts that begin alike are shown from a
+    little before where they part, so the difference is visible."""
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > 60:
+        start = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b),
+                     min(len(old), len(new)))
+        if start > 40:
+            return (repr("..." + old[start - 20:start + 37]),
+                    repr("..." + new[start - 20:start + 37]))
+    return _show(old), _show(new)
 
 
 def _show(value: Any) -> str:
