@@ -123,7 +123,7 @@ def test_actions_in_the_period_and_x_of_y(cycle, afi):
     assert (items["PEEL22-01"]["actions_added"], items["PEEL22-01"]["actions_completed"]) == \
         (1, 1)
     out = pack(afi, cycle.parent, fmt="md")
-    actions = out.split("## Actions in the period", 1)[1].split("\n## ", 1)[0]
+    actions = out.split("## Actions in the period (1)\n", 1)[1].split("\n## ", 1)[0]
     assert "| 1 | 1 | 2 of 3 |" in actions
 
 

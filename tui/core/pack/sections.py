@@ -163,7 +163,7 @@ def _actions_section(data: ReportData) -> Section:
                     "Actions done:num")
     rows = [(i.id, i.title, i.owner, i.actions_added, i.actions_completed, _actions(i))
             for i in data.items if i.actions_added or i.actions_completed]
-    return Section("actions", f"Actions in the period ({len(rows)} items)",
+    return Section("actions", f"Actions in the period ({len(rows)})",
                    [Table(columns, rows)], "No action was added or done in the period.",
                    note="Actions added and marked done since the period began; the last "
                         "column counts all the item's actions.")
