@@ -79,16 +79,21 @@ def test_the_shipped_peel22_numbers_are_the_forces_not_the_reports(fresh, afi, s
     assert {a["name"]: a["grade"] for a in plan["areas"] if a.get("grade")} == grades
 
 
-def test_importing_twice_is_refused_and_update_fills_instead(fresh, afi):
+def test_importing_twice_changes_nothing_a_change_is_refused_and_update_fills(fresh, afi):
     report = str(REPORTS / "hmic2007.txt")
     assert afi("import", "report", report, "--inspection", "HMIC07", cwd=fresh)[0] == 0
     head = git(fresh, "rev-parse", "HEAD")
-    code, _, err = afi("import", "report", report, "--inspection", "HMIC07", cwd=fresh)
-    assert code == 1 and "HMIC07-01 already exists" in err and "--update" in err
+    code, out, err = afi("import", "report", report, "--inspection", "HMIC07", cwd=fresh)
+    assert code == 0 and out.startswith("nothing to change"), err
     assert git(fresh, "rev-parse", "HEAD") == head
     path = fresh / "afis" / "HMIC07-03.toml"
     path.write_text(path.read_text().replace("number = 3\n", ""))
     git(fresh, "commit", "-qam", "lost a number")
+    head = git(fresh, "rev-parse", "HEAD")
+    code, _, err = afi("import", "report", report, "--inspection", "HMIC07", cwd=fresh)
+    assert code == 1 and "HMIC07-03 already exists" in err and "--update" in err
+    assert "HMIC07-01" not in err  # it holds what the report says: not a refusal
+    assert git(fresh, "rev-parse", "HEAD") == head
     code, out, err = afi("import", "report", report, "--inspection", "HMIC07", "--update",
                          cwd=fresh)
     assert code == 0, err
@@ -339,9 +344,9 @@ def test_the_readme_flow_gives_one_item_per_finding_and_repeats_change_nothing(t
     assert all(i.get("owner") and i.get("lead") for i in items)
     assert afi("check", cwd=fresh)[0] == 0
     head = commits(fresh)
-    code, _, err = afi(*README_FLOW[0], cwd=fresh)  # again: the report is refused ...
-    assert code == 1 and "already exists" in err
-    code, out, err = afi(*README_FLOW[1], cwd=fresh)  # ... and the tracker changes nothing
+    code, out, err = afi(*README_FLOW[0], cwd=fresh)  # again: the report changes nothing
+    assert code == 0 and out.startswith("nothing to change"), err
+    code, out, err = afi(*README_FLOW[1], cwd=fresh)  # ... and nor does the tracker
     assert code == 0 and out.startswith("nothing to change"), err
     code, out, _ = afi(*README_FLOW[0], "--update", cwd=fresh)
     assert code == 0 and out.startswith("nothing to change")
@@ -539,3 +544,4 @@ def test_a_wording_tie_names_both_items():
     found = matcher.match(None, "X", "afi", None, "Improve call handling")
     assert found.item is None and "X-01 and X-02" in found.problem
     assert "give the id or number" in found.problem
+

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from tui.core.imports.inspection_drafts import ReportFindings
     from tui.core.imports.tracker_items import TableImport
     from tui.core.imports.tracker_matching import Matcher
+    from tui.core.model.items import Item, PlanConfig
     from tui.core.plan import Plan
 
 
@@ -259,6 +260,11 @@ def _assign_ids(plan: Plan, result: ImportPlan, inspection: str, update: bool,
             if update:
                 item.item_id, item.existing = match.id, True
                 merge_into(item, match, plan.config, overwrite)
+            elif _already_holds(item, match, plan.config):
+                # The same source again: the item already holds what it says (nothing to
+                # fill or add, no difference), so it changes nothing rather than refusing.
+                item.item_id, item.existing = match.id, True
+                merge_into(item, match, plan.config, overwrite)
             else:
                 result.problems.append(
                     f"{item.source}: {match.id} already exists "
@@ -272,6 +278,18 @@ def _assign_ids(plan: Plan, result: ImportPlan, inspection: str, update: bool,
             result.problems.append(f"{item.source}: {item.item_id}.toml already exists")
         taken.add(item.item_id.lower())
     progress.finish()
+
+
+def _already_holds(planned: PlannedItem, item: Item, config: PlanConfig) -> bool:
+    """Whether `item` holds everything `planned` says: what --update would fill, add or
+    find different is nothing."""
+    import copy
+
+    from tui.core.imports.drafts import changes, merge_into
+
+    trial = copy.deepcopy(planned)
+    merge_into(trial, item, config, overwrite=False)
+    return not changes(trial) and not trial.differences
 
 
 def _words(text: str) -> str:
