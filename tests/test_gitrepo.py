@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tui.core.errors import GitError, InvalidValue
-from tui.core.git.history import changed_fields, item_history, plan_history
+from tui.core.git.history import changed_fields, item_history, plan_history, since_commit
 from tui.core.git.repo import GitRepo
 from tui.core.write.commit import FileWrite, commit_files
 
@@ -172,11 +172,11 @@ def test_log_trailers_since_and_blobs(repo_with_file):
     change = commits[0].files[0]
     blobs = found.read_blobs([change.old_blob, change.new_blob])
     assert blobs[change.new_blob] == b'id = "a"\nstatus = "done"\n'
-    assert [c.subject for c in found.log([repo / "a.toml"], since=commits[1].sha)] == \
+    assert [c.subject for c in found.log([repo / "a.toml"], after=commits[1].sha)] == \
         ["a: status"]
-    assert len(found.log([repo / "a.toml"], since="2000-01-01")) == 2
+    assert len(found.log([repo / "a.toml"], after=since_commit(found, "2000-01-01"))) == 2
     with pytest.raises(InvalidValue, match="is not a date .YYYY-MM-DD., a board"):
-        found.log([repo / "a.toml"], since="not-a-rev")
+        since_commit(found, "not-a-rev")
 
 
 def test_changed_fields():
@@ -221,7 +221,7 @@ def test_log_of_a_repository_without_commits(repo):
     assert found.log() == []
     assert list(plan_history(found, repo / "plan")) == []
     with pytest.raises(InvalidValue, match="is not a date .YYYY-MM-DD., a board"):
-        found.log(since="no-such-rev")
+        since_commit(found, "no-such-rev")
 
 
 def test_repository_identity_overrides_global(repo_with_file):

@@ -114,15 +114,14 @@ def version() -> str:
     if (root / ".git").exists() and (root / "pyproject.toml").is_file():
         from tui.core.errors import AfiError
         from tui.core.git.repo import GitRepo
+        from tui.core.git.revs import describe
 
         try:
-            status, out, _ = GitRepo.find(root).run(
-                "describe", "--always", "--dirty", "--abbrev=8", "--match", "v[0-9]*",
-                check=False)
+            described = describe(GitRepo.find(root))
         except AfiError:
             return text
-        if status == 0 and out.strip():
-            text += f" ({out.strip()})"
+        if described:
+            text += f" ({described})"
     return text
 
 

@@ -267,7 +267,8 @@ def _action_number(index: int) -> int:
 
 
 def cmd_board(args: Namespace) -> int:
-    from tui.core.git.boards import list_boards, mark_board
+    from tui.core.git.boards import list_boards
+    from tui.core.write.board_mark import mark_board
     from tui.core.write.values import parse_date
 
     plan = _plan(args)
@@ -354,7 +355,7 @@ def cmd_commit(args: Namespace) -> int:
 
 
 def cmd_log(args: Namespace) -> int:
-    from tui.core.git.history import item_history, plan_history
+    from tui.core.git.history import commits_since, item_history, plan_history
 
     plan = _plan(args)
     repo = plan.repo()
@@ -364,7 +365,7 @@ def cmd_log(args: Namespace) -> int:
             raise NotFound(f"no history for '{args.id}': no commit touched "
                            f"{_item_path(plan, args.id).relative_to(plan.dir)}")
         if args.since:
-            since = repo.commits_since(args.since)
+            since = commits_since(repo, args.since)
             entries = [e for e in entries if e.commit.sha in since]
     else:
         entries = plan_history(repo, plan.dir, since=args.since)

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from tui.core.errors import Problem
+from tui.core.git import worktree
 from tui.core.model.items import Item
 from tui.core.store.reading import (
     ITEMS_DIR,
@@ -72,30 +73,17 @@ def snapshot_at(plan: Plan, commit: str) -> Snapshot:
 
 def _tree(repo: GitRepo, commit: str, folders: list[Path]) -> dict[str, str]:
     """Relative path -> blob id of the files directly in `folders` at `commit`."""
-    listing = repo.out("--literal-pathspecs", "ls-tree", "-z", "--full-tree", commit, "--",
-                       *[repo.relative(f) + "/" for f in folders if repo.relative(f) != "."])
-    if any(repo.relative(f) == "." for f in folders):
-        listing += repo.out("ls-tree", "-z", "--full-tree", commit)
-    tree = {}
-    for entry in filter(None, listing.split("\0")):
-        meta, _, path = entry.partition("\t")
-        kind, blob = meta.split()[1:3]
-        if kind == "blob":
-            tree[path] = blob
-    return tree
+    return repo.blobs_in(commit, [repo.relative(f) for f in folders])
 
 
 def _unchanged_items(plan: Plan, repo: GitRepo, items_rel: str) -> dict[str, Item]:
     """Blob id -> today's Item, for item files the working tree holds exactly as git's
     index does (git's own stat check says which differ)."""
-    staged = repo.out("--literal-pathspecs", "ls-files", "-s", "-z", "--", items_rel + "/")
-    differ = set(repo.out("--literal-pathspecs", "diff-files", "--name-only", "-z", "--",
-                          items_rel + "/").split("\0"))
+    staged = worktree.staged_blobs(repo, items_rel)
+    differ = worktree.differ_from_index(repo, items_rel)
     by_name = {os.path.basename(str(item.path)): item for item in plan.items}
     reusable = {}
-    for entry in filter(None, staged.split("\0")):
-        meta, _, rel = entry.partition("\t")
-        blob = meta.split()[1]
+    for rel, blob in staged.items():
         item = by_name.get(rel.rpartition("/")[2])
         if item is not None and rel not in differ:
             reusable[blob] = item

@@ -9,24 +9,44 @@ tag (`board/2023-06-01-force-improvement-board`, or without `board/`) or `last-b
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from tui.core.errors import GitError, InvalidValue, NotFound
+from tui.core.errors import InvalidValue, NotFound
+from tui.core.git import revs, tags
 from tui.core.model.items import today
-from tui.core.pack.model import BoardMark, Revision
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from tui.core.git.repo import GitRepo
-    from tui.core.plan import Plan
 
 TAG_PREFIX = "board/"
 LAST_BOARD = "last-board"
 _SLUG = re.compile(r"[^a-z0-9]+")
 _FIELDS = ("%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(contents)%00"
            "%(creatordate:iso-strict)")
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A point in the plan's history: what `--as-of` or `--since` resolved to."""
+
+    label: str              # what the user asked for: "2023-06-01", "board/2023-06-01-fib", "HEAD"
+    commit: str | None      # the commit id (None: no commit yet / before the first commit)
+    date: datetime | None   # that commit's date
+
+
+@dataclass(frozen=True)
+class BoardMark:
+    """A board that met (a `board/...` tag)."""
+
+    name: str
+    date: date
+    tag: str
+    commit: str
+    note: str = ""
 
 
 def slug(name: str) -> str:
@@ -61,11 +81,10 @@ def tag_problems(repo: GitRepo, names: Sequence[str] | None = None) -> list[str]
 def _read_marks(repo: GitRepo, names: Sequence[str] | None) -> tuple[list[BoardMark],
                                                                       list[str]]:
     pattern = f"refs/tags/{TAG_PREFIX}"
-    status, out, _ = repo.run("for-each-ref", f"--format={_FIELDS}%01", pattern, check=False)
+    out = tags.list_tags(repo, pattern, _FIELDS + "%01")
     on_branch = set()
     if repo.head_sha() is not None:
-        on_branch = set(repo.run("for-each-ref", "--format=%(refname:strip=2)", "--merged",
-                                 "HEAD", pattern, check=False)[1].split("\n"))
+        on_branch = set(tags.tags_on_head(repo, pattern))
     allowed = {slug(n): n for n in (_plan_boards(repo) if names is None else names)}
     marks, problems = [], []
     for record in out.split("\x01"):
@@ -111,39 +130,6 @@ def _plan_boards(repo: GitRepo) -> list[str]:
         return []
 
 
-def mark_board(plan: Plan, name: str, on: date | None = None,
-               note: str | None = None) -> BoardMark:
-    """Tag the commit the board saw: HEAD, or the last commit of an earlier day given."""
-    from tui.core.git.repo import END_OF_OPTIONS
-    from tui.core.write.transaction import transaction
-
-    name = " ".join(name.split())
-    allowed = plan.config.boards
-    if not name:
-        raise InvalidValue("which board met? give its name")
-    if allowed and name not in allowed:
-        raise InvalidValue(f"unknown board '{name}': plan.toml names {'; '.join(allowed)}")
-    from tui.core.write.messages import check_user_message
-
-    note = check_user_message(note)  # it reaches `git tag -n` as a commit message does
-    on = on or today()
-    if on > today():
-        raise InvalidValue(f"{on} is in the future: mark a board on the day it met or after")
-    repo = plan.repo()
-    with transaction(repo, "afi board mark", ready=False) as txn:
-        repo.identity()
-        commit = repo.head_sha() if on == today() else _last_commit_by(repo, on)
-        if commit is None:
-            raise NotFound(f"no commit on or before {on}: the plan did not exist yet")
-        tag = board_tag(name, on)
-        if repo.resolve(f"refs/tags/{tag}") is not None:
-            raise InvalidValue(f"{tag} already exists: that board is already marked for {on}")
-        message = f"{name} met on {on.isoformat()}\n" + (f"\n{note.strip()}\n" if note else "")
-        txn.run("tag", "-a", "--cleanup=verbatim", "-F", "-", END_OF_OPTIONS, tag, commit,
-                input=message.encode("utf-8"))
-    return BoardMark(name, on, tag, commit, (note or "").strip())
-
-
 def find_revision(repo: GitRepo, text: str, *, start_of_day: bool = False) -> Revision:
     """A commit for what the user typed: `last-board`, a board tag, a date, or any git
     revision. A date means the last commit before that day ends, or with
@@ -163,7 +149,7 @@ def find_revision(repo: GitRepo, text: str, *, start_of_day: bool = False) -> Re
         if day > today():  # the plan of a day to come is not known: never "HEAD, silently"
             raise InvalidValue(f"{text} is in the future (today is {today()}): give a date "
                                "up to today, a board or a revision")
-        return _revision(repo, text, _last_commit_by(repo, day, start_of_day))
+        return _revision(repo, text, last_commit_by(repo, day, start_of_day))
     for candidate in (f"refs/tags/{TAG_PREFIX}{text}", f"refs/tags/{text}", text):
         commit = repo.resolve(candidate)
         if commit is not None:
@@ -179,20 +165,16 @@ def head_revision(repo: GitRepo) -> Revision:
 def _revision(repo: GitRepo, label: str, commit: str | None) -> Revision:
     if commit is None:
         return Revision(label, None, None)
-    out = repo.out("log", "-1", "--format=%cI", commit).strip()
-    return Revision(label, commit, datetime.fromisoformat(out) if out else None)
+    when = revs.commit_date(repo, commit)
+    return Revision(label, commit, when)
 
 
-def _last_commit_by(repo: GitRepo, day: date, start_of_day: bool = False) -> str | None:
+def last_commit_by(repo: GitRepo, day: date, start_of_day: bool = False) -> str | None:
     """The last commit on HEAD's line made before `day` ends (or begins)."""
     if repo.head_sha() is None:
         return None
     when = f"{day.isoformat()} 00:00:00" if start_of_day else f"{day.isoformat()} 23:59:59"
-    try:
-        out = repo.out("rev-list", "-1", f"--before={when}", "HEAD").strip()
-    except GitError:
-        return None
-    return out or None
+    return revs.last_commit_before(repo, when)
 
 
 def _date_of(tag: str) -> date | None:

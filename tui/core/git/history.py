@@ -57,11 +57,25 @@ def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
     return _entries(repo, commits, names.__contains__)
 
 
+def since_commit(repo: GitRepo, since: str) -> str | None:
+    """The commit a `--since` (a date, a board, last-board or a revision, as
+    boards.find_revision reads it) starts after; None: from the first commit."""
+    from tui.core.git.boards import find_revision
+
+    return find_revision(repo, since, start_of_day=True).commit
+
+
+def commits_since(repo: GitRepo, since: str) -> set[str]:
+    """Ids of the commits after `since` (as `since_commit` reads it), up to HEAD."""
+    return repo.commits_after(since_commit(repo, since))
+
+
 def plan_history(repo: GitRepo, plan_dir: Path,
                  since: str | None = None) -> Iterator[HistoryEntry]:
     """Commits touching the plan's items or plan.toml, newest first. From the index when
     it is current; else as git finds them, in batches (a long history starts at once)."""
-    only = repo.commits_since(since) if since else None
+    after = since_commit(repo, since) if since else None
+    only = repo.commits_after(after) if since else None
     index = _index(repo, plan_dir)
     if index is not None and index.refresh():
         try:
@@ -82,7 +96,7 @@ def plan_history(repo: GitRepo, plan_dir: Path,
         return rest is not None and rest.startswith(f"{ITEMS_DIR}/") and \
             rest.count("/") == 1 and rest.endswith(".toml")
 
-    commits = repo.iter_log([plan_dir], since=since)
+    commits = repo.iter_log([plan_dir], after=after)
     while batch := list(itertools.islice(commits, HISTORY_BATCH)):
         yield from _entries(repo, batch, wanted)
 

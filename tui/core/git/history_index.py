@@ -36,14 +36,21 @@ import os
 import sys
 import time
 import zlib
-from collections import namedtuple
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 from tui.core.errors import GitError
-from tui.core.git.repo import Commit, FileChange, GitRepo
-from tui.core.model.schema import ITEM_FIELDS
+from tui.core.git import revs
+from tui.core.git.item_changes import (  # noqa: F401 - the index's records, re-exported
+    TRACKED,
+    UNPARSEABLE,
+    CommitInfo,
+    PathChange,
+    changed_fields,
+    parse_blob,
+    path_change,
+)
+from tui.core.git.repo import Commit, GitRepo
 from tui.core.progress import NO_PROGRESS, Progress
 from tui.core.store.cache_files import load_part, load_pickle, save_pickle
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
@@ -56,8 +63,6 @@ CATCH_UP_LIMIT = 2_000  # new commits added in the foreground; more goes to the 
 FOREGROUND_COST = 2_000_000  # commits x files a rebuild may diff in the foreground (~0.2 s)
 STALE_BUILD_SECONDS = 600  # a build lock older than this belonged to a crashed builder
 BLOB_BATCH = 500  # commits whose blobs are read in one `git cat-file --batch`
-TRACKED = tuple(f.key for f in ITEM_FIELDS if f.followed)  # kept per change (schema.py)
-UNPARSEABLE = "unparseable"
 
 
 class IndexDamaged(Exception):
@@ -68,26 +73,6 @@ class IndexDamaged(Exception):
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluated here
     from typing import Any
-
-# Records of the index (collections' named tuples: `typing` is not imported to read it).
-# date: ISO 8601, as git gives it.
-CommitInfo = namedtuple("CommitInfo", "sha parents author email date subject body")
-
-
-class PathChange(namedtuple("PathChange", "path old_path fields values updates evidence "
-                                          "status")):
-    """One item file's change in one commit. path: relative to the repository root;
-    old_path: where it was, when git saw a rename; fields: the changed top-level keys, or
-    ("created",) / ("deleted",); values: (key, old, new) for TRACKED keys that changed;
-    updates: progress updates added, as (date, by, text); evidence: titles of evidence
-    added; status: the status after the commit (None: deleted or unreadable)."""
-
-    __slots__ = ()
-
-    @property
-    def item_id(self) -> str:
-        return self.path.rpartition("/")[2].removesuffix(".toml")
-
 
 class HistoryIndex:
     """The indexed history of one plan folder (its items and plan.toml)."""
@@ -249,15 +234,13 @@ class HistoryIndex:
 
     def _divergence(self, old: str, new: str) -> tuple[int, int]:
         """(commits only in old, commits only in new): (0, n) means old is an ancestor."""
-        status, out, _ = self.repo.run("rev-list", "--count", "--left-right",
-                                       f"{old}...{new}", check=False)
-        if status != 0:  # the old head no longer exists
+        try:
+            return revs.divergence(self.repo, old, new)
+        except GitError:  # the old head no longer exists
             return 1, 0
-        behind, _, ahead = out.strip().partition("\t")
-        return int(behind), int(ahead)
 
     def _rebuild_cost(self, head: str) -> int:
-        commits = int(self.repo.out("rev-list", "--count", head).strip() or 0)
+        commits = revs.count_commits(self.repo, head)
         try:
             files = sum(1 for _ in os.scandir(self.repo.root / self.items))
         except OSError:
@@ -325,7 +308,7 @@ class HistoryIndex:
             if file.old_path is not None:
                 latest.pop(file.old_path, None)
             latest[file.path] = (file.new_blob, new)
-            changes.append(tuple(_path_change(file, old, new)))
+            changes.append(tuple(path_change(file, old, new)))
         self.order.append(commit.sha)
         self._records[commit.sha] = (
             (commit.sha, commit.parents, commit.author_name, commit.author_email,
@@ -426,66 +409,6 @@ def _parsed(blob: str | None, blobs: dict[str, bytes],
     if known is not None and known[0] == blob:
         return known[1]
     return parse_blob(blobs.get(blob))
-
-
-def parse_blob(raw: bytes | None) -> Any:
-    """A file's data as git holds it; UNPARSEABLE when it is missing or not TOML."""
-    from tui.core.store import toml_read
-
-    if raw is None:
-        return UNPARSEABLE
-    try:
-        return toml_read.loads(raw.decode("utf-8"))
-    except (toml_read.TOMLDecodeError, UnicodeDecodeError, RecursionError):
-        return UNPARSEABLE
-
-
-def _path_change(file: FileChange, old: Any, new: Any) -> PathChange:
-    if UNPARSEABLE in (old, new):
-        return PathChange(file.path, file.old_path, (UNPARSEABLE,), (), (), (),
-                          new.get("status") if isinstance(new, dict) else None)
-    fields = changed_fields(old, new)
-    before, after = old or {}, new or {}
-    values = tuple((key, _fact(before.get(key)), _fact(after.get(key))) for key in TRACKED
-                   if new is not None and before.get(key) != after.get(key))
-    status = after.get("status") if new is not None else None
-    return PathChange(file.path, file.old_path, fields, values,
-                      tuple(_update(u) for u in _added(before, after, "updates")),
-                      tuple(str(e.get("title", "")) for e in _added(before, after, "evidence")),
-                      status if isinstance(status, str) else None)
-
-
-def changed_fields(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tuple[str, ...]:
-    """Top-level keys whose value differs, in the new file's order then removed ones."""
-    if old is None and new is None:
-        return ()
-    if old is None:
-        return ("created",)
-    if new is None:
-        return ("deleted",)
-    keys = list(new) + [k for k in old if k not in new]
-    return tuple(k for k in keys if old.get(k) != new.get(k))
-
-
-def _added(old: dict, new: dict, key: str) -> list[dict]:
-    """Entries of an append-only log in `new` but not in `old`."""
-    before = old.get(key) if isinstance(old.get(key), list) else []
-    after = new.get(key) if isinstance(new.get(key), list) else []
-    return [e for e in after if isinstance(e, dict) and e not in before]
-
-
-def _update(entry: dict) -> tuple[date | None, str, str]:
-    when = entry.get("date")
-    return (when if isinstance(when, date) else None, str(entry.get("by", "")),
-            str(entry.get("text", "")))
-
-
-def _fact(value: Any) -> Any:
-    """As the index keeps it: a closure (approved_by, board, date), actions ((text, done),)."""
-    if isinstance(value, dict):
-        return (value.get("approved_by"), value.get("board"), value.get("date"))
-    return tuple((str(a.get("text", "")), a.get("done") is True) for a in value
-                 if isinstance(a, dict)) if isinstance(value, list) else value
 
 
 def _child_env() -> dict[str, str]:

@@ -15,20 +15,26 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections import namedtuple
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 from tui.core.errors import GitError
-from tui.core.store.reading import find_git_dir
+from tui.core.git.commits import (  # noqa: F401 - re-exported: the layer's records
+    LOG_FORMAT,
+    TRAILER_KEY,
+    Commit,
+    FileChange,
+    parse_commit,
+    trailer_ids,
+)
+from tui.core.git.committing import LOCK_WAITS, Committing
+from tui.core.store.reading import find_git_dir  # a walk up the filesystem, floor 2
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluated here
     from typing import IO, Any
 
-LOCK_WAITS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)  # ~1 s in all, then give up
 IN_PROGRESS = (
     ("MERGE_HEAD", "a merge", "git merge --continue` or `git merge --abort"),
     ("rebase-merge", "a rebase", "git rebase --continue` or `git rebase --abort"),
@@ -39,51 +45,26 @@ IN_PROGRESS = (
     ("BISECT_LOG", "a bisect", "git bisect reset"),
 )
 FEW_PATHS = 20  # up to this many files are read by name; more by listing their folders
-LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aI%x1f%B%x1f"
-TRAILER_KEY = "AFI-Id"
 # Before any revision that came from a user: `--output=FILE` is then a revision git does
 # not know, never an option (git 2.24+). Paths always follow `--`.
 END_OF_OPTIONS = "--end-of-options"
-_TRAILER = re.compile(rf"^{TRAILER_KEY}:[ \t]*(\S+)[ \t]*$", re.MULTILINE | re.IGNORECASE)
 _JOBS: list[Any] = []  # detached background git processes, kept referenced (see run_detached)
+_LOCK_HOLDERS: list[Callable[[], tuple[int, ...]]] = []  # see inherit_lock
 
 
-# Named tuples, not dataclasses: `dataclasses` costs every command that commits 5 ms to import.
-class FileChange(namedtuple("FileChange", "path old_blob new_blob old_path",
-                            defaults=(None,))):
-    """One file of a commit: path relative to the repository root, with /; blob ids
-    (None: absent on that side); old_path where it was, when git saw a rename."""
-
-    __slots__ = ()
-
-
-class Commit(namedtuple("Commit", "sha parents author_name author_email date subject body "
-                                  "files", defaults=((),))):
-    """A commit as git recorded it: parents a tuple of shas, date a datetime, files a
-    tuple of FileChange."""
-
-    __slots__ = ()
-
-    @property
-    def short(self) -> str:
-        return self.sha[:8]
-
-    @property
-    def message(self) -> str:
-        return f"{self.subject}\n\n{self.body}".strip() + "\n"
-
-    @property
-    def afi_ids(self) -> list[str]:
-        """The ids in the `AFI-Id:` trailers (the message's last paragraph only)."""
-        return trailer_ids(self.message)
+def inherit_lock(descriptors: Callable[[], tuple[int, ...]]) -> None:
+    """Name where the descriptors of a lock this process holds are found: git run with
+    `hold_lock` inherits them. The write lock (a floor above) registers itself when it is
+    first taken, so the layer that runs git knows nothing of it."""
+    if descriptors not in _LOCK_HOLDERS:
+        _LOCK_HOLDERS.append(descriptors)
 
 
-def trailer_ids(message: str) -> list[str]:
-    paragraphs = message.strip().split("\n\n")
-    return _TRAILER.findall(paragraphs[-1]) if len(paragraphs) > 1 else []
+def _held_descriptors() -> tuple[int, ...]:
+    return tuple(fd for held in _LOCK_HOLDERS for fd in held())
 
 
-class GitRepo:
+class GitRepo(Committing):
     """A working tree and its git directory. Cheap to make; holds no processes."""
 
     def __init__(self, root: Path, git_dir: Path):
@@ -115,13 +96,11 @@ class GitRepo:
             hold_lock: bool = False) -> tuple[int, Any, str]:
         """`git ARGS` in the working tree: (status, stdout, stderr). With `check`, a
         non-zero status raises GitError with git's own first lines. With `hold_lock`, git
-        inherits the plan's write lock (write_lock.held_descriptors): a git that changes
+        inherits the plan's write lock (see `inherit_lock`): a git that changes
         the plan keeps it locked until it ends, even if afi is killed meanwhile."""
         extra: dict[str, Any] = {}
         if hold_lock and os.name == "posix":
-            from tui.core.write.lock import held_descriptors
-
-            extra["pass_fds"] = held_descriptors()
+            extra["pass_fds"] = _held_descriptors()
             # An afi that git's hooks or merge driver run is inside this writer: it must
             # not wait for the lock its parent holds.
             env = {**(env or {}), "AFI_INSIDE_WRITER": str(os.getpid())}
@@ -251,106 +230,6 @@ class GitRepo:
             return False
         return not head.startswith("ref:")
 
-    # -- committing -------------------------------------------------------------------------
-    def commit(self, paths: Sequence[Path], message: str,
-               new_paths: Sequence[Path] = ()) -> tuple[int, str]:
-        """Run `git commit --only` on `paths` with `message` kept verbatim; the user's
-        other staged changes stay staged. Returns (status, git's output) and decides
-        nothing: the caller asks `committed_since` what actually happened."""
-        relative = [self.relative(p) for p in paths]
-        added = [self.relative(p) for p in new_paths]
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="afi-") as scratch:
-            message_file = Path(scratch) / "message"
-            message_file.write_text(message, encoding="utf-8")
-            spec_file = Path(scratch) / "paths"
-            spec_file.write_bytes(b"\0".join(p.encode() for p in relative))
-            if added:
-                added_file = Path(scratch) / "added"
-                added_file.write_bytes(b"\0".join(p.encode() for p in added))
-                status, out, err = self._with_lock_retry(
-                    "--literal-pathspecs", "add", f"--pathspec-from-file={added_file}",
-                    "--pathspec-file-nul")
-                if status != 0:
-                    return status, out + err
-            # No automatic gc from the commit: it would inherit the plan's lock and hold
-            # it while it runs detached (maintain() starts it without the lock).
-            status, out, err = self._with_lock_retry(
-                "-c", "maintenance.auto=false", "-c", "gc.auto=0",
-                "--literal-pathspecs", "commit", "--quiet", "--no-edit",
-                f"--file={message_file}", "--cleanup=verbatim", "--only",
-                f"--pathspec-from-file={spec_file}", "--pathspec-file-nul")
-        return status, out + err
-
-    def unstage_new(self, paths: Sequence[Path]) -> None:
-        """Take files afi added for a commit that did not happen out of the index again."""
-        if paths:
-            self.run("--literal-pathspecs", "rm", "--cached", "--quiet", "--ignore-unmatch",
-                     *_PATHS_ON_STDIN, input=_nul_joined(self.relative(p) for p in paths),
-                     check=False)
-
-    def committed_since(self, old_head: str | None,
-                        expected: dict[str, bytes | None]) -> Commit | None:
-        """The commit after `old_head` that holds exactly `expected` (path relative to the
-        root -> content, None for deleted), or None if git made no such commit."""
-        head = self.head_sha()
-        if head is None or head == old_head:
-            return None
-        revisions = [f"{old_head}..{head}"] if old_head else [head]
-        ours = {path: (self.blob_id(data) if data is not None else None)
-                for path, data in expected.items()}
-        for commit in self.iter_log(revisions=revisions, renames=False):
-            got = {f.path: f.new_blob for f in commit.files}
-            # A file written back as it already was in `old_head` (restored after a
-            # deletion, say) is not in the commit's diff: it must hold that content there.
-            unlisted = {path: data for path, data in expected.items() if path not in got}
-            if unlisted and not self._held_at(old_head, unlisted):
-                continue
-            listed = {path: data for path, data in expected.items() if path in got}
-            if all(got[path] == ours[path] for path in listed):
-                return commit
-            if self._same_after_filters(got, listed):
-                return commit
-        return None
-
-    def _held_at(self, rev: str | None, expected: dict[str, bytes | None]) -> bool:
-        """Does each path hold this content (None: not there) at `rev`?"""
-        held = self.files_at(rev, list(expected)) if rev is not None else {}
-        return all(held.get(path) == data for path, data in expected.items())
-
-    def _same_after_filters(self, got: dict[str, str | None],
-                            expected: dict[str, bytes | None]) -> bool:
-        """Clean filters and autocrlf change the stored bytes: ask git to hash the
-        working files as it would store them."""
-        present = [p for p, data in expected.items() if data is not None]
-        if any(got.get(p) is None for p in present):
-            return False
-        if present:
-            _, out, _ = self.run("hash-object", "--stdin-paths",
-                                 input="\n".join(present).encode() + b"\n", check=False)
-            if out.split() != [got[p] for p in present]:
-                return False
-        return all(got.get(p) is None for p, data in expected.items() if data is None)
-
-    def sync_index(self, paths: Sequence[str]) -> None:
-        """Make the index hold HEAD's version of `paths` (after git committed but was
-        stopped before it wrote the index, which would then stage the commit's reverse)."""
-        if paths:
-            self.run("--literal-pathspecs", "reset", "--quiet", "HEAD", *_PATHS_ON_STDIN,
-                     input=_nul_joined(paths), check=False)
-
-    def blob_id(self, data: bytes) -> str:
-        """The id git gives a blob with this content (SHA-1, or SHA-256 repositories)."""
-        import hashlib
-
-        digest = hashlib.sha256 if self.object_format() == "sha256" else hashlib.sha1
-        return digest(b"blob %d\0" % len(data) + data).hexdigest()
-
-    def object_format(self) -> str:
-        head = self.head_sha()
-        return "sha256" if head is not None and len(head) == 64 else "sha1"
-
     def head_sha(self) -> str | None:
         """HEAD's commit id (None before the first commit), read from the git directory
         without a process when the ref is a plain file."""
@@ -384,15 +263,6 @@ class GitRepo:
         if due:
             self.run_detached("maintenance", "run", "--auto", "--quiet")
 
-    def _with_lock_retry(self, *args: str) -> tuple[int, str, str]:
-        for pause in (*LOCK_WAITS, None):
-            status, out, err = self.run(*args, check=False, hold_lock=True)
-            if status != 0 and "index.lock" in err and pause is not None:
-                time.sleep(pause)
-                continue
-            return status, out, err
-        raise AssertionError("unreachable")
-
     def relative(self, path: Path | str) -> str:
         """A path relative to the repository root, with '/' (git's own form)."""
         path = Path(path)
@@ -416,19 +286,20 @@ class GitRepo:
         return out.strip() if status == 0 and out.strip() else None
 
     # -- history ----------------------------------------------------------------------------
-    def log(self, paths: Sequence[Path] | None = None, since: str | None = None,
+    def log(self, paths: Sequence[Path] | None = None, after: str | None = None,
             commits: Sequence[str] | None = None, renames: bool = False,
             follow: bool = False) -> list[Commit]:
         """Commits touching `paths` (newest first), each with its changed files and blobs.
 
         With `commits`, only those (in that order) are read instead of walking history.
         Merges appear when they resolved a file differently from every parent (`-c`)."""
-        return list(self.iter_log(paths, since, commits, renames=renames, follow=follow))
+        return list(self.iter_log(paths, after, commits, renames=renames, follow=follow))
 
-    def iter_log(self, paths: Sequence[Path] | None = None, since: str | None = None,
+    def iter_log(self, paths: Sequence[Path] | None = None, after: str | None = None,
                  commits: Sequence[str] | None = None, revisions: Sequence[str] = (),
                  renames: bool = False, follow: bool = False) -> Iterator[Commit]:
-        """`log`, one commit at a time as git finds them. `revisions` are passed to git as
+        """`log`, one commit at a time as git finds them; with `after` (a commit id), only
+        commits after it. `revisions` are passed to git as
         they are (`OLD..NEW`, a commit id); the default is HEAD. With `renames`, a moved
         file shows as one change with its `old_path`; `follow` (one path) goes on past
         its renames, as `git log --follow` does."""
@@ -440,8 +311,8 @@ class GitRepo:
         if commits is not None:
             args += ["--no-walk=unsorted", "--stdin"]
         args += [END_OF_OPTIONS, *revisions]  # a revision is never read as an option
-        if since:
-            args += self._since_args(since) + ([] if revisions else ["HEAD"])
+        if after:
+            args += [f"^{after}"] + ([] if revisions else ["HEAD"])
         args.append("--")
         if paths is not None or revisions == ():
             args += [self.relative(p) for p in paths or [self.root]]
@@ -471,16 +342,10 @@ class GitRepo:
                 n += 2
         return renames if status == 0 else {}
 
-    def commits_since(self, since: str) -> set[str]:
-        """Ids of the commits after `since` (a date, a board, last-board or a revision, as
-        boards.find_revision reads it), up to HEAD: a walk without diffs, cheap however long."""
-        return set(self.out("rev-list", *self._since_args(since), "HEAD").split())
-
-    def _since_args(self, since: str) -> list[str]:
-        from tui.core.git.boards import find_revision
-
-        start = find_revision(self, since, start_of_day=True).commit
-        return [f"^{start}"] if start else []
+    def commits_after(self, start: str | None) -> set[str]:
+        """Ids of the commits after commit `start` (every commit if None), up to HEAD: a
+        walk without diffs, cheap however long."""
+        return set(self.out("rev-list", *([f"^{start}"] if start else []), "HEAD").split())
 
     def read_blobs(self, names: Iterable[str]) -> dict[str, bytes]:
         """Many objects (ids, or `REV:path`) in one `git cat-file --batch` process."""
@@ -510,20 +375,25 @@ class GitRepo:
             return {r: found[f"{rev}:{r}"] for r in relative if f"{rev}:{r}" in found}
         # `REV:path` makes git search the folder's tree once per name (1 s for 1,000 names
         # in a 10,000-item folder): list each folder once instead, then read by blob id.
-        folders = sorted({r.rpartition("/")[0] for r in relative})
+        blob_ids = self.blobs_in(rev, sorted({r.rpartition("/")[0] for r in relative}))
+        wanted = {r: blob_ids[r] for r in relative if r in blob_ids}
+        blobs = self.read_blobs(wanted.values())
+        return {r: blobs[sha] for r, sha in wanted.items() if sha in blobs}
+
+    def blobs_in(self, rev: str, folders: Sequence[str]) -> dict[str, str]:
+        """Path -> blob id of the files directly in `folders` (relative to the root; ""
+        or "." the root itself) at `rev`: one `git ls-tree` for them all."""
+        below = [f"{folder}/" for folder in folders if folder not in ("", ".")]
         listing = self.out("--literal-pathspecs", "ls-tree", "-z", "--full-tree", rev, "--",
-                           *[f"{folder}/" for folder in folders if folder]) \
-            if any(folders) else ""
-        if "" in folders:  # files at the top of the repository
+                           *below) if below else ""
+        if any(folder in ("", ".") for folder in folders):  # files at the top
             listing += self.out("ls-tree", "-z", "--full-tree", rev)
         blob_ids = {}
         for entry in filter(None, listing.split("\0")):
             meta, _, name = entry.partition("\t")
             if meta.split()[1] == "blob":
                 blob_ids[name] = meta.split()[2]
-        wanted = {r: blob_ids[r] for r in relative if r in blob_ids}
-        blobs = self.read_blobs(wanted.values())
-        return {r: blobs[sha] for r, sha in wanted.items() if sha in blobs}
+        return blob_ids
 
     def file_at(self, rev: str, path: Path) -> bytes | None:
         return self.files_at(rev, [path]).get(self.relative(path))
@@ -535,50 +405,11 @@ class GitRepo:
         return self.out(*args)
 
 
-def parse_commit(record: str) -> Commit | None:
-    """One LOG_FORMAT record (after its \\x1e) with its -z raw lines; None if incomplete."""
-    fields = record.split("\x1f")
-    if len(fields) < 7:
-        return None
-    sha, parents, name, email, when, message = fields[:6]
-    raw = fields[6].lstrip("\0\n").split("\0")
-    files = []
-    n = 0
-    while n + 1 < len(raw):
-        meta = raw[n]
-        # ":mode mode sha sha S", or for a merge "::mode mode mode sha sha sha SS":
-        # one colon per parent; the first parent's blob counts as the old one. A rename
-        # (R100) is followed by two paths: from, to.
-        parents_n = len(meta) - len(meta.lstrip(":"))
-        parts = meta.lstrip(":").split()
-        renamed = parts[-1][:1] in ("R", "C") if parts else False
-        old_path = raw[n + 1] if renamed else None
-        path = raw[n + 2] if renamed else raw[n + 1]
-        n += 3 if renamed else 2
-        if len(parts) >= 2 * parents_n + 3:
-            old, new = parts[parents_n + 1], parts[2 * parents_n + 1]
-            files.append(FileChange(path, None if set(old) == {"0"} else old,
-                                    None if set(new) == {"0"} else new,
-                                    old_path if renamed and parts[-1][:1] == "R" else None))
-    subject, _, body = message.strip().partition("\n")
-    return Commit(sha, tuple(parents.split()), name, email, datetime.fromisoformat(when),
-                  subject, body.strip(), tuple(files))
-
-
 def init_repo(path: Path) -> GitRepo:
     path.mkdir(parents=True, exist_ok=True)
     repo = GitRepo(path, path / ".git")
     repo.run("init", "--quiet")
     return repo
-
-
-# Paths go to git on its standard input, never as arguments: 100,000 of them exceed the
-# system's limit on a command line ("Argument list too long").
-_PATHS_ON_STDIN = ("--pathspec-from-file=-", "--pathspec-file-nul")
-
-
-def _nul_joined(paths: Iterable[str]) -> bytes:
-    return b"\0".join(path.encode() for path in paths)
 
 
 def first_lines(err: str, limit: int = 3) -> str:

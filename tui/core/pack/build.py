@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import InvalidValue
-from tui.core.git import boards
+from tui.core.git import boards, revs, worktree
 from tui.core.git.history_index import CommitInfo, HistoryIndex, PathChange
 from tui.core.model.attention import latest_update, stale_days
 from tui.core.model.items import (
@@ -76,8 +76,7 @@ def build_report(plan: Plan, query: str = "", since: str | None = None,
     else:
         as_of_rev = boards.head_revision(repo)
         view = plan
-        dirty = repo.out("status", "--porcelain", "--", repo.relative(plan.dir)).strip()
-        if dirty and as_of_rev.commit is not None:
+        if worktree.dirty_files(repo, plan.dir) and as_of_rev.commit is not None:
             view = plan.at("HEAD")
             warn("the pack shows the plan as committed: edits not yet committed are left out "
                  "(`afi commit` them first)")
@@ -94,7 +93,7 @@ def build_report(plan: Plan, query: str = "", since: str | None = None,
     index = HistoryIndex(repo, plan.dir)
     index.progress = progress  # a long history is indexed here, in the foreground
     index.refresh(background=False)
-    reachable = set(repo.out("rev-list", as_of_rev.commit).split()) \
+    reachable = revs.commits_in(repo, as_of_rev.commit) \
         if as_of and as_of_rev.commit else None
     in_period = _commits_between(repo, since_rev, as_of_rev) if since_rev else set()
     # The history the pack reads, oldest first, decoded once for all three uses below.
@@ -156,14 +155,13 @@ def _since(repo, since: str | None, as_of: Revision) -> Revision | None:
 
 
 def _is_ancestor(repo, older: str, newer: str) -> bool:
-    return repo.run("merge-base", "--is-ancestor", older, newer, check=False)[0] == 0
+    return revs.is_ancestor(repo, older, newer)
 
 
 def _commits_between(repo, since: Revision, as_of: Revision) -> set[str]:
     if as_of.commit is None:
         return set()
-    exclude = [f"^{since.commit}"] if since.commit else []
-    return set(repo.out("rev-list", as_of.commit, *exclude).split())
+    return revs.commits_in(repo, as_of.commit, after=since.commit)
 
 
 def _boards_in(marks: list[BoardMark], in_period: set[str], since: Revision | None):

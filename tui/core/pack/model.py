@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from tui.core.git.boards import BoardMark, Revision  # noqa: F401 - the pack's names for them
 from tui.core.model.items import (
     RAG_ORDER,  # red overdue, amber due soon, green on track, grey no date, done
 )
@@ -29,15 +30,6 @@ def long_date(day: date | None) -> str:
     if isinstance(day, datetime):
         day = day.date()
     return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
-
-
-@dataclass(frozen=True)
-class Revision:
-    """A point in the plan's history: what `--as-of` or `--since` resolved to."""
-
-    label: str              # what the user asked for: "2023-06-01", "board/2023-06-01-fib", "HEAD"
-    commit: str | None      # the commit id (None: no commit yet / before the first commit)
-    date: datetime | None   # that commit's date
 
 
 @dataclass(frozen=True)
@@ -158,17 +150,6 @@ class ProgressPoint:
     month: date             # first day of the month
     open: int               # items open at the end of that month
     done: int
-
-
-@dataclass(frozen=True)
-class BoardMark:
-    """A board that met (a `board/...` tag)."""
-
-    name: str
-    date: date
-    tag: str
-    commit: str
-    note: str = ""
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import InvalidValue
+from tui.core.git import worktree
 from tui.core.store.tomledit import ItemDocument
 from tui.core.team.conflicts import (
     OURS,
@@ -46,13 +47,7 @@ def whole_item_record(repo: GitRepo, path: str, rebasing: bool) -> ConflictRecor
     """The record of an item file git left unmerged because one side deleted it and the
     other changed it (or both added it): each side's text, None where it is deleted.
     git's stage 2 is its "ours", 3 its "theirs"; during a rebase the sides swap."""
-    _, out, _ = repo.run("--literal-pathspecs", "ls-files", "-u", "-z", "--", path,
-                         check=False)
-    stages = {}
-    for entry in filter(None, out.split("\0")):
-        meta, _, _ = entry.partition("\t")
-        _, sha, stage = meta.split()
-        stages[int(stage)] = sha
+    stages = worktree.unmerged_stages(repo, path)
     blobs = repo.read_blobs(stages.values())
     text = {n: blobs[sha].decode("utf-8", errors="replace") if sha in blobs else None
             for n, sha in stages.items()}

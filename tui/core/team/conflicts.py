@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import AfiError, InvalidValue, NotFound
+from tui.core.git import revs
 from tui.core.store.tomledit import ItemDocument
 from tui.core.write.journal import sync_folder
 from tui.core.write.sync_recovery import records_folder
@@ -313,14 +314,9 @@ def name_authors(repo: GitRepo, record: ConflictRecord, rebasing: bool) -> None:
     (else, the side's last commit to the file). During a rebase the commit being
     replayed is ours and HEAD theirs; during a merge HEAD is ours and MERGE_HEAD theirs."""
     ours, theirs = ("REBASE_HEAD", "HEAD") if rebasing else ("HEAD", "MERGE_HEAD")
-    status, base, _ = repo.run("merge-base", ours, theirs, check=False)
-    base = base.strip() if status == 0 else ""
+    base = revs.merge_base(repo, ours, theirs)
     for rev, side in ((ours, "ours"), (theirs, "theirs")):
-        _, out, _ = repo.run("--literal-pathspecs", "log", "--format=%H%x1f%an", "-z",
-                             f"{base}..{rev}" if base else rev, "--", record.path,
-                             check=False)
-        history = [tuple(entry.split("\x1f", 1)) for entry in out.split("\0")
-                   if "\x1f" in entry]
+        history = revs.file_authors(repo, f"{base}..{rev}" if base else rev, record.path)
         if not history:
             continue
         setattr(record, f"{side}_author", history[0][1])

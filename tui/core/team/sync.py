@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.errors import AfiError, GitError
-from tui.core.git.repo import END_OF_OPTIONS
-from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, find_git_dir
+from tui.core.git import config as git_config
+from tui.core.git import integrate, revs, worktree
+from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 from tui.core.team import conflict_items, conflicts
 from tui.core.team.conflicts import ConflictRecord, conflict_summary
 from tui.core.write.sync_recovery import (
@@ -70,11 +71,10 @@ def driver_command() -> str:
 
 def register_driver(repo: GitRepo) -> bool:
     """Name this installation's driver in .git/config; False if it already was."""
-    _, current, _ = repo.run("config", "--get", f"merge.{DRIVER}.driver", check=False)
-    if current.strip() == driver_command():
+    if git_config.config_get(repo, f"merge.{DRIVER}.driver") == driver_command():
         return False
-    repo.run("config", f"merge.{DRIVER}.name", "afi: item files merged field by field")
-    repo.run("config", f"merge.{DRIVER}.driver", driver_command())
+    git_config.config_set(repo, f"merge.{DRIVER}.name", "afi: item files merged field by field")
+    git_config.config_set(repo, f"merge.{DRIVER}.driver", driver_command())
     return True
 
 
@@ -131,17 +131,14 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str) -> int:
     from tui.core.git.repo import GitRepo
     from tui.core.store.merge import merge_item
 
-    git_dir = find_git_dir(Path.cwd())
     repo = GitRepo.find(Path.cwd())
-    rebasing = git_dir is not None and any((git_dir / d).exists()
-                                           for d in ("rebase-merge", "rebase-apply"))
+    git_dir = repo.git_dir
+    rebasing = integrate.in_rebase(repo)
     try:
         result = merge_item(_read(base) or None, _read(ours), _read(theirs))
     except (ValueError, RuntimeError):
         # Not TOML on one side (markers, a hand edit gone wrong): git's own line merge.
-        status, out, _ = repo.run("merge-file", "-p", "-L", "ours", "-L", "base", "-L",
-                                  "theirs", str(ours), str(base), str(theirs), check=False,
-                                  text=False)
+        status, out = worktree.merge_file(repo, ours, base, theirs)
         ours.write_bytes(out)
         return 1 if status != 0 else 0
     if not result.conflicts:
@@ -203,19 +200,18 @@ def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
         _fetch(repo, remote)
         upstream = f"refs/remotes/{remote}/{branch}"
         exists = repo.resolve(upstream) is not None
-        ahead, behind = _divergence(repo, upstream) if exists else (_count(repo, "HEAD"), 0)
+        ahead, behind = revs.divergence(repo, "HEAD", upstream) if exists else \
+            (revs.count_commits(repo, "HEAD"), 0)
         if behind:
             incoming += behind
             stopped = _integrate(repo, plan, upstream, incoming)
             if stopped is not None:
                 return stopped
-            ahead = _divergence(repo, upstream)[0]
+            ahead = revs.divergence(repo, "HEAD", upstream)[0]
         if not ahead:
             return SyncResult("up to date" if not incoming else f"{incoming} in, 0 out")
         refuse_invalid(plan)
-        status, out, err = repo.run_showing_progress(
-            "push", *([] if exists else ["--set-upstream"]), END_OF_OPTIONS, remote,
-            f"HEAD:refs/heads/{branch}", progress_to=repo.progress_to)
+        status, out, err = integrate.push(repo, remote, branch, set_upstream=not exists)
         if status == 0:
             return SyncResult(f"{incoming} in, {ahead} out")
         if "rejected" not in err and "fetch first" not in err:
@@ -227,7 +223,7 @@ def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
 
 def _carry_on(repo: GitRepo, plan: Plan, state: dict, remote: str, branch: str) -> SyncResult:
     """The second half of a sync that stopped on a conflict, now settled."""
-    if not _in_rebase(repo) and not (repo.git_dir / "MERGE_HEAD").exists():
+    if not integrate.in_rebase(repo) and not integrate.in_merge(repo):
         _clear_state(repo)  # finished or aborted by hand: start afresh
         _refuse_unless_clean(repo, plan)
         return _sync(repo, plan, remote, branch)
@@ -235,12 +231,7 @@ def _carry_on(repo: GitRepo, plan: Plan, state: dict, remote: str, branch: str) 
     if stopped is not None:
         return stopped
     save_state(repo.git_dir, {**state, "phase": RUNNING})
-    if _in_rebase(repo):
-        status, out, err = repo.run("rebase", "--continue", env=EDITOR, check=False,
-                                    hold_lock=True)
-    else:
-        status, out, err = repo.run("commit", "--no-edit", env=EDITOR, check=False,
-                                    hold_lock=True)
+    status, out, err = integrate.carry_on(repo, env=EDITOR)
     stopped = _stopped(repo, plan)  # a later commit of the rebase may conflict in turn
     if stopped is not None:
         save_state(repo.git_dir, {**state, "phase": STOPPED})
@@ -261,12 +252,7 @@ def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncR
     state = running_state(repo, plan.dir, mode="rebase" if rebase else "merge",
                           upstream=upstream, incoming=incoming)
     save_state(repo.git_dir, state)
-    if rebase:
-        status, out, err = repo.run("rebase", END_OF_OPTIONS, upstream, env=EDITOR,
-                                    check=False, hold_lock=True)
-    else:
-        status, out, err = repo.run("merge", "--no-edit", END_OF_OPTIONS, upstream, env=EDITOR,
-                                    check=False, hold_lock=True)
+    status, out, err = integrate.start(repo, upstream, rebase, env=EDITOR)
     if status == 0:
         if rebase:
             refresh_messages(repo, plan.dir, upstream)
@@ -274,7 +260,7 @@ def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncR
         return None
     stopped = _stopped(repo, plan)
     if stopped is None:
-        repo.run("rebase" if rebase else "merge", "--abort", check=False, hold_lock=True)
+        integrate.abort(repo, rebase)
         _clear_state(repo)
         raise GitError(f"git {'rebase' if rebase else 'merge'} failed: {_first(err or out)}; "
                        "nothing was changed")
@@ -282,13 +268,6 @@ def _integrate(repo: GitRepo, plan: Plan, upstream: str, incoming: int) -> SyncR
     return stopped
 
 
-def _in_rebase(repo: GitRepo) -> bool:
-    return any((repo.git_dir / d).exists() for d in ("rebase-merge", "rebase-apply"))
-
-
-def _unmerged(repo: GitRepo) -> list[str]:
-    _, out, _ = repo.run("diff", "--name-only", "--diff-filter=U", "-z", check=False)
-    return [p for p in out.split("\0") if p]
 
 
 def open_conflicts(repo: GitRepo, unmerged: list[str] | None = None) -> list[ConflictRecord]:
@@ -297,7 +276,7 @@ def open_conflicts(repo: GitRepo, unmerged: list[str] | None = None) -> list[Con
     records = conflicts.load_all(repo.git_dir)
     if not records:
         return []
-    unmerged = _unmerged(repo) if unmerged is None else unmerged
+    unmerged = worktree.unmerged_paths(repo) if unmerged is None else unmerged
     for record in records:
         if record.path not in unmerged:
             conflicts.drop(repo.git_dir, record.item_id)
@@ -306,17 +285,17 @@ def open_conflicts(repo: GitRepo, unmerged: list[str] | None = None) -> list[Con
 
 def _stopped(repo: GitRepo, plan: Plan) -> SyncResult | None:
     """What is still unmerged, as the result to show; None when nothing is."""
-    unmerged = _unmerged(repo)
+    unmerged = worktree.unmerged_paths(repo)
     records = open_conflicts(repo, unmerged)
     if not unmerged and not records:
         return None
     recorded = {r.path for r in records}
     records += conflict_items.deleted_and_changed(
         repo, repo.relative(plan.dir / ITEMS_DIR), [p for p in unmerged if p not in recorded],
-        rebasing=_in_rebase(repo))
+        rebasing=integrate.in_rebase(repo))
     recorded = {r.path for r in records}
     for record in records:
-        conflicts.name_authors(repo, record, rebasing=_in_rebase(repo))
+        conflicts.name_authors(repo, record, rebasing=integrate.in_rebase(repo))
         conflicts.save(repo.git_dir, record)
     others = [p for p in unmerged if p not in recorded]
     return SyncResult(conflict_summary(records, others), records, others)
@@ -326,9 +305,9 @@ def _refuse_unless_clean(repo: GitRepo, plan: Plan) -> None:
     from tui.core.write.transaction import repository_ready
 
     repository_ready(repo)  # a merge, rebase, cherry-pick, revert or bisect of someone else's
-    dirty = repo.out("status", "--porcelain", "--", repo.relative(plan.dir)).rstrip()
+    dirty = worktree.dirty_files(repo, plan.dir)
     if dirty:
-        names = ", ".join(line[3:] for line in dirty.splitlines()[:3])
+        names = ", ".join(dirty[:3])
         raise AfiError(f"plan files have uncommitted edits ({names}): commit them (`afi "
                        "commit`) or undo them (`git restore`), then `afi sync`; nothing was "
                        "changed")
@@ -340,11 +319,11 @@ def _upstream(repo: GitRepo) -> tuple[str, str]:
     branch = _branch(repo)
     if not branch:
         raise AfiError("HEAD is detached: switch to a branch (`git switch main`) to sync")
-    _, remote, _ = repo.run("config", "--get", f"branch.{branch}.remote", check=False)
-    _, merge_ref, _ = repo.run("config", "--get", f"branch.{branch}.merge", check=False)
-    if remote.strip() and remote.strip() != ".":
-        return remote.strip(), merge_ref.strip().removeprefix("refs/heads/") or branch
-    remotes = repo.out("remote").split()
+    remote = git_config.config_get(repo, f"branch.{branch}.remote")
+    merge_ref = git_config.config_get(repo, f"branch.{branch}.merge")
+    if remote and remote != ".":
+        return remote, merge_ref.removeprefix("refs/heads/") or branch
+    remotes = git_config.remotes(repo)
     if not remotes:
         raise AfiError("this repository has no remote to sync with: add the shared one with "
                        "`git remote add origin URL` (any git server, or a bare repository "
@@ -358,27 +337,19 @@ def _branch(repo: GitRepo) -> str:
         head_name = repo.git_dir / folder / "head-name"
         if head_name.exists():
             return head_name.read_text(encoding="utf-8").strip().removeprefix("refs/heads/")
-    status, head, _ = repo.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-    return head.strip() if status == 0 else ""
+    return revs.current_branch(repo)
 
 
 def _fetch(repo: GitRepo, remote: str) -> None:
-    status, out, err = repo.run_showing_progress("fetch", "--prune", END_OF_OPTIONS, remote,
-                                                 progress_to=repo.progress_to)
+    status, out, err = integrate.fetch(repo, remote)
     if status != 0:
         raise GitError(f"git fetch {remote} failed: {_first(err or out)}; nothing was changed")
-
-
-def _divergence(repo: GitRepo, upstream: str) -> tuple[int, int]:
-    """(commits only here, commits only there)."""
-    out = repo.out("rev-list", "--left-right", "--count", f"HEAD...{upstream}").split()
-    return int(out[0]), int(out[1])
 
 
 def ahead_behind(repo: GitRepo) -> tuple[int, int] | None:
     """As of the last fetch, without fetching: None when there is no upstream."""
     try:
-        return _divergence(repo, "@{upstream}")
+        return revs.divergence(repo, "HEAD", "@{upstream}")
     except GitError:
         return None
 
@@ -405,7 +376,7 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
 
     repo = plan.repo()
     added: list[Path] = []  # an item given a new id (two items added as one id)
-    with transaction(repo, "afi resolve", ready=False) as txn:
+    with transaction(repo, "afi resolve", ready=False):
         open_records = {r.item_id.lower(): r for r in conflicts.load_all(repo.git_dir)}
         plan_file = item_id.lower() in open_records and \
             open_records[item_id.lower()].path.endswith(PLAN_FILE)
@@ -415,21 +386,16 @@ def settle(plan: Plan, item_id: str, field_name: str, choice: str,
             renumber=lambda text: conflict_items.renumbered(plan, text, added))
         if record is None:
             path = open_records[item_id.lower()].path
-            txn.run("--literal-pathspecs", "add", "--all", "--", path,  # or its deletion
-                    *map(repo.relative, added))
+            worktree.stage(repo, [path, *map(repo.relative, added)], hold_lock=True)
         return record
-
-
-def _count(repo: GitRepo, rev: str) -> int:
-    return int(repo.out("rev-list", "--count", rev).strip() or 0)
 
 
 def _wants_rebase(repo: GitRepo) -> bool:
     """Rebase unless the user's git configuration asks pulls to merge."""
     for key in (f"branch.{_branch(repo)}.rebase", "pull.rebase"):
-        _, value, _ = repo.run("config", "--get", key, check=False)
-        if value.strip():
-            return value.strip().lower() not in ("false", "no", "off", "0")
+        value = git_config.config_get(repo, key)
+        if value:
+            return value.lower() not in ("false", "no", "off", "0")
     return True
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from tui.core.git import revs
 from tui.core.store import toml_read
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 from tui.core.write import messages
@@ -28,12 +29,11 @@ def merge_problems(repo: GitRepo, plan_dir: Path, commit: Commit) -> list[str]:
     if len(commit.parents) != 2:
         return [f"a merge of {len(commit.parents)} parents: afi checks merges of two"]
     first, second = commit.parents
-    status, base, _ = repo.run("merge-base", first, second, check=False)
-    base = base.strip() if status == 0 else None
+    base = revs.merge_base(repo, first, second)
     items_rel = repo.relative(plan_dir / ITEMS_DIR)
     plan_rel = repo.relative(plan_dir / PLAN_FILE)
     paths = sorted({p for parent in commit.parents
-                    for p in _changed(repo, parent, commit.sha, repo.relative(plan_dir))
+                    for p in revs.changed_paths(repo, parent, commit.sha, repo.relative(plan_dir))
                     if p == plan_rel or (PurePosixPath(p).parent.as_posix() == items_rel
                                          and p.endswith(".toml"))})
     texts = {path: [_text(repo, rev, path) if rev else None
@@ -119,12 +119,6 @@ def reason_problems(old: dict | None, new: dict | None, config: PlanConfig,
 
 def _count(value: Any) -> int:
     return len(value) if isinstance(value, list) else 0
-
-
-def _changed(repo: GitRepo, old: str, new: str, under: str) -> list[str]:
-    out = repo.out("--literal-pathspecs", "diff-tree", "-r", "-z", "--name-only",
-                   "--no-renames", old, new, "--", under or ".")
-    return [p for p in out.split("\0") if p]
 
 
 def _text(repo: GitRepo, rev: str, path: str) -> str | None:

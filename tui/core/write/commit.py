@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tui.core.errors import AfiError, ChangedMeanwhile, GitError
+from tui.core.git import revs, worktree
 from tui.core.git.repo import Commit, GitRepo, first_lines
 from tui.core.store.reading import link_message
 from tui.core.write import journal
@@ -153,10 +154,10 @@ def _own_commit(repo: GitRepo, head: str | None, message: str) -> str | None:
     now = repo.head_sha()
     if now is None or now == head:
         return None
-    status, out, _ = repo.run("log", "-1", "--format=%P%x00%B", now, check=False)
-    parents, _, body = out.partition("\0")
-    if status != 0 or parents.split() != ([head] if head else []):
+    found = revs.parents_and_message(repo, now)
+    if found is None or found[0] != ([head] if head else []):
         return None
+    body = found[1]
     return now if body.rstrip("\n") == message.rstrip("\n") else None
 
 
@@ -166,8 +167,8 @@ def _take_back(repo: GitRepo, head: str | None, sha: str | None, paths: list[str
     False if it cannot be (not afi's commit, or the first of the branch)."""
     if sha is None or head is None or repo.head_sha() != sha:
         return False
-    repo.run("update-ref", "-m", "afi: a file changed while afi committed; commit taken "
-             "back", "HEAD", head, sha, hold_lock=True)
+    revs.update_ref(repo, "HEAD", head, sha,
+                    "afi: a file changed while afi committed; commit taken back")
     repo.sync_index(paths)
     return True
 
@@ -385,10 +386,7 @@ def _untracked(repo: GitRepo, paths: list[Path]) -> list[Path]:
     # The folders, not the paths, as arguments: `ls-files` takes no pathspec file, and
     # 100,000 paths exceed the system's limit on a command line.
     folders = sorted({repo.relative(p.parent) for p in paths})
-    _, out, _ = repo.run("--literal-pathspecs", "ls-files", "-z", "--",
-                         *[f"{folder}/" if folder != "." else "." for folder in folders],
-                         check=False)
-    known = set(out.split("\0"))
+    known = worktree.tracked_files(repo, folders)
     return [p for p in paths if repo.relative(p) not in known]
 
 

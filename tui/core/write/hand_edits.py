@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.core.errors import AfiError, InvalidItem, NotFound, Problem
+from tui.core.git import worktree
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, config_from_text
 from tui.core.write import messages
 from tui.core.write.pending import (
@@ -77,17 +78,12 @@ def commit_hand_edits(plan: Plan, names: list[str],
 
 def _changed_files(repo: GitRepo, plan_dir: Path, names: list[str]) -> list[Path]:
     """Item files and plan.toml that differ from HEAD (modified, new or deleted)."""
-    _, out, _ = repo.run("--literal-pathspecs", "status", "--porcelain=v1", "-z",
-                         "--untracked-files=all", "--no-renames", "--",
-                         repo.relative(plan_dir / PLAN_FILE),
-                         repo.relative(plan_dir / ITEMS_DIR))
     found = []
-    for record in out.split("\0"):
-        if len(record) > 3:
-            path = repo.root / record[3:]
-            if path == plan_dir / PLAN_FILE or (path.parent == plan_dir / ITEMS_DIR
-                                                and path.suffix == ".toml"):
-                found.append(path)
+    for name in worktree.dirty_files(repo, plan_dir / PLAN_FILE, plan_dir / ITEMS_DIR):
+        path = repo.root / name
+        if path == plan_dir / PLAN_FILE or (path.parent == plan_dir / ITEMS_DIR
+                                            and path.suffix == ".toml"):
+            found.append(path)
     if not names:
         return found
     wanted = {n.lower().removesuffix(".toml") for n in names}

@@ -47,6 +47,9 @@ def plan_lock(git_dir: Path, purpose: str = "", timeout: float | None = None) ->
     if key in _HELD:
         yield
         return
+    from tui.core.git.repo import inherit_lock
+
+    inherit_lock(held_descriptors)  # git run with hold_lock inherits what this holds
     lock_file, holder_file = lock_paths(git_dir)
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     wait = timeout if timeout is not None else _timeout_from_env()

@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.core.git import integrate, revs, worktree
+
 if TYPE_CHECKING:
     from tui.core.git.repo import GitRepo
 
@@ -94,9 +96,9 @@ def recover_sync(repo: GitRepo) -> str | None:
     started = float(state.get("started", 0))
     _remove_leftovers(repo, started)
     before = state.get("head")
-    in_rebase = any((repo.git_dir / d).exists() for d in ("rebase-merge", "rebase-apply"))
-    if in_rebase or (repo.git_dir / "MERGE_HEAD").exists():
-        repo.run("rebase" if in_rebase else "merge", "--abort", check=False, hold_lock=True)
+    rebasing = integrate.in_rebase(repo)
+    if rebasing or integrate.in_merge(repo):
+        integrate.abort(repo, rebasing)
         clear_conflicts(repo.git_dir)
         clear_state(repo.git_dir)
         return (f"an interrupted `afi sync` was undone: the plan is as before it (HEAD "
@@ -127,10 +129,7 @@ def _remove_leftovers(repo: GitRepo, started: float) -> None:
 def _restore_tree(repo: GitRepo, plan_dir: Path) -> None:
     """Sync starts only with plan/ clean: any difference from HEAD now is a killed
     checkout's."""
-    relative = repo.relative(plan_dir)
-    repo.run("--literal-pathspecs", "reset", "--quiet", "HEAD", "--", relative, check=False,
-             hold_lock=True)
-    repo.run("--literal-pathspecs", "checkout", "--", relative, check=False, hold_lock=True)
+    worktree.restore_from_head(repo, repo.relative(plan_dir))
 
 
 def running_state(repo: GitRepo, plan_dir: Path, **fields) -> dict:
@@ -163,8 +162,8 @@ def refresh_messages(repo: GitRepo, plan_dir: Path, upstream: str) -> int:
             message = compose(items, others, user_part(commit.message))
             reworded += 1
         parent = _recommit(repo, commit, parent, message)
-    repo.run("update-ref", "-m", "afi sync: messages recomputed after rebase", "HEAD", parent,
-             local[0].sha, hold_lock=True)
+    revs.update_ref(repo, "HEAD", parent, local[0].sha,
+                    "afi sync: messages recomputed after rebase")
     return reworded
 
 
@@ -172,6 +171,4 @@ def _recommit(repo: GitRepo, commit, parent: str, message: str) -> str:
     """The same tree and author on a new parent, with `message`."""
     env = {"GIT_AUTHOR_NAME": commit.author_name, "GIT_AUTHOR_EMAIL": commit.author_email,
            "GIT_AUTHOR_DATE": commit.date.isoformat()}
-    tree = repo.out("rev-parse", f"{commit.sha}^{{tree}}").strip()
-    return repo.run("commit-tree", tree, "-p", parent, "-F", "-", env=env,
-                    input=message.encode("utf-8"), hold_lock=True)[1].strip()
+    return revs.recommit(repo, commit.sha, parent, message, author=env)

@@ -29,7 +29,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tui.core.errors import InvalidItem, Problem
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
@@ -60,10 +60,6 @@ class Transaction:
 
         validate_writes(writes, checked)
         return commit_files(self.repo, writes, message)
-
-    def run(self, *args: str, **options: Any) -> tuple[int, Any, str]:
-        """A git command that changes the repository under the lock (which it inherits)."""
-        return self.repo.run(*args, hold_lock=True, **options)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from tui.core.errors import AfiError, ConflictError, InvalidItem, NotFound, UncommittedEdits
+from tui.core.git import revs
 from tui.core.git.repo import TRAILER_KEY, Commit, GitRepo, trailer_ids
 from tui.core.store import toml_read
 from tui.core.store.reading import PLAN_FILE
@@ -47,10 +48,7 @@ def last_own_commit(repo: GitRepo) -> Commit | None:
     if repo.head_sha() is None:
         return None
     _, email = repo.identity()
-    out = repo.out("log", "--no-merges", "--fixed-strings", "--regexp-ignore-case",
-                   f"--author=<{email}>", f"--grep={TRAILER_KEY}:", f"-n{_LOOK_BACK}",
-                   "--format=%H", "HEAD", "--")
-    for sha in out.split():
+    for sha in revs.commits_by(repo, email, f"{TRAILER_KEY}:", _LOOK_BACK):
         commit = repo.log(commits=[sha])[0]
         if trailer_ids(commit.message):
             return commit
