@@ -15,5 +15,7 @@ _importing = threading.Lock()
 
 def import_git() -> None:
     with _importing:
-        import git  # noqa: F401
+        from tui.core.git.repo import preload
+
+        preload()
         import tomlkit  # noqa: F401

@@ -418,6 +418,11 @@ def first_lines(err: str, limit: int = 3) -> str:
     return " ".join(lines[:limit])
 
 
+def preload() -> None:
+    """Import GitPython now (a UI does it on a worker thread: its first save need not)."""
+    import git  # noqa: F401
+
+
 def _git(root: Path):
     from git.cmd import Git  # GitPython: imported when git is first needed
 
