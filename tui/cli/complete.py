@@ -439,7 +439,9 @@ class _Context:
 
     def board_tags(self) -> list[str]:
         """board/... tags, read from the git directory (loose and packed refs): a TAB
-        must not wait for git."""
+        must not wait for git. The one place outside tui/core/git that reads git's own
+        files: a read of the refs, never a git command (boards.list_boards is the one
+        that runs git, and vets the tags)."""
         from tui.core.git.boards import TAG_PREFIX
         from tui.core.store.reading import find_git_dir
 
