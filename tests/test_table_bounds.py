@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from tui.core.errors import ImportRefused
 from tui.core.imports import tracker_files as table_files
 from tui.core.imports.tracker_files import (
     MAX_BYTES,
@@ -89,10 +90,11 @@ def run_reader(path: Path) -> tuple[str, float, int]:
     """Read `path` the way `afi import table` does, in a process of its own: what it said,
     the seconds it took and its peak memory in MB (the kernel's count for that child)."""
     code = ("import sys\nfrom pathlib import Path\n"
+            "from tui.core.errors import ImportRefused\n"
             "from tui.core.imports.tracker_files import read_xlsx\n"
             "try:\n    sheets = read_xlsx(Path(sys.argv[1]))\n"
             "    print('read', sum(len(s.rows) for s in sheets))\n"
-            "except ValueError as error:\n    print(error)\n")
+            "except ImportRefused as error:\n    print(error)\n")
     started = time.monotonic()
     process = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
                                text=True)
@@ -153,7 +155,7 @@ def test_a_cell_longer_than_excel_allows_is_refused(tmp_path):
     path = workbook(tmp_path / "long.xlsx", [HEADINGS, '<row r="2"><c r="A2" t="inlineStr">'
                                              '<is><t>AFI 1</t></is></c><c r="B2" t="s"><v>0</v>'
                                              '</c></row>'], shared=["x" * (MAX_CELL + 1)])
-    with pytest.raises(ValueError, match=f"cell B2 holds {MAX_CELL + 1:,} characters"):
+    with pytest.raises(ImportRefused, match=f"cell B2 holds {MAX_CELL + 1:,} characters"):
         read_xlsx(path)
 
 
@@ -162,7 +164,7 @@ def test_a_value_beyond_the_column_limit_is_refused_naming_its_cell(tmp_path):
     book.active.append(["Ref", "Finding"])
     book.active.cell(row=3, column=MAX_COLUMNS + 1, value="stray")
     book.save(tmp_path / "wide.xlsx")
-    with pytest.raises(ValueError, match="cell GS3 holds a value beyond column GR"):
+    with pytest.raises(ImportRefused, match="cell GS3 holds a value beyond column GR"):
         read_xlsx(tmp_path / "wide.xlsx")
 
 
@@ -170,14 +172,14 @@ def test_csv_limits(tmp_path, monkeypatch):
     monkeypatch.setattr(table_files, "MAX_ROWS", 100)
     rows = tmp_path / "rows.csv"
     rows.write_text("Ref,Finding\n" + "".join(f"AFI {n},x\n" for n in range(200)))
-    with pytest.raises(ValueError, match="at most 100 rows"):
+    with pytest.raises(ImportRefused, match="at most 100 rows"):
         read_csv(rows)
     wide = tmp_path / "wide.csv"
     wide.write_text("Ref,Finding\n" + "a," * MAX_COLUMNS + "far\n")
-    with pytest.raises(ValueError, match=f"at most {MAX_COLUMNS} columns"):
+    with pytest.raises(ImportRefused, match=f"at most {MAX_COLUMNS} columns"):
         read_csv(wide)
     monkeypatch.setattr(table_files, "MAX_BYTES", 1000)
     big = tmp_path / "big.csv"
     big.write_text("Ref,Finding\n" + "AFI 1,x\n" * 200)
-    with pytest.raises(ValueError, match="larger than 1,000 bytes"):
+    with pytest.raises(ImportRefused, match="larger than 1,000 bytes"):
         read_csv(big)

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from tui.app.messages import PlanReloaded, TeamReloaded
 from tui.app.palette import AfiCommands
 from tui.core.errors import AfiError
 from tui.core.plan import Plan
@@ -124,9 +125,7 @@ class AfiApp(App):
         self.plan = message.plan
         self.forget_removed_watchers()
         for screen in self.screen_stack:
-            handler = getattr(screen, "plan_changed", None)
-            if handler is not None:
-                handler(message.plan)
+            screen.post_message(PlanReloaded(message.plan))
         self.refresh_team()
 
     @work(thread=True, exclusive=True, group="team", exit_on_error=False)
@@ -147,9 +146,7 @@ class AfiApp(App):
     def on_team_changed(self, message: TeamChanged) -> None:
         self.team = message.status
         for screen in self.screen_stack:
-            handler = getattr(screen, "team_changed", None)
-            if handler is not None:
-                handler(message.status)
+            screen.post_message(TeamReloaded(message.status))
 
     @work(thread=True, exclusive=True, group="sync", exit_on_error=False)
     def sync_now(self) -> None:

@@ -47,10 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"afi: error: {line}", file=sys.stderr)
         return EXIT_FAILED
     except UsageError as err:
-        print(f"afi: error: {visible(err)}", file=sys.stderr)
+        print(f"afi: error: {visible(err.cli_message())}", file=sys.stderr)
         return EXIT_USAGE
     except AfiError as err:
-        print(f"afi: error: {visible(err)}", file=sys.stderr)
+        print(f"afi: error: {visible(err.cli_message())}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("afi: interrupted", file=sys.stderr)

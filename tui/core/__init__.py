@@ -6,10 +6,21 @@ Scripts start from `Plan` (see README, "Scripting"):
     plan = Plan.open("plan")
     with plan.change("Move Q3 items to Q4") as change:
         for item in plan.query("group:demand is:open"):
-            change.set(item.id, "due", "2025-12-31")
+            change.set(item.id, "due", "2025-12-31", reason="re-planned at the board")
 """
 
-from tui.core.errors import AfiError, ConflictError, GitError, InvalidItem, NotFound, QueryError
+from tui.core.errors import (
+    AfiError,
+    ConflictError,
+    GitError,
+    InvalidItem,
+    InvalidValue,
+    NotFound,
+    QueryError,
+    ReasonRequired,
+    SignOffRequired,
+    UncommittedEdits,
+)
 from tui.core.model.items import Item, PlanConfig, due_state, today
 from tui.core.plan import Plan
 
@@ -27,5 +38,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("tui.cli", "tui.app"),
 )
 
-__all__ = ["AfiError", "ConflictError", "GitError", "InvalidItem", "Item", "NotFound", "Plan",
-           "PlanConfig", "QueryError", "due_state", "today"]
+__all__ = ["AfiError", "ConflictError", "GitError", "InvalidItem", "InvalidValue", "Item",
+           "NotFound", "Plan", "PlanConfig", "QueryError", "ReasonRequired", "SignOffRequired",
+           "UncommittedEdits", "due_state", "today"]

@@ -27,7 +27,17 @@ class Problem(namedtuple("Problem", "path line message")):
 
 
 class AfiError(Exception):
-    """Something the user asked for could not be done (CLI exit status 1)."""
+    """Something the user asked for could not be done (CLI exit status 1). `str(err)` is
+    worded for the Python API (it names Python arguments, `reason=`); `cli_message()` for
+    the command line (`--reason TEXT`). Front ends that mark fields read the attributes of
+    the subclasses, never the text. `cli_message=`: the CLI's wording, where it differs."""
+
+    def __init__(self, *args: object, cli_message: str | None = None):
+        super().__init__(*args)
+        self._cli = cli_message
+
+    def cli_message(self) -> str:
+        return getattr(self, "_cli", None) or str(self)
 
 
 class UsageError(AfiError):
@@ -35,7 +45,63 @@ class UsageError(AfiError):
 
 
 class InvalidValue(AfiError):
-    """A value given for a field is not allowed (unknown status, bad date): exit 1."""
+    """A value given for a field is not allowed (unknown status, bad date): exit 1.
+    `field` names the field or argument at fault (None when the value is not one field's),
+    `value` the value refused, `allowed` the values it could have been (empty if any
+    value of the right shape), `item_id` the item, when one is concerned."""
+
+    def __init__(self, message: str, field: str | None = None, value: object = None,
+                 allowed: tuple[str, ...] | list[str] = (), item_id: str | None = None,
+                 cli_message: str | None = None):
+        super().__init__(message, cli_message=cli_message)
+        self.field = field
+        self.value = value
+        self.allowed = tuple(allowed)
+        self.item_id = item_id
+
+
+class ReasonRequired(InvalidValue):
+    """A change that must say why did not: a moved due date (`field` "due"), a reopened
+    item ("status"), or closing with actions open ("closure"). `situation` is what was
+    asked ("moving its due date from 2025-03-31 to 2025-06-30"); `hint` replaces the
+    front end's own advice (how to give a reason) where there is no argument to give, as
+    in a hand edit. The reason is kept as a progress update."""
+
+    def __init__(self, item_id: str, field: str, situation: str, hint: str | None = None):
+        self.situation = situation
+        self.hint = hint
+        super().__init__(self._worded("give reason=\"...\""), field=field, item_id=item_id)
+
+    def _worded(self, advice: str) -> str:
+        return (f"{self.situation} needs a reason ({self.hint or advice}; it is kept as a "
+                "progress update); nothing was written")
+
+    def cli_message(self) -> str:
+        return self._worded("give --reason TEXT")
+
+
+class SignOffRequired(InvalidValue):
+    """An item was set to the plan's closed status without its sign-off (who, which
+    board, when): closing goes through `close` (`afi close`, `c` in the UI)."""
+
+    def __init__(self, item_id: str | None, closed_status: str):
+        self.closed_status = closed_status
+        super().__init__(self._worded("change.close(ID, by=..., board=...)"), field="status",
+                         value=closed_status, item_id=item_id)
+
+    def _worded(self, how: str) -> str:
+        return (f"'{self.closed_status}' needs its sign-off (who, which board, when): sign "
+                f"it off with {how}; nothing was written")
+
+    def cli_message(self) -> str:
+        return self._worded("`afi close ID --by NAME --board BOARD`")
+
+
+class IdTaken(InvalidValue):
+    """A new item's id is already an item's (or a file's) in the plan."""
+
+    def __init__(self, message: str, item_id: str):
+        super().__init__(message, field="id", value=item_id, item_id=item_id)
 
 
 class QueryError(InvalidValue):

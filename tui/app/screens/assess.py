@@ -44,8 +44,12 @@ class AssessScreen(CommitDialog):
                 else "; not assessed yet")
         return Content(visible(f"The dates say {dates}{said}."))
 
-    def fill(self, change: Change) -> None:
+    def read_form(self) -> None:
         reason = self.value("reason")
         if not reason:
             raise FieldError("reason", "Why? The board reads the reason with the rating.")
-        change.assess(self.item_id, str(self.value("rag")), reason)
+        self.form_read = (str(self.value("rag")), reason)
+
+    def fill(self, change: Change) -> None:
+        rating, reason = self.form_read
+        change.assess(self.item_id, rating, reason)

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.app.board_view import render_board
+from tui.app.messages import PlanReloaded
 from tui.app.threads import import_git
 from tui.app.widgets import Painted, plain
 from tui.core.errors import AfiError
@@ -38,6 +39,9 @@ class BoardScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#board-scroll").focus()
         self.action_rebuild()
+
+    def on_plan_reloaded(self, message: PlanReloaded) -> None:
+        self.plan_changed(message.plan)
 
     def plan_changed(self, plan: Plan) -> None:
         self.action_rebuild()

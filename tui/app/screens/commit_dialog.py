@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,10 +17,10 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
 
+from tui.app.saving import commit_in_worker, describe
 from tui.app.screens.confirm import ConfirmScreen
-from tui.app.threads import import_git
 from tui.app.widgets import hide_field_errors, plain, show_field_error
-from tui.core.errors import AfiError, InvalidItem
+from tui.core.errors import AfiError, ReasonRequired
 from tui.core.plan import Plan
 from tui.core.write.change import Change
 
@@ -47,6 +46,7 @@ class CommitDialog(ModalScreen[None]):
         self.item_id = item_id
         self.saving = False
         self.initial: dict[str, object] = {}
+        self.form_read: tuple = ()  # what read_form read, for fill
 
     # -- for subclasses -------------------------------------------------------------------
     def form(self) -> Iterable[Widget]:
@@ -58,8 +58,20 @@ class CommitDialog(ModalScreen[None]):
         return None
 
     def fill(self, change: Change) -> None:
-        """The edit, on `change`; FieldError or AfiError when the form is not right."""
+        """The edit, on `change`; FieldError or AfiError when the form is not right. Runs
+        in the save worker: read the form in `read_form`, not here."""
         raise NotImplementedError
+
+    def read_form(self) -> None:
+        """Read (and check) what the form holds, on the app's thread, for `fill`;
+        FieldError when a field is not right."""
+
+    def field_of(self, err: AfiError) -> str | None:
+        """The form's field an error of the core is about (from its attributes), if any."""
+        field = getattr(err, "field", None)
+        if isinstance(err, ReasonRequired):
+            field = "reason"
+        return field if field and self.query(f"#error-{field}") else None
 
     # -- the dialog -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -109,39 +121,31 @@ class CommitDialog(ModalScreen[None]):
         if self.saving:
             return
         hide_field_errors(self)
-        change = Change(Plan(self.app.plan_dir))  # its own reads; the list keeps its plan
         try:
-            self.fill(change)
+            self.read_form()
         except FieldError as err:
             show_field_error(self, err.name, str(err))
             self.show_error("Fix the field marked in red; nothing was saved.")
             return
-        except AfiError as err:
-            self.show_error(f"Not saved: {err}")
-            return
-        self.saving = True
+        plan_dir = self.app.plan_dir
+
+        def build() -> Change:
+            change = Change(Plan(plan_dir))  # its own reads; the list keeps its plan
+            self.fill(change)
+            return change
+
         self.show_error("Saving…", kind="info")
-        self.commit(change)
+        commit_in_worker(self, build, self.saved, self.failed, group="dialog-save")
 
-    @work(thread=True, exclusive=True, group="dialog-save", exit_on_error=False)
-    def commit(self, change: Change) -> None:
-        import_git()
-        try:
-            sha = change.commit()
-        except InvalidItem as err:
-            self.app.call_from_thread(self.failed, "; ".join(p.message for p in err.problems))
-        except AfiError as err:
-            self.app.call_from_thread(self.failed, str(err))
+    def failed(self, err: AfiError) -> None:
+        field = self.field_of(err)
+        if field is not None:
+            show_field_error(self, field, describe(err))
+            self.show_error("Fix the field marked in red; nothing was saved.")
         else:
-            self.app.call_from_thread(self.saved, sha, change.warnings)
+            self.show_error(f"Not saved: {describe(err)}")
 
-    def failed(self, message: str) -> None:
-        self.saving = False
-        self.show_error(f"Not saved: {message}")
-
-    def saved(self, sha: str | None, warnings: list[str]) -> None:
-        for warning in warnings:
-            self.notify(warning, severity="warning", timeout=6)
+    def saved(self, sha: str | None) -> None:
         self.notify(f"{self.done} {self.item_id} as commit {sha[:8]}" if sha
                     else "Nothing changed: it already said that", timeout=4)
         self.dismiss(None)

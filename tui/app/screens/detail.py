@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from tui.app.colours import Palette
+from tui.app.messages import PlanReloaded
 from tui.app.widgets import Painted
 from tui.core.model.items import (
     Item,
@@ -180,6 +181,9 @@ class DetailScreen(Screen):
         self.query_one("#detail-scroll").focus()
         if self.app.plan is not None:
             self.plan_changed(self.app.plan)
+
+    def on_plan_reloaded(self, message: PlanReloaded) -> None:
+        self.plan_changed(message.plan)
 
     def plan_changed(self, plan: Plan) -> None:
         item = plan.find(self.item_id)

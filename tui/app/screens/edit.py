@@ -7,9 +7,9 @@ a pull) — the user is told and offered a reload, never silently overwritten.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -20,14 +20,15 @@ from textual.widgets import Footer, Input, Select, Static, TextArea
 
 from tui.app import suggestions
 from tui.app.action_list import ActionList
+from tui.app.saving import commit_in_worker, describe
 from tui.app.screens.confirm import ConfirmScreen
-from tui.app.threads import import_git
 from tui.app.widgets import field_row, hide_field_errors, plain, show_field_error
 from tui.core.errors import (
     AfiError,
     ConflictError,
     InvalidItem,
     InvalidValue,
+    ReasonRequired,
     UncommittedEdits,
 )
 from tui.core.model.schema import FIELDS, ITEM_FIELDS, STRING, Field
@@ -193,52 +194,56 @@ class EditScreen(Screen):
                 or self.actions.is_dirty()
                 or bool(self.query_one("#update", TextArea).text.strip()))
 
-    def build_change(self) -> Change | None:
-        """The edits as a Change; marks invalid fields and returns None if any."""
+    def build_change(self) -> Callable[[], Change] | None:
+        """The edits, read from the form: a function that makes them a Change (run in the
+        save worker: a reason's progress update reads git's config for its author). Marks
+        the fields the core refuses and returns None if any."""
         plan: Plan = self.app.plan
         message = self.query_one("#message", Input).value
-        change = Change(Plan(plan.dir), message)  # its own reads; the list keeps its plan
+        checker = Change(plan)
         values = self.form_values()
         errors: dict[str, str] = {}
         checked: dict[str, Any] = {}
         for name, value in values.items():
             try:
-                checked[name] = change.check_value(name, value, self.original)
+                checked[name] = checker.check_value(name, value, self.original)
             except AfiError as err:
-                errors[name] = str(err)
-        closed = plan.config.closed_status
-        if values["status"] == closed and self.original.get("status") != closed:
-            errors["status"] = (f"'{closed}' needs its sign-off (who, which board, when): "
-                                "save your other changes, then press c to sign it off")
+                errors[getattr(err, "field", None) or name] = describe(err)
         hide_field_errors(self)
         if errors:
             for name, text in errors.items():
                 show_field_error(self, name, text)
             self.show_banner("Fix the fields marked in red; nothing was saved.", "error")
             return None
-        change.open(self.item_id, base_text=self.base_text)
-        d = self.original
+        item_id, base_text, d = self.item_id, self.base_text, self.original
         reason = self.query_one("#reason", Input).value.strip() or None
-        for name, value in checked.items():
-            old = d.get(name)
-            if name == "detail" and (old or "").strip() == (value or "").strip():
-                continue
-            if value != old:
-                change.set(self.item_id, name, value,
-                           reason=reason if name in ("due", "status") else None)
-        old_tags = list(d.get("tags", []))
-        for tag in self.tag_list():
-            if tag not in old_tags:
-                change.add_tag(self.item_id, tag)
-        for tag in old_tags:
-            if tag not in self.tag_list():
-                change.remove_tag(self.item_id, tag)
-        for call in self.actions.calls():
-            call.apply(change, self.item_id)
+        tags, calls = self.tag_list(), self.actions.calls()
         update = self.query_one("#update", TextArea).text.strip()
-        if update:
-            change.add_update(self.item_id, update)
-        return change
+
+        def build() -> Change:
+            change = Change(Plan(plan.dir), message)  # its own reads; the list keeps its plan
+            change.open(item_id, base_text=base_text)
+            for name, value in checked.items():
+                old = d.get(name)
+                if name == "detail" and (old or "").strip() == (value or "").strip():
+                    continue
+                if value != old:
+                    change.set(item_id, name, value,
+                               reason=reason if name in ("due", "status") else None)
+            old_tags = list(d.get("tags", []))
+            for tag in tags:
+                if tag not in old_tags:
+                    change.add_tag(item_id, tag)
+            for tag in old_tags:
+                if tag not in tags:
+                    change.remove_tag(item_id, tag)
+            for call in calls:
+                call.apply(change, item_id)
+            if update:
+                change.add_update(item_id, update)
+            return change
+
+        return build
 
     # -- events and actions ---------------------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -248,7 +253,7 @@ class EditScreen(Screen):
                 Change(self.app.plan).check_value("due", event.value)
                 label.add_class("hidden")
             except AfiError as err:
-                label.update(plain(str(err)))
+                label.update(plain(describe(err)))
                 label.remove_class("hidden")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -259,58 +264,41 @@ class EditScreen(Screen):
     def action_save(self) -> None:
         if self.saving or not self.original:
             return
-        try:
-            change = self.build_change()
-        except ConflictError as err:
-            self.show_conflict(str(err))
-            return
-        except AfiError as err:
-            self.show_banner(str(err), "error")
-            return
-        if change is None:
-            return
-        if not change.touched():
+        if not self.is_dirty():
             self.notify("Nothing to save: no field changed", timeout=3)
             return
-        self.saving = True
+        build = self.build_change()
+        if build is None:
+            return
         self.show_banner("Saving…", "info")
-        self.save(change)
+        commit_in_worker(self, build, self.saved, self.not_saved)
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def save(self, change: Change) -> None:
-        import_git()
-        try:
-            sha = change.commit()
-        except (ConflictError, UncommittedEdits) as err:
-            self.app.call_from_thread(self.show_conflict, str(err))
-        except InvalidValue as err:
-            if "needs a reason" in str(err):
-                self.app.call_from_thread(self.needs_reason, str(err))
-            else:
-                self.app.call_from_thread(self.show_banner, f"Not saved: {err}", "error")
-        except InvalidItem as err:
-            self.app.call_from_thread(self.show_banner, "; ".join(p.message for p in
-                                                                  err.problems), "error")
-        except AfiError as err:
-            self.app.call_from_thread(self.show_banner, f"Not saved: {err}", "error")
-        else:
-            self.app.call_from_thread(self.saved, sha, change.warnings)
-        finally:
-            self.saving = False
-
-    def saved(self, sha: str | None, warnings: list[str]) -> None:
-        for warning in warnings:
-            self.notify(warning, severity="warning", timeout=6)
-        self.notify(f"Saved {self.item_id} as commit {sha[:8]}" if sha else "Nothing changed",
-                    timeout=4)
+    def saved(self, sha: str | None) -> None:
+        if sha is None:
+            self.hide_banner()
+            self.notify("Nothing to save: no field changed", timeout=3)
+            return
+        self.notify(f"Saved {self.item_id} as commit {sha[:8]}", timeout=4)
         # Back to the list first, then read the plan again (in a worker, after the frame).
         self.app.pop_screen()
         self.app.call_after_refresh(self.app.reload_now)
 
-    def needs_reason(self, message: str) -> None:
+    def not_saved(self, err: AfiError) -> None:
+        if isinstance(err, (ConflictError, UncommittedEdits)):
+            self.show_conflict(str(err))
+        elif isinstance(err, ReasonRequired):
+            self.needs_reason(err)
+        elif isinstance(err, InvalidItem):
+            self.show_banner(describe(err), "error")
+        elif isinstance(err, InvalidValue) and err.field in self.form_values():
+            show_field_error(self, err.field, describe(err))
+            self.show_banner("Fix the field marked in red; nothing was saved.", "error")
+        else:
+            self.show_banner(f"Not saved: {describe(err)}", "error")
+
+    def needs_reason(self, err: ReasonRequired) -> None:
         """The core refuses a moved due date or a reopened item without a reason."""
-        show_field_error(self, "reason", message.replace("give --reason TEXT",
-                                                         "say why in this field"))
+        show_field_error(self, "reason", describe(err))
         self.show_banner("Say why in \"Why it moves\"; nothing was saved.", "error")
         self.query_one("#reason", Input).focus()
 

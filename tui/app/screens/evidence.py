@@ -48,7 +48,7 @@ class EvidenceScreen(CommitDialog):
         self.query_one("#location", Input).suggester = SuggestFromList(
             locations, case_sensitive=False)
 
-    def fill(self, change: Change) -> None:
+    def read_form(self) -> None:
         title = self.value("title")
         if not title:
             raise FieldError("title", "The evidence needs a title: what is it?")
@@ -58,8 +58,8 @@ class EvidenceScreen(CommitDialog):
                 on = not_in_future(parse_date(self.value("date"), "date"), "the date")
             except AfiError as err:
                 raise FieldError("date", str(err)) from None
-        try:
-            change.add_evidence(self.item_id, title, self.value("location") or None, on)
-        except AfiError as err:
-            raise FieldError("location" if "location" in str(err) else "title",
-                             str(err)) from None
+        self.form_read = (title, self.value("location") or None, on)
+
+    def fill(self, change: Change) -> None:
+        title, location, on = self.form_read
+        change.add_evidence(self.item_id, title, location, on)

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tui.app.item_table import Column, ItemTable
+from tui.app.messages import PlanReloaded, TeamReloaded
 from tui.app.problems import ProblemsPanel
 from tui.app.rows import content_widths, item_cells
 from tui.app.screens.undo import UndoFlow
@@ -117,6 +118,9 @@ class ListScreen(Screen):
             self.team_changed(self.app.team)
 
     # -- data -----------------------------------------------------------------------------
+    def on_plan_reloaded(self, message: PlanReloaded) -> None:
+        self.plan_changed(message.plan)
+
     def plan_changed(self, plan: Plan) -> None:
         self.counts = plan_counts(plan, today())
         table = self.query_one(ItemTable)
@@ -129,6 +133,9 @@ class ListScreen(Screen):
         elif not (self.team and self.team.conflicts):  # the last bad file was fixed
             panel.add_class("hidden")
         self.refilter()
+
+    def on_team_reloaded(self, message: TeamReloaded) -> None:
+        self.team_changed(message.status)
 
     def team_changed(self, team: TeamStatus) -> None:
         had_conflicts = bool(self.team and self.team.conflicts)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,9 +10,9 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Select, Static
 
+from tui.app.saving import commit_in_worker, describe
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.suggestions import distinct
-from tui.app.threads import import_git
 from tui.app.widgets import field_row, plain
 from tui.core.errors import AfiError
 from tui.core.model.items import KINDS
@@ -131,38 +130,35 @@ class NewItemScreen(Screen):
             try:
                 change.check_value(name, value)
             except AfiError as err:
-                errors[name] = str(err)
+                errors[name] = describe(err)
         if not isinstance(inspection, str):
             errors["inspection"] = "choose an inspection"
-        if not errors:
-            try:
-                change.create(item_id, {"kind": values["kind"], "inspection": inspection,
-                                        "area": values["area"], "title": values["title"],
-                                        "status": values["status"], "owner": values["owner"],
-                                        "lead": values["lead"], "due": values["due"]})
-            except AfiError as err:
-                errors["id"] = str(err)
         if errors:
-            for name, text in errors.items():
-                label = self.query_one(f"#error-{name}", Static)
-                label.update(plain(text))
-                label.remove_class("hidden")
-            self.show_banner("Fix the fields marked in red; nothing was saved.")
+            self.mark(errors)
             return
-        self.saving = True
-        self.save(change, item_id)
+        fields = {"kind": values["kind"], "inspection": inspection, "area": values["area"],
+                  "title": values["title"], "status": values["status"],
+                  "owner": values["owner"], "lead": values["lead"], "due": values["due"]}
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False)
-    def save(self, change: Change, item_id: str) -> None:
-        import_git()
-        try:
-            sha = change.commit()
-        except AfiError as err:
-            self.app.call_from_thread(self.show_banner, f"Not saved: {err}")
+        def build() -> Change:  # in the save worker: it reads the plan's files
+            change.create(item_id, fields)
+            return change
+
+        commit_in_worker(self, build, lambda sha: self.created(item_id, sha), self.not_saved)
+
+    def mark(self, errors: dict[str, str]) -> None:
+        for name, text in errors.items():
+            label = self.query_one(f"#error-{name}", Static)
+            label.update(plain(text))
+            label.remove_class("hidden")
+        self.show_banner("Fix the fields marked in red; nothing was saved.")
+
+    def not_saved(self, err: AfiError) -> None:
+        field = getattr(err, "field", None)
+        if field and self.query(f"#error-{field}"):
+            self.mark({field: describe(err)})
         else:
-            self.app.call_from_thread(self.created, item_id, sha)
-        finally:
-            self.saving = False
+            self.show_banner(f"Not saved: {describe(err)}")
 
     def created(self, item_id: str, sha: str | None) -> None:
         self.notify(f"Created {item_id} as commit {(sha or '')[:8]}", timeout=4)

@@ -82,7 +82,7 @@ class SignOffScreen(CommitDialog):
         if isinstance(board, Input):
             board.suggester = SuggestFromList(boards, case_sensitive=False)
 
-    def fill(self, change: Change) -> None:
+    def read_form(self) -> None:
         by, board = self.value("approved_by"), self.value("board")
         if not by:
             raise FieldError("approved_by", "Who signed it off? (a name or a role, e.g. DCC)")
@@ -97,9 +97,8 @@ class SignOffScreen(CommitDialog):
         if left and not reason:
             raise FieldError("reason", f"{left} of {total} actions are still open: say why it "
                              "closes anyway")
-        try:
-            change.close(self.item_id, by, board, on, reason=reason)
-        except AfiError as err:
-            if "board" in str(err):
-                raise FieldError("board", str(err)) from None
-            raise
+        self.form_read = (by, board, on, reason)
+
+    def fill(self, change: Change) -> None:
+        by, board, on, reason = self.form_read
+        change.close(self.item_id, by, board, on, reason=reason)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from textual import work
 from textual.widget import Widget
 
+from tui.app.saving import save_in_worker
 from tui.app.screens.confirm import ConfirmScreen
 from tui.app.threads import import_git
 from tui.core.errors import AfiError
@@ -48,19 +49,18 @@ class UndoFlow(Widget):
             f"Undo your last change, [{short}] {subject}? A new commit takes it back; the "
             "history keeps both.", yes="Undo", no="Keep it"), answer)
 
-    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
     def commit(self) -> None:
-        import_git()
-        from tui.core.write.undo import undo
+        def run():  # in the worker: undo runs git
+            from tui.core.write.undo import undo
 
-        try:
             _, commit, warnings = undo(Plan(self.app.plan_dir))
-        except AfiError as err:
-            self.app.call_from_thread(self.app.notify, f"Not undone: {visible(err)}",
-                                      severity="error", timeout=12)
-            return
-        for warning in warnings:
-            self.app.call_from_thread(self.app.notify, visible(warning), severity="warning")
-        self.app.call_from_thread(self.app.notify,
-                                  f"[{commit.short}] {visible(commit.subject)}", timeout=6)
-        self.app.call_from_thread(self.app.reload_now)
+            return commit, warnings
+
+        save_in_worker(self, run, self.undone, self.not_undone, group="undo")
+
+    def undone(self, commit) -> None:
+        self.app.notify(f"[{commit.short}] {visible(commit.subject)}", timeout=6)
+        self.app.reload_now()
+
+    def not_undone(self, err: AfiError) -> None:
+        self.app.notify(f"Not undone: {visible(err)}", severity="error", timeout=12)

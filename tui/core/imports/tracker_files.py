@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tui.core.errors import ImportRefused
+
 MAX_BYTES = 50_000_000     # text of a CSV, or a workbook's parts unpacked
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
@@ -42,12 +44,12 @@ def read_csv(path: Path) -> list[Sheet]:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as error:
-        raise ValueError(f"cannot read {path}: {error.strerror or error}") from None
+        raise ImportRefused(f"cannot read {path}: {error.strerror or error}") from None
     if len(data) > MAX_BYTES:
-        raise ValueError(f"{path} is larger than {MAX_BYTES:,} bytes, the most afi reads "
+        raise ImportRefused(f"{path} is larger than {MAX_BYTES:,} bytes, the most afi reads "
                          "from a tracker: split it, or remove what is not the plan")
     if data.startswith(b"PK\x03\x04"):
-        raise ValueError(f"{path} is an Excel workbook, not CSV text: name it .xlsx")
+        raise ImportRefused(f"{path} is an Excel workbook, not CSV text: name it .xlsx")
     notes = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, notes = data.decode("utf-16", errors="replace"), ["read as UTF-16 text"]
@@ -58,11 +60,11 @@ def read_csv(path: Path) -> list[Sheet]:
             try:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
-                raise ValueError(f"{path} is neither UTF-8 nor Windows-1252 text: save it "
+                raise ImportRefused(f"{path} is neither UTF-8 nor Windows-1252 text: save it "
                                  "from Excel as CSV UTF-8") from None
             notes = ["read as Windows-1252 text (not UTF-8)"]
     if "\0" in text:
-        raise ValueError(f"{path} is not CSV text (it holds NUL characters)")
+        raise ImportRefused(f"{path} is not CSV text (it holds NUL characters)")
     delimiters = [",", ";", "\t"]
     first, _, rest = text.partition("\n")
     if re.fullmatch(r"sep=.", first.rstrip("\r"), re.IGNORECASE):  # Excel's delimiter line
@@ -74,9 +76,9 @@ def read_csv(path: Path) -> list[Sheet]:
             for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
                 rows.append(row)
                 if len(rows) > MAX_ROWS:
-                    raise ValueError(_too_many_rows(path, ""))
+                    raise ImportRefused(_too_many_rows(path, ""))
         except csv.Error as error:
-            raise ValueError(f"{path} is not readable CSV: {error}") from None
+            raise ImportRefused(f"{path} is not readable CSV: {error}") from None
         if max(map(len, rows), default=0) > MAX_COLUMNS:
             _check_width(path, "", rows)
         name = {"\t": "tab", ",": "comma", ";": "semicolon"}.get(delimiter, repr(delimiter))
@@ -89,12 +91,12 @@ def read_xlsx(path: Path) -> list[Sheet]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - a dependency of afi
-        raise ValueError(f"reading {path} needs openpyxl: pip install openpyxl") from None
+        raise ImportRefused(f"reading {path} needs openpyxl: pip install openpyxl") from None
     _check_unpacked_size(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # BadZipFile, KeyError, InvalidFileException, XML errors
-        raise ValueError(f"{path} is not a readable Excel workbook (.xlsx): "
+        raise ImportRefused(f"{path} is not a readable Excel workbook (.xlsx): "
                          f"{error or type(error).__name__}") from None
     sheets = []
     try:
@@ -105,7 +107,7 @@ def read_xlsx(path: Path) -> list[Sheet]:
                     max_row=last_row, max_col=last_column, values_only=True)] \
                     if last_row else []
             except Exception as error:
-                raise ValueError(f"{path}: sheet '{sheet.title}' is not readable: "
+                raise ImportRefused(f"{path}: sheet '{sheet.title}' is not readable: "
                                  f"{error or type(error).__name__}") from None
             _check_cells(path, sheet.title, rows)
             _fill_merged(rows, ranges)
@@ -124,12 +126,12 @@ def _check_unpacked_size(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (OSError, zipfile.BadZipFile) as error:
-        raise ValueError(f"{path} is not a readable Excel workbook (.xlsx): "
+        raise ImportRefused(f"{path} is not a readable Excel workbook (.xlsx): "
                          f"{error or type(error).__name__}") from None
     total = sum(member.file_size for member in members)
     if total > MAX_BYTES:
         biggest = max(members, key=lambda member: member.file_size)
-        raise ValueError(f"{path} unpacks to {total:,} bytes ({biggest.filename}: "
+        raise ImportRefused(f"{path} unpacks to {total:,} bytes ({biggest.filename}: "
                          f"{biggest.file_size:,}), more than the {MAX_BYTES:,} afi reads from "
                          "a tracker: save only the sheets of the plan, without huge cells")
 
@@ -168,21 +170,19 @@ def _scan_sheet(path: Path, sheet: Any) -> tuple[list[tuple[int, int, int, int]]
                     column = column_index_from_string(letters) if letters else column + 1
                     if any(element.itertext()):  # <v>, <is><t>, <f>: a value
                         if column > MAX_COLUMNS:
-                            raise ValueError(
+                            raise ImportRefused(
                                 f"{path}: {_where(sheet.title)}cell {ref or column} holds a "
                                 f"value beyond column {_column_name(MAX_COLUMNS)}: afi reads "
                                 f"at most {MAX_COLUMNS} columns")
                         if row > MAX_ROWS:
-                            raise ValueError(_too_many_rows(path, sheet.title))
+                            raise ImportRefused(_too_many_rows(path, sheet.title))
                         last_row, last_column = row, max(last_column, column)
                 elif tag == "row" and rows_parent is not None:
                     rows_parent.clear()  # the rows read so far: nothing else keeps them
                 elif tag == "mergeCell" and element.get("ref"):
                     ranges.append(range_boundaries(element.get("ref")))
-    except ValueError as error:
-        if str(error).startswith(str(path)):
-            raise
-        return ranges, MAX_ROWS, MAX_COLUMNS
+    except ImportRefused:
+        raise
     except Exception:
         return ranges, MAX_ROWS, MAX_COLUMNS
     return ranges, last_row, last_column
@@ -210,7 +210,7 @@ def _check_cells(path: Path, title: str, rows: list[list[Any]]) -> None:
     for number, row in enumerate(rows, 1):
         for index, value in enumerate(row):
             if isinstance(value, str) and len(value) > MAX_CELL:
-                raise ValueError(f"{path}: {_where(title)}cell {_column_name(index + 1)}"
+                raise ImportRefused(f"{path}: {_where(title)}cell {_column_name(index + 1)}"
                                  f"{number} holds {len(value):,} characters: afi reads at "
                                  f"most {MAX_CELL:,} in a cell (Excel's own limit)")
 
@@ -218,7 +218,7 @@ def _check_cells(path: Path, title: str, rows: list[list[Any]]) -> None:
 def _check_width(path: Path, title: str, rows: list[list[Any]]) -> None:
     for number, row in enumerate(rows, 1):
         if any(value not in (None, "") for value in row[MAX_COLUMNS:]):
-            raise ValueError(f"{path}: {_where(title)}row {number} has a value beyond column "
+            raise ImportRefused(f"{path}: {_where(title)}row {number} has a value beyond column "
                              f"{_column_name(MAX_COLUMNS)}: afi reads at most {MAX_COLUMNS} "
                              "columns")
 

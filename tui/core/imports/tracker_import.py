@@ -130,8 +130,9 @@ def read_table(path: Path, config: PlanConfig, inspection: str | None = None,
     if suffix in (".csv", ".xlsx"):
         try:
             sheets = read_csv(path) if suffix == ".csv" else read_xlsx(path)
-        except ValueError as error:  # table_files' word for a file it cannot read
-            raise ImportRefused(str(error), path) from None
+        except ImportRefused as error:  # the reader's refusal, said of this file
+            error.path = error.path or path
+            raise
     else:
         raise ImportRefused(f"{path}: afi reads trackers saved as .csv or .xlsx, not "
                          f"'{path.suffix or 'no extension'}' (save it from Excel as one of "

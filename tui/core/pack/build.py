@@ -44,12 +44,10 @@ from tui.core.pack.model import (
     Update,
 )
 from tui.core.progress import NO_PROGRESS, Progress
+from tui.core.write.values import REASON_PREFIXES
 
 if TYPE_CHECKING:
     from tui.core.plan import Plan
-
-# Progress updates afi writes itself to record a reason: shown with the change they explain.
-REASON_PREFIXES = ("Due date moved from ", "Due date set to ", "Due date removed ", "Reopened (")
 
 
 @dataclass

@@ -17,7 +17,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.errors import AfiError, InvalidItem, InvalidValue, NotFound, Problem, UsageError
+from tui.core.errors import (
+    AfiError,
+    IdTaken,
+    InvalidItem,
+    InvalidValue,
+    NotFound,
+    Problem,
+    ReasonRequired,
+    SignOffRequired,
+    UsageError,
+)
 from tui.core.model.items import ID_RE, today
 from tui.core.model.schema import CLEARABLE, DATE, FIELDS, INTEGER, SETTABLE
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, read_text
@@ -35,6 +45,7 @@ from tui.core.write.pending import (
     toml_data,
 )
 from tui.core.write.values import (
+    REOPENED,
     checked_text,
     due_move,
     find_action,
@@ -105,7 +116,7 @@ class Change:
             if name == "status" and old == closed and value != closed:
                 document.set("closure", None)  # reopened: the sign-off stays in history
                 if reason:
-                    log_update(document, by, f"Reopened ({old} -> {value}): {reason}")
+                    log_update(document, by, f"{REOPENED}{old} -> {value}): {reason}")
             elif name == "due" and reason:
                 log_update(document, by, due_move(old, value, reason))
 
@@ -127,17 +138,17 @@ class Change:
         if status is None:
             raise InvalidValue("this plan has no closed status: name one in plan.toml "
                                "(closed_status = \"...\")")
-        closure = {"approved_by": one_line(by, "--by"),
+        closure = {"approved_by": one_line(by, "by", field="approved_by"),
                    "board": self._board(board), "date": not_in_future(on, "sign-off date")
                    or today()}
         if not closure["approved_by"]:
-            raise InvalidValue("--by cannot be empty: who signed it off?")
+            raise InvalidValue("by= cannot be empty: who signed it off?", field="approved_by",
+                               value=by, cli_message="--by cannot be empty: who signed it off?")
         entry = self.open(item_id)
         open_, total = open_actions(entry.document.data())
         if open_ and not reason:
-            raise InvalidValue(f"{entry.item_id} has {open_} of {total} actions still open: "
-                               "closing it needs a reason (--reason TEXT, kept as a progress "
-                               "update); nothing was written")
+            raise ReasonRequired(entry.item_id, "closure", f"{entry.item_id} has {open_} of "
+                                 f"{total} actions still open: closing it")
         reason = checked_text(reason, "reason") if open_ else None
         logger = self.plan.repo().user_name() if reason else ""
 
@@ -158,10 +169,10 @@ class Change:
     def add_evidence(self, item_id: str, title: str, location: str | None = None,
                      on: date | None = None) -> None:
         entry = {"title": one_line(title, "evidence title"),
-                 "location": one_line(location, "--location") if location else None,
+                 "location": one_line(location, "location") if location else None,
                  "date": not_in_future(on, "evidence date")}
         if not entry["title"]:
-            raise InvalidValue("the evidence needs a title")
+            raise InvalidValue("the evidence needs a title", field="title", value=title)
         self._edit(item_id, ("evidence",), lambda d: d.append_table("evidence", entry),
                    commutes=True)
 
@@ -231,7 +242,8 @@ class Change:
         if due is not None:
             changes["due"] = parse_date(due, "due") if due not in ("", "none") else None
         if not changes:
-            raise UsageError("nothing to change: give new text, --owner or --due")
+            raise UsageError("nothing to change: give new text, owner= or due=",
+                             cli_message="nothing to change: give new text, --owner or --due")
 
         def apply(document: ItemDocument) -> None:
             n = find_action(document, index, old_text, item_id)
@@ -278,13 +290,16 @@ class Change:
         return str(actions[index].get("text", "")), actions[index]
 
     def _board(self, board: str) -> str:
-        board = one_line(board, "--board")
+        board = one_line(board, "board")
         allowed = self.plan.config.boards
         if not board:
-            raise InvalidValue("--board cannot be empty: which board signed it off?")
+            raise InvalidValue("board= cannot be empty: which board signed it off?",
+                               field="board", value=board,
+                               cli_message="--board cannot be empty: which board signed it off?")
         if allowed and board not in allowed:
             raise InvalidValue(f"unknown board '{board}': plan.toml names "
-                               f"{'; '.join(allowed)}")
+                               f"{'; '.join(allowed)}", field="board", value=board,
+                               allowed=allowed)
         return board
 
     def create(self, item_id: str, fields: dict[str, Any],
@@ -294,12 +309,14 @@ class Change:
         another writer took it meanwhile (two `afi new` at once get different ids)."""
         if not ID_RE.match(item_id):
             raise InvalidValue(f"id {item_id!r} is not valid: use letters, digits, '.', '_' "
-                               "or '-', starting with a letter or digit, at most 64 characters")
+                               "or '-', starting with a letter or digit, at most 64 characters",
+                               field="id", value=item_id)
         if self.plan.find(item_id) is not None or item_id.lower() in self.pending:
-            raise AfiError(f"an item with id '{item_id}' already exists: choose another id")
+            raise IdTaken(f"an item with id '{item_id}' already exists: choose another id",
+                          item_id)
         path = self.plan.dir / ITEMS_DIR / f"{item_id}.toml"
         if _taken(path):
-            raise AfiError(f"{path} already exists: choose another id")
+            raise IdTaken(f"{path} already exists: choose another id", item_id)
         values = {name: (self.check_value(name, value, fields) if name in SETTABLE else value)
                   for name, value in fields.items()}
 
@@ -340,7 +357,7 @@ class Change:
                                    and value == "none"):
             if name in CLEARABLE:
                 return None
-            raise InvalidValue(f"'{name}' cannot be empty")
+            raise InvalidValue(f"'{name}' cannot be empty", field=name, value=value)
         if field.type == DATE:
             return parse_date(value, name)
         if field.type == INTEGER:
@@ -349,7 +366,11 @@ class Change:
         allowed = self.plan.config.vocabulary(field.vocabulary, item) if field.vocabulary \
             else None
         if allowed is not None and value not in allowed:
-            raise InvalidValue(f"unknown {name} '{value}': use one of {', '.join(allowed)}")
+            raise InvalidValue(f"unknown {name} '{value}': use one of {', '.join(allowed)}",
+                               field=name, value=value, allowed=allowed)
+        if name == "status" and item is not None and value == self.plan.config.closed_status \
+                and item.get("status") != value and not isinstance(item.get("closure"), dict):
+            raise SignOffRequired(item.get("id"), value)
         return value
 
     def discard(self) -> None:

@@ -8,7 +8,7 @@ from collections import namedtuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.core.errors import ConflictError, InvalidValue, Problem, UncommittedEdits
+from tui.core.errors import ConflictError, Problem, ReasonRequired, UncommittedEdits
 from tui.core.model import locate
 from tui.core.model.items import PlanConfig
 from tui.core.model.validate import READ, check_item
@@ -78,18 +78,17 @@ def committed_config(plan: Plan, committed: bytes | None) -> tuple[PlanConfig, b
 
 
 def require_reasons(item_id: str, old: dict, new: dict, config: PlanConfig,
-                     given: dict[str, str], hint: str = "give --reason TEXT") -> None:
+                     given: dict[str, str], hint: str | None = None) -> None:
     """A due date that moves, or a closed item reopened, must say why (docs/format.md §7):
     boards ask for the old date, the new one and the reason."""
     was, now = old.get("due"), new.get("due")
     if config.due_change_needs_reason and was is not None and now != was and "due" not in given:
-        raise InvalidValue(f"{item_id}: moving its due date from {was} to {now or 'none'} "
-                           f"needs a reason ({hint}; it is kept as a progress update); "
-                           "nothing was written")
+        raise ReasonRequired(item_id, "due", f"{item_id}: moving its due date from {was} to "
+                             f"{now or 'none'}", hint)
     closed = config.closed_status
     if old.get("status") == closed and new.get("status") != closed and "status" not in given:
-        raise InvalidValue(f"{item_id} is {closed} (signed off): reopening it needs a reason "
-                           f"({hint}; it is kept as a progress update); nothing was written")
+        raise ReasonRequired(item_id, "status", f"{item_id} is {closed} (signed off): "
+                             "reopening it", hint)
 
 
 def refuse_uncommitted(repo: GitRepo, entry: PendingItem, current: str,

@@ -19,8 +19,8 @@ def parse_date(value: Any, what: str = "date") -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidValue(f"{what}: '{text}' is not a date: use YYYY-MM-DD, e.g. 2025-03-31") \
-            from None
+        raise InvalidValue(f"{what}: '{text}' is not a date: use YYYY-MM-DD, e.g. 2025-03-31",
+                           field=what, value=text) from None
 
 
 def open_actions(data: dict[str, Any]) -> tuple[int, int]:
@@ -49,28 +49,45 @@ def whole_number(value: Any, what: str) -> int:
     return number
 
 
-def one_line(value: Any, what: str) -> str:
+def one_line(value: Any, what: str, field: str | None = None) -> str:
+    """`what`: the field, or the argument ("by") that Python names `by=` and the command
+    line `--by`; `field`: the field it fills, when that has another name."""
     text = str(value).strip()
     if has_controls(text):
-        raise InvalidValue(f"{what} must be one line of text without control characters")
+        said = "must be one line of text without control characters"
+        if what in _ARGUMENTS:
+            raise InvalidValue(f"{what}= {said}", field=field or what, value=value,
+                               cli_message=f"--{what} {said}")
+        raise InvalidValue(f"{what} {said}", field=field or what, value=value)
     return text
+
+
+_ARGUMENTS = ("by",)  # named for what they hold elsewhere: by= in Python, --by in the CLI
 
 
 def checked_text(value: Any, what: str) -> str:
     text = str(value).replace("\r\n", "\n").strip()
     if not text:
-        raise InvalidValue(f"{what} text cannot be empty")
+        raise InvalidValue(f"{what} text cannot be empty", field=what, value=value)
     if has_controls(text, lines=True):
-        raise InvalidValue(f"{what} must not contain control characters")
+        raise InvalidValue(f"{what} must not contain control characters", field=what,
+                           value=value)
     return text
+
+
+# How the progress updates afi writes to record a reason begin: the board pack reads them
+# back by these (tui.core.pack.build), to show each with the change it explains.
+DUE_SET, DUE_REMOVED, DUE_MOVED, REOPENED = ("Due date set to ", "Due date removed ",
+                                             "Due date moved from ", "Reopened (")
+REASON_PREFIXES = (DUE_MOVED, DUE_SET, DUE_REMOVED, REOPENED)
 
 
 def due_move(old: date | None, new: date | None, reason: str) -> str:
     if old is None:
-        return f"Due date set to {new}: {reason}"
+        return f"{DUE_SET}{new}: {reason}"
     if new is None:
-        return f"Due date removed (was {old}): {reason}"
-    return f"Due date moved from {old} to {new}: {reason}"
+        return f"{DUE_REMOVED}(was {old}): {reason}"
+    return f"{DUE_MOVED}{old} to {new}: {reason}"
 
 
 def log_update(document: ItemDocument, by: str, text: str) -> None:
