@@ -210,3 +210,10 @@ def later():
                      "tui.core.team.sync", "tui.core.pack.build"}
     assert _room("tui.core.write.change") == (4, "tui.core.write")
     assert _room("tui.core.errors") == (0, "floor 0")
+
+
+def test_no_module_is_over_500_lines():
+    """A module that says one thing stays readable: split a big one by concept."""
+    long = {str(p.relative_to(PACKAGE.parent)): n for p in sorted(PACKAGE.rglob("*.py"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert long == {}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import (
@@ -38,9 +37,11 @@ from tui.core.write.pending import (
     PendingItem,
     committed_config,
     document_problems,
+    name_taken,
     read_or_none,
     refuse_overlap,
     refuse_uncommitted,
+    relative_name,
     require_reasons,
     toml_data,
 )
@@ -315,7 +316,7 @@ class Change:
             raise IdTaken(f"an item with id '{item_id}' already exists: choose another id",
                           item_id)
         path = self.plan.dir / ITEMS_DIR / f"{item_id}.toml"
-        if _taken(path):
+        if name_taken(path):
             raise IdTaken(f"{path} already exists: choose another id", item_id)
         values = {name: (self.check_value(name, value, fields) if name in SETTABLE else value)
                   for name, value in fields.items()}
@@ -390,7 +391,7 @@ class Change:
         root = self.plan.dir.parent
         chunks = []
         for entry in self.touched():
-            name = _relative(entry.path, root)
+            name = relative_name(entry.path, root)
             old = (entry.original or "").splitlines(keepends=True)
             chunks += difflib.unified_diff(
                 old, entry.new_text.splitlines(keepends=True),
@@ -443,10 +444,10 @@ class Change:
             committed = head.get(repo.relative(entry.path))
             current = read_or_none(entry.path)
             if entry.original is None:
-                if entry.numbered_in and (current is not None or _taken(entry.path)):
+                if entry.numbered_in and (current is not None or name_taken(entry.path)):
                     self._renumber(entry)
                     current, committed = None, None
-                if current is not None or committed is not None or _taken(entry.path):
+                if current is not None or committed is not None or name_taken(entry.path):
                     raise AfiError(f"{entry.path} appeared meanwhile (another writer?): "
                                    "choose another id; nothing was written")
             else:
@@ -487,20 +488,3 @@ class Change:
             raise InvalidItem(problems)
         return writes, messages.compose(notes, user_message=self.message)
 
-
-def _taken(path: Path) -> bool:
-    """A file with this name, ignoring case, exists (ids are unique ignoring case)."""
-    if path.exists() or path.is_symlink():
-        return True
-    wanted = path.name.lower()
-    try:
-        return any(p.name.lower() == wanted for p in path.parent.iterdir())
-    except FileNotFoundError:
-        return False
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -175,3 +175,22 @@ def read_or_none(path: Path) -> str | None:
 def read_or_none_text(path: Path) -> str | None:
     text = read_or_none(path)
     return None if text is None else text.replace("\r\n", "\n")
+
+
+def name_taken(path: Path) -> bool:
+    """A file with this name, ignoring case, exists (ids are unique ignoring case)."""
+    if path.exists() or path.is_symlink():
+        return True
+    wanted = path.name.lower()
+    try:
+        return any(p.name.lower() == wanted for p in path.parent.iterdir())
+    except FileNotFoundError:
+        return False
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """`path` as git names it below `root` (as given when it is not below it)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
