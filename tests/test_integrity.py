@@ -390,6 +390,19 @@ def test_cache_version_follows_the_cached_fields():
     assert item_cache.cache_version(INDEX_KEYS) == item_cache.VERSION
 
 
+def test_cache_version_follows_edits_to_the_modules_that_decide_the_cache(tmp_path):
+    """Every module named as deciding what is cached exists, so its stamp is in VERSION:
+    an afi whose validation or item model changed never trusts an older afi's cache."""
+    from pathlib import Path
+
+    from tui.core.store import item_cache
+
+    core = Path(item_cache.__file__).parent.parent
+    missing = [name for name in item_cache._DECIDING_MODULES if not (core / name).is_file()]
+    assert missing == []
+    assert "None, None" not in item_cache.VERSION
+
+
 def test_a_cache_from_another_version_is_ignored(plan_dir, afi):
     import pickle
 

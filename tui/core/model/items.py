@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections import namedtuple
 from datetime import date, timedelta
 from pathlib import Path
 
 from tui.core.model import schema
+from tui.core.model.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluated here
+    from collections.abc import Callable
     from typing import Any
+
+    # Gives a cached item's (search text, pickled data, data), each None if not at hand.
+    DetailSource = Callable[[str], tuple[str | None, bytes | None, dict[str, Any] | None]]
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _DIGITS = re.compile(r"(\d+)")
@@ -52,39 +56,25 @@ def month_end(year: int, month: int) -> date:
     return (date(year, month, 28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-class Inspection(namedtuple("Inspection", "id title scale", defaults=("", ""))):
-    __slots__ = ()
+class Inspection(Record):
+    id: str
+    title: str = ""
+    scale: str = ""
 
 
-class Area(namedtuple("Area", "inspection name grade", defaults=("",))):
-    __slots__ = ()
+class Area(Record):
+    inspection: str
+    name: str
+    grade: str = ""
 
 
-class Person(namedtuple("Person", "name email git_name", defaults=("",))):
+class Person(Record):
     """One of plan.toml's [people]: an owner's e-mail address, and the name git knows
     them by when it differs (for `owner:me`)."""
 
-    __slots__ = ()
-
-
-_PLAN_CONFIG_FIELDS = {  # name: default
-    "title": None,
-    "due_soon_days": DEFAULT_DUE_SOON_DAYS,
-    "inspections": (),                      # Inspection records
-    "areas": (),                            # Area records
-    "statuses": DEFAULT_STATUSES,
-    "done_statuses": frozenset(DEFAULT_DONE_STATUSES),
-    "views": {},                            # name -> query
-    "status_colours": {},                   # status -> colour name
-    "boards": (),                           # the boards that sign items off ("" = any)
-    "closed_status": schema.PLAN_KEYS["closed_status"].default,  # needs a [closure]
-    "awaiting_signoff_statuses": frozenset(  # delivered, not yet closed
-        schema.PLAN_KEYS["awaiting_signoff_statuses"].default),
-    "due_change_needs_reason": schema.PLAN_KEYS["due_change_needs_reason"].default,
-    "import_statuses": {},                  # tracker word -> status
-    "stale_after_days": DEFAULT_STALE_AFTER_DAYS,  # no progress update for longer: stale
-    "people": (),                           # Person records: who gets chase e-mails
-}
+    name: str
+    email: str
+    git_name: str = ""
 
 
 # plan.toml settings no item rule reads (the rest are in PlanConfig.validation_key()).
@@ -93,11 +83,25 @@ _NOT_VALIDATED = frozenset({"title", "due_soon_days", "views", "status_colours",
                             "people"})
 
 
-class PlanConfig(namedtuple("PlanConfig", list(_PLAN_CONFIG_FIELDS),
-                            defaults=list(_PLAN_CONFIG_FIELDS.values())[1:])):
+class PlanConfig(Record):
     """The parsed `plan.toml`; read-only (its dicts are shared defaults: never mutate)."""
 
-    __slots__ = ()
+    title: str | None = None
+    due_soon_days: int = DEFAULT_DUE_SOON_DAYS
+    inspections: tuple[Inspection, ...] = ()
+    areas: tuple[Area, ...] = ()
+    statuses: tuple[str, ...] = DEFAULT_STATUSES
+    done_statuses: frozenset[str] = frozenset(DEFAULT_DONE_STATUSES)
+    views: dict[str, str] = {}                  # name -> query
+    status_colours: dict[str, str] = {}         # status -> colour name
+    boards: tuple[str, ...] = ()                # the boards that sign items off ("" = any)
+    closed_status: str | None = schema.PLAN_KEYS["closed_status"].default  # needs a [closure]
+    awaiting_signoff_statuses: frozenset[str] = frozenset(  # delivered, not yet closed
+        schema.PLAN_KEYS["awaiting_signoff_statuses"].default)
+    due_change_needs_reason: bool = schema.PLAN_KEYS["due_change_needs_reason"].default
+    import_statuses: dict[str, str] = {}        # tracker word -> status
+    stale_after_days: int = DEFAULT_STALE_AFTER_DAYS  # no progress update for longer: stale
+    people: tuple[Person, ...] = ()             # who gets chase e-mails
 
     def inspection_ids(self) -> set[str]:
         return {i.id for i in self.inspections}
@@ -171,8 +175,19 @@ _SHARED_AT = frozenset(_INDEX_AT[k] for k in ("kind", "inspection", "area", "sta
 _SHARED: dict = {}
 # What the cache keeps of an item (item_cache.py): a small listing record read by every
 # command, and the rest (search text, full data) read only when asked for.
-LISTING_LAYOUT = ("index values", "id sort key", "lower-cased id")  # Item.listing()
 DETAIL_LAYOUT = ("search text", "pickled data")  # Item.detail()
+
+
+class Listing(Record):
+    """The cache's listing record of a valid item (Item.listing()). A named tuple:
+    unpickling 10,000 costs 2 ms more than plain tuples (docs/benchmarks.md)."""
+
+    values: tuple[Any, ...]     # the index fields' values, in INDEX_KEYS order
+    id_key: tuple[Any, ...]     # the id's natural sort key
+    lower_id: str               # the id, lower-cased (duplicates differ only in case)
+
+
+LISTING_LAYOUT = Listing._fields
 
 
 class Item:
@@ -199,29 +214,30 @@ class Item:
         self._path = path
         self._search_text = None
         self._id_key: tuple | None = None
-        self._listing: tuple | None = None
-        self._source = None
+        self._listing: Listing | None = None
+        self._source: DetailSource | None = None
 
     @classmethod
-    def from_listing(cls, listing: tuple, path: Path | str, source) -> Item:
+    def from_listing(cls, listing: Listing, path: Path | str, source: DetailSource) -> Item:
         """An item from a cached `listing()` record. `source(file name)` gives (search
         text or None, pickled data or None, data or None) when the rest is first needed."""
         item = cls.__new__(cls)
-        item._values, item._id_key = listing[0], listing[1]
+        item._values, item._id_key = listing.values, listing.id_key
         item._listing = listing
         item._path = path
         item._source = source
         item._data = item._blob = item._search_text = None
         return item
 
-    def listing(self) -> tuple:
-        """The cache's listing record: (index values, id sort key, lower-cased id)."""
+    def listing(self) -> Listing:
+        """The cache's listing record."""
         if self._listing is None:
             shared = _SHARED.setdefault
             self._values = tuple(shared(value, value) if n in _SHARED_AT and value is not None
                                  else value for n, value in enumerate(self._values))
-            self._listing = (self._values, tuple(shared(part, part) for part in self.id_key),
-                             self.id.lower())
+            self._listing = Listing(self._values,
+                                    tuple(shared(part, part) for part in self.id_key),
+                                    self.id.lower())
         return self._listing
 
     def detail(self) -> tuple:

@@ -14,7 +14,11 @@ derive from it, so adding a field touches this file.
 
 from __future__ import annotations
 
-from collections import namedtuple
+from tui.core.model.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # TOML types a key may hold.
 STRING, DATE, INTEGER, BOOLEAN, STRINGS, IDS, TABLES, TABLE, MAP = (
@@ -33,29 +37,31 @@ GRADE_SCALES: dict[str, tuple[str, ...]] = {
     "hmic-4": ("excellent", "good", "fair", "poor"),
 }
 
-_FIELD_PARTS = {  # name: default (None for the four every field gives)
-    "key": None, "type": None, "label": None, "meaning": None,
-    "required": False,
-    "settable": False,      # `afi set KEY=VALUE`, the edit form, Change.set
-    "clearable": False,     # an empty value (or `none`) removes the key
-    "multiline": False,     # may hold line breaks
-    "long": False,          # named, not quoted, in commit messages
-    "indexed": False,       # kept in the cache's index: listed, sorted and queried fast
-    "vocabulary": None,
-    "parts": (),            # the keys of each table (TABLES, TABLE)
-    "none_clears": False,   # `none` clears it as an empty value does (dates, numbers...)
-    "match": None,          # a query field (`key:value`): EQUAL or SUBSTRING, ignoring case
-    "query_name": None,     # its name in a query, when not its key (tags -> tag:)
-    "followed": False,      # boards follow it: the history index keeps its old and new values
-    "default": None,        # a plan.toml setting's value when plan.toml leaves it out
-}
 # How a query field matches (query.py): the whole value, or a part of it (of any one
 # string of an array of strings).
 EQUAL, SUBSTRING = "equal", "substring"
 
 
-class Field(namedtuple("Field", list(_FIELD_PARTS), defaults=list(_FIELD_PARTS.values())[4:])):
-    __slots__ = ()
+class Field(Record):
+    """One key of an item file or of plan.toml, and what afi does with it."""
+
+    key: str
+    type: str               # one of the TOML types above
+    label: str
+    meaning: str
+    required: bool = False
+    settable: bool = False      # `afi set KEY=VALUE`, the edit form, Change.set
+    clearable: bool = False     # an empty value (or `none`) removes the key
+    multiline: bool = False     # may hold line breaks
+    long: bool = False          # named, not quoted, in commit messages
+    indexed: bool = False       # kept in the cache's index: listed, sorted and queried fast
+    vocabulary: str | None = None
+    parts: tuple[Field, ...] = ()  # the keys of each table (TABLES, TABLE)
+    none_clears: bool = False   # `none` clears it as an empty value does (dates, numbers...)
+    match: str | None = None    # a query field (`key:value`): EQUAL or SUBSTRING, ignoring case
+    query_name: str | None = None  # its name in a query, when not its key (tags -> tag:)
+    followed: bool = False      # boards follow it: the history index keeps its old and new values
+    default: Any = None         # a plan.toml setting's value when plan.toml leaves it out
 
     @property
     def is_table(self) -> bool:

@@ -10,13 +10,13 @@ always read again.
 Each shard is two files, so that a command reads only what it uses: `NN.pickle` holds
 what every listing needs, `NN.detail.pickle` the search text and full data, read for a
 shard the first time one of its items is shown in full or searched for words. The
-records are plain tuples, named below. Named tuples were measured: unpickling 10,000 of
-them costs 12 ms more than plain tuples (docs/benchmarks.md).
+records:
 
-- Stamp: (mtime_ns, size, inode, ctime_ns), as os.stat gives them.
-- Listing: Item.listing(): (index fields, id sort key, lower-cased id).
-- Entry: (Stamp, Listing or None, ((line, message), ...)): a valid item has a listing
-  and no problems; an invalid one, problems and no listing.
+- Stamp: (mtime_ns, size, inode, ctime_ns), as os.stat gives them (a plain tuple).
+- Listing: Item.listing(), a named record (items.py).
+- Entry: a named record of the Stamp, the Listing or None, and the problems
+  ((line, message), ...): a valid item has a listing and no problems; an invalid one,
+  problems and no listing.
 - Detail: (Stamp, search text, pickled data), from Item.detail(). A detail is used only
   with the stamp of its entry: the two files of a shard are written one after the other.
 - plan.toml is kept as (Stamp, PlanConfig, [(line, message), ...], readable).
@@ -33,25 +33,38 @@ import time
 import zlib
 from pathlib import Path
 
-from tui.core.model.items import DETAIL_LAYOUT, INDEX_KEYS, LISTING_LAYOUT, PlanConfig
+from tui.core.model.items import DETAIL_LAYOUT, INDEX_KEYS, LISTING_LAYOUT, Listing, PlanConfig
+from tui.core.model.record import Record
 from tui.core.store.cache_files import load_part, load_pickle, save_pickle
 
-Stamp = tuple[int, int, int, int]
-Listing = tuple
-Entry = tuple[Stamp, "Listing | None", list]
-Detail = tuple[Stamp, str, bytes]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+
+    Stamp = tuple[int, int, int, int]
+    Detail = tuple[Stamp, str, bytes]  # (stamp, search text, pickled data)
+    ConfigEntry = tuple[PlanConfig, list[tuple[int, str]], bool]
+
+
+class Entry(Record):
+    """What the cache knows of one item file, as it was at `stamp`."""
+
+    stamp: Stamp
+    listing: Listing | None
+    problems: tuple[tuple[int, str], ...]  # (line, message)
+
 
 RACY_NS = 2_000_000_000
 SHARDS = 16  # a change to one item rewrites one small shard, not the whole cache
 # What decides the cached content: parsing and its limits, validation, the schema, the
 # item model and its record, line numbers in messages, this module.
-_DECIDING_MODULES = ("store.py", "validate.py", "schema.py", "model.py", "locate.py",
-                     "item_cache.py")
+_DECIDING_MODULES = ("store/reading.py", "model/validate.py", "model/schema.py",
+                     "model/items.py", "model/record.py", "model/locate.py",
+                     "store/item_cache.py")  # under tui/core
 
 
 def cache_version(index_keys: tuple[str, ...]) -> str:
     """The cache's format and content version (compared whole, never hashed)."""
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     code = []
     for name in _DECIDING_MODULES:
         try:
@@ -59,7 +72,7 @@ def cache_version(index_keys: tuple[str, ...]) -> str:
             code.append((name, stat.st_mtime_ns, stat.st_size))
         except OSError:
             code.append((name, None, None))
-    layout = ("stamp: mtime_ns, size, inode, ctime_ns", "entry: stamp, listing, problems",
+    layout = ("stamp: mtime_ns, size, inode, ctime_ns", Entry._fields,
               LISTING_LAYOUT, "detail: stamp, ...", DETAIL_LAYOUT, index_keys,
               "plan: stamp, config, problems, readable",
               PlanConfig._fields)
@@ -110,7 +123,7 @@ class ItemCache:
         """Entries whose file was not modified just before they were read (racy ones may
         have changed again within the same timestamp tick)."""
         return {name: entry for name, entry in entries.items()
-                if max(entry[0][0], entry[0][3]) < written_ns - RACY_NS}
+                if max(entry.stamp[0], entry.stamp[3]) < written_ns - RACY_NS}
 
     @staticmethod
     def shard(name: str) -> int:
@@ -118,14 +131,14 @@ class ItemCache:
 
     def get(self, name: str, stamp: Stamp) -> Entry | None:
         entry = self.entries.get(name)
-        return entry if entry is not None and entry[0] == stamp else None
+        return entry if entry is not None and entry.stamp == stamp else None
 
-    def put(self, name: str, entry: Entry, detail: tuple | None) -> None:
+    def put(self, name: str, entry: Entry, detail: tuple[str, bytes] | None) -> None:
         """A file read in this run: its entry, and its (search text, pickled data)."""
         self.entries[name] = entry
         if detail is not None:
-            self._fresh[name] = (entry[0], *detail)
-        if max(entry[0][0], entry[0][3]) < self.started - RACY_NS:
+            self._fresh[name] = (entry.stamp, *detail)
+        if max(entry.stamp[0], entry.stamp[3]) < self.started - RACY_NS:
             # A file changed in the last moments would be distrusted when read back:
             # rewriting its shard for it would only repeat on every run until it ages.
             self.dirty.add(self.shard(name))
@@ -157,11 +170,11 @@ class ItemCache:
             if n not in shards or name not in self.entries:
                 continue
             entry = self.entries[name]
-            if entry[1] is not None:
-                detail = self.detail(name, entry[0])
+            if entry.listing is not None:
+                detail = self.detail(name, entry.stamp)
                 if detail is None:
                     continue  # its detail was lost: the file is read again next time
-                shards[n][1][name] = (entry[0], *detail)
+                shards[n][1][name] = (entry.stamp, *detail)
             shards[n][0][name] = entry
         for n, (entries, details) in shards.items():
             # Details first: a reader that sees the new entries finds their details, and
@@ -171,7 +184,7 @@ class ItemCache:
             # reading trusts a shard whole: 100,000 checks cost every listing 0.1 s.
             limit = written - RACY_NS
             entries = {name: entry for name, entry in entries.items()
-                       if entry[0][0] < limit and entry[0][3] < limit}
+                       if entry.stamp[0] < limit and entry.stamp[3] < limit}
             save_pickle(self.folder / f"{n:02d}.detail.pickle",
                         {"version": VERSION, "details": details})
             save_pickle(self.folder / f"{n:02d}.pickle",
@@ -179,7 +192,7 @@ class ItemCache:
                          "written": written, "entries": entries})
 
 
-def load_config(folder: Path | None, stamp: Stamp) -> tuple | None:
+def load_config(folder: Path | None, stamp: Stamp) -> ConfigEntry | None:
     """plan.toml's (PlanConfig, [(line, message)], readable) if cached for this stamp."""
     if folder is None:
         return None

@@ -115,7 +115,7 @@ class Snapshot:
 
     def files_state(self) -> tuple[dict[str, item_cache.Stamp], frozenset[str]]:
         """The item files as this read saw them, in the form `files_state()` gives."""
-        return {name: entry[0] for name, entry in self.entries.items()}, self.others
+        return {name: entry.stamp for name, entry in self.entries.items()}, self.others
 
 
 def parse_text(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -333,7 +333,7 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None,
         names.add(name)
         cached = cached_entries.get(name)
         item = None
-        if cached is None or cached[0] != stamp:
+        if cached is None or cached.stamp != stamp:
             if not reading:  # the first file the cache cannot answer for: a cold read
                 reading = True
                 progress.start("Reading items", len(entries) - entries.index(entry))
@@ -343,12 +343,12 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None,
             data, found = _read_item(entry.path, config, readable)
             if data is not None and not found:
                 item = Item(data, entry.path)
-            cached = (stamp, item.listing() if item else None,
-                      tuple((p.line, p.message) for p in found))
+            cached = item_cache.Entry(stamp, item.listing() if item else None,
+                                      tuple((p.line, p.message) for p in found))
             cache.put(name, cached, item.detail() if item else None)
             if item is not None:
                 item.compact()
-        listing, found = cached[1], cached[2]
+        listing, found = cached.listing, cached.problems
         if found:
             problems += [Problem(Path(entry.path), line, message) for line, message in found]
         elif listing is not None:
@@ -357,7 +357,7 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None,
                 if item is None or item._listing is not listing:
                     item = Item.from_listing(listing, entry.path, details)
             items.append(item)
-            lower_ids.append(listing[2])
+            lower_ids.append(listing.lower_id)
             by_name[name] = item
     if reading:
         progress.finish()
@@ -407,7 +407,7 @@ class _CachedDetails:
 
     def __call__(self, name: str) -> tuple[str | None, bytes | None, dict | None]:
         entry = self.cache.entries.get(name)
-        found = self.cache.detail(name, entry[0]) if entry is not None else None
+        found = self.cache.detail(name, entry.stamp) if entry is not None else None
         if found is not None:
             return found[0], found[1], None
         path = self.items_dir / name
