@@ -119,7 +119,7 @@ class PlanConfig(Record):
                           for name, value in zip(self._fields, self, strict=True)
                           if name not in _NOT_VALIDATED))
 
-    def vocabulary(self, name: str, item: dict | None = None) -> tuple[str, ...] | None:
+    def vocabulary(self, name: str, item: dict[str, Any] | None = None) -> tuple[str, ...] | None:
         """The values a field with this vocabulary (schema.py) may take; None: any."""
         if name == "kinds":
             return KINDS
@@ -172,7 +172,7 @@ _ID, _TITLE, _STATUS, _DUE, _TAGS = (_INDEX_AT[k] for k in ("id", "title", "stat
 _SHARED_AT = frozenset(_INDEX_AT[k] for k in ("kind", "inspection", "area", "status",
                                                "owner", "lead", "due", "group", "tags")
                        if k in _INDEX_AT)
-_SHARED: dict = {}
+_SHARED: dict[Any, Any] = {}
 # What the cache keeps of an item (item_cache.py): a small listing record read by every
 # command, and the rest (search text, full data) read only when asked for.
 DETAIL_LAYOUT = ("search text", "pickled data")  # Item.detail()
@@ -201,6 +201,14 @@ class Item:
 
     __slots__ = ("_data", "_blob", "_values", "_path", "_search_text", "_id_key", "_listing",
                  "_source")
+    _data: dict[str, Any] | None
+    _blob: bytes | None
+    _values: tuple[Any, ...]
+    _path: Path | str
+    _search_text: str | None
+    _id_key: tuple[Any, ...] | None
+    _listing: Listing | None
+    _source: DetailSource | None
 
     def __init__(self, data: dict[str, Any], path: Path | str):
         self._data = data
@@ -213,9 +221,9 @@ class Item:
                              for value in map(data.get, INDEX_KEYS))
         self._path = path
         self._search_text = None
-        self._id_key: tuple | None = None
-        self._listing: Listing | None = None
-        self._source: DetailSource | None = None
+        self._id_key = None
+        self._listing = None
+        self._source = None
 
     @classmethod
     def from_listing(cls, listing: Listing, path: Path | str, source: DetailSource) -> Item:
@@ -240,7 +248,7 @@ class Item:
                                     self.id.lower())
         return self._listing
 
-    def detail(self) -> tuple:
+    def detail(self) -> tuple[str, bytes]:
         """The cache's detail record: (search text, pickled data)."""
         import pickle
 
@@ -257,6 +265,7 @@ class Item:
 
     def _fetch(self) -> None:
         source, self._source = self._source, None
+        assert source is not None
         search_text, blob, data = source(os.path.basename(self._path))
         if self._search_text is None:
             self._search_text = search_text
@@ -287,7 +296,7 @@ class Item:
 
     @property
     def id(self) -> str:
-        return self._values[_ID] or Path(self._path).stem
+        return str(self._values[_ID] or Path(self._path).stem)
 
     def get(self, key: str, default: Any = None) -> Any:
         at = _INDEX_AT.get(key)
@@ -300,11 +309,11 @@ class Item:
 
     @property
     def title(self) -> str:
-        return self._values[_TITLE] or ""
+        return str(self._values[_TITLE] or "")
 
     @property
     def status(self) -> str:
-        return self._values[_STATUS] or ""
+        return str(self._values[_STATUS] or "")
 
     @property
     def due(self) -> date | None:
@@ -313,11 +322,13 @@ class Item:
 
     @property
     def actions(self) -> list[dict[str, Any]]:
-        return self.data.get("actions", [])
+        actions: list[dict[str, Any]] = self.data.get("actions", [])
+        return actions
 
     @property
     def updates(self) -> list[dict[str, Any]]:
-        return self.data.get("updates", [])
+        updates: list[dict[str, Any]] = self.data.get("updates", [])
+        return updates
 
     @property
     def tags(self) -> tuple[str, ...]:
@@ -325,7 +336,7 @@ class Item:
         return () if value is None else value
 
     @property
-    def id_key(self) -> tuple:
+    def id_key(self) -> tuple[Any, ...]:
         """The id's natural sort key (computed once): PEEL22-9 before PEEL22-10."""
         if self._id_key is None:
             self._id_key = natural_key(self.id)
@@ -346,7 +357,7 @@ class Item:
         return self._search_text
 
 
-def natural_key(text: str) -> tuple:
+def natural_key(text: str) -> tuple[Any, ...]:
     """Case-insensitive, with digit runs compared as numbers."""
     return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text.lower()))
 

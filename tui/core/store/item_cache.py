@@ -65,7 +65,7 @@ _DECIDING_MODULES = ("store/reading.py", "model/validate.py", "model/schema.py",
 def cache_version(index_keys: tuple[str, ...]) -> str:
     """The cache's format and content version (compared whole, never hashed)."""
     here = Path(__file__).parent.parent
-    code = []
+    code: list[tuple[str, int | None, int | None]] = []
     for name in _DECIDING_MODULES:
         try:
             stat = os.stat(here / name)

@@ -31,7 +31,7 @@ ITEMS_DIR = "afis"
 
 
 
-def find_plan_dir(explicit: str | os.PathLike | None = None, cwd: Path | None = None) -> Path:
+def find_plan_dir(explicit: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Path:
     """--plan DIR, else $AFI_PLAN, else ./plan, else the nearest folder up with a plan.toml."""
     cwd = cwd or Path.cwd()
     for given, source in ((explicit, "--plan"), (os.environ.get("AFI_PLAN"), "AFI_PLAN")):
@@ -118,7 +118,7 @@ class Snapshot:
         return {name: entry.stamp for name, entry in self.entries.items()}, self.others
 
 
-def parse_text(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+def parse_text(path: Path | str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Parse TOML text, naming conflict markers and syntax errors with their line."""
     from tui.core.model import locate
     from tui.core.model.validate import check_values
@@ -143,7 +143,7 @@ def parse_text(path: Path, text: str) -> tuple[dict[str, Any] | None, list[Probl
     return data, []
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path | str) -> str:
     """A regular file's text with its line endings as stored ('\\r\\n' stays). A FIFO or
     device is refused (opening one could block forever), and so is a symbolic link."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -151,12 +151,12 @@ def read_text(path: Path) -> str:
         fd = os.open(path, flags)
     except OSError as err:
         if err.errno == errno.ELOOP or os.path.islink(path):
-            raise NotRegularFile(path, "a symbolic link, not a file: afi does not follow "
+            raise NotRegularFile(Path(path), "a symbolic link, not a file: afi does not follow "
                                        "links in a plan (put the file itself here)") from None
         raise
     try:
         if not stat_module.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegularFile(path, "not a regular file (a FIFO, device or folder): "
+            raise NotRegularFile(Path(path), "not a regular file (a FIFO, device or folder): "
                                        "remove it from the plan")
         chunks = []
         while chunk := os.read(fd, 1 << 16):  # bytes, decoded once (no text layer)
@@ -213,7 +213,7 @@ class NotRegularFile(OSError):
         self.strerror = what
 
 
-def item_problems(path: Path, text: str, data: dict | None, config: PlanConfig,
+def item_problems(path: Path | str, text: str, data: dict[str, Any] | None, config: PlanConfig,
                   check_inspection: bool = True) -> list[Problem]:
     """Validate one parsed item, placing each problem on its line in `text`."""
     from tui.core.model import locate
@@ -340,17 +340,18 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None,
             progress.advance()
             # The path as a str: only its problems' (line, message) are kept, and making
             # 10,000 Path objects costs a fresh clone's first listing 50 ms.
-            data, found = _read_item(entry.path, config, readable)
-            if data is not None and not found:
+            data, read_problems = _read_item(entry.path, config, readable)
+            if data is not None and not read_problems:
                 item = Item(data, entry.path)
             cached = item_cache.Entry(stamp, item.listing() if item else None,
-                                      tuple((p.line, p.message) for p in found))
+                                      tuple((p.line, p.message) for p in read_problems))
             cache.put(name, cached, item.detail() if item else None)
             if item is not None:
                 item.compact()
-        listing, found = cached.listing, cached.problems
-        if found:
-            problems += [Problem(Path(entry.path), line, message) for line, message in found]
+        listing = cached.listing
+        if cached.problems:
+            problems += [Problem(Path(entry.path), line, message)
+                         for line, message in cached.problems]
         elif listing is not None:
             if item is None:  # unchanged since the last read: reuse its Item if we have it
                 item = reusable.get(name) if reusable else None
@@ -366,9 +367,9 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None,
         items, duplicates = _drop_duplicate_ids(items)
         problems += duplicates
     # Every scanned name has an entry now; the cache may also hold deleted files'.
-    entries = cached_entries if len(cached_entries) == len(names) else \
+    kept = cached_entries if len(cached_entries) == len(names) else \
         {name: cached_entries[name] for name in names if name in cached_entries}
-    return Snapshot(plan_dir, config, items, problems, entries, by_name, fingerprint, started,
+    return Snapshot(plan_dir, config, items, problems, kept, by_name, fingerprint, started,
                     frozenset(others))
 
 
@@ -405,7 +406,7 @@ class _CachedDetails:
     def __init__(self, cache: item_cache.ItemCache, items_dir: Path):
         self.cache, self.items_dir = cache, items_dir
 
-    def __call__(self, name: str) -> tuple[str | None, bytes | None, dict | None]:
+    def __call__(self, name: str) -> tuple[str | None, bytes | None, dict[str, Any] | None]:
         entry = self.cache.entries.get(name)
         found = self.cache.detail(name, entry.stamp) if entry is not None else None
         if found is not None:
@@ -429,11 +430,12 @@ def read_one_item(plan_dir: Path, item_id: str, config: PlanConfig,
         wanted = f"{item_id}.toml".lower()
         try:
             with os.scandir(items_dir) as entries:
-                path = next((Path(e.path) for e in entries if e.name.lower() == wanted), None)
+                found = next((Path(e.path) for e in entries if e.name.lower() == wanted), None)
         except FileNotFoundError:
-            path = None
-        if path is None:
+            found = None
+        if found is None:
             return None, []
+        path = found
     data, problems = _read_item(path, config, readable)
     if problems or data is None:
         return None, problems
@@ -441,7 +443,7 @@ def read_one_item(plan_dir: Path, item_id: str, config: PlanConfig,
 
 
 def _read_item(path: Path | str, config: PlanConfig,
-               readable: bool) -> tuple[dict | None, list[Problem]]:
+               readable: bool) -> tuple[dict[str, Any] | None, list[Problem]]:
     try:
         text = read_text(path)
     except UnicodeDecodeError as err:
