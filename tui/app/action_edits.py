@@ -46,7 +46,7 @@ class Call:
     **kwargs)`."""
 
     name: str
-    args: tuple = ()
+    args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = field(default_factory=dict)
 
     def apply(self, change: Any, item_id: str) -> None:

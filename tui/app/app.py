@@ -26,6 +26,8 @@ from tui.core.safe_text import visible
 from tui.core.store.reading import files_state
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.team.sync import TeamStatus
 from tui.app.reading import EarlyRead, outside_signature, read_plan
 from tui.app.screens.list import ListScreen
@@ -69,7 +71,7 @@ class AfiApp(App):
         self.initial_query = initial_query
         self.plan: Plan | None = None
         self.team: TeamStatus | None = None
-        self._signature: tuple | None = None
+        self._signature: tuple[Any, ...] | None = None
 
     def on_mount(self) -> None:
         self.push_screen(ListScreen(self.initial_query))

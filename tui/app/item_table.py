@@ -126,7 +126,7 @@ class ItemTable(ScrollView, can_focus=True):
         self.sort_descending = False
         self.empty_message = "Nothing to show."
         self.content_widths: dict[str, int] = {}  # column key -> its widest cell
-        self._columns_fitted: tuple[tuple, list[tuple[Column, int]]] | None = None
+        self._columns_fitted: tuple[tuple[Any, ...], list[tuple[Column, int]]] | None = None
 
     # -- data ---------------------------------------------------------------------------
     @property

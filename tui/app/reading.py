@@ -26,12 +26,17 @@ from tui.core.errors import AfiError
 from tui.core.plan import Plan, recover_interrupted
 from tui.core.store.reading import PLAN_FILE, find_git_dir
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
 BIG_READ = 50_000  # objects the collector tracks; 10,000 items make about 40,000
 
 _loading = threading.Lock()
 
 
-def outside_signature(plan_dir: Path) -> tuple:
+def outside_signature(plan_dir: Path) -> tuple[Any, ...]:
     """plan.toml's stamp and git's FETCH_HEAD's, so that a fetch from another terminal
     updates the ahead/behind count (the item files are compared through the snapshot)."""
     parts = []
@@ -60,7 +65,7 @@ def loading_plan() -> Iterator[None]:
             gc.enable()
 
 
-def read_plan(plan_dir: Path, previous: Plan | None) -> tuple[Plan, str | None, tuple]:
+def read_plan(plan_dir: Path, previous: Plan | None) -> tuple[Plan, str | None, tuple[Any, ...]]:
     """The plan read (reusing what `previous` read), a note for the user, and the
     signature of plan.toml and FETCH_HEAD as they were before the read. The first read
     finishes or undoes a change a crash left behind."""
@@ -81,7 +86,7 @@ class EarlyRead:
     """The first `read_plan`, in a thread started before the UI is built."""
 
     def __init__(self, plan_dir: Path):
-        self._result: tuple | None = None
+        self._result: tuple[Any, ...] | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(plan_dir,), daemon=True,
                                          name="afi-early-read")
@@ -93,7 +98,7 @@ class EarlyRead:
         except BaseException as err:  # handed to the worker that takes the result
             self._error = err
 
-    def take(self) -> tuple[Plan, str | None, tuple]:
+    def take(self) -> tuple[Plan, str | None, tuple[Any, ...]]:
         self._thread.join()
         if self._error is not None:
             raise self._error

@@ -17,6 +17,11 @@ import re
 import sys
 from pathlib import Path
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
 FILES = "\x00files"  # the answer that asks the shell for its own file-name completion
 QUERY_COMMANDS = ("tui", "list", "report")
 HIDDEN = ("merge-driver",)
@@ -161,7 +166,7 @@ def candidates(line: str) -> list[str] | str:
     return sorted(dict.fromkeys(found), key=_order)
 
 
-def _order(text: str) -> tuple:
+def _order(text: str) -> tuple[Any, ...]:
     return (text.startswith("-"), text.lower())
 
 
@@ -377,7 +382,7 @@ class _Context:
         return [f"{negated}{name}:{_query_value(v)}"
                 for v in _matching(dict.fromkeys(values), value.strip('"'))]
 
-    def _item_for(self, typed: list[str]) -> dict | None:
+    def _item_for(self, typed: list[str]) -> dict[str, Any] | None:
         """The item the words name (its inspection decides its areas), or the inspection
         `new --inspection X` gives."""
         if "--inspection" in self.rest:
@@ -411,7 +416,7 @@ class _Context:
     def config(self):
         return self._config()[0]
 
-    def vocabulary(self, name: str, item: dict | None = None) -> list[str]:
+    def vocabulary(self, name: str, item: dict[str, Any] | None = None) -> list[str]:
         config = self.config()
         values = config.vocabulary(name, item)
         if name == "areas" and not values:

@@ -54,7 +54,7 @@ class Plan:
         self.progress: Progress = NO_PROGRESS  # told of long work (tui.core.progress)
 
     @classmethod
-    def open(cls, directory: str | os.PathLike | None = None,
+    def open(cls, directory: str | os.PathLike[str] | None = None,
              report: Callable[[str], None] | None = None,
              progress: Progress = NO_PROGRESS) -> Plan:
         """--plan DIR semantics: the folder given, else $AFI_PLAN, ./plan, or a parent.

@@ -18,6 +18,11 @@ from tui.app.widgets import Painted
 from tui.core.errors import AfiError
 from tui.core.safe_text import visible
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
 DIFF_MEANINGS = {"+": "added", "-": "removed", "@": "hunk"}
 
 
@@ -42,7 +47,7 @@ class HistoryScreen(Screen):
     def __init__(self, item_id: str):
         super().__init__()
         self.item_id = item_id
-        self.entries: list = []
+        self.entries: list[Any] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Content.assemble(("History of ", "dim"), (self.item_id, "bold")),
@@ -76,7 +81,7 @@ class HistoryScreen(Screen):
         self.query_one("#diff", Painted).paint(
             lambda palette: Text(visible(message), style=palette["error"]))
 
-    def show_entries(self, entries: list) -> None:
+    def show_entries(self, entries: list[Any]) -> None:
         self.entries = entries
         commits = self.query_one("#commits", OptionList)
         commits.clear_options()

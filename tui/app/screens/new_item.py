@@ -20,6 +20,11 @@ from tui.core.model.schema import FIELDS as SCHEMA
 from tui.core.plan import Plan
 from tui.core.write.change import Change
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    pass
+
+
 FIELDS = ("title", "area", "status", "kind", "due", "owner", "lead")
 
 

@@ -38,13 +38,13 @@ class PlannedItem:
     item_id: str
     fields: dict[str, Any]
     source: str                   # where it came from: "line 120", "rows 4-6"
-    actions: list[dict] = field(default_factory=list)
-    updates: list[dict] = field(default_factory=list)
-    closure: dict | None = None
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    closure: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
     existing: bool = False        # fills an item the plan has (--update)
     skipped: str = ""             # why it is left out (--skip-bad)
-    evidence: list[dict] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     given: frozenset[str] = frozenset()  # the fields the source states (not assumed)
     match: str = ""               # how it was matched to an item of the plan ("new", ...)
     differences: list[str] = field(default_factory=list)  # fields the plan has otherwise
@@ -56,7 +56,7 @@ class PlannedItem:
 class ImportPlan:
     source: str                   # the file's name, for the commit message
     items: list[PlannedItem]
-    inspection: dict | None = None  # {"id", "title", "scale"} to add to plan.toml
+    inspection: dict[str, Any] | None = None  # {"id", "title", "scale"} to add to plan.toml
     areas: list[tuple[str, str, str]] = field(default_factory=list)  # (inspection, name, grade)
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what stops the import
@@ -410,7 +410,7 @@ def _with_inspection(plan_text: str, planned: ImportPlan) -> str:
     return document.text()
 
 
-def _data(text: str) -> dict:
+def _data(text: str) -> dict[str, Any]:
     from tui.core.store import toml_read
 
     return toml_read.loads(text)

@@ -65,7 +65,7 @@ def merge_into(planned: PlannedItem, item: Item, config: PlanConfig, overwrite: 
         planned.closure = None
 
 
-def logged(entries: list, when: date | None, text: Any, key: str = "text") -> bool:
+def logged(entries: list[Any], when: date | None, text: Any, key: str = "text") -> bool:
     """Whether `entries` hold one with this text and date (no date on either side: the
     text alone)."""
     for entry in entries:

@@ -199,7 +199,7 @@ class _Reader:
         return (_heading_like(block) and not self._stops(index, floor)
                 and _grade_of(block) is None)
 
-    def _read_marker(self, index: int, marker: re.Match) -> int:
+    def _read_marker(self, index: int, marker: re.Match[str]) -> int:
         block = self.blocks[index]
         kind, number = _kind(marker.group("kind")), int(marker.group("num"))
         wording = marker.group("rest") or marker.group("rest2") or ""

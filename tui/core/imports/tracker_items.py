@@ -38,13 +38,14 @@ from tui.core.progress import NO_PROGRESS, Progress
 class ImportedItem:
     ref: str                     # the tracker's reference ("AFI 3", "R2"), else the title
     fields: dict[str, Any]       # item keys (schema.py) -> values
-    actions: list[dict]          # {"text", "done", "owner"?, "due"?}
-    updates: list[dict]          # {"date" (date or None), "by"?, "text"}
-    closure: dict | None         # {"approved_by", "board", "date"} when sign-off is recorded
+    actions: list[dict[str, Any]]          # {"text", "done", "owner"?, "due"?}
+    updates: list[dict[str, Any]]          # {"date" (date or None), "by"?, "text"}
+    # {"approved_by", "board", "date"} when sign-off is recorded
+    closure: dict[str, Any] | None
     item_id: str | None          # an afi id when the tracker gives one (board pack `id`)
     rows: list[int]              # source row numbers, as a spreadsheet user sees them
     notes: list[str]             # doubts to show in the dry run
-    evidence: list[dict] = field(default_factory=list)  # {"title", "location"?}
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # {"title", "location"?}
     given: frozenset[str] = frozenset()  # fields the tracker states (the rest are assumed)
 
 @dataclass
@@ -75,9 +76,9 @@ class _Draft:
     values: dict[str, tuple[Any, int]] = field(default_factory=dict)  # field -> (value, row)
     tags: list[str] = field(default_factory=list)
     actions: list[_Action] = field(default_factory=list)
-    updates: list[dict] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
     closure: dict[str, tuple[Any, int]] = field(default_factory=dict)
-    evidence: list[dict] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     action_owners: list[str] = field(default_factory=list)
@@ -352,7 +353,7 @@ class _Reader(_Values):
         return status
 
     def _actions(self, draft: _Draft, status: str, owner: str | None,
-                 due: date | None) -> list[dict]:
+                 due: date | None) -> list[dict[str, Any]]:
         """Each action with done from its row's status; with its row's owner and due date
         when the column is an action's, or when some action's differ from the item's."""
         per_owner = "action.owner" in self.fields or \
@@ -372,7 +373,7 @@ class _Reader(_Values):
             out.append(entry)
         return out
 
-    def _signoff(self, status: str, closure: dict | None, notes: list[str]) -> str:
+    def _signoff(self, status: str, closure: dict[str, Any] | None, notes: list[str]) -> str:
         """A closed status with no sign-off recorded: the first awaiting-sign-off status."""
         config = self.config
         if status != config.closed_status or closure:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.model.items import Item
 
 WORDING_THRESHOLD = 0.5
@@ -84,7 +86,7 @@ class Matcher:
 
     def __init__(self, items: list[Item]):
         self.by_id = {item.id.lower(): item for item in items}
-        self.by_number: dict[tuple, list[Item]] = {}
+        self.by_number: dict[tuple[Any, ...], list[Item]] = {}
         self.postings: dict[tuple[str, str], list[int]] = {}  # (inspection, word) -> items
         self.items = list(items)
         self.sizes: list[int] = []

@@ -231,7 +231,7 @@ class _Values:
 
     # ------------------------------------------------------------------ updates
 
-    def updates(self, row: _Row, notes: list[str]) -> list[dict]:
+    def updates(self, row: _Row, notes: list[str]) -> list[dict[str, Any]]:
         cells = row.cells.get("update", [])
         if not cells:
             return []
@@ -331,7 +331,7 @@ def _dated_chunks(text: str) -> list[tuple[date | None, str]]:
     return [(when, "\n".join(lines).strip("\n")) for when, lines in chunks] or [(None, text)]
 
 
-def _add_update(updates: list[dict], update: dict) -> None:
+def _add_update(updates: list[dict[str, Any]], update: dict[str, Any]) -> None:
     """Once each: the same text with the same date (or no date on one side) is one update."""
     for kept in updates:
         if kept["text"] == update["text"] and (
@@ -344,6 +344,6 @@ def _add_update(updates: list[dict], update: dict) -> None:
     updates.append(update)
 
 
-def _ordered_updates(updates: list[dict]) -> list[dict]:
+def _ordered_updates(updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     dated = sorted((u for u in updates if u["date"] is not None), key=lambda u: u["date"])
     return dated + [u for u in updates if u["date"] is None]

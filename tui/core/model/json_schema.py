@@ -18,13 +18,18 @@ import json
 from tui.core.model import schema
 from tui.core.model.items import ASSESSMENTS, COLOUR_NAMES, GRADE_SCALES, ID_RE, KINDS, PlanConfig
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
 DRAFT = "https://json-schema.org/draft-07/schema#"  # the draft taplo's validator reads
 # Vocabularies that never depend on the plan.
 _FIXED = {"kinds": KINDS, "scales": tuple(GRADE_SCALES), "colours": COLOUR_NAMES,
           "rags": ASSESSMENTS}
 
 
-def item_schema(config: PlanConfig | None = None) -> dict:
+def item_schema(config: PlanConfig | None = None) -> dict[str, Any]:
     """The schema of `afis/<id>.toml`: generic, or with `config`'s vocabularies."""
     out = _object(schema.ITEM_FIELDS, config, "afi item",
                   "One finding of an inspection and what is being done about it.")
@@ -40,21 +45,21 @@ def item_schema(config: PlanConfig | None = None) -> dict:
     return out
 
 
-def plan_schema(config: PlanConfig | None = None) -> dict:
+def plan_schema(config: PlanConfig | None = None) -> dict[str, Any]:
     """The schema of plan.toml: generic, or with `config`'s vocabularies."""
     return _object(schema.PLAN_FIELDS, config, "afi plan.toml",
                    "The improvement plan: its inspections, areas, vocabularies and views.")
 
 
-def dumps(document: dict) -> str:
+def dumps(document: dict[str, Any]) -> str:
     """A schema as the text afi writes and prints (stable, so a regenerated file that
     says the same is byte for byte the same)."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _object(fields: tuple[schema.Field, ...], config: PlanConfig | None, title: str = "",
-            description: str = "") -> dict:
-    out: dict = {}
+            description: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
     if title:
         out = {"$schema": DRAFT, "title": title, "description": description}
     out.update({
@@ -68,7 +73,7 @@ def _object(fields: tuple[schema.Field, ...], config: PlanConfig | None, title: 
     return out
 
 
-def _value(field: schema.Field, config: PlanConfig | None) -> dict:
+def _value(field: schema.Field, config: PlanConfig | None) -> dict[str, Any]:
     description = f"{field.label}: {field.meaning}"
     if field.type == schema.TABLES:
         return {"description": description, "type": "array",

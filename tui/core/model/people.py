@@ -10,6 +10,8 @@ from tui.core.model.items import Person
 from tui.core.safe_text import has_controls
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.model.items import PlanConfig
 
 # An address a mail client takes: one @, no spaces, quotes, brackets or separators.
@@ -23,7 +25,7 @@ def person_of(config: PlanConfig, git_name: str) -> Person | None:
         or config.person(git_name)
 
 
-def check_people(found: list, raw: dict) -> tuple[Person, ...]:
+def check_people(found: list[Any], raw: dict[str, Any]) -> tuple[Person, ...]:
     """[people]: name = { email = "...", git_name = "..." } (git_name optional)."""
     value = raw.get("people", {})
     if not isinstance(value, dict):

@@ -25,6 +25,11 @@ from tui.core.model.items import (
 )
 from tui.core.model.schema import EQUAL, QUERY_FIELDS, STRINGS, SUBSTRING
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
 # The `name:value` fields come from the schema (a field with a `match` is queryable).
 EXACT_FIELDS = tuple(name for name, f in QUERY_FIELDS.items() if f.match == EQUAL)
 SUBSTRING_FIELDS = tuple(name for name, f in QUERY_FIELDS.items() if f.match == SUBSTRING)
@@ -41,7 +46,7 @@ _TERM = re.compile(r'(-?)(?:([A-Za-z_]+)(:|<=|>=|<|>))?("(?:[^"]*)"?|\S*)')
 _RELATIVE = re.compile(r"^([+-]?\d+)d$")
 
 
-def _by_id(item: Item) -> tuple:
+def _by_id(item: Item) -> tuple[Any, ...]:
     return item.id_key
 
 
@@ -231,8 +236,8 @@ def parse_query(text: str, views: Mapping[str, str] | None = None,
     return Query(text, tuple(predicates), tuple(sort_keys), on)
 
 
-def _parse_into(text: str, views: Mapping[str, str], on: date, predicates: list,
-                sort_keys: list, expanding: tuple[str, ...],
+def _parse_into(text: str, views: Mapping[str, str], on: date, predicates: list[Any],
+                sort_keys: list[Any], expanding: tuple[str, ...],
                 config: PlanConfig | None = None, me: Callable[[], str] | None = None
                 ) -> None:
     for term in tokenize(text):

@@ -303,7 +303,7 @@ def _signoff_problems(data: dict[str, Any], config: PlanConfig) -> Found:
     return []
 
 
-def _str_list(found: Found, raw: dict, key: str) -> tuple[str, ...] | None:
+def _str_list(found: Found, raw: dict[str, Any], key: str) -> tuple[str, ...] | None:
     value = raw.get(key)
     if value is None:
         return None
@@ -315,7 +315,7 @@ def _str_list(found: Found, raw: dict, key: str) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _tables(found: Found, raw: dict, key: str) -> list[tuple[int, dict]]:
+def _tables(found: Found, raw: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
     """The entries of an array of tables ([[key]]), each a (position, table); anything
     else is a problem, never an exception."""
     value = raw.get(key, [])
@@ -332,7 +332,7 @@ def _tables(found: Found, raw: dict, key: str) -> list[tuple[int, dict]]:
     return tables
 
 
-def _optional_str(found: Found, where: KeyPath, table: dict, key: str, what: str) -> str:
+def _optional_str(found: Found, where: KeyPath, table: dict[str, Any], key: str, what: str) -> str:
     value = table.get(key, "")
     if not isinstance(value, str):
         found.append((where + (key,), f"{what}: '{key}' must be a string, not "

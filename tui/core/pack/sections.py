@@ -251,7 +251,7 @@ def _appendix_items(data: ReportData) -> Section:
 
 
 def _appendix_commits(data: ReportData) -> Section:
-    commits: dict[str, list] = {}
+    commits: dict[str, list[Any]] = {}
     for change in data.changes:
         entry = commits.setdefault(change.commit, [change.date, change.author, []])
         if change.id not in entry[2]:

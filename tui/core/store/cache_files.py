@@ -25,7 +25,7 @@ def load_pickle(path: Path) -> Any | None:
         return None
 
 
-def load_part(path: Path | None, version: Any, key: str) -> dict:
+def load_part(path: Path | None, version: Any, key: str) -> dict[str, Any]:
     """`stored[key]` of a {"version": ..., key: {...}} pickle written by this version of
     afi, else an empty dict (missing, torn, older: the caller rebuilds or re-reads)."""
     stored = load_pickle(path) if path is not None else None

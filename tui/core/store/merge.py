@@ -103,7 +103,8 @@ class _Merger:
         self.conflicts: list[FieldConflict] = []
 
     # -- dispatch -------------------------------------------------------------------------
-    def table(self, path: Path, base: dict, ours: dict, theirs: dict) -> dict:
+    def table(self, path: Path, base: dict[str, Any], ours: dict[str, Any],
+              theirs: dict[str, Any]) -> dict[str, Any]:
         merged = dict(ours)
         for key in _keys(ours, theirs, base):
             b, o, t = (side.get(key, MISSING) for side in (base, ours, theirs))
@@ -183,8 +184,8 @@ class _Merger:
         self._arrange(key, ours, order)
         return [ours[e] if isinstance(e, int) else theirs[e[1]] for e in order] or MISSING
 
-    def _removed_and_edited(self, key: str, base: list, ours: list, theirs: list,
-                            order: list) -> list:
+    def _removed_and_edited(self, key: str, base: list[Any], ours: list[Any], theirs: list[Any],
+                            order: list[Any]) -> list[Any]:
         """An entry one side removed and the other rewrote is a conflict, not a silent
         return of the rewritten entry: OURS' rewrite stays in the merged text, THEIRS'
         stays out. Returns the order without THEIRS' rewrites; records the conflicts at
@@ -261,7 +262,7 @@ class _Merger:
         # No tables is no key: TOML cannot write an empty array of tables.
         return [merged[e] if isinstance(e, int) else theirs[e[1]] for e in order] or MISSING
 
-    def _arrange(self, key: str, ours: list, order: list) -> None:
+    def _arrange(self, key: str, ours: list[Any], order: list[Any]) -> None:
         """Lay out `[[key]]` as `order`: ints are OURS' tables, ("theirs", k) THEIRS'."""
         if order != list(range(len(ours))):
             self.doc.arrange_tables(
@@ -269,11 +270,12 @@ class _Merger:
 
 
 # -- logs -------------------------------------------------------------------------------
-def _log_order(base: list[dict], ours: list[dict], theirs: list[dict]) -> list:
+def _log_order(base: list[dict[str, Any]], ours: list[dict[str, Any]],
+               theirs: list[dict[str, Any]]) -> list[Any]:
     """OURS' entries less those THEIRS removed, THEIRS' new entries placed by date."""
     want = _merged_counts(base, ours, theirs)
     seen: dict[Any, int] = {}
-    order: list = []
+    order: list[Any] = []
     keys: list[str] = []
     for i, (entry, key) in enumerate(zip(ours, _date_keys(ours), strict=True)):
         canon = _canon(entry)
@@ -293,7 +295,7 @@ def _log_order(base: list[dict], ours: list[dict], theirs: list[dict]) -> list:
     return order
 
 
-def _merged_counts(base: list, ours: list, theirs: list) -> dict[Any, int]:
+def _merged_counts(base: list[Any], ours: list[Any], theirs: list[Any]) -> dict[Any, int]:
     """How many copies of each entry the result holds: additions of both sides (an entry
     both added once), removals of either side."""
     counts = [_counts(side) for side in (base, ours, theirs)]
@@ -308,7 +310,7 @@ def _merged_counts(base: list, ours: list, theirs: list) -> dict[Any, int]:
     return want
 
 
-def _counts(entries: list) -> dict[Any, int]:
+def _counts(entries: list[Any]) -> dict[Any, int]:
     counts: dict[Any, int] = {}
     for entry in entries:
         canon = _canon(entry)
@@ -316,7 +318,7 @@ def _counts(entries: list) -> dict[Any, int]:
     return counts
 
 
-def _date_keys(entries: list[dict]) -> list[str]:
+def _date_keys(entries: list[dict[str, Any]]) -> list[str]:
     """Each entry's sort key: its date, or the date of the nearest dated entry before it."""
     keys, current = [], ""
     for entry in entries:
@@ -327,12 +329,12 @@ def _date_keys(entries: list[dict]) -> list[str]:
     return keys
 
 
-def _theirs_order(ours: list, theirs: list) -> list:
+def _theirs_order(ours: list[Any], theirs: list[Any]) -> list[Any]:
     """THEIRS' entries in THEIRS' order, reusing OURS' equal tables (and their text)."""
     free: dict[Any, list[int]] = {}
     for i, entry in enumerate(ours):
         free.setdefault(_canon(entry), []).append(i)
-    order: list = []
+    order: list[Any] = []
     for k, entry in enumerate(theirs):
         same = free.get(_canon(entry))
         order.append(same.pop(0) if same else ("theirs", k))
@@ -340,7 +342,7 @@ def _theirs_order(ours: list, theirs: list) -> list:
 
 
 # -- actions ----------------------------------------------------------------------------
-def _match(base: list[dict], side: list[dict]) -> dict[int, int]:
+def _match(base: list[dict[str, Any]], side: list[dict[str, Any]]) -> dict[int, int]:
     """Side index -> base index of the same action.
 
     1. Same text, in order: survives reordering and ticking.
@@ -366,7 +368,8 @@ def _match(base: list[dict], side: list[dict]) -> dict[int, int]:
     return pairs
 
 
-def _match_by_text(left: list[dict], left_ids: Any, right: list[dict], right_ids: Any
+def _match_by_text(left: list[dict[str, Any]], left_ids: Any, right: list[dict[str, Any]],
+                   right_ids: Any
                    ) -> dict[int, int]:
     pairs: dict[int, int] = {}
     free = list(right_ids)
@@ -382,7 +385,7 @@ def _match_by_text(left: list[dict], left_ids: Any, right: list[dict], right_ids
 OURS_SIDE, THEIRS_SIDE = "ours", "theirs"
 
 
-def _rewrite_of(old: dict, new: dict) -> bool:
+def _rewrite_of(old: dict[str, Any], new: dict[str, Any]) -> bool:
     """Is log entry `new` a rewrite of `old`: same date, similar text (or title)?"""
     if old.get("date") != new.get("date"):
         return False
@@ -390,7 +393,7 @@ def _rewrite_of(old: dict, new: dict) -> bool:
     return _similarity(old, new, key) >= SIMILAR_TEXT
 
 
-def _similarity(a: dict, b: dict, key: str = "text") -> float:
+def _similarity(a: dict[str, Any], b: dict[str, Any], key: str = "text") -> float:
     ta, tb = a.get(key), b.get(key)
     if not isinstance(ta, str) or not isinstance(tb, str):
         return 0.0
@@ -403,7 +406,7 @@ def _reordered(to_base: dict[int, int]) -> bool:
     return seq != sorted(seq)
 
 
-def _insert_before_successors(order: list, ours_kept: list[int]) -> list:
+def _insert_before_successors(order: list[Any], ours_kept: list[int]) -> list[Any]:
     """Put OURS' actions missing from `order` right before the action after them in OURS
     (at the end if none is)."""
     result = list(order)
@@ -423,7 +426,7 @@ def _insertion_index(j: int, base_to_ours: dict[int, int], ours_length: int) -> 
 
 
 # -- values -----------------------------------------------------------------------------
-def _keys(*tables: dict) -> list[str]:
+def _keys(*tables: dict[str, Any]) -> list[str]:
     """Every key, in OURS' order, then THEIRS' new keys, then BASE's."""
     return list(dict.fromkeys(k for table in tables for k in table))
 
@@ -448,11 +451,11 @@ def _plain(value: Any) -> Any:
     return None if value is MISSING else value
 
 
-def _list(value: Any) -> list:
+def _list(value: Any) -> list[Any]:
     return [] if value is MISSING else list(value)
 
 
-def _unique(values: Any) -> list:
+def _unique(values: Any) -> list[Any]:
     return list(dict.fromkeys(values))
 
 

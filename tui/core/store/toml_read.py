@@ -9,18 +9,24 @@ A file that starts with a UTF-8 byte-order mark (Windows Notepad saves one) is r
 the same file without it; writers keep the mark (tomledit.py).
 """
 
+from __future__ import annotations
+
 try:
     from tomli import TOMLDecodeError
     from tomli import loads as _loads
 except ImportError:  # pragma: no cover - tomli is a dependency; this keeps afi running
-    from tomllib import TOMLDecodeError
+    from tomllib import TOMLDecodeError  # type: ignore[assignment]
     from tomllib import loads as _loads
 
 __all__ = ["BOM", "TOMLDecodeError", "loads"]
 
 BOM = "\ufeff"
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
-def loads(text: str) -> dict:
+
+def loads(text: str) -> dict[str, Any]:
     """The TOML document `text`, read past a byte-order mark at its very start."""
     return _loads(text[1:] if text[:1] == BOM else text)

@@ -169,7 +169,7 @@ def _apply(document: ItemDocument, conflict: Conflict, value: Any, held: bool) -
         document.set_path(path, value)
         return 0
     key, index = path
-    entries: list = list(range(len(document.data().get(key, []))))
+    entries: list[Any] = list(range(len(document.data().get(key, []))))
     if held:
         entries.pop(index)
     if value is not None:
@@ -215,7 +215,7 @@ def _ended(lines: list[str]) -> list[str]:
 # -- settling a conflict ------------------------------------------------------------------------
 def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
             value: Any = None,
-            check: Callable[[str], list[tuple[tuple, str]]] | None = None,
+            check: Callable[[str], list[tuple[tuple[Any, ...], str]]] | None = None,
             renumber: Callable[[str], tuple[Path, str]] | None = None
             ) -> ConflictRecord | None:
     """Settle one field of one item: `choice` is OURS, THEIRS, or "value" with `value`.

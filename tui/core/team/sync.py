@@ -37,7 +37,7 @@ from tui.core.write.sync_recovery import (
 )
 
 if TYPE_CHECKING:
-    from typing import IO
+    from typing import IO, Any
 
     from tui.core.git.repo import GitRepo
     from tui.core.plan import Plan
@@ -221,7 +221,8 @@ def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
                    "sync` again")
 
 
-def _carry_on(repo: GitRepo, plan: Plan, state: dict, remote: str, branch: str) -> SyncResult:
+def _carry_on(repo: GitRepo, plan: Plan, state: dict[str, Any], remote: str,
+              branch: str) -> SyncResult:
     """The second half of a sync that stopped on a conflict, now settled."""
     if not integrate.in_rebase(repo) and not integrate.in_merge(repo):
         _clear_state(repo)  # finished or aborted by hand: start afresh
@@ -399,7 +400,7 @@ def _wants_rebase(repo: GitRepo) -> bool:
     return True
 
 
-def _state(repo: GitRepo) -> dict | None:
+def _state(repo: GitRepo) -> dict[str, Any] | None:
     return read_state(repo.git_dir)
 
 

@@ -66,7 +66,7 @@ def expected_notes(repo: GitRepo, plan_dir: Path, commit: Commit
     return items, others
 
 
-def _plan_files(commit: Commit, prefix: str) -> list:
+def _plan_files(commit: Commit, prefix: str) -> list[Any]:
     return [f for f in commit.files if _in_plan(f.path, prefix)]
 
 

@@ -50,9 +50,9 @@ def merge_problems(repo: GitRepo, plan_dir: Path, commit: Commit) -> list[str]:
     return problems
 
 
-def _renumbered(data: dict | None, originals: list[dict | None]) -> bool:
+def _renumbered(data: dict[str, Any] | None, originals: list[dict[str, Any] | None]) -> bool:
     """Is `data` one of `originals` under another id (and number)?"""
-    def rest(item: dict | None) -> dict:
+    def rest(item: dict[str, Any] | None) -> dict[str, Any]:
         return {k: v for k, v in (item or {}).items() if k not in ("id", "number")}
 
     return data is not None and any(rest(data) == rest(o) for o in originals if o)
@@ -83,7 +83,7 @@ def _beyond_merge(base: str | None, ours: str | None, theirs: str | None,
     return messages.item_notes(want, got)
 
 
-def _copy(path: tuple, source: Any, target: Any) -> None:
+def _copy(path: tuple[Any, ...], source: Any, target: Any) -> None:
     """Set target's value at `path` to source's (removed when source has none)."""
     try:
         for key in path[:-1]:
@@ -98,7 +98,7 @@ def _copy(path: tuple, source: Any, target: Any) -> None:
             target.pop(last, None)
 
 
-def reason_problems(old: dict | None, new: dict | None, config: PlanConfig,
+def reason_problems(old: dict[str, Any] | None, new: dict[str, Any] | None, config: PlanConfig,
                     item_id: str) -> list[str]:
     """A due date moved or a signed-off item reopened without a progress update in the
     same commit saying why (the rule `afi set --reason` and `afi commit` keep)."""
@@ -126,7 +126,7 @@ def _text(repo: GitRepo, rev: str, path: str) -> str | None:
     return None if data is None else data.decode("utf-8", errors="replace")
 
 
-def _data(text: str | None) -> dict | None:
+def _data(text: str | None) -> dict[str, Any] | None:
     if text is None:
         return None
     try:

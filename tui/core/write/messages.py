@@ -249,7 +249,7 @@ def _field_notes(key: str, before: Any, after: Any) -> list[str]:
     return [f"{name} {_show(before)} -> {_show(after)}"]
 
 
-def _action_notes(old: list[dict], new: list[dict]) -> list[str]:
+def _action_notes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
     """Actions have no ids: align them by position, allowing for one removal, and name
     what changed in each ('action 2 done', 'action 3 added', 'action 1 removed')."""
     if len(new) == len(old) and old != new and sorted(map(repr, new)) == sorted(map(repr, old)):
@@ -268,7 +268,7 @@ def _action_notes(old: list[dict], new: list[dict]) -> list[str]:
     return ["actions changed"]
 
 
-def _pairwise_notes(old: list[tuple[int, dict]], new: list[dict]) -> list[str]:
+def _pairwise_notes(old: list[tuple[int, dict[str, Any]]], new: list[dict[str, Any]]) -> list[str]:
     """Notes for actions compared one to one; each named by its number before."""
     notes = []
     for (n, a), b in zip(old, new, strict=True):
@@ -293,7 +293,7 @@ def _pairwise_notes(old: list[tuple[int, dict]], new: list[dict]) -> list[str]:
     return notes
 
 
-def _single_move(old: list, new: list) -> tuple[int, int] | None:
+def _single_move(old: list[Any], new: list[Any]) -> tuple[int, int] | None:
     for source in range(len(old)):
         rest = old[:source] + old[source + 1:]
         for target in range(len(old)):
@@ -302,7 +302,7 @@ def _single_move(old: list, new: list) -> tuple[int, int] | None:
     return None
 
 
-def _log_notes(key: str, old: list[dict], new: list[dict]) -> list[str]:
+def _log_notes(key: str, old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
     what = "progress update" if key == "updates" else "evidence"
     if len(new) > len(old) and new[:len(old)] == old:
         added = len(new) - len(old)
@@ -312,7 +312,7 @@ def _log_notes(key: str, old: list[dict], new: list[dict]) -> list[str]:
     return ["progress log edited" if key == "updates" else "evidence edited"]
 
 
-def _closure_note(closure: dict) -> str:
+def _closure_note(closure: dict[str, Any]) -> str:
     parts = ["closure"]
     if isinstance(closure.get("approved_by"), str):
         parts.append(f"by {_show(closure['approved_by'])}")

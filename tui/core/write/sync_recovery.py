@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 from tui.core.git import integrate, revs, worktree
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.git.repo import GitRepo
 
 RUNNING = "running"
@@ -33,7 +35,7 @@ def state_file(git_dir: Path) -> Path:
     return git_dir / "afi" / "sync.json"
 
 
-def read_state(git_dir: Path) -> dict | None:
+def read_state(git_dir: Path) -> dict[str, Any] | None:
     try:
         state = json.loads(state_file(git_dir).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -41,7 +43,7 @@ def read_state(git_dir: Path) -> dict | None:
     return state if isinstance(state, dict) else None
 
 
-def save_state(git_dir: Path, state: dict) -> None:
+def save_state(git_dir: Path, state: dict[str, Any]) -> None:
     """Durably: a state lost to a power cut would leave afi's rebase unrecognised."""
     from tui.core.write.journal import sync_folder
 
@@ -132,7 +134,7 @@ def _restore_tree(repo: GitRepo, plan_dir: Path) -> None:
     worktree.restore_from_head(repo, repo.relative(plan_dir))
 
 
-def running_state(repo: GitRepo, plan_dir: Path, **fields) -> dict:
+def running_state(repo: GitRepo, plan_dir: Path, **fields) -> dict[str, Any]:
     """The state saved before a rebase or merge starts."""
     return {"phase": RUNNING, "head": repo.head_sha(), "started": time.time(),
             "plan": repo.relative(plan_dir), **fields}
