@@ -25,6 +25,8 @@ from tui.core.store.reading import Snapshot, find_plan_dir, load_config, load_pl
 
 TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from tui.core.git.repo import GitRepo
     from tui.core.model.query import Query
     from tui.core.pack.model import Revision
@@ -64,7 +66,7 @@ class Plan:
         plan = cls(find_plan_dir(directory), report=report or _to_stderr)
         plan.progress = progress
         note = recover_interrupted(plan.dir)
-        if note:
+        if note and plan.report is not None:
             plan.report(f"afi: {note}")
         return plan
 
@@ -116,7 +118,7 @@ class Plan:
         return self.snapshot.items
 
     @property
-    def problems(self):
+    def problems(self) -> list[Problem]:
         return self.snapshot.problems
 
     def find(self, item_id: str) -> Item | None:
@@ -129,6 +131,7 @@ class Plan:
 
     def _read_one(self, item_id: str) -> tuple[Item | None, list[Problem]]:
         self.config  # noqa: B018 - reads plan.toml once
+        assert self._config is not None
         config, _, readable = self._config
         return read_one_item(self.dir, item_id, config, readable)
 
@@ -274,7 +277,8 @@ class ChangeContext:
     def __enter__(self) -> Change:
         return self.change
 
-    def __exit__(self, kind, value, traceback) -> None:
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
         if kind is not None:
             return
         if self.dry_run:

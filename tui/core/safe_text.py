@@ -59,16 +59,16 @@ def visible(text: Any) -> str:
     tabs and line breaks as spaces. (Most text is ASCII, which CPython knows without
     looking: then only the ASCII controls are searched for, as fast as before hidden
     characters were.)"""
-    text = str(text)
-    found = _ASCII_CONTROL.search(text) if text.isascii() else _CONTROL.search(text)
-    return text.translate(_ONE_LINE) if found else text
+    line = str(text)
+    found = _ASCII_CONTROL.search(line) if line.isascii() else _CONTROL.search(line)
+    return line.translate(_ONE_LINE) if found else line
 
 
 def visible_lines(text: Any) -> str:
     """Several lines: line breaks and tabs kept, every other control character and every
     hidden character shown."""
-    text = str(text).replace("\r\n", "\n")
-    return text.translate(_LINES) if NOT_SHOWN_AS_IS.search(text) else text
+    lines = str(text).replace("\r\n", "\n")
+    return lines.translate(_LINES) if NOT_SHOWN_AS_IS.search(lines) else lines
 
 
 def has_controls(text: str, lines: bool = False) -> bool:

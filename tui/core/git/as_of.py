@@ -27,6 +27,7 @@ from tui.core.store.reading import (
 
 if TYPE_CHECKING:
     from tui.core.git.repo import GitRepo
+    from tui.core.model.items import PlanConfig
     from tui.core.plan import Plan
 
 BLOB_BATCH = 2_000  # blobs read per `git cat-file --batch`
@@ -90,7 +91,7 @@ def _unchanged_items(plan: Plan, repo: GitRepo, items_rel: str) -> dict[str, Ite
     return reusable
 
 
-def _same_config(plan: Plan, config) -> bool:
+def _same_config(plan: Plan, config: PlanConfig) -> bool:
     """Items validated against today's plan.toml may stand for those of an older commit
     only if the plan.toml of then says the same (statuses, inspections, areas...)."""
     return plan.config.validation_key() == config.validation_key()

@@ -83,7 +83,7 @@ def _value(field: schema.Field, config: PlanConfig | None) -> dict[str, Any]:
     if field.type == schema.MAP:
         return {"description": description, "type": "object",
                 "additionalProperties": _value(field.parts[0], config)}
-    out = {"description": description, **_SCALAR[field.type]}
+    out: dict[str, Any] = {"description": description, **_SCALAR[field.type]}
     values = _vocabulary(field.vocabulary, config)
     if field.type in (schema.STRINGS, schema.IDS):
         if values:
@@ -93,7 +93,7 @@ def _value(field: schema.Field, config: PlanConfig | None) -> dict[str, Any]:
     return out
 
 
-_SCALAR = {
+_SCALAR: dict[str, dict[str, Any]] = {
     schema.STRING: {"type": "string"},
     schema.DATE: {"type": "string", "format": "date"},  # a TOML local date
     schema.INTEGER: {"type": "integer"},

@@ -8,7 +8,6 @@ allocation beyond what each predicate needs.
 from __future__ import annotations
 
 import re
-from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
@@ -23,6 +22,7 @@ from tui.core.model.items import (
     due_state,
     today,
 )
+from tui.core.model.record import Record
 from tui.core.model.schema import EQUAL, QUERY_FIELDS, STRINGS, SUBSTRING
 
 TYPE_CHECKING = False
@@ -50,10 +50,15 @@ def _by_id(item: Item) -> tuple[Any, ...]:
     return item.id_key
 
 
-class Term(namedtuple("Term", "text position negated name operator value")):
+class Term(Record):
     """One term as typed: `-status:closed` is negated, name status, operator ':'."""
 
-    __slots__ = ()
+    text: str
+    position: int
+    negated: bool
+    name: str | None  # None for a bare word
+    operator: str | None
+    value: str
 
 
 def tokenize(text: str) -> list[Term]:
@@ -109,15 +114,15 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None,
     value = term.value
     field = QUERY_FIELDS.get(name)
     if field is not None and field.match == EQUAL:
-        options = set(_either(value, term))
+        exact = set(_either(value, term))
         if config is not None and name in VOCABULARIES:
             _check_known(term, name, config.vocabulary(VOCABULARIES[name]))
         if name == "id":
-            return lambda item, config, today_: item.id.lower() in options
+            return lambda item, config, today_: item.id.lower() in exact
         if name == "status":
-            return lambda item, config, today_: item.status.lower() in options
+            return lambda item, config, today_: item.status.lower() in exact
         key = field.key
-        return lambda item, config, today_: str(item.get(key, "")).lower() in options
+        return lambda item, config, today_: str(item.get(key, "")).lower() in exact
     if name == "owner" and value.strip().lower() == "me":
         if me is None:
             raise QueryError("'owner:me' needs the plan's [people] and your git user.name",
@@ -196,12 +201,15 @@ def _word_predicate(word: str) -> Predicate:
     return test
 
 
-class Query(namedtuple("Query", "text predicates sort_keys on")):
+class Query(Record):
     """A parsed query: `apply` filters and sorts, `matches` tests one item.
     predicates: ((test, negated), ...); sort_keys: ((field, descending), ...); on: the
     day relative dates were read against."""
 
-    __slots__ = ()
+    text: str
+    predicates: tuple[tuple[Predicate, bool], ...]
+    sort_keys: tuple[tuple[str, bool], ...]
+    on: date
 
     def matches(self, item: Item, config: PlanConfig, on: date | None = None) -> bool:
         on = on or self.on
@@ -275,7 +283,7 @@ def _parse_into(text: str, views: Mapping[str, str], on: date, predicates: list[
             predicates.append((_field_predicate(term, on, config, me), term.negated))
 
 
-def _sort_value(item: Item, key: str, config: PlanConfig):
+def _sort_value(item: Item, key: str, config: PlanConfig) -> Any:
     if key == "id":
         return item.id_key
     if key == "due":

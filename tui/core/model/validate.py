@@ -74,7 +74,11 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-_TYPE_CHECKS = {
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     STRING: lambda value: isinstance(value, str),
     DATE: is_date,
     INTEGER: lambda value: isinstance(value, int) and not isinstance(value, bool),
@@ -268,6 +272,8 @@ def _vocabulary_problems(data: dict[str, Any], config: PlanConfig) -> Found:
 
 def _not_in(config: PlanConfig, field: Field, where: KeyPath, value: str,
             data: dict[str, Any]) -> Found:
+    if field.vocabulary is None:
+        return []
     allowed = config.vocabulary(field.vocabulary, data)
     if allowed is None or value in allowed:
         return []
@@ -356,7 +362,7 @@ def check_plan(raw: dict[str, Any]) -> tuple[PlanConfig, Found]:
                                           f"from 0 to {MAX_DUE_SOON_DAYS}"))
         due_soon = DEFAULT_DUE_SOON_DAYS
 
-    inspections = []
+    inspections: list[Inspection] = []
     for n, entry in _tables(found, raw, "inspections"):
         where = ("inspections", n)
         if not isinstance(entry.get("id"), str) or not ID_RE.match(entry["id"]):

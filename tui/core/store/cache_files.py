@@ -31,7 +31,8 @@ def load_part(path: Path | None, version: Any, key: str) -> dict[str, Any]:
     stored = load_pickle(path) if path is not None else None
     if isinstance(stored, dict) and stored.get("version") == version \
             and isinstance(stored.get(key), dict):
-        return stored[key]
+        part: dict[str, Any] = stored[key]
+        return part
     return {}
 
 

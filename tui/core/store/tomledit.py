@@ -430,7 +430,7 @@ def _append_in_table(table: Any, key: str | int, item: Any) -> None:
         table.append(key, item)
         return
     body = table.value.body
-    tail = []
+    tail: list[Any] = []
     while body and body[-1][0] is None:  # unkeyed: whitespace and comments, not indexed
         tail.insert(0, body.pop())
     table.append(key, item)

@@ -21,13 +21,13 @@ import errno
 import os
 import signal
 import threading
-from collections import namedtuple
 from collections.abc import Iterator
 from pathlib import Path
 
 from tui.core.errors import AfiError, ChangedMeanwhile, GitError
 from tui.core.git import revs, worktree
 from tui.core.git.repo import Commit, GitRepo, first_lines
+from tui.core.model.record import Record
 from tui.core.store.reading import link_message
 from tui.core.write import journal
 
@@ -38,12 +38,15 @@ _NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP,
 _BOM = b"\xef\xbb\xbf"
 
 
-class FileWrite(namedtuple("FileWrite", "path original new in_head", defaults=(None,))):
+class FileWrite(Record):
     """One file of a commit: what it held when read under the lock, and what it is to
     hold (None: deleted). A file that already holds `new` is committed, not written.
     in_head: is it in HEAD already? None: ask git (`git add` what is new)."""
 
-    __slots__ = ()
+    path: Path
+    original: str | None
+    new: str | None
+    in_head: bool | None = None
 
     @property
     def new_bytes(self) -> bytes | None:

@@ -13,9 +13,9 @@ import contextlib
 import hashlib
 import json
 import os
-from collections import namedtuple
 from pathlib import Path
 
+from tui.core.model.record import Record
 from tui.core.store.reading import journal_path
 
 VERSION = 1
@@ -27,15 +27,21 @@ def digest(data: bytes) -> str:
 
 # path: relative to the repository root; original: the text before (None: the file did
 # not exist); new_digest: sha256 of the bytes afi writes (None: afi deletes the file).
-JournalFile = namedtuple("JournalFile", "path original new_digest")
+class JournalFile(Record):
+    path: str  # relative to the repository root
+    original: str | None
+    new_digest: str | None
 
 
-class Journal(namedtuple("Journal", "head message files pid abandoned",
-                         defaults=(0, False))):
-    """head: HEAD when the change started; files: a tuple of JournalFile; abandoned: the
-    change failed and was reported so: it may be undone, never committed."""
+class Journal(Record):
+    """head: HEAD when the change started; abandoned: the change failed and was reported
+    so: it may be undone, never committed."""
 
-    __slots__ = ()
+    head: str | None
+    message: str
+    files: tuple[JournalFile, ...]
+    pid: int = 0
+    abandoned: bool = False
 
     def to_json(self) -> str:
         return json.dumps({"version": VERSION, "pid": self.pid, "head": self.head,

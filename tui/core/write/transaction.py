@@ -212,7 +212,7 @@ def _is_item(path: Path) -> bool:
     return path.parent.name == ITEMS_DIR and path.suffix == ".toml"
 
 
-def _located(path: Path, text: str, found) -> list[Problem]:
+def _located(path: Path, text: str, found: list[tuple[tuple[Any, ...], str]]) -> list[Problem]:
     from tui.core.model import locate
 
     return [Problem(path, locate.line_of(text, key), message) for key, message in found]

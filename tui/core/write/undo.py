@@ -16,13 +16,13 @@ the journal, the truth from HEAD), with the message computed from the difference
 
 from __future__ import annotations
 
-from collections import namedtuple
 from pathlib import PurePosixPath
 from typing import Any
 
 from tui.core.errors import AfiError, ConflictError, InvalidItem, NotFound, UncommittedEdits
 from tui.core.git import revs
 from tui.core.git.repo import TRAILER_KEY, Commit, GitRepo, trailer_ids
+from tui.core.model.record import Record
 from tui.core.store import toml_read
 from tui.core.store.reading import PLAN_FILE
 from tui.core.write import messages
@@ -30,17 +30,21 @@ from tui.core.write import messages
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.plan import Plan
+    from tui.core.write.commit import FileWrite
 
 REVERTS = "Reverts"
 WHOLE_FILE = "the whole file"  # a file created or deleted: every field changed
 _LOOK_BACK = 50  # commits by you mentioning AFI-Id: to look through for the last afi one
 
 
-class Undo(namedtuple("Undo", "target writes message diff")):
-    """What `afi undo` would do: the commit it takes back, the file writes
-    (commit.FileWrite), the message, and the change as a unified diff."""
+class Undo(Record):
+    """What `afi undo` would do: the commit it takes back, the file writes, the message,
+    and the change as a unified diff."""
 
-    __slots__ = ()
+    target: Commit
+    writes: list[FileWrite]
+    message: str
+    diff: str
 
 
 def last_own_commit(repo: GitRepo) -> Commit | None:
