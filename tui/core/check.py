@@ -8,6 +8,8 @@ from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, read_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from tui.core.git.repo import Commit, GitRepo
+    from tui.core.model.items import PlanConfig
     from tui.core.plan import Plan
 
 
@@ -87,7 +89,7 @@ def check_commits(plan: Plan, revisions: str, progress: Progress = NO_PROGRESS) 
     return lines
 
 
-def _reasons(repo, plan: Plan, commit, config) -> list[str]:
+def _reasons(repo: GitRepo, plan: Plan, commit: Commit, config: PlanConfig) -> list[str]:
     """Due-date moves and reopenings in one commit that do not say why."""
     from tui.core.store import toml_read
     from tui.core.write.audit import _plan_files, _prefix

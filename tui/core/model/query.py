@@ -110,7 +110,7 @@ def _either(value: str, term: Term) -> list[str]:
 
 def _field_predicate(term: Term, on: date, config: PlanConfig | None,
                      me: Callable[[], str] | None = None) -> Predicate:
-    name = ALIASES.get(term.name.lower(), term.name.lower())
+    name = ALIASES.get(str(term.name).lower(), str(term.name).lower())  # a field's term
     value = term.value
     field = QUERY_FIELDS.get(name)
     if field is not None and field.match == EQUAL:
@@ -148,7 +148,7 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None,
                                    term.position)
         when = parse_date_value(value, term, on)
         compare = {":": date.__eq__, "<": date.__lt__, "<=": date.__le__, ">": date.__gt__,
-                   ">=": date.__ge__}[term.operator]
+                   ">=": date.__ge__}[str(term.operator)]
         return lambda item, config, today_: item.due is not None and compare(item.due, when)
     if name == "is":
         state = value.lower()

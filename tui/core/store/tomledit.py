@@ -21,6 +21,10 @@ from typing import Any
 from tui.core.model.schema import FILE_ORDER
 from tui.core.store import toml_read
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 # Where a key that is not yet in the file goes: after the nearest of these before it.
 CANONICAL_ORDER = FILE_ORDER
 _HEADER = re.compile(r"^\s*\[")
@@ -146,7 +150,8 @@ class ItemDocument:
 
         return key in self.doc and isinstance(self.doc.item(key), AoT)
 
-    def arrange_tables(self, key: str, entries: list[int | tuple[ItemDocument, int]]) -> None:
+    def arrange_tables(self, key: str,
+                       entries: Sequence[int | tuple[ItemDocument, int]]) -> None:
         """Rewrite `[[key]]` as `entries`, in that order: an int is one of this file's
         tables, `(other, i)` the i-th `[[key]]` table of another document. Each table keeps
         its text; the blank lines after each of this file's tables stay, so keeping the
@@ -433,7 +438,7 @@ def _append_in_table(table: Any, key: str | int, item: Any) -> None:
     tail: list[Any] = []
     while body and body[-1][0] is None:  # unkeyed: whitespace and comments, not indexed
         tail.insert(0, body.pop())
-    table.append(key, item)
+    table.append(key, item)  # type: ignore[arg-type]  # a table's keys are names
     body.extend(tail)
 
 

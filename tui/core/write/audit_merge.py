@@ -64,9 +64,9 @@ def _beyond_merge(base: str | None, ours: str | None, theirs: str | None,
     from tui.core.store.merge import merge_item
 
     if ours == theirs or theirs == base:
-        expected, free = ours, []
+        expected, free = ours, list[tuple[Any, ...]]()
     elif ours == base:
-        expected, free = theirs, []
+        expected, free = theirs, list[tuple[Any, ...]]()
     elif ours is None or theirs is None:
         return []  # deleted on one side, edited on the other: either outcome is a choice
     else:

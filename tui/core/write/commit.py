@@ -21,7 +21,7 @@ import errno
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tui.core.errors import AfiError, ChangedMeanwhile, GitError
@@ -322,7 +322,7 @@ def _stat_of(path: Path) -> tuple[int, int] | None:
     return found.st_mtime_ns, found.st_size
 
 
-def _drop_kept(kept) -> None:
+def _drop_kept(kept: Iterable[Path]) -> None:
     for path in kept:
         with contextlib.suppress(OSError):
             journal.kept_name(path).unlink()

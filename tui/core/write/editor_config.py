@@ -17,6 +17,7 @@ from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.git.repo import GitRepo
+    from tui.core.plan import Plan
     from tui.core.write.commit import FileWrite
 
 SCHEMA_DIR = ".schema"
@@ -64,7 +65,7 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def commit_editor_config(plan) -> list[str]:
+def commit_editor_config(plan: Plan) -> list[str]:
     """Bring the editor configuration up to date in one commit (`afi setup`); what was
     done, as lines (none when it was up to date)."""
     from tui.core.write.transaction import transaction

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,10 +31,8 @@ Data = dict[str, Any]
 
 def item_notes(old: Data | None, new: Data | None) -> list[str]:
     """What changed in one item, field by field: ['status a -> b', 'progress update']."""
-    if old is None and new is None:
-        return []
     if old is None:
-        return [f"new {_show(new.get('kind', 'item'))}"]
+        return [f"new {_show(new.get('kind', 'item'))}"] if new is not None else []
     if new is None:
         return ["deleted"]
     notes: list[str] = []
@@ -53,7 +51,7 @@ def file_notes(old: Data | None, new: Data | None) -> list[str]:
     return [f"{', '.join(_key(k) for k in keys)} changed"] if keys else []
 
 
-def compose(items: list[tuple[str, list[str]]], others: list[tuple[str, list[str]]] = (),
+def compose(items: list[tuple[str, list[str]]], others: Sequence[tuple[str, list[str]]] = (),
             user_message: str | None = None) -> str:
     """The whole message: subject, a line per changed file, an AFI-Id trailer per item.
     `items` and `others` are (id or file name, notes); entries without notes are left out."""
@@ -71,7 +69,7 @@ def compose(items: list[tuple[str, list[str]]], others: list[tuple[str, list[str
 
 
 def bulk_subject(items: list[tuple[str, list[str]]],
-                 others: list[tuple[str, list[str]]] = ()) -> str:
+                 others: Sequence[tuple[str, list[str]]] = ()) -> str:
     """'status -> complete on 12 items' when every item got the same edit."""
     edits = {tuple(_without_old(note) for note in notes) for _, notes in items}
     count = f"{len(items)} items" if len(items) != 1 else "1 item"
@@ -156,7 +154,7 @@ def _looks_generated(subject: str) -> bool:
 
 
 def message_problems(message: str, items: list[tuple[str, list[str]]],
-                     others: list[tuple[str, list[str]]] = (),
+                     others: Sequence[tuple[str, list[str]]] = (),
                      known: Iterable[str] = ()) -> list[str]:
     """Where a commit's message disagrees with what the commit changed (`items`/`others`:
     the notes recomputed from its diff; `known`: other item ids of the plan, which a
@@ -195,8 +193,8 @@ def message_problems(message: str, items: list[tuple[str, list[str]]],
     return problems
 
 
-def _subject_problems(subject: str, items: list[tuple[str, list[str]]],
-                      others: list[tuple[str, list[str]]], expected: set[str],
+def _subject_problems(subject: str, items: Sequence[tuple[str, list[str]]],
+                      others: Sequence[tuple[str, list[str]]], expected: set[str],
                       known: Iterable[str]) -> list[str]:
     """A subject in afi's form ('ID: notes', or a bulk subject such as 'status ->
     complete on 3 items') must be what afi would write for this diff."""
@@ -214,7 +212,7 @@ def _subject_problems(subject: str, items: list[tuple[str, list[str]]],
 def subject_claims(subject: str, known: Iterable[str]) -> bool:
     """Does a subject read as afi's line about one of `known` items?"""
     found = _SUBJECT_LINE.match(subject)
-    return bool(found) and found.group(1).lower() in {k.lower() for k in known}
+    return found is not None and found.group(1).lower() in {k.lower() for k in known}
 
 
 _SUBJECT_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]{0,63}): \S")

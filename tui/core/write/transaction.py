@@ -200,7 +200,8 @@ def validate_writes(writes: list[FileWrite], checked: frozenset[Path] | set[Path
                 continue
             text = _read_or_none(path)
             data = parse_text(path, text)[0] if text is not None else None
-            if data is None or (before is not None and check_item(data, path.stem, before)):
+            if text is None or data is None \
+                    or (before is not None and check_item(data, path.stem, before)):
                 continue  # unreadable, or invalid already: not this change's doing
             problems += [Problem(path, p.line, f"{p.message} (with the new {PLAN_FILE})")
                          for p in _located(path, text, check_item(data, path.stem, config))]

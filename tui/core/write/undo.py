@@ -101,6 +101,8 @@ def prepare_undo(plan: Plan) -> Undo:
         if now == after:  # untouched since: exactly as it was before
             new = None if before is None else before.decode("utf-8")
         else:  # others changed other fields of it since: put back only ours
+            # (a file created or deleted is a change of the whole file, refused above)
+            assert now is not None and before is not None
             new = _restore_fields(now.decode("utf-8"), before.decode("utf-8"), fields)
         old_text = None if now is None else now.decode("utf-8")
         if PurePosixPath(change.path).name == PLAN_FILE:
@@ -157,7 +159,7 @@ def _refuse_later_changes(target: Commit, later: list[Commit], blobs: dict[str, 
 def _changed_fields(before: bytes | None, after: bytes | None) -> set[str]:
     if before is None or after is None:
         return {WHOLE_FILE}
-    old, new = _data(before.decode("utf-8")), _data(after.decode("utf-8"))
+    old, new = _data(before.decode("utf-8")) or {}, _data(after.decode("utf-8")) or {}
     return {k for k in {*old, *new} if old.get(k) != new.get(k)}
 
 
