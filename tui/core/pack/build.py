@@ -47,6 +47,8 @@ from tui.core.progress import NO_PROGRESS, Progress
 from tui.core.write.values import REASON_PREFIXES
 
 if TYPE_CHECKING:
+    from tui.core.git.repo import GitRepo
+    from tui.core.model.items import PlanConfig
     from tui.core.plan import Plan
 
 
@@ -70,6 +72,7 @@ def build_report(plan: Plan, query: str = "", since: str | None = None,
     repo = plan.repo()
     if as_of:
         view = plan.at(as_of)
+        assert view.revision is not None  # a plan read from history names its commit
         as_of_rev = view.revision
     else:
         as_of_rev = boards.head_revision(repo)
@@ -104,7 +107,7 @@ def build_report(plan: Plan, query: str = "", since: str | None = None,
     marks = boards.list_boards(repo)
     board_name, meeting = _meeting(marks, board, meeting, as_of, since_rev, as_of_rev)
     return ReportData(
-        plan_title=config.title, generated=today(), query=query, as_of=as_of_rev,
+        plan_title=config.title or "", generated=today(), query=query, as_of=as_of_rev,
         since=since_rev, statuses=config.statuses,
         inspections=_inspection_counts(config, report_items),
         areas=_area_counts(config, report_items), items=report_items, overdue=overdue,
@@ -142,7 +145,7 @@ def _meeting(marks: list[BoardMark], board: str | None, meeting: date | None,
 
 
 # -- revisions ------------------------------------------------------------------------------
-def _since(repo, since: str | None, as_of: Revision) -> Revision | None:
+def _since(repo: GitRepo, since: str | None, as_of: Revision) -> Revision | None:
     """`--since`, else the last board that saw an ancestor of as-of (if any)."""
     if since:
         return boards.find_revision(repo, since, start_of_day=True)
@@ -152,17 +155,18 @@ def _since(repo, since: str | None, as_of: Revision) -> Revision | None:
     return None
 
 
-def _is_ancestor(repo, older: str, newer: str) -> bool:
+def _is_ancestor(repo: GitRepo, older: str, newer: str) -> bool:
     return revs.is_ancestor(repo, older, newer)
 
 
-def _commits_between(repo, since: Revision, as_of: Revision) -> set[str]:
+def _commits_between(repo: GitRepo, since: Revision, as_of: Revision) -> set[str]:
     if as_of.commit is None:
         return set()
     return revs.commits_in(repo, as_of.commit, after=since.commit)
 
 
-def _boards_in(marks: list[BoardMark], in_period: set[str], since: Revision | None):
+def _boards_in(marks: list[BoardMark], in_period: set[str],
+              since: Revision | None) -> list[BoardMark]:
     """Boards that saw the plan during the period (their commit is in it), and the one
     whose meeting opened it, oldest first."""
     opening = since.commit if since is not None else None
@@ -171,7 +175,7 @@ def _boards_in(marks: list[BoardMark], in_period: set[str], since: Revision | No
 
 # -- items ----------------------------------------------------------------------------------
 def _histories(history: list[tuple[CommitInfo, tuple[PathChange, ...]]],
-               covered: set[str], in_period: set[str], config) -> dict[str, _History]:
+               covered: set[str], in_period: set[str], config: PlanConfig) -> dict[str, _History]:
     """What the pack reads from each covered item's commits, oldest first: its original
     due date and every move (with the reason kept with it), when it first appeared and
     last became done, and the actions added and completed in the period."""
@@ -213,7 +217,7 @@ def _reason(change: PathChange, prefix: str) -> str | None:
                  if text.startswith(prefix) and ": " in text), None)
 
 
-def _report_item(item: Item, config, on: date, history: _History) -> ReportItem:
+def _report_item(item: Item, config: PlanConfig, on: date, history: _History) -> ReportItem:
     derived = rag(item, config, on)
     data = item.data
     latest = latest_update(item)
@@ -241,7 +245,7 @@ def _report_item(item: Item, config, on: date, history: _History) -> ReportItem:
         actions_done=sum(1 for a in actions if a.get("done")), actions_total=len(actions),
         awaiting_signoff=config.is_awaiting_signoff(item.status),
         decision=str(data.get("decision", "") or ""), assessment=assessment,
-        assessment_differs=assessment_differs(assessment and assessment.rag, derived),
+        assessment_differs=assessment_differs(assessment.rag if assessment else None, derived),
         stale_days=stale_days(item, config, on), due_history=tuple(history.due_history),
         actions_added=history.actions_added, actions_completed=history.actions_completed,
         evidence=evidence)
@@ -259,7 +263,8 @@ EXCEPTIONS = (  # (key, title, meaning): the first page, in this order
 )
 
 
-def _exceptions(items: list[ReportItem], overdue: list[ReportItem], config) -> list[Flagged]:
+def _exceptions(items: list[ReportItem], overdue: list[ReportItem],
+                config: PlanConfig) -> list[Flagged]:
     open_items = [i for i in items if i.rag != "done"]
     chosen = {
         "overdue": overdue,
@@ -282,7 +287,7 @@ def _rag(items: list[ReportItem]) -> dict[str, int]:
     return counts
 
 
-def _inspection_counts(config, items: list[ReportItem]) -> list[InspectionCount]:
+def _inspection_counts(config: PlanConfig, items: list[ReportItem]) -> list[InspectionCount]:
     rows = []
     for inspection in config.inspections:
         mine = [i for i in items if i.inspection == inspection.id]
@@ -292,7 +297,7 @@ def _inspection_counts(config, items: list[ReportItem]) -> list[InspectionCount]
     return rows
 
 
-def _area_counts(config, items: list[ReportItem]) -> list[AreaCount]:
+def _area_counts(config: PlanConfig, items: list[ReportItem]) -> list[AreaCount]:
     rows, seen = [], set()
     for area in config.areas:
         mine = [i for i in items if i.inspection == area.inspection and i.area == area.name]
@@ -360,7 +365,7 @@ def _text(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-def _progress(items: list[Item], histories: dict[str, _History], config,
+def _progress(items: list[Item], histories: dict[str, _History], config: PlanConfig,
               on: date) -> list[ProgressPoint]:
     """Open and done items at the end of each month, from every dated fact the files
     hold as well as their commits: an item counts from its earliest (first commit,

@@ -96,9 +96,10 @@ def _environment() -> Any:
 def render_html(data: ReportData) -> str:
     template = _environment().get_template("report.html.j2")
     totals = data.rag_totals
-    return template.render(
+    rendered: str = template.render(
         data=data, title=pack_title(data), facts=cover_facts(data),
         first_page=first_page(data), sections=sections(data),
         rag_order=RAG_ORDER, rag_names=RAG_NAMES, rag_meanings=RAG_MEANINGS, totals=totals,
         total=len(data.items), chart=Markup(chart_svg(data.progress, 720, 240)),
         progress_rows=[(month_name(p.month), p.open, p.done) for p in data.progress])
+    return rendered

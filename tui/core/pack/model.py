@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from tui.core.git.boards import BoardMark, Revision  # noqa: F401 - the pack's names for them
 from tui.core.model.items import (
-    RAG_ORDER,  # red overdue, amber due soon, green on track, grey no date, done
+    RAG_ORDER as RAG_ORDER,  # red overdue, amber due soon, green on track, grey no date, done
 )
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -56,13 +56,16 @@ class Assessment:
     reason: str
 
 
+Day = date  # `date` is also a field's name below
+
+
 @dataclass(frozen=True)
 class DueRevision:
     """One committed move of an item's due date."""
 
-    date: date              # the day it was committed
-    old: date | None
-    new: date | None
+    date: Day               # the day it was committed
+    old: Day | None
+    new: Day | None
     reason: str             # "" when none was recorded
     by: str
 

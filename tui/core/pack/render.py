@@ -31,6 +31,10 @@ from tui.core.pack.model import (
 )
 from tui.core.safe_text import escape_cell
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey", "done": "Done"}
 RAG_MEANINGS = {"red": "overdue", "amber": "due soon", "green": "on track",
                 "grey": "open, no due date", "done": "complete, closed or superseded"}
@@ -137,8 +141,8 @@ def _csv_value(value: Any) -> str:
 
 def due_move_text(move: DueRevision, iso: bool = False) -> str:
     """"14 January 2025: 10 February 2025 → 30 April 2025 (new rota)"."""
-    day = (lambda d: d.isoformat() if d else "none") if iso else \
-        (lambda d: long_date(d) if d else "none")
+    day: Callable[[date | None], str] = (lambda d: d.isoformat() if d else "none") if iso \
+        else (lambda d: long_date(d) if d else "none")
     reason = f" ({move.reason})" if move.reason else ""
     return f"{day(move.date)}: {day(move.old)} → {day(move.new)}{reason}"
 

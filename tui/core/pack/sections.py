@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from tui.core.pack.model import FieldChange, ReportData, ReportItem
+from tui.core.pack.model import Evidence, FieldChange, ReportData, ReportItem
 from tui.core.pack.render import (
     RAG_COLUMNS,
     RAG_NAMES,
@@ -89,7 +89,7 @@ def _closure_section(data: ReportData) -> Section:
                         "evidence.")
 
 
-def _evidence_text(evidence) -> str:
+def _evidence_text(evidence: Evidence) -> str:
     parts = [evidence.title]
     if evidence.date:
         parts.append(f"({cell_text(evidence.date)})")
