@@ -402,6 +402,7 @@ def _item_text(item: PlannedItem, old_text: str | None) -> str:
 
 def _with_inspection(plan_text: str, planned: ImportPlan) -> str:
     document = ItemDocument(plan_text)
+    assert planned.inspection is not None
     inspection = {k: v for k, v in planned.inspection.items() if v}
     document.append_table("inspections", inspection)
     for inspection_id, name, grade in planned.areas:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from tui.core.imports.apply import PlannedItem
     from tui.core.model.items import Item, PlanConfig
 
-EMPTY = (None, "", [])
+EMPTY: tuple[Any, ...] = (None, "", [])
 NEVER_REPLACED = frozenset({"id", "inspection"})
 
 
@@ -86,7 +86,7 @@ def _same(old: Any, new: Any) -> bool:
         return " ".join(old.split()) == " ".join(new.split())
     if isinstance(old, list | tuple) and isinstance(new, list | tuple):
         return list(old) == list(new)
-    return old == new
+    return bool(old == new)
 
 
 def _show_pair(old: Any, new: Any) -> tuple[str, str]:

@@ -51,7 +51,7 @@ def _find_contents(lines: list[str]) -> tuple[set[int], list[str]]:
     start = next((i for i, line in enumerate(lines) if _CONTENTS.match(line.strip())), None)
     if start is None:
         return set(), []
-    span, entries, with_pages = {start}, [], None
+    span, entries, with_pages = {start}, list[str](), None
     for i in range(start + 1, min(len(lines), start + 400)):
         stripped = lines[i].strip()
         if not stripped:

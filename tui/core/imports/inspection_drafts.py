@@ -93,19 +93,20 @@ def _merge_repeats(drafts: list[_Draft], warnings: list[str]) -> list[_Draft]:
 
 def _check_numbering(drafts: list[_Draft], warnings: list[str]) -> None:
     for kind in ("afi", "recommendation", "cause-of-concern"):
-        numbered = sorted((d for d in drafts if d.kind == kind and d.number is not None),
-                          key=lambda d: d.number)
+        numbers = {id(d): d.number for d in drafts if d.kind == kind and d.number is not None}
+        numbered = sorted((d for d in drafts if id(d) in numbers), key=lambda d: numbers[id(d)])
         if not numbered:
             continue
-        present = {d.number for d in numbered}
+        present = set(numbers.values())
         missing = [n for n in range(1, max(present) + 1) if n not in present]
         if missing:
             listed = ", ".join(map(str, missing))
             warnings.append(f"{kind} numbering has a gap: no {kind} {listed} "
                             f"(found {len(present)}, numbered up to {max(present)})")
         for draft in numbered:
-            if draft.number - 1 in missing:
-                draft.notes.append(f"the report has no {kind} {draft.number - 1} before this "
+            number = numbers[id(draft)]
+            if number - 1 in missing:
+                draft.notes.append(f"the report has no {kind} {number - 1} before this "
                                    "one")
         unnumbered = [d.line for d in drafts if d.kind == kind and d.number is None]
         if unnumbered:
@@ -145,7 +146,7 @@ def _with_links(drafts: list[_Draft]) -> tuple[Finding, ...]:
     links: dict[int, list[int]] = {}
     for n, draft in enumerate(drafts):
         cause = place.get(id(draft.cause)) if draft.cause is not None else None
-        if cause is not None:
+        if cause is not None and draft.cause is not None:
             links.setdefault(n, []).append(cause)
             links.setdefault(cause, []).append(n)
             draft.notes.append(f"answers the cause of concern at line {draft.cause.line}")

@@ -13,6 +13,10 @@ from pathlib import Path
 
 from tui.core.errors import ImportRefused
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
 # --------------------------------------------------------------------------- reading files
 
 _TEXT_SUFFIXES = (".txt", ".text", ".md")
@@ -69,7 +73,7 @@ def _pdf_text(path: Path) -> str:
     return text
 
 
-def _page_lines(page) -> list[str]:
+def _page_lines(page: Any) -> list[str]:
     # Layout mode keeps vertical gaps as blank lines, which is what separates paragraphs.
     try:
         text = page.extract_text(extraction_mode="layout")
@@ -125,7 +129,7 @@ class _HtmlText(HTMLParser):
         self._lists: list[list[int]] = []  # per open list: [ordered, next number]
         self.h1: str | None = None  # the page's first <h1>: the report's title
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self._SKIP:
             self._skipping += 1
         elif self._skipping:

@@ -419,7 +419,8 @@ def find_findings(text: str) -> ReportFindings:
     _summarise(findings, reader.unread_lists, warnings)
     evidence = set(reader.grades.values())
     for block in blocks:
-        evidence |= _legend_grades(block) | {_grade_of(block)} - {None}
+        grade = _grade_of(block)
+        evidence |= _legend_grades(block) | ({grade} if grade is not None else set())
     scale = _guess_scale(evidence, text, warnings)
     return ReportFindings(_report_title(lines), scale, dict(reader.grades), findings,
                           tuple(warnings))

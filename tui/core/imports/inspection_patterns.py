@@ -117,7 +117,8 @@ def _stated_alone(text: str) -> str | None:
     report headings are, so a wrapped line ending a sentence ("good.") is not taken."""
     if len(text) > 40 or not text[:1].isupper():
         return None
-    return _grade_word(_GRADE_LABEL.match(text).group(1))
+    label = _GRADE_LABEL.match(text)  # None for text of more than one line
+    return _grade_word(label.group(1)) if label else None
 
 
 def _grade_word(text: str) -> str | None:
@@ -139,7 +140,8 @@ def _legend_grades(block: _Block) -> set[str]:
     """Grades named side by side, as in a key or table header: evidence for the scale."""
     if block.kind == _ROW:
         cells = {_grade_word(cell) for cell in block.cells if cell}
-        return cells - {None} if len(cells) >= 2 and None not in cells else set()
+        return {c for c in cells if c is not None} if len(cells) >= 2 and None not in cells \
+            else set()
     if _GRADE_RUN.match(block.text):
         text = block.text.casefold()
         return {grade for grade in _GRADES if re.search(rf"\b{grade}\b", text)}
@@ -156,8 +158,8 @@ def _heading_like(block: _Block) -> bool:
 
 def _first_sentence(text: str) -> tuple[str, str]:
     for end in re.finditer(r"[.!?][’'\"”)\]]*\s+(?=[A-Z‘“\"(])", text):
-        word = re.search(r"([\w.]+)$", text[:end.start()])
-        word = word.group(1).casefold() if word else ""
+        last = re.search(r"([\w.]+)$", text[:end.start()])
+        word = last.group(1).casefold() if last else ""
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue  # "e.g. The", "A. Smith": not a sentence end
         return text[:end.end()].strip(), text[end.end():].strip()

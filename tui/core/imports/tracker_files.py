@@ -180,7 +180,9 @@ def _scan_sheet(path: Path, sheet: Any) -> tuple[list[tuple[int, int, int, int]]
                 elif tag == "row" and rows_parent is not None:
                     rows_parent.clear()  # the rows read so far: nothing else keeps them
                 elif tag == "mergeCell" and element.get("ref"):
-                    ranges.append(range_boundaries(element.get("ref")))
+                    bounds = range_boundaries(element.get("ref"))
+                    if None not in bounds:  # a cell range (a merged cell is never a whole column)
+                        ranges.append(bounds)  # type: ignore[arg-type]
     except ImportRefused:
         raise
     except Exception:

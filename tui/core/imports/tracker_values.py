@@ -30,6 +30,8 @@ from tui.core.imports.tracker_files import Sheet
 from tui.core.model.items import KINDS, PlanConfig
 from tui.core.safe_text import unescape_cell
 
+Day = date  # `date` is also a method's name below
+
 
 @dataclass
 class RowProblem:
@@ -127,7 +129,7 @@ class _Values:
             return None
         return self._date_of(row, name, cell, notes)
 
-    def _date_of(self, row: _Row, name: str, cell: _Cell, notes: list[str]) -> date | None:
+    def _date_of(self, row: _Row, name: str, cell: _Cell, notes: list[str]) -> Day | None:
         try:
             value, note = parse_date(cell.value)
         except ValueError as error:
