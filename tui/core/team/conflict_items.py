@@ -95,7 +95,7 @@ def item_problems(plan: Any, text: str, plan_file: bool = False) -> list[tuple[t
 def different_items(ours: str, theirs: str) -> bool:
     """Two texts of one new file that are different items (different titles), not one
     item added twice."""
-    return title_of(ours) != title_of(theirs)
+    return bool(title_of(ours) != title_of(theirs))
 
 
 def whole_markers(ours: str, theirs: str) -> str:

@@ -134,7 +134,7 @@ def _restore_tree(repo: GitRepo, plan_dir: Path) -> None:
     worktree.restore_from_head(repo, repo.relative(plan_dir))
 
 
-def running_state(repo: GitRepo, plan_dir: Path, **fields) -> dict[str, Any]:
+def running_state(repo: GitRepo, plan_dir: Path, **fields: Any) -> dict[str, Any]:
     """The state saved before a rebase or merge starts."""
     return {"phase": RUNNING, "head": repo.head_sha(), "started": time.time(),
             "plan": repo.relative(plan_dir), **fields}
