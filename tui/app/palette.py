@@ -26,8 +26,16 @@ ACTIONS = (
     ("Reverse the sort", "reverse_sort"),
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 
 class AfiCommands(Provider):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     def _commands(self) -> list[tuple[str, object, str]]:
         from tui.app.screens.list import COLUMNS, ListScreen
 

@@ -16,12 +16,18 @@ from tui.app.widgets import Painted, plain
 from tui.core.errors import Problem
 from tui.core.safe_text import visible
 
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 if TYPE_CHECKING:  # the sync modules load when there is a conflict to show, not at launch
     from tui.core.team.conflicts import Conflict, ConflictRecord
 
 
 class ConflictRow(Horizontal):
     """One field both sides changed: both values and who set them, and a button each."""
+    if TYPE_CHECKING:
+        app: AfiApp
+
 
     DEFAULT_CSS = """
     ConflictRow { height: auto; }

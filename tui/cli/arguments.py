@@ -16,7 +16,7 @@ from collections.abc import Callable
 from tui.core.errors import UsageError
 from tui.core.model.schema import GRADE_SCALES
 
-Adder = Callable[["Parser", argparse.ArgumentParser], None]
+Adder = Callable[["Parser", "Parser"], None]
 
 
 def terminal_columns(default: int = 80) -> int:
@@ -26,7 +26,7 @@ def terminal_columns(default: int = 80) -> int:
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     try:
-        return os.get_terminal_size(sys.__stdout__.fileno()).columns or default
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or default  # type: ignore[union-attr]
     except (AttributeError, ValueError, OSError):
         return default
 
@@ -50,7 +50,7 @@ class Parser(argparse.ArgumentParser):
 
 def build_parser(argv: list[str] | None = None) -> Parser:
     """The parser for `argv` (its command's arguments only), or for every command."""
-    common = argparse.ArgumentParser(add_help=False, formatter_class=Formatter)
+    common = Parser(add_help=False)
     common.add_argument("--plan", metavar="DIR", default=argparse.SUPPRESS,
                         help="the plan folder (default: $AFI_PLAN, ./plan, or a parent with "
                              "plan.toml)")
@@ -125,17 +125,17 @@ def version() -> str:
     return text
 
 
-def _tui(p: Parser, common: argparse.ArgumentParser) -> None:
+def _tui(p: Parser, common: Parser) -> None:
     p.add_argument("query", nargs="*", help="a query (docs/format.md, section 5)")
 
 
-def _init(p: Parser, common: argparse.ArgumentParser) -> None:
+def _init(p: Parser, common: Parser) -> None:
     p.add_argument("dir", nargs="?", help="folder for the plan (default ./plan, in a new "
                                           "repository here when not inside one)")
     p.add_argument("--title", default="Improvement plan", help="the plan's title")
 
 
-def _list(p: Parser, common: argparse.ArgumentParser) -> None:
+def _list(p: Parser, common: Parser) -> None:
     p.add_argument("query", nargs="*", help="a query, e.g. status:in-progress is:overdue")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--as-of", metavar="DATE|REV", help="the plan as it stood then (a date, a "
@@ -145,12 +145,12 @@ def _list(p: Parser, common: argparse.ArgumentParser) -> None:
                         "run as a formula (=, +, -, @)")
 
 
-def _show(p: Parser, common: argparse.ArgumentParser) -> None:
+def _show(p: Parser, common: Parser) -> None:
     p.add_argument("id")
     p.add_argument("--format", choices=("toml", "json"), default="toml")
 
 
-def _new(p: Parser, common: argparse.ArgumentParser) -> None:
+def _new(p: Parser, common: Parser) -> None:
     p.add_argument("--title", required=True)
     p.add_argument("--area", required=True)
     p.add_argument("--inspection", required=True)
@@ -163,7 +163,7 @@ def _new(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("-m", "--message", help="commit subject")
 
 
-def _set(p: Parser, common: argparse.ArgumentParser) -> None:
+def _set(p: Parser, common: Parser) -> None:
     from tui.core.model.schema import SETTABLE
 
     p.add_argument("args", nargs="*", metavar="ID|FIELD=VALUE",
@@ -176,7 +176,7 @@ def _set(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="print the diff, commit nothing")
 
 
-def _note(p: Parser, common: argparse.ArgumentParser) -> None:
+def _note(p: Parser, common: Parser) -> None:
     p.add_argument("id")
     p.add_argument("text")
     p.add_argument("--by", help="default: your git user.name")
@@ -184,7 +184,7 @@ def _note(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("-m", "--message", help="commit subject")
 
 
-def _close(p: Parser, common: argparse.ArgumentParser) -> None:
+def _close(p: Parser, common: Parser) -> None:
     p.add_argument("ids", nargs="+", metavar="ID")
     p.add_argument("--by", required=True, help="who approved it (e.g. DCC)")
     p.add_argument("--board", required=True, help="the board that closed it")
@@ -194,7 +194,7 @@ def _close(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("-m", "--message", help="commit subject")
 
 
-def _evidence(p: Parser, common: argparse.ArgumentParser) -> None:
+def _evidence(p: Parser, common: Parser) -> None:
     p.add_argument("id")
     p.add_argument("title", help="what the evidence is")
     p.add_argument("--location", help="where it is kept")
@@ -202,7 +202,7 @@ def _evidence(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("-m", "--message", help="commit subject")
 
 
-def _action(p: Parser, common: argparse.ArgumentParser) -> None:
+def _action(p: Parser, common: Parser) -> None:
     p.add_argument("id")
     verbs = p.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser, required=True)
     v = verbs.add_parser("add", help="add an action", parents=[common])
@@ -225,7 +225,7 @@ def _action(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("-m", "--message", help="commit subject")
 
 
-def _board(p: Parser, common: argparse.ArgumentParser) -> None:
+def _board(p: Parser, common: Parser) -> None:
     board_verbs = p.add_subparsers(dest="verb", metavar="VERB", parser_class=Parser,
                                    required=True)
     v = board_verbs.add_parser("mark", help="a board met and saw the plan as it is: tag it",
@@ -236,7 +236,7 @@ def _board(p: Parser, common: argparse.ArgumentParser) -> None:
     board_verbs.add_parser("list", help="boards marked, newest first", parents=[common])
 
 
-def _report(p: Parser, common: argparse.ArgumentParser) -> None:
+def _report(p: Parser, common: Parser) -> None:
     p.add_argument("query", nargs="*", help="which items (default: all)")
     p.add_argument("--since", metavar="DATE|REV", help="start of the period (default: the "
                                                        "last board marked)")
@@ -248,7 +248,7 @@ def _report(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("--date", metavar="DATE", help="the day it meets, YYYY-MM-DD")
 
 
-def _assess(p: Parser, common: argparse.ArgumentParser) -> None:
+def _assess(p: Parser, common: Parser) -> None:
     p.add_argument("id")
     p.add_argument("rag", metavar="red|amber|green", help="the owner's own rating")
     p.add_argument("--reason", required=True, help="why: kept with the rating")
@@ -257,7 +257,7 @@ def _assess(p: Parser, common: argparse.ArgumentParser) -> None:
     p.add_argument("-m", "--message", help="commit subject")
 
 
-def _chase(p: Parser, common: argparse.ArgumentParser) -> None:
+def _chase(p: Parser, common: Parser) -> None:
     p.add_argument("--owner", metavar="NAME", help="only this owner (as the items name "
                                                    "them, ignoring case)")
     p.add_argument("--within", metavar="DAYS", type=int, help="due soon means within DAYS "
@@ -268,7 +268,7 @@ def _chase(p: Parser, common: argparse.ArgumentParser) -> None:
                                                          "it; md default stdout)")
 
 
-def _import(p: Parser, common: argparse.ArgumentParser) -> None:
+def _import(p: Parser, common: Parser) -> None:
     kinds = p.add_subparsers(dest="source", metavar="report|table", parser_class=Parser,
                              required=True)
     v = kinds.add_parser("report", parents=[common], help="an inspection report: text, HTML or "
@@ -295,24 +295,24 @@ def _import(p: Parser, common: argparse.ArgumentParser) -> None:
         v.add_argument("-m", "--message", help="commit subject (default: names the file)")
 
 
-def _commit(p: Parser, common: argparse.ArgumentParser) -> None:
+def _commit(p: Parser, common: Parser) -> None:
     p.add_argument("ids", nargs="*", metavar="ID", help="only these items ('plan' for "
                                                         "plan.toml); default: every edited file")
     p.add_argument("-m", "--message", help="commit subject")
 
 
-def _undo(p: Parser, common: argparse.ArgumentParser) -> None:
+def _undo(p: Parser, common: Parser) -> None:
     p.add_argument("--dry-run", action="store_true", help="show what would change, commit "
                                                           "nothing")
 
 
-def _log(p: Parser, common: argparse.ArgumentParser) -> None:
+def _log(p: Parser, common: Parser) -> None:
     p.add_argument("id", nargs="?")
     p.add_argument("--since", metavar="DATE|REV")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
 
-def _check(p: Parser, common: argparse.ArgumentParser) -> None:
+def _check(p: Parser, common: Parser) -> None:
     p.add_argument("--commits", metavar="A..B", help="check the commits in a range instead: "
                    "files valid at each, messages and AFI-Id trailers true to each diff, "
                    "merges the field-by-field merge of their parents")
@@ -320,7 +320,7 @@ def _check(p: Parser, common: argparse.ArgumentParser) -> None:
                    "dated today or earlier, for a board plan.toml names, on this branch")
 
 
-def _resolve(p: Parser, common: argparse.ArgumentParser) -> None:
+def _resolve(p: Parser, common: Parser) -> None:
     p.add_argument("id", nargs="?", help="the item, or 'plan' for plan.toml's settings")
     p.add_argument("field", nargs="?", help="as listed: owner, closure.board, actions.3.text, "
                    "item (a whole item deleted or added on both sides)")
@@ -364,11 +364,11 @@ COMMANDS: dict[str, tuple[str, Adder | None]] = {
 
 
 # -- around the command line: shell completion and the editor schema ---------------------
-def _completion(p: Parser, common: argparse.ArgumentParser) -> None:
+def _completion(p: Parser, common: Parser) -> None:
     p.add_argument("shell", choices=("bash", "zsh", "fish"))
 
 
-def _schema(p: Parser, common: argparse.ArgumentParser) -> None:
+def _schema(p: Parser, common: Parser) -> None:
     p.add_argument("file", choices=("item", "plan"), help="an item file, or plan.toml")
     p.add_argument("--plan-specific", action="store_true",
                    help="with this plan's statuses, inspections, areas and boards as "
@@ -390,7 +390,7 @@ _DASH = "\ue000"
 def protect_negations(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
     sub = _subparsers(parser)
     command = next((t for t in argv if sub is not None and t in sub.choices), None)
-    if command is None:
+    if command is None or sub is None:
         return argv
     parser_now = sub.choices[command]
     known = parser_now._option_string_actions

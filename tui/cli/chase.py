@@ -26,7 +26,7 @@ def write_chase(plan: Plan, owner: str | None, within: int | None, fmt: str,
         known = {str(i.get("owner") or "").lower() for i in plan.items}
         if owner.strip().lower() not in known:
             raise NotFound(f"no item has owner '{owner}' (ignoring case)")
-    title = plan.config.title
+    title = plan.config.title or ""
     if fmt == "md":
         text = render_markdown(lists, title, on)
         if output:

@@ -23,6 +23,9 @@ from tui.core.safe_text import json_dumps, visible, visible_lines
 
 TYPE_CHECKING = False  # typing costs 2 ms to import; annotations are never evaluated
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tui.core.git.history import HistoryEntry
     from tui.core.write.change import Change
 
 # Commands that write import tui.core.write.change (and so tomlkit) when they run: listing
@@ -68,7 +71,8 @@ def _committed(change: Change, sha: str | None) -> int:
     if sha is None:
         print("nothing to change: the items already have those values", file=sys.stderr)
         return EXIT_OK
-    print(f"[{sha[:8]}] {visible(change.recorded.subject)}")  # as git recorded it
+    subject = change.recorded.subject if change.recorded is not None else ""
+    print(f"[{sha[:8]}] {visible(subject)}")  # as git recorded it
     return EXIT_OK
 
 
@@ -365,6 +369,7 @@ def cmd_log(args: Namespace) -> int:
 
     plan = _plan(args)
     repo = plan.repo()
+    entries: Iterable[HistoryEntry]
     if args.id:
         entries = item_history(repo, _item_path(plan, args.id))
         if not entries:

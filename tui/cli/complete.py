@@ -242,8 +242,11 @@ class _Context:
         """The parser of the command (or of its verb: board mark, action ID add)."""
         from tui.cli.arguments import build_parser
 
-        top = build_parser([self.command])
-        parser = _subparsers(top).choices[self.command]
+        command = self.command
+        assert command is not None  # asked only once a command is typed
+        commands = _subparsers(build_parser([command]))
+        assert commands is not None
+        parser = commands.choices[command]
         self.verb_at = None
         nested = _subparsers(parser)
         if nested is not None:

@@ -15,6 +15,11 @@ import threading
 
 from tui.core.progress import Progress
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import TaskID
+
 
 def _delay() -> float:
     """Seconds a stage runs before its bar shows: AFI_PROGRESS_DELAY (0: at once), else 1."""
@@ -43,10 +48,11 @@ class TerminalProgress(Progress):
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._what, self._total, self._done = "", None, 0
+        self._what, self._done = "", 0
+        self._total: int | None = None
         self._timer: threading.Timer | None = None
-        self._bar = None
-        self._task = None
+        self._bar: RichProgress | None = None
+        self._task: TaskID | None = None
         _SHOWN.append(self)
 
     def start(self, what: str, total: int | None) -> None:

@@ -14,12 +14,20 @@ from tui.core.model.items import ASSESSMENTS, latest_assessment, rag, today
 from tui.core.safe_text import visible
 from tui.core.write.change import Change
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 
 def assess(app, item_id: str) -> None:
     app.push_screen(AssessScreen(item_id))
 
 
 class AssessScreen(CommitDialog):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     verb = "Assess"
     done = "Assessed"
 

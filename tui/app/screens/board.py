@@ -23,8 +23,16 @@ from tui.core.plan import Plan
 from tui.core.safe_text import visible
 from tui.core.store.reading import Snapshot
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 
 class BoardScreen(Screen):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("r", "rebuild", "Refresh", id="rebuild"),

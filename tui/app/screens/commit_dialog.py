@@ -24,6 +24,10 @@ from tui.core.errors import AfiError, ReasonRequired
 from tui.core.plan import Plan
 from tui.core.write.change import Change
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 
 class FieldError(Exception):
     """What is wrong with one field of the form."""
@@ -34,6 +38,10 @@ class FieldError(Exception):
 
 
 class CommitDialog(ModalScreen[None]):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog-cancel"),
         Binding("ctrl+s", "submit", "Save", priority=True, id="dialog-save"),

@@ -27,6 +27,10 @@ from tui.core.model.schema import FIELDS, IDS, ITEM_FIELDS, STRING, STRINGS, Fie
 from tui.core.plan import Plan
 from tui.core.safe_text import visible, visible_lines
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 SHOWN_KEYS = tuple(FIELDS)
 # Fields shown in their own way below; every other field of the schema is shown by its
 # label, in schema order (a field declared in the schema is shown without a change here).
@@ -159,6 +163,10 @@ def _rag_line(item: Item, config, on: date) -> str:
 
 
 class DetailScreen(Screen):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="back"),
         Binding("e", "edit", "Edit", id="edit"),

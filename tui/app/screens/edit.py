@@ -38,6 +38,10 @@ from tui.core.store import toml_read
 from tui.core.store.reading import read_text
 from tui.core.write.change import Change
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 
 def extra_text_fields(fields: tuple[Field, ...] | None = None) -> tuple[str, ...]:
     """The settable one-line text fields the form has no place of its own for: shown as
@@ -69,6 +73,10 @@ def area_widget(plan: Plan, item_id: str):
 
 
 class EditScreen(Screen):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="save"),
         Binding("escape", "cancel", "Back", priority=True, id="cancel"),

@@ -18,12 +18,20 @@ from tui.core.model.items import today
 from tui.core.write.change import Change
 from tui.core.write.values import not_in_future, parse_date
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 
 def add_evidence(app, item_id: str) -> None:
     app.push_screen(EvidenceScreen(item_id))
 
 
 class EvidenceScreen(CommitDialog):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     verb = "Add evidence"
     done = "Added evidence to"
 

@@ -22,6 +22,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from tui.app.app import AfiApp
+
 
 DIFF_MEANINGS = {"+": "added", "-": "removed", "@": "hunk"}
 
@@ -42,6 +44,10 @@ def coloured_diff(patch: str, palette: Palette) -> Text:
 
 
 class HistoryScreen(Screen):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
 
     def __init__(self, item_id: str):

@@ -24,6 +24,7 @@ from tui.core.model.items import DUE_SOON, OVERDUE, Item, state_counts, today
 from tui.core.plan import Plan
 
 if TYPE_CHECKING:
+    from tui.app.app import AfiApp
     from tui.core.team.sync import TeamStatus
 
 # Sized to their content when there is room (ItemTable.set_content_widths); `width` is
@@ -56,6 +57,9 @@ def plan_counts(plan: Plan, on) -> str:
 
 class ListScreen(Screen):
     """Header with counts, a filter box, the table, and a problems panel when needed."""
+    if TYPE_CHECKING:
+        app: AfiApp
+
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),

@@ -22,6 +22,7 @@ from tui.core.write.change import Change
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from tui.app.app import AfiApp
     pass
 
 
@@ -29,6 +30,10 @@ FIELDS = ("title", "area", "status", "kind", "due", "owner", "lead")
 
 
 class NewItemScreen(Screen):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Create", priority=True, id="save"),
         Binding("escape", "cancel", "Cancel", priority=True, id="cancel"),

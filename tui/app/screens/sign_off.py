@@ -20,12 +20,20 @@ from tui.core.safe_text import visible
 from tui.core.write.change import Change
 from tui.core.write.values import not_in_future, open_actions, parse_date
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 
 def sign_off(app, item_id: str) -> None:
     app.push_screen(SignOffScreen(item_id))
 
 
 class SignOffScreen(CommitDialog):
+
+    if TYPE_CHECKING:
+        app: AfiApp
+
     verb = "Sign off"
     done = "Signed off"
 

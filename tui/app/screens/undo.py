@@ -17,9 +17,16 @@ from tui.core.errors import AfiError
 from tui.core.plan import Plan
 from tui.core.safe_text import visible
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tui.app.app import AfiApp
+
 
 class UndoFlow(Widget):
     """Invisible: owns the workers of one undo (a worker belongs to a DOM node)."""
+    if TYPE_CHECKING:
+        app: AfiApp
+
 
     DEFAULT_CSS = "UndoFlow { display: none; }"
 
