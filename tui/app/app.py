@@ -257,3 +257,12 @@ class AfiApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+
+if TYPE_CHECKING:
+    class LoadedApp(AfiApp):
+        """AfiApp as a screen opened from the list sees it: the plan has been read (an
+        item's screens open on a listed item; the list opens the others only once the
+        plan is read)."""
+
+        plan: Plan

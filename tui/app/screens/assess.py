@@ -16,7 +16,7 @@ from tui.core.write.change import Change
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from tui.app.app import AfiApp
+    from tui.app.app import LoadedApp
 
 
 def assess(app, item_id: str) -> None:
@@ -26,7 +26,7 @@ def assess(app, item_id: str) -> None:
 class AssessScreen(CommitDialog):
 
     if TYPE_CHECKING:
-        app: AfiApp
+        app: LoadedApp
 
     verb = "Assess"
     done = "Assessed"

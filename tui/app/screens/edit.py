@@ -40,7 +40,7 @@ from tui.core.write.change import Change
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from tui.app.app import AfiApp
+    from tui.app.app import LoadedApp
 
 
 def extra_text_fields(fields: tuple[Field, ...] | None = None) -> tuple[str, ...]:
@@ -75,7 +75,7 @@ def area_widget(plan: Plan, item_id: str):
 class EditScreen(Screen):
 
     if TYPE_CHECKING:
-        app: AfiApp
+        app: LoadedApp
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="save"),

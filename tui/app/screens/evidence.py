@@ -20,7 +20,7 @@ from tui.core.write.values import not_in_future, parse_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from tui.app.app import AfiApp
+    from tui.app.app import LoadedApp
 
 
 def add_evidence(app, item_id: str) -> None:
@@ -30,7 +30,7 @@ def add_evidence(app, item_id: str) -> None:
 class EvidenceScreen(CommitDialog):
 
     if TYPE_CHECKING:
-        app: AfiApp
+        app: LoadedApp
 
     verb = "Add evidence"
     done = "Added evidence to"

@@ -22,7 +22,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from tui.app.app import AfiApp
+    from tui.app.app import LoadedApp
 
 
 DIFF_MEANINGS = {"+": "added", "-": "removed", "@": "hunk"}
@@ -46,7 +46,7 @@ def coloured_diff(patch: str, palette: Palette) -> Text:
 class HistoryScreen(Screen):
 
     if TYPE_CHECKING:
-        app: AfiApp
+        app: LoadedApp
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="back")]
 

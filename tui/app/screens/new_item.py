@@ -22,7 +22,7 @@ from tui.core.write.change import Change
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from tui.app.app import AfiApp
+    from tui.app.app import LoadedApp
     pass
 
 
@@ -32,7 +32,7 @@ FIELDS = ("title", "area", "status", "kind", "due", "owner", "lead")
 class NewItemScreen(Screen):
 
     if TYPE_CHECKING:
-        app: AfiApp
+        app: LoadedApp
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Create", priority=True, id="save"),

@@ -22,7 +22,7 @@ from tui.core.write.values import not_in_future, open_actions, parse_date
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from tui.app.app import AfiApp
+    from tui.app.app import LoadedApp
 
 
 def sign_off(app, item_id: str) -> None:
@@ -32,7 +32,7 @@ def sign_off(app, item_id: str) -> None:
 class SignOffScreen(CommitDialog):
 
     if TYPE_CHECKING:
-        app: AfiApp
+        app: LoadedApp
 
     verb = "Sign off"
     done = "Signed off"
