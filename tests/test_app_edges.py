@@ -209,3 +209,13 @@ async def test_new_item_suggests_only_the_chosen_inspections_areas(plan_dir):
         await pilot.pause()
         assert await area.suggester.get_suggestion("r") == LONG_AREA
         assert await area.suggester.get_suggestion("p") is None
+
+
+def test_text_selection_over_the_item_table_does_not_fail():
+    """Textual asks a widget for its content by calling Widget._render() when text is
+    selected with the mouse; the table's own row renderer must not take that name."""
+    from textual.selection import Selection
+
+    from tui.app.item_table import ItemTable
+
+    assert ItemTable([]).get_selection(Selection(None, None)) is None

@@ -28,7 +28,8 @@ class ActionDraft:
         due = action.get("due")
         return cls(text=str(action.get("text", "")), done=bool(action.get("done", False)),
                    owner=str(action.get("owner") or ""),
-                   due=due.isoformat() if hasattr(due, "isoformat") else str(due or ""),
+                   due=due.isoformat() if hasattr(due, "isoformat")  # type: ignore[union-attr]
+                   else str(due or ""),
                    origin=index)
 
     def copy(self) -> ActionDraft:
@@ -67,6 +68,7 @@ def action_calls(originals: Sequence[ActionDraft], drafts: Sequence[ActionDraft]
     by_origin = {d.origin: d for d in final if d.origin is not None}
     order = [by_origin[origin] for origin in position]
     for n, draft in enumerate(order):
+        assert draft.origin is not None  # `order` holds only drafts of existing actions
         before = originals[draft.origin]
         changes: dict[str, Any] = {}
         if draft.text.strip() != before.text.strip():

@@ -57,7 +57,7 @@ def describe(draft: ActionDraft, number: int | None, original: ActionDraft | Non
 class ActionRow(Widget):
     """One action; the list it is in says which and whether the cursor is on it."""
 
-    COMPONENT_CLASSES = COLOUR_CLASSES
+    COMPONENT_CLASSES = set(COLOUR_CLASSES)
     DEFAULT_CSS = "ActionRow { height: auto; }"
 
     def __init__(self, draft: ActionDraft):
@@ -176,7 +176,8 @@ class ActionList(Vertical, can_focus=True):
         self.cursor += step
         self.show_cursor()
 
-    def action_toggle(self) -> None:
+    # The list's own toggle (space); DOMNode's action_toggle(attribute) is not used here.
+    def action_toggle(self) -> None:  # type: ignore[override]
         if (draft := self.current) is not None and not draft.removed:
             draft.done = not draft.done
             self.show_cursor()

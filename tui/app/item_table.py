@@ -116,7 +116,9 @@ class ItemTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.rows: Sequence[Any] = []
         self._key: Callable[[Any], str] = str
-        self._render: Callable[[Any], Sequence[Text]] = lambda row: [Text(str(row))]
+        # (not `_render`: Textual's Widget._render() gives the widget's content, and is
+        # called when text is selected with the mouse)
+        self._render_row: Callable[[Any], Sequence[Text]] = lambda row: [Text(str(row))]
         self._cells: dict[str, tuple[Any, list[Text]]] = {}
         self._cells_theme: str | None = None  # the theme the cached cells were coloured in
         self._keys: list[str] | None = None
@@ -144,7 +146,7 @@ class ItemTable(ScrollView, can_focus=True):
         previous = self._wanted or self.cursor_key
         previous_row = self._wanted_row if self._wanted else \
             self.rows[self._clamp(self.cursor_row)] if self.rows else None
-        self.rows, self._key, self._render = rows, key, render
+        self.rows, self._key, self._render_row = rows, key, render
         self._keys = None
         row = self._find(previous_row, previous) if previous is not None else None
         self.virtual_size = Size(self.size.width, len(rows) + 1)
@@ -285,7 +287,7 @@ class ItemTable(ScrollView, can_focus=True):
         key = self._key(row)
         cached = self._cells.get(key)
         if cached is None or cached[0] is not row:
-            cached = (row, list(self._render(row)))
+            cached = (row, list(self._render_row(row)))
             self._cells[key] = cached
         return cached[1]
 

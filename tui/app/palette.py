@@ -28,6 +28,8 @@ ACTIONS = (
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tui.app.app import AfiApp
 
 
@@ -36,7 +38,7 @@ class AfiCommands(Provider):
     if TYPE_CHECKING:
         app: AfiApp
 
-    def _commands(self) -> list[tuple[str, object, str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         from tui.app.screens.list import COLUMNS, ListScreen
 
         app = self.app
@@ -44,8 +46,10 @@ class AfiCommands(Provider):
         if not lists:
             return []
         screen = lists[0]
-        keys = {b.action: b.key_display or b.key for b in ListScreen.BINDINGS}
-        commands = [(title, partial(self._run, screen, action),
+        keys = {b.action: b.key_display or b.key  # type: ignore[union-attr]
+                for b in ListScreen.BINDINGS}  # (all Binding objects there)
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            (title, partial(self._run, screen, action),
                      f"key: {keys[action]}" if action in keys else "")
                     for title, action in ACTIONS]
         for column in COLUMNS:

@@ -39,7 +39,7 @@ _loading = threading.Lock()
 def outside_signature(plan_dir: Path) -> tuple[Any, ...]:
     """plan.toml's stamp and git's FETCH_HEAD's, so that a fetch from another terminal
     updates the ahead/behind count (the item files are compared through the snapshot)."""
-    parts = []
+    parts: list[tuple[str, int | None, int | None, int | None]] = []
     git_dir = find_git_dir(plan_dir)
     for path in (plan_dir / PLAN_FILE, *([git_dir / "FETCH_HEAD"] if git_dir else [])):
         try:

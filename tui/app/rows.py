@@ -37,7 +37,8 @@ def item_cells(item: Item, config: PlanConfig, on: date, palette: Palette) -> li
                         style=palette["done-item"] if done else palette.due(state))
     mark = assessment_mark(item, config, on)
     if mark:  # the owner's own RAG beside the dates' (≠: they differ)
-        due_cell.append(mark, style=palette.rag(latest_assessment(item)["rag"]))
+        assessed = latest_assessment(item) or {}  # a mark means there is one
+        due_cell.append(mark, style=palette.rag(assessed["rag"]))
     return [
         Text(visible(item.id), style=base),
         Text(visible(item.title), style=base),

@@ -51,7 +51,7 @@ class Painted(Widget):
     by a painter from the theme's colours. The painter runs whenever the widget is drawn,
     so switching the theme recolours it."""
 
-    COMPONENT_CLASSES = COLOUR_CLASSES
+    COMPONENT_CLASSES = set(COLOUR_CLASSES)
     DEFAULT_CSS = "Painted { height: auto; }"
 
     def __init__(self, painter: Painter | None = None, *, id: str | None = None,

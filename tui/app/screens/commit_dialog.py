@@ -101,7 +101,8 @@ class CommitDialog(ModalScreen[None]):
         self.query(Input).first().focus()
 
     def values(self) -> dict[str, object]:
-        return {w.id: w.value for w in self.query("Input, Select") if w.id}
+        return {w.id: w.value for w in self.query("Input, Select")  # type: ignore[attr-defined]
+                if w.id}
 
     def value(self, name: str) -> str:
         widget = self.query_one(f"#{name}")

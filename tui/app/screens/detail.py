@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,7 +55,7 @@ def render_item(item: Item, plan: Plan, on: date, palette: Palette) -> Text:
     out.append(f"{_text(item.id)}  ", style="bold")
     out.append(_text(item.title) + "\n\n", style=palette["title"])
 
-    def field(label: str, value: object, style: object = "") -> None:
+    def field(label: str, value: object, style: str | Style = "") -> None:
         out.append(f"{visible(label):>{_LABEL_WIDTH}}  ", style=palette["label"])
         out.append(_text(value) + "\n", style=style)
 

@@ -167,7 +167,7 @@ class EditScreen(Screen):
             if isinstance(widget, Select):
                 if d.get(name) is not None:
                     widget.value = d[name]
-            else:
+            elif isinstance(widget, Input):
                 widget.value = str(d.get(name, ""))
                 widget.cursor_position = 0  # show a long title from its start
         self.query_one("#tags", Input).value = ", ".join(d.get("tags", []))
@@ -183,7 +183,7 @@ class EditScreen(Screen):
                                   "due": self.query_one("#due", Input).value.strip(),
                                   "detail": self.query_one("#detail", TextArea).text}
         for name in TEXT_FIELDS:
-            values[name] = self.query_one(f"#{name}").value
+            values[name] = self.query_one(f"#{name}").value  # type: ignore[attr-defined]
         return values
 
     def tag_list(self) -> list[str]:

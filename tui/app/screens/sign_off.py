@@ -42,6 +42,7 @@ class SignOffScreen(CommitDialog):
         yield field_row("Approved by", Input(id="approved_by", compact=True,
                                              placeholder="who signed it off, e.g. DCC"),
                         "approved_by")
+        board: Select[str] | Input
         if boards:
             board = Select([(Content(visible(b)), b) for b in boards], id="board",
                            allow_blank=False, compact=True)

@@ -86,7 +86,7 @@ _NOT_VALIDATED = frozenset({"title", "due_soon_days", "views", "status_colours",
 class PlanConfig(Record):
     """The parsed `plan.toml`; read-only (its dicts are shared defaults: never mutate)."""
 
-    title: str | None = None
+    title: str = ""                            # validation gives "(untitled plan)"
     due_soon_days: int = DEFAULT_DUE_SOON_DAYS
     inspections: tuple[Inspection, ...] = ()
     areas: tuple[Area, ...] = ()
