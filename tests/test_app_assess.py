@@ -36,7 +36,7 @@ async def test_assess_from_the_list_is_one_commit_shown_beside_the_dates(plan_di
         assert isinstance(app.screen, ListScreen)
         await settle(app, pilot)
         items = table(app)
-        due = items._render(items.rows[1])[-1]  # PEEL22-01's Due cell
+        due = items._render_row(items.rows[1])[-1]  # PEEL22-01's Due cell
         assert due.plain == "2024-12-31 15 d late · green ≠"
     assert commits(repo) == before + 1
     assert git(repo, "log", "-1", "--format=%s").strip() == "PEEL22-01: assessed green"

@@ -130,7 +130,8 @@ class NewItemScreen(Screen):
         if self.saving:
             return
         change = Change(Plan(self.app.plan_dir))  # its own reads; the list keeps its plan
-        values = {name: self.query_one(f"#{name}", Input).value for name in FIELDS}
+        values = {name: self.query_one(f"#{name}").value  # type: ignore[attr-defined]
+                  for name in FIELDS}
         inspection = self.query_one("#inspection", Select).value
         item_id = self.query_one("#id", Input).value.strip()
         for widget in self.query(".field-error"):
