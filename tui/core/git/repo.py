@@ -322,7 +322,7 @@ class GitRepo(Committing):
         pending = ""
         with self.stream(*args, input="".join(f"{sha}\n" for sha in commits or ()).encode()) \
                 as stdout:
-            while chunk := stdout.read1(1 << 16):
+            while chunk := stdout.read1(1 << 16):  # type: ignore[attr-defined]
                 *complete, pending = (pending + decoder.decode(chunk)).split("\x1e")
                 yield from filter(None, map(parse_commit, complete))
             yield from filter(None, map(parse_commit, [pending + decoder.decode(b"", True)]))
