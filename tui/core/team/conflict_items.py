@@ -77,7 +77,8 @@ def both_added(git_dir: Path | None, name: str, ours: str, theirs: str, rebasing
     return True
 
 
-def item_problems(plan: Any, text: str, plan_file: bool = False) -> list[tuple[tuple, str]]:
+def item_problems(plan: Any, text: str,
+                  plan_file: bool = False) -> list[tuple[tuple[Any, ...], str]]:
     """An item's text against plan.toml as it is now (merged too, during a sync); with
     `plan_file`, plan.toml's own text against its rules."""
     from tui.core.model.validate import check_item

@@ -168,7 +168,7 @@ def _apply(document: ItemDocument, conflict: Conflict, value: Any, held: bool) -
     if not (len(path) == 2 and isinstance(path[0], str) and isinstance(path[1], int)):
         document.set_path(path, value)
         return 0
-    key, index = path
+    key, index = str(path[0]), int(path[1])
     entries: list[Any] = list(range(len(document.data().get(key, []))))
     if held:
         entries.pop(index)
@@ -234,7 +234,8 @@ def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
         raise InvalidValue(f"{item_id} has no conflict in {field!r}: open ones are {fields}")
     chosen = conflict.ours if choice == OURS else conflict.theirs if choice == THEIRS else value
     if conflict.path == ():
-        return resolve_whole(root, git_dir, record, conflict, choice, chosen, check, renumber)
+        resolve_whole(root, git_dir, record, conflict, choice, chosen, check, renumber)
+        return None  # the item is settled
     try:
         document = ItemDocument(record.merged)
         moved = _apply(document, conflict, chosen, record.held(conflict))
@@ -265,7 +266,7 @@ def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
 
 def _shift(record: ConflictRecord, path: tuple[str | int, ...], moved: int) -> None:
     """An entry put in or taken out at `path`: the entries after it change index."""
-    key, index = path
+    key, index = path[0], int(path[1])
     for c in record.conflicts:
         if len(c.path) >= 2 and c.path[0] == key and isinstance(c.path[1], int) and (
                 c.path[1] > index or (moved > 0 and c.path[1] == index)):
@@ -283,7 +284,7 @@ def conflict_summary(records: list[ConflictRecord], others: list[str]) -> str:
 def conflict_line(record: ConflictRecord, conflict: Conflict) -> str:
     """'PEEL22-02 owner: ours 'Supt Bob' (Bob, 602b8e57), theirs 'Supt Alice' (Alice,
     91962705)': each value with who set it, and in which commit."""
-    def shown(value) -> str:
+    def shown(value: Any) -> str:
         if conflict.path == ():  # the whole item: deleted on one side, or added on both
             return "deleted" if value is None else "changed" if conflict.base is not None \
                 else f"added {_value(title_of(value))}"
@@ -294,7 +295,7 @@ def conflict_line(record: ConflictRecord, conflict: Conflict) -> str:
             f"{shown(conflict.theirs)}{_by(conflict.theirs_by or record.theirs_author)}")
 
 
-def _value(value) -> str:
+def _value(value: Any) -> str:
     from tui.core.safe_text import visible
 
     if isinstance(value, dict) and isinstance(value.get("text", value.get("title")), str):
@@ -399,7 +400,7 @@ BOTH = "both"
 
 def resolve_whole(root: Path, git_dir: Path, record: ConflictRecord, conflict: Conflict,
                    choice: str, chosen: Any,
-                   check: Callable[[str], list[tuple[tuple, str]]] | None,
+                   check: Callable[[str], list[tuple[tuple[Any, ...], str]]] | None,
                    renumber: Callable[[str], tuple[Path, str]] | None) -> None:
     """Keep the item as one side has it, or its deletion; or, for two items given the
     same new id on both sides, `both`: theirs keeps the id, ours takes the next free one."""

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
     from tui.core.git.repo import GitRepo
     from tui.core.plan import Plan
+    from tui.core.write.commit import FileWrite
 
 DRIVER = "afi"
 PUSH_ATTEMPTS = 3  # someone pushed between our fetch and our push: integrate again
@@ -84,7 +85,7 @@ def attributes_line(repo: GitRepo, plan_dir: Path) -> str:
             f"{repo.relative(plan_dir / PLAN_FILE)} merge={DRIVER}")
 
 
-def attributes_write(repo: GitRepo, plan_dir: Path):
+def attributes_write(repo: GitRepo, plan_dir: Path) -> FileWrite | None:
     """The .gitattributes line that makes git merge item files with afi's driver, as a
     FileWrite for the commit that adds it, or None when the line is there already. A
     .gitattributes with edits of the user's own not yet committed is refused: afi's
@@ -369,7 +370,7 @@ def team_status(plan: Plan) -> TeamStatus:
 
 
 def settle(plan: Plan, item_id: str, field_name: str, choice: str,
-           value=None) -> ConflictRecord | None:
+           value: Any = None) -> ConflictRecord | None:
     """`afi resolve` and the UI: settle one conflicting field; when it was the item's last,
     the file is staged for `afi sync` to carry on. Returns what is still open for the
     item, or None."""

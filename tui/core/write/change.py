@@ -89,7 +89,7 @@ class Change:
         return self.pending[key]
 
     def _edit(self, item_id: str, fields: tuple[str, ...],
-              apply: Callable[[ItemDocument], None], commutes: bool = False) -> PendingItem:
+              apply: Callable[[ItemDocument], object], commutes: bool = False) -> PendingItem:
         """Record an operation and apply it to the preview (errors surface now)."""
         entry = self.open(item_id) if item_id.lower() not in self.pending \
             else self.pending[item_id.lower()]
@@ -280,7 +280,7 @@ class Change:
 
         self._edit(item_id, ("actions",), apply)
 
-    def _action(self, item_id: str, index: int) -> tuple[str, dict]:
+    def _action(self, item_id: str, index: int) -> tuple[str, dict[str, Any]]:
         """The action at `index` as the caller sees it: its text identifies it when the
         edit is replayed on a file another writer changed meanwhile."""
         actions = self.open(item_id).document.data().get("actions", [])
@@ -337,6 +337,7 @@ class Change:
 
     def _renumber(self, entry: PendingItem) -> None:
         """Under the lock: the next free number, for a new item whose id was taken."""
+        assert entry.numbered_in is not None  # only new items are renumbered
         item_id = self.plan.next_id(entry.numbered_in)
         entry.item_id = item_id
         entry.path = self.plan.dir / ITEMS_DIR / f"{item_id}.toml"
@@ -344,7 +345,7 @@ class Change:
         entry.document = entry.replay(entry.seed)
 
     # -- values -------------------------------------------------------------------------------
-    def check_value(self, name: str, value: Any, item: dict | None = None) -> Any:
+    def check_value(self, name: str, value: Any, item: dict[str, Any] | None = None) -> Any:
         """The value as it will be stored, or InvalidValue saying what is allowed (the
         schema says how a field is checked; `item`: the item's data, for the areas of its
         inspection)."""
@@ -389,7 +390,7 @@ class Change:
         import difflib  # only a dry run needs it
 
         root = self.plan.dir.parent
-        chunks = []
+        chunks: list[str] = []
         for entry in self.touched():
             name = relative_name(entry.path, root)
             old = (entry.original or "").splitlines(keepends=True)
@@ -429,7 +430,7 @@ class Change:
         self.plan.invalidate()
         return self.recorded.sha
 
-    def _prepare(self, repo: GitRepo) -> tuple[list, str]:
+    def _prepare(self, repo: GitRepo) -> tuple[list[Any], str]:
         """Under the lock: replay the edits on each file as it is now, against HEAD's
         version; the writes and the message describing exactly them."""
         from tui.core.write.commit import FileWrite

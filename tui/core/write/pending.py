@@ -4,13 +4,13 @@ edits made outside afi, another writer's overlapping change)."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import ConflictError, Problem, ReasonRequired, UncommittedEdits
 from tui.core.model import locate
 from tui.core.model.items import PlanConfig
+from tui.core.model.record import Record
 from tui.core.model.validate import READ, check_item
 from tui.core.store import toml_read
 from tui.core.store.reading import PLAN_FILE, config_from_text, parse_text, read_text
@@ -18,16 +18,21 @@ from tui.core.store.tomledit import ItemDocument
 from tui.core.write import messages
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tui.core.git.repo import GitRepo
     from tui.core.plan import Plan
+    from tui.core.store.tomledit import ItemDocument
 
 
-class Operation(namedtuple("Operation", "fields apply commutes", defaults=(False,))):
+class Operation(Record):
     """One edit, replayable on any version of the file, and the fields it touches.
     `commutes`: it can be replayed over another writer's change to the same field
     (appending a note, adding a tag)."""
 
-    __slots__ = ()
+    fields: tuple[str, ...]
+    apply: Callable[[ItemDocument], object]  # its result is not used
+    commutes: bool = False
 
 
 class PendingItem:
@@ -77,7 +82,8 @@ def committed_config(plan: Plan, committed: bytes | None) -> tuple[PlanConfig, b
     return (config if readable else plan.config), True
 
 
-def require_reasons(item_id: str, old: dict, new: dict, config: PlanConfig,
+def require_reasons(item_id: str, old: dict[str, Any], new: dict[str, Any],
+                     config: PlanConfig,
                      given: dict[str, str], hint: str | None = None) -> None:
     """A due date that moves, or a closed item reopened, must say why (docs/format.md §7):
     boards ask for the old date, the new one and the reason."""
@@ -130,7 +136,7 @@ def refuse_overlap(entry: PendingItem, current: str) -> None:
                             f"{', '.join(clash)})")
 
 
-def _changed_keys(old: dict, new: dict) -> list[str]:
+def _changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [k for k in list(new) + [k for k in old if k not in new] if old.get(k) != new.get(k)]
 
 
@@ -140,7 +146,7 @@ def _changed_underneath(path: Path) -> str:
 
 
 def document_problems(path: Path, document: ItemDocument, config: PlanConfig,
-                       before: dict | None) -> list[Problem]:
+                       before: dict[str, Any] | None) -> list[Problem]:
     """The rules for an edited file (`before`: its data as read, None for a new one),
     from the data its edits already parsed; the text is scanned for line numbers only
     when there is a problem."""
