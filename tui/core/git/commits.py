@@ -13,16 +13,41 @@ _TRAILER = re.compile(rf"^{TRAILER_KEY}:[ \t]*(\S+)[ \t]*$", re.MULTILINE | re.I
 
 
 # Named tuples, not dataclasses: `dataclasses` costs every command that commits 5 ms to import.
-class FileChange(namedtuple("FileChange", "path old_blob new_blob old_path",
-                            defaults=(None,))):
+# Typed for mypy by the NamedTuple twins below; at run time, collections' named tuples (this
+# module runs git, so it imports nothing of afi's model, where Record is).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NamedTuple
+
+    class _FileChange(NamedTuple):
+        path: str
+        old_blob: str | None
+        new_blob: str | None
+        old_path: str | None = None
+
+    class _Commit(NamedTuple):
+        sha: str
+        parents: tuple[str, ...]
+        author_name: str
+        author_email: str
+        date: datetime
+        subject: str
+        body: str
+        files: tuple[FileChange, ...] = ()
+else:
+    _FileChange = namedtuple("FileChange", "path old_blob new_blob old_path", defaults=(None,))
+    _Commit = namedtuple("Commit", "sha parents author_name author_email date subject body "
+                                   "files", defaults=((),))
+
+
+class FileChange(_FileChange):
     """One file of a commit: path relative to the repository root, with /; blob ids
     (None: absent on that side); old_path where it was, when git saw a rename."""
 
     __slots__ = ()
 
 
-class Commit(namedtuple("Commit", "sha parents author_name author_email date subject body "
-                                  "files", defaults=((),))):
+class Commit(_Commit):
     """A commit as git recorded it: parents a tuple of shas, date a datetime, files a
     tuple of FileChange."""
 

@@ -12,6 +12,7 @@ from tui.core.git.commits import Commit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 LOCK_WAITS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)  # ~1 s in all, then give up
@@ -31,7 +32,7 @@ class Committing:
     run: Any
     relative: Any
     head_sha: Any
-    iter_log: Any
+    iter_log: Callable[..., Iterator[Commit]]
     files_at: Any
 
     def commit(self, paths: Sequence[Path], message: str,

@@ -10,7 +10,8 @@ if TYPE_CHECKING:
 
 def config_get(repo: GitRepo, key: str) -> str:
     """The value git's configuration gives `key` ("" when unset)."""
-    return repo.run("config", "--get", key, check=False)[1].strip()
+    value: str = repo.run("config", "--get", key, check=False)[1]
+    return value.strip()
 
 
 def config_set(repo: GitRepo, key: str, value: str) -> None:

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
@@ -26,6 +25,7 @@ from tui.core.git.history_index import (
     parse_blob,
 )
 from tui.core.git.repo import Commit, GitRepo
+from tui.core.model.record import Record
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 
 HISTORY_BATCH = 200  # commits whose blobs are read in one `git cat-file --batch`
@@ -35,8 +35,15 @@ __all__ = ["HistoryEntry", "ItemChange", "changed_fields", "item_history", "plan
 
 # fields: the changed top-level keys; ("created",) or ("deleted",). (Named tuples, not
 # dataclasses: `dataclasses` costs `afi log` 5 ms to import.)
-ItemChange = namedtuple("ItemChange", "item_id path fields")
-HistoryEntry = namedtuple("HistoryEntry", "commit changes")  # a Commit, ItemChanges
+class ItemChange(Record):
+    item_id: str
+    path: str
+    fields: tuple[str, ...]
+
+
+class HistoryEntry(Record):
+    commit: Commit
+    changes: tuple[ItemChange, ...]
 
 
 def item_history(repo: GitRepo, path: Path) -> list[HistoryEntry]:
@@ -114,7 +121,8 @@ def _item_change(change: PathChange) -> ItemChange:
     return ItemChange(change.item_id, change.path, change.fields)
 
 
-def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]:
+def _entries(repo: GitRepo, commits: list[Commit],
+             wanted: Callable[[str], bool]) -> list[HistoryEntry]:
     blobs = repo.read_blobs(sha for c in commits for f in c.files if wanted(f.path)
                             for sha in (f.old_blob, f.new_blob))
     entries = []
@@ -128,7 +136,7 @@ def _entries(repo: GitRepo, commits: list[Commit], wanted) -> list[HistoryEntry]
             if UNPARSEABLE in (old, new):
                 fields: tuple[str, ...] = (UNPARSEABLE,)
             else:
-                fields = changed_fields(old, new)  # type: ignore[arg-type]
+                fields = changed_fields(old, new)
             changes.append(ItemChange(PurePosixPath(change.path).stem, change.path, fields))
         entries.append(HistoryEntry(commit, tuple(changes)))
     return entries

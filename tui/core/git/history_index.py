@@ -42,13 +42,25 @@ from pathlib import Path
 from tui.core.errors import GitError
 from tui.core.git import revs
 from tui.core.git.item_changes import (  # noqa: F401 - the index's records, re-exported
-    TRACKED,
-    UNPARSEABLE,
-    CommitInfo,
-    PathChange,
-    changed_fields,
-    parse_blob,
-    path_change,
+    TRACKED as TRACKED,
+)
+from tui.core.git.item_changes import (
+    UNPARSEABLE as UNPARSEABLE,
+)
+from tui.core.git.item_changes import (
+    CommitInfo as CommitInfo,
+)
+from tui.core.git.item_changes import (
+    PathChange as PathChange,
+)
+from tui.core.git.item_changes import (
+    changed_fields as changed_fields,
+)
+from tui.core.git.item_changes import (
+    parse_blob as parse_blob,
+)
+from tui.core.git.item_changes import (
+    path_change as path_change,
 )
 from tui.core.git.repo import Commit, GitRepo
 from tui.core.progress import NO_PROGRESS, Progress
@@ -95,7 +107,8 @@ class HistoryIndex:
         self.order: list[str] = []  # commits, oldest first
         self.renames: dict[str, list[tuple[str, str]]] = {}  # new path -> (commit, old path)
         self._paths: dict[int, dict[str, list[str]]] = {}  # shard -> path -> commits, newest first
-        self._records: dict[str, tuple[tuple, tuple[tuple, ...]]] = {}  # as stored
+        # as stored
+        self._records: dict[str, tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...]]] = {}
         self._loaded: set[str] = set()  # shards read
         self._dirty: set[str] = set()  # shards to write
         self._dirty_paths: set[int] = set()
@@ -139,7 +152,7 @@ class HistoryIndex:
         info, stored = self._stored(sha)
         return CommitInfo._make(info), tuple(PathChange._make(c) for c in _unpacked(stored))
 
-    def _stored(self, sha: str) -> tuple[tuple, tuple[tuple, ...]]:
+    def _stored(self, sha: str) -> tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...]]:
         """A commit's record as stored: plain tuples in CommitInfo and PathChange order."""
         if sha not in self._records:
             shard = sha[:SHARD_CHARS]
@@ -329,9 +342,9 @@ class HistoryIndex:
         """The touched shards first, then meta.pickle: a reader that sees the new HEAD
         finds every record it names (a crash in between leaves the old HEAD, and the
         shards' extra records, and path shards' commits beyond it, are never used)."""
-        for shard in sorted(self._dirty_paths):
-            save_pickle(self.folder / f"paths-{shard:02d}.pickle",
-                        {"version": INDEX_VERSION, "paths": self._paths.get(shard, {})})
+        for path_shard in sorted(self._dirty_paths):
+            save_pickle(self.folder / f"paths-{path_shard:02d}.pickle",
+                        {"version": INDEX_VERSION, "paths": self._paths.get(path_shard, {})})
         self._dirty_paths.clear()
         for shard in sorted(self._dirty):
             if shard not in self._loaded:  # keep the records already stored there
@@ -374,21 +387,22 @@ def _path_shard(path: str) -> int:
     return zlib.crc32(path.encode()) % PATH_SHARDS
 
 
-def _packed(changes: tuple | dict) -> tuple | dict:
+def _packed(changes: tuple[Any, ...]) -> tuple[Any, ...] | dict[int, bytes]:
     """A commit's changes as stored: as they are, or, for a big commit, in parts by path
     shard, each a pickle of its changes."""
     if isinstance(changes, dict) or len(changes) <= BIG_COMMIT:
         return changes
     import pickle
 
-    parts: dict[int, list[tuple]] = {}
+    parts: dict[int, list[tuple[Any, ...]]] = {}
     for change in changes:
         parts.setdefault(_path_shard(change[0]), []).append(change)
     return {n: pickle.dumps(tuple(part), protocol=pickle.HIGHEST_PROTOCOL)
             for n, part in parts.items()}
 
 
-def _unpacked(stored: tuple | dict, parts: set[int] | None = None) -> tuple:
+def _unpacked(stored: tuple[Any, ...] | dict[int, bytes],
+              parts: set[int] | None = None) -> tuple[Any, ...]:
     """A commit's changes from their stored form (only those in path shards `parts`, if
     given; all in path order, as git lists them, otherwise)."""
     if not isinstance(stored, dict):

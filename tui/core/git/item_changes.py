@@ -4,9 +4,9 @@ file."""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from datetime import date
 
+from tui.core.model.record import Record
 from tui.core.model.schema import ITEM_FIELDS
 
 TYPE_CHECKING = False
@@ -18,20 +18,32 @@ if TYPE_CHECKING:  # typing costs 2 ms to import; annotations are never evaluate
 TRACKED = tuple(f.key for f in ITEM_FIELDS if f.followed)  # kept per change (schema.py)
 UNPARSEABLE = "unparseable"
 
-# Records of the index (collections' named tuples: `typing` is not imported to read it).
-# date: ISO 8601, as git gives it.
-CommitInfo = namedtuple("CommitInfo", "sha parents author email date subject body")
+# Records of the index (Record: collections' named tuples at run time, so `typing` is not
+# imported to read it).
+class CommitInfo(Record):
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    date: str  # ISO 8601, as git gives it
+    subject: str
+    body: str
 
 
-class PathChange(namedtuple("PathChange", "path old_path fields values updates evidence "
-                                          "status")):
+class PathChange(Record):
     """One item file's change in one commit. path: relative to the repository root;
     old_path: where it was, when git saw a rename; fields: the changed top-level keys, or
     ("created",) / ("deleted",); values: (key, old, new) for TRACKED keys that changed;
     updates: progress updates added, as (date, by, text); evidence: titles of evidence
     added; status: the status after the commit (None: deleted or unreadable)."""
 
-    __slots__ = ()
+    path: str
+    old_path: str | None
+    fields: tuple[str, ...]
+    values: tuple[tuple[str, Any, Any], ...]
+    updates: tuple[tuple[Any, str, str], ...]
+    evidence: tuple[str, ...]
+    status: str | None
 
     @property
     def item_id(self) -> str:
@@ -77,14 +89,15 @@ def changed_fields(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tu
     return tuple(k for k in keys if old.get(k) != new.get(k))
 
 
-def _added(old: dict, new: dict, key: str) -> list[dict]:
+def _added(old: dict[str, Any], new: dict[str, Any], key: str) -> list[dict[str, Any]]:
     """Entries of an append-only log in `new` but not in `old`."""
-    before = old.get(key) if isinstance(old.get(key), list) else []
-    after = new.get(key) if isinstance(new.get(key), list) else []
+    was, now = old.get(key), new.get(key)
+    before = was if isinstance(was, list) else []
+    after = now if isinstance(now, list) else []
     return [e for e in after if isinstance(e, dict) and e not in before]
 
 
-def _update(entry: dict) -> tuple[date | None, str, str]:
+def _update(entry: dict[str, Any]) -> tuple[date | None, str, str]:
     when = entry.get("date")
     return (when if isinstance(when, date) else None, str(entry.get("by", "")),
             str(entry.get("text", "")))

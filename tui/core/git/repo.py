@@ -21,12 +21,22 @@ from pathlib import Path
 
 from tui.core.errors import GitError
 from tui.core.git.commits import (  # noqa: F401 - re-exported: the layer's records
-    LOG_FORMAT,
-    TRAILER_KEY,
-    Commit,
-    FileChange,
-    parse_commit,
-    trailer_ids,
+    LOG_FORMAT as LOG_FORMAT,
+)
+from tui.core.git.commits import (
+    TRAILER_KEY as TRAILER_KEY,
+)
+from tui.core.git.commits import (
+    Commit as Commit,
+)
+from tui.core.git.commits import (
+    FileChange as FileChange,
+)
+from tui.core.git.commits import (
+    parse_commit as parse_commit,
+)
+from tui.core.git.commits import (
+    trailer_ids as trailer_ids,
 )
 from tui.core.git.committing import LOCK_WAITS, Committing
 from tui.core.store.reading import find_git_dir  # a walk up the filesystem, floor 2
@@ -115,7 +125,8 @@ class GitRepo(Committing):
         return status, (_decode(out) if text else out), err_text
 
     def out(self, *args: str) -> str:
-        return self.run(*args)[1]
+        text: str = self.run(*args)[1]
+        return text
 
     def run_showing_progress(self, command: str, *args: str,
                              progress_to: IO[str] | None = None) -> tuple[int, str, str]:
@@ -347,7 +358,7 @@ class GitRepo(Committing):
         walk without diffs, cheap however long."""
         return set(self.out("rev-list", *([f"^{start}"] if start else []), "HEAD").split())
 
-    def read_blobs(self, names: Iterable[str]) -> dict[str, bytes]:
+    def read_blobs(self, names: Iterable[str | None]) -> dict[str, bytes]:
         """Many objects (ids, or `REV:path`) in one `git cat-file --batch` process."""
         wanted = list(dict.fromkeys(s for s in names if s))
         if not wanted:
@@ -423,7 +434,7 @@ def preload() -> None:
     import git  # noqa: F401
 
 
-def _git(root: Path):
+def _git(root: Path) -> Any:  # GitPython's Git; its execute() is typed loosely
     from git.cmd import Git  # GitPython: imported when git is first needed
 
     return Git(str(root))

@@ -68,8 +68,9 @@ def recommit(repo: GitRepo, commit: str, parent: str, message: str,
     """A new commit of `commit`'s tree on `parent`, with `message` and the author in
     `author` (GIT_AUTHOR_* variables); its id."""
     tree = repo.out("rev-parse", f"{commit}^{{tree}}").strip()
-    return repo.run("commit-tree", tree, "-p", parent, "-F", "-", env=author,
-                    input=message.encode("utf-8"), hold_lock=True)[1].strip()
+    made: str = repo.run("commit-tree", tree, "-p", parent, "-F", "-", env=author,
+                         input=message.encode("utf-8"), hold_lock=True)[1]
+    return made.strip()
 
 
 def current_branch(repo: GitRepo) -> str:

@@ -13,13 +13,14 @@ if TYPE_CHECKING:
 def list_tags(repo: GitRepo, pattern: str, fields: str) -> str:
     """`git for-each-ref` of the tags under `pattern` in the format `fields` ("" when
     git cannot list them)."""
-    return repo.run("for-each-ref", f"--format={fields}", pattern, check=False)[1]
+    listed: str = repo.run("for-each-ref", f"--format={fields}", pattern, check=False)[1]
+    return listed
 
 
 def tags_on_head(repo: GitRepo, pattern: str) -> list[str]:
     """Names (without refs/tags/) of the tags under `pattern` that HEAD's line holds."""
-    out = repo.run("for-each-ref", "--format=%(refname:strip=2)", "--merged", "HEAD",
-                   pattern, check=False)[1]
+    out: str = repo.run("for-each-ref", "--format=%(refname:strip=2)", "--merged", "HEAD",
+                        pattern, check=False)[1]
     return out.split("\n")
 
 

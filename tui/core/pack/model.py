@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from tui.core.git.boards import BoardMark, Revision  # noqa: F401 - the pack's names for them
+from tui.core.git.boards import BoardMark as BoardMark  # the pack's names for them
+from tui.core.git.boards import Revision as Revision
 from tui.core.model.items import (
     RAG_ORDER as RAG_ORDER,  # red overdue, amber due soon, green on track, grey no date, done
 )

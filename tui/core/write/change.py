@@ -128,7 +128,7 @@ class Change:
         self._edit(item_id, fields, apply)
         if reason:
             entry.reasons[name] = reason
-        return before != value
+        return bool(before != value)
 
     def close(self, item_id: str, by: str, board: str, on: date | None = None,
               reason: str | None = None) -> None:

@@ -25,7 +25,7 @@ from tui.core.git import integrate, revs, worktree
 if TYPE_CHECKING:
     from typing import Any
 
-    from tui.core.git.repo import GitRepo
+    from tui.core.git.repo import Commit, GitRepo
 
 RUNNING = "running"
 STOPPED = "stopped"  # on a conflict: waits for `afi resolve` and `afi sync`
@@ -169,7 +169,7 @@ def refresh_messages(repo: GitRepo, plan_dir: Path, upstream: str) -> int:
     return reworded
 
 
-def _recommit(repo: GitRepo, commit, parent: str, message: str) -> str:
+def _recommit(repo: GitRepo, commit: Commit, parent: str, message: str) -> str:
     """The same tree and author on a new parent, with `message`."""
     env = {"GIT_AUTHOR_NAME": commit.author_name, "GIT_AUTHOR_EMAIL": commit.author_email,
            "GIT_AUTHOR_DATE": commit.date.isoformat()}

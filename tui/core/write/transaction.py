@@ -35,6 +35,8 @@ from tui.core.errors import InvalidItem, Problem
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.git.repo import Commit, GitRepo
     from tui.core.model.items import PlanConfig
     from tui.core.write.commit import FileWrite

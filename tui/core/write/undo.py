@@ -144,7 +144,8 @@ def _refuse_later_changes(target: Commit, later: list[Commit], blobs: dict[str, 
         for change in commit.files:
             if change.path != path:
                 continue
-            theirs = _changed_fields(blobs.get(change.old_blob), blobs.get(change.new_blob))
+            theirs = _changed_fields(blobs.get(change.old_blob or ""),
+                                     blobs.get(change.new_blob or ""))
             clash = sorted(fields & theirs) if WHOLE_FILE not in fields | theirs \
                 else sorted(fields | theirs)
             if clash:
