@@ -83,8 +83,8 @@ def committed_config(plan: Plan, committed: bytes | None) -> tuple[PlanConfig, b
 
 
 def require_reasons(item_id: str, old: dict[str, Any], new: dict[str, Any],
-                     config: PlanConfig,
-                     given: dict[str, str], hint: str | None = None) -> None:
+                    config: PlanConfig, given: dict[str, str],
+                    hint: str | None = None) -> None:
     """A due date that moves, or a closed item reopened, must say why (docs/format.md §7):
     boards ask for the old date, the new one and the reason."""
     was, now = old.get("due"), new.get("due")
