@@ -64,9 +64,9 @@ def cmd_resolve(args: Namespace) -> int:
     repo = plan.repo()
     if not args.id:
         records = conflicts.load_all(repo.git_dir)
-        for record in records:
-            for c in record.conflicts:
-                print(visible(conflict_line(record, c)))
+        for open_record in records:
+            for c in open_record.conflicts:
+                print(visible(conflict_line(open_record, c)))
         if not records:
             print("no conflict is open", file=sys.stderr)
         return EXIT_OK
