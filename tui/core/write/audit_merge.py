@@ -38,11 +38,11 @@ def merge_problems(repo: GitRepo, plan_dir: Path, commit: Commit) -> list[str]:
                                          and p.endswith(".toml"))})
     texts = {path: [_text(repo, rev, path) if rev else None
                     for rev in (base, first, second, commit.sha)] for path in paths}
-    twice = [_data(text) for b, o, t, _ in texts.values() if b is None and o and t and o != t
+    twice = [toml_data(text) for b, o, t, _ in texts.values() if b is None and o and t and o != t
              for text in (o, t)]  # one new id, two items: `afi resolve ... both` renumbers one
     problems = []
     for path, (b, o, t, merged) in texts.items():
-        if b is None and o is None and t is None and _renumbered(_data(merged), twice):
+        if b is None and o is None and t is None and _renumbered(toml_data(merged), twice):
             continue
         name = PurePosixPath(path).stem if path != plan_rel else PLAN_FILE
         problems += [f"{name}: {note}: made by the merge itself, not by either parent"
@@ -75,7 +75,7 @@ def _beyond_merge(base: str | None, ours: str | None, theirs: str | None,
         except (ValueError, RuntimeError):
             return []  # a parent is not valid TOML: its own commit is reported
         expected, free = result.text, [c.path for c in result.conflicts]
-    want, got = _data(expected), _data(merged)
+    want, got = toml_data(expected), toml_data(merged)
     if want is None or got is None:
         return [] if want is got else ["deletes the file" if got is None else "adds the file"]
     for path in free:  # a conflict settled: whatever value was chosen
@@ -126,7 +126,8 @@ def _text(repo: GitRepo, rev: str, path: str) -> str | None:
     return None if data is None else data.decode("utf-8", errors="replace")
 
 
-def _data(text: str | None) -> dict[str, Any] | None:
+def toml_data(text: str | None) -> dict[str, Any] | None:
+    """A file's TOML as data; None for no file, a marker for a file that does not parse."""
     if text is None:
         return None
     try:

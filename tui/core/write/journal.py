@@ -67,12 +67,18 @@ def abandoned_path(git_dir: Path) -> Path:
 def write(git_dir: Path, journal: Journal) -> None:
     """Durably record the journal: temp file, fsync, rename, fsync the folder. A temp
     file is never left behind."""
-    target = journal_path(git_dir)
+    write_durably(journal_path(git_dir), journal.to_json())
+
+
+def write_durably(target: Path, text: str) -> None:
+    """`text` into `target` so that a crash leaves the old file or the new one, never
+    half of either: a temp file beside it, fsync, rename, the folder synced; the temp file
+    goes when the write dies."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = target.with_suffix(".tmp")
     try:
         with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(journal.to_json())
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)

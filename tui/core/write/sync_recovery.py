@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,22 +44,9 @@ def read_state(git_dir: Path) -> dict[str, Any] | None:
 
 def save_state(git_dir: Path, state: dict[str, Any]) -> None:
     """Durably: a state lost to a power cut would leave afi's rebase unrecognised."""
-    from tui.core.write.journal import sync_folder
+    from tui.core.write.journal import write_durably
 
-    target = state_file(git_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_suffix(".tmp")
-    try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps(state))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    sync_folder(target.parent)
+    write_durably(state_file(git_dir), json.dumps(state))
 
 
 def clear_state(git_dir: Path) -> None:

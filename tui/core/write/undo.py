@@ -17,15 +17,14 @@ the journal, the truth from HEAD), with the message computed from the difference
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
 
 from tui.core.errors import AfiError, ConflictError, InvalidItem, NotFound, UncommittedEdits
 from tui.core.git import revs
 from tui.core.git.repo import TRAILER_KEY, Commit, GitRepo, trailer_ids
 from tui.core.model.record import Record
-from tui.core.store import toml_read
 from tui.core.store.reading import PLAN_FILE
 from tui.core.write import messages
+from tui.core.write.audit_merge import toml_data
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -106,11 +105,11 @@ def prepare_undo(plan: Plan) -> Undo:
             new = _restore_fields(now.decode("utf-8"), before.decode("utf-8"), fields)
         old_text = None if now is None else now.decode("utf-8")
         if PurePosixPath(change.path).name == PLAN_FILE:
-            others.append((PLAN_FILE, messages.file_notes(_data(old_text), _data(new))))
+            others.append((PLAN_FILE, messages.file_notes(toml_data(old_text), toml_data(new))))
         else:
             if new is not None:
                 problems += item_problems(path, new, config)
-            items.append((name, messages.item_notes(_data(old_text), _data(new))))
+            items.append((name, messages.item_notes(toml_data(old_text), toml_data(new))))
         writes.append(FileWrite(path, old_text, new, in_head=now is not None))
         diff.append(_diff(change.path, old_text, new))
     if problems:
@@ -160,7 +159,7 @@ def _refuse_later_changes(target: Commit, later: list[Commit], blobs: dict[str, 
 def _changed_fields(before: bytes | None, after: bytes | None) -> set[str]:
     if before is None or after is None:
         return {WHOLE_FILE}
-    old, new = _data(before.decode("utf-8")) or {}, _data(after.decode("utf-8")) or {}
+    old, new = toml_data(before.decode("utf-8")) or {}, toml_data(after.decode("utf-8")) or {}
     return {k for k in {*old, *new} if old.get(k) != new.get(k)}
 
 
@@ -183,14 +182,6 @@ def _restore_fields(now: str, before: str, fields: set[str]) -> str:
                        "by hand; nothing was written")
     return document.text()
 
-
-def _data(text: str | None) -> dict[str, Any] | None:
-    if text is None:
-        return None
-    try:
-        return toml_read.loads(text)
-    except toml_read.TOMLDecodeError:
-        return {"(unparseable)": text}
 
 
 def _name(path: str) -> str:
