@@ -25,6 +25,7 @@ from tui.core.team.conflicts import (
     _block,
     save,
     title_of,
+    write_settled,
 )
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ def both_added(git_dir: Path | None, name: str, ours: str, theirs: str, rebasing
     record = ConflictRecord(name, ours, OURS, [Conflict(WHOLE_ITEM, (), None, *sides)])
     if git_dir is not None:
         save(git_dir, record)
-    target.write_text(whole_markers(*sides), encoding="utf-8", newline="")
+    write_settled(target, whole_markers(*sides))
     return True
 
 

@@ -256,10 +256,10 @@ def resolve(root: Path, git_dir: Path, item_id: str, field: str, choice: str,
                            f"{record.path} by hand and `git add` it; nothing was settled")
     target = root / record.path
     if record.conflicts:
-        target.write_text(with_markers(record), encoding="utf-8", newline="")
+        write_settled(target, with_markers(record))
         save(git_dir, record)
         return record
-    target.write_text(record.merged, encoding="utf-8", newline="")
+    write_settled(target, record.merged)
     drop(git_dir, record.item_id)
     return None
 
@@ -425,7 +425,7 @@ def resolve_whole(root: Path, git_dir: Path, record: ConflictRecord, conflict: C
         if text is None:
             target.unlink(missing_ok=True)
         else:
-            target.write_text(text, encoding="utf-8", newline="")
+            write_settled(target, text)
     drop(git_dir, record.item_id)
     return None
 
@@ -437,3 +437,11 @@ def title_of(text: str) -> Any:
         return toml_read.loads(text).get("title")
     except toml_read.TOMLDecodeError:
         return None
+
+
+def write_settled(target: Path, text: str) -> None:
+    """An item file settled or marked: written durably (temp file, fsync, rename), so a
+    kill in the middle leaves the old text or the new, never half a file."""
+    from tui.core.write.journal import temp_name, write_durably
+
+    write_durably(target, text, temp_name(target))

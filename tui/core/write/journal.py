@@ -70,14 +70,15 @@ def write(git_dir: Path, journal: Journal) -> None:
     write_durably(journal_path(git_dir), journal.to_json())
 
 
-def write_durably(target: Path, text: str) -> None:
+def write_durably(target: Path, text: str, temp: Path | None = None) -> None:
     """`text` into `target` so that a crash leaves the old file or the new one, never
-    half of either: a temp file beside it, fsync, rename, the folder synced; the temp file
-    goes when the write dies."""
+    half of either: a temp file beside it (`temp`, else TARGET.tmp), fsync, rename, the
+    folder synced; the temp file goes when the write dies. Line endings are written as
+    the text holds them."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_suffix(".tmp")
+    temp = temp or target.with_suffix(".tmp")
     try:
-        with open(temp, "w", encoding="utf-8") as handle:
+        with open(temp, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
