@@ -403,13 +403,13 @@ def test_cache_version_follows_edits_to_the_modules_that_decide_the_cache(tmp_pa
     assert "None, None" not in item_cache.VERSION
 
 
-def test_the_cache_keeps_each_item_as_a_named_record(plan_dir, afi):
-    """A cached item is an Entry (its file's stamp, its listing, its problems) whose
+def test_the_cache_keeps_each_items_listing_as_a_named_record(plan_dir, afi):
+    """A cached item is an entry (its file's stamp, its listing, its problems) whose
     Listing names the index values, the id's sort key and the lower-cased id."""
     import pickle
 
     from tui.core.model.items import INDEX_KEYS, Listing
-    from tui.core.store.item_cache import Entry, stamp_of
+    from tui.core.store.item_cache import stamp_of
 
     repo = plan_dir.parent
     age_past_the_racy_window()
@@ -417,12 +417,12 @@ def test_the_cache_keeps_each_item_as_a_named_record(plan_dir, afi):
     entries = {}
     for shard in (repo / ".git" / "afi").glob("items-*/[0-9][0-9].pickle"):
         entries.update(pickle.loads(shard.read_bytes())["entries"])
-    entry = entries["PEEL22-01.toml"]
-    assert isinstance(entry, Entry) and isinstance(entry.listing, Listing)
-    assert entry.stamp == stamp_of(os.stat(plan_dir / "afis" / "PEEL22-01.toml"))
-    assert entry.problems == ()
-    assert entry.listing.lower_id == "peel22-01"
-    assert entry.listing.values[INDEX_KEYS.index("id")] == "PEEL22-01"
+    stamp, listing, problems = entries["PEEL22-01.toml"]
+    assert isinstance(listing, Listing)
+    assert stamp == stamp_of(os.stat(plan_dir / "afis" / "PEEL22-01.toml"))
+    assert problems == ()
+    assert listing.lower_id == "peel22-01"
+    assert listing.values[INDEX_KEYS.index("id")] == "PEEL22-01"
 
 
 def test_a_cache_from_another_version_is_ignored(plan_dir, afi):

@@ -20,11 +20,32 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+
+class LazyPattern:
+    """A regular expression compiled the first time it is used: compiling all eight here
+    on import cost every command 1 ms, and most commands use one or two of them."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.compiled.search(text)
+
+
 # Characters that hide what text says (Unicode's bidi controls and the zero-width ones):
 # refused in values afi writes (validate.py), shown by code point wherever afi shows
 # text. U+FEFF is also the byte-order mark: at the very start of a file it is read past.
 HIDDEN_CHARACTERS = ("\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff")
-HIDDEN = re.compile(f"[{HIDDEN_CHARACTERS}]")
+HIDDEN = LazyPattern(f"[{HIDDEN_CHARACTERS}]")
 _HIDDEN_CODES = [0x061C, *range(0x200B, 0x2010), *range(0x202A, 0x202F), 0x2060,
                  *range(0x2066, 0x206A), 0xFEFF]
 HIDDEN_NAMES = {0x061C: "arabic letter mark", 0x200B: "zero-width space",
@@ -43,15 +64,15 @@ _CARET = {**{code: f"^{chr(code + 64)}" for code in range(32)}, 0x7F: "^?",
           **{code: f"<{code:02x}>" for code in range(0x80, 0xA0)}, **_SHOWN_HIDDEN}
 _ONE_LINE = {**_CARET, 0x09: " ", 0x0A: " ", 0x0D: " "}
 _LINES = {code: text for code, text in _CARET.items() if code not in (0x09, 0x0A)}
-_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
-_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-CONTROL_NOT_LINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # kept: \t, \n
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # every listing searches each cell
+_CONTROL = LazyPattern(f"[\\x00-\\x1f\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
+_ANY_CONTROL = LazyPattern(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_NOT_LINE = LazyPattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # kept: \t, \n
 # What visible_lines changes (the HTML pack marks the same characters):
-NOT_SHOWN_AS_IS = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
+NOT_SHOWN_AS_IS = LazyPattern(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
 _JSON_UNSAFE = {**{code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)},
                 **{code: f"\\u{code:04x}" for code in _HIDDEN_CODES}}
-_JSON_UNSAFE_RE = re.compile(f"[\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
+_JSON_UNSAFE_RE = LazyPattern(f"[\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
 
 
 def visible(text: Any) -> str:

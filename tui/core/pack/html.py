@@ -18,7 +18,7 @@ from tui.core.safe_text import NOT_SHOWN_AS_IS, visible_lines
 
 # Controls other than line feed and tab (which pre-wrap cells show as themselves), and
 # characters that hide what text says: one definition of what is shown marked.
-_HTML_CONTROLS = NOT_SHOWN_AS_IS
+_HTML_CONTROLS = NOT_SHOWN_AS_IS.compiled  # the pack marks many cells: compiled once
 
 
 def html_text(value: Any) -> Markup:

@@ -14,9 +14,10 @@ records:
 
 - Stamp: (mtime_ns, size, inode, ctime_ns), as os.stat gives them (a plain tuple).
 - Listing: Item.listing(), a named record (items.py).
-- Entry: a named record of the Stamp, the Listing or None, and the problems
-  ((line, message), ...): a valid item has a listing and no problems; an invalid one,
-  problems and no listing.
+- Entry: (Stamp, Listing or None, problems ((line, message), ...)), unpacked where it is
+  read: a valid item has a listing and no problems; an invalid one, problems and no
+  listing. A plain tuple: one more named record per item cost a warm listing of 10,000
+  items 2 ms of unpickling (docs/benchmarks.md).
 - Detail: (Stamp, search text, pickled data), from Item.detail(). A detail is used only
   with the stamp of its entry: the two files of a shard are written one after the other.
 - plan.toml is kept as (Stamp, PlanConfig, [(line, message), ...], readable).
@@ -34,7 +35,6 @@ import zlib
 from pathlib import Path
 
 from tui.core.model.items import DETAIL_LAYOUT, INDEX_KEYS, LISTING_LAYOUT, Listing, PlanConfig
-from tui.core.model.record import Record
 from tui.core.store.cache_files import load_part, load_pickle, save_pickle
 
 TYPE_CHECKING = False
@@ -43,14 +43,8 @@ if TYPE_CHECKING:
     Stamp = tuple[int, int, int, int]
     Detail = tuple[Stamp, str, bytes]  # (stamp, search text, pickled data)
     ConfigEntry = tuple[PlanConfig, list[tuple[int, str]], bool]
-
-
-class Entry(Record):
-    """What the cache knows of one item file, as it was at `stamp`."""
-
-    stamp: Stamp
-    listing: Listing | None
-    problems: tuple[tuple[int, str], ...]  # (line, message)
+    # What the cache knows of one item file, as it was at its stamp.
+    Entry = tuple[Stamp, Listing | None, tuple[tuple[int, str], ...]]
 
 
 RACY_NS = 2_000_000_000
@@ -72,7 +66,8 @@ def cache_version(index_keys: tuple[str, ...]) -> str:
             code.append((name, stat.st_mtime_ns, stat.st_size))
         except OSError:
             code.append((name, None, None))
-    layout = ("stamp: mtime_ns, size, inode, ctime_ns", Entry._fields,
+    layout = ("stamp: mtime_ns, size, inode, ctime_ns",
+              "entry: stamp, listing, problems",
               LISTING_LAYOUT, "detail: stamp, ...", DETAIL_LAYOUT, index_keys,
               "plan: stamp, config, problems, readable",
               PlanConfig._fields)
@@ -122,8 +117,9 @@ class ItemCache:
     def _trusted(entries: dict[str, Entry], written_ns: int) -> dict[str, Entry]:
         """Entries whose file was not modified just before they were read (racy ones may
         have changed again within the same timestamp tick)."""
-        return {name: entry for name, entry in entries.items()
-                if max(entry.stamp[0], entry.stamp[3]) < written_ns - RACY_NS}
+        return {name: (stamp, listing, problems)
+                for name, (stamp, listing, problems) in entries.items()
+                if max(stamp[0], stamp[3]) < written_ns - RACY_NS}
 
     @staticmethod
     def shard(name: str) -> int:
@@ -131,14 +127,15 @@ class ItemCache:
 
     def get(self, name: str, stamp: Stamp) -> Entry | None:
         entry = self.entries.get(name)
-        return entry if entry is not None and entry.stamp == stamp else None
+        return entry if entry is not None and entry[0] == stamp else None  # (stamp, ...)
 
     def put(self, name: str, entry: Entry, detail: tuple[str, bytes] | None) -> None:
         """A file read in this run: its entry, and its (search text, pickled data)."""
         self.entries[name] = entry
+        stamp = entry[0]
         if detail is not None:
-            self._fresh[name] = (entry.stamp, *detail)
-        if max(entry.stamp[0], entry.stamp[3]) < self.started - RACY_NS:
+            self._fresh[name] = (stamp, *detail)
+        if max(stamp[0], stamp[3]) < self.started - RACY_NS:
             # A file changed in the last moments would be distrusted when read back:
             # rewriting its shard for it would only repeat on every run until it ages.
             self.dirty.add(self.shard(name))
@@ -170,11 +167,12 @@ class ItemCache:
             if n not in shards or name not in self.entries:
                 continue
             entry = self.entries[name]
-            if entry.listing is not None:
-                detail = self.detail(name, entry.stamp)
+            stamp, listing, _ = entry
+            if listing is not None:
+                detail = self.detail(name, stamp)
                 if detail is None:
                     continue  # its detail was lost: the file is read again next time
-                shards[n][1][name] = (entry.stamp, *detail)
+                shards[n][1][name] = (stamp, *detail)
             shards[n][0][name] = entry
         for n, (entries, details) in shards.items():
             # Details first: a reader that sees the new entries finds their details, and
@@ -183,8 +181,9 @@ class ItemCache:
             # Racy entries are not stored (they would be distrusted when read), so that
             # reading trusts a shard whole: 100,000 checks cost every listing 0.1 s.
             limit = written - RACY_NS
-            entries = {name: entry for name, entry in entries.items()
-                       if entry.stamp[0] < limit and entry.stamp[3] < limit}
+            entries = {name: (stamp, listing, problems)
+                       for name, (stamp, listing, problems) in entries.items()
+                       if stamp[0] < limit and stamp[3] < limit}
             save_pickle(self.folder / f"{n:02d}.detail.pickle",
                         {"version": VERSION, "details": details})
             save_pickle(self.folder / f"{n:02d}.pickle",

@@ -115,7 +115,7 @@ class Snapshot:
 
     def files_state(self) -> tuple[dict[str, item_cache.Stamp], frozenset[str]]:
         """The item files as this read saw them, in the form `files_state()` gives."""
-        return {name: entry.stamp for name, entry in self.entries.items()}, self.others
+        return {name: stamp for name, (stamp, _, _) in self.entries.items()}, self.others
 
 
 def parse_text(path: Path | str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -333,7 +333,7 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None,
         names.add(name)
         cached = cached_entries.get(name)
         item = None
-        if cached is None or cached.stamp != stamp:
+        if cached is None or cached[0] != stamp:  # an entry is (stamp, listing, problems)
             if not reading:  # the first file the cache cannot answer for: a cold read
                 reading = True
                 progress.start("Reading items", len(entries) - entries.index(entry))
@@ -343,15 +343,15 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None,
             data, read_problems = _read_item(entry.path, config, readable)
             if data is not None and not read_problems:
                 item = Item(data, entry.path)
-            cached = item_cache.Entry(stamp, item.listing() if item else None,
-                                      tuple((p.line, p.message) for p in read_problems))
+            cached = (stamp, item.listing() if item else None,
+                      tuple((p.line, p.message) for p in read_problems))
             cache.put(name, cached, item.detail() if item else None)
             if item is not None:
                 item.compact()
-        listing = cached.listing
-        if cached.problems:
+        _, listing, cached_problems = cached
+        if cached_problems:
             problems += [Problem(Path(entry.path), line, message)
-                         for line, message in cached.problems]
+                         for line, message in cached_problems]
         elif listing is not None:
             if item is None:  # unchanged since the last read: reuse its Item if we have it
                 item = reusable.get(name) if reusable else None
@@ -408,7 +408,7 @@ class _CachedDetails:
 
     def __call__(self, name: str) -> tuple[str | None, bytes | None, dict[str, Any] | None]:
         entry = self.cache.entries.get(name)
-        found = self.cache.detail(name, entry.stamp) if entry is not None else None
+        found = self.cache.detail(name, entry[0]) if entry is not None else None
         if found is not None:
             return found[0], found[1], None
         path = self.items_dir / name
