@@ -69,6 +69,63 @@ def test_a_warm_list_imports_only_what_listing_needs(plan_dir):
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+
+def test_the_core_imports_typing_only_for_type_checking():
+    """`typing` costs every command 2 ms to import and the core's annotations are never
+    evaluated: it is imported under `if TYPE_CHECKING:` only (docs/benchmarks.md)."""
+    found = []
+    for path in sorted((PACKAGE / "core").rglob("*.py")):
+        def visit(node: ast.AST, path: Path = path) -> None:
+            if _type_only(node):
+                for child in node.orelse:  # type: ignore[attr-defined]
+                    visit(child)
+                return
+            if isinstance(node, ast.Import) and any(a.name == "typing" for a in node.names) \
+                    or isinstance(node, ast.ImportFrom) and node.module == "typing":
+                found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+            for child in ast.iter_child_nodes(node):
+                visit(child)
+        visit(ast.parse(path.read_text(encoding="utf-8")))
+    assert found == []
+
+
+def test_names_from_typing_are_used_in_annotations_only():
+    """Imported for type checking only, a name of `typing` used in code (`list[Any]()`)
+    would fail where it runs, perhaps in a branch no test reaches."""
+    found = []
+    for path in sorted((PACKAGE / "core").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = {alias.asname or alias.name for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module == "typing"
+                 for alias in node.names} - {"TYPE_CHECKING"}
+        typed = set()  # annotations and `if TYPE_CHECKING:` blocks are never evaluated
+        for node in ast.walk(tree):
+            parts = [getattr(node, "annotation", None), getattr(node, "returns", None)]
+            if _type_only(node):
+                parts += node.body  # type: ignore[attr-defined]
+            typed.update(id(inner) for part in parts if part is not None
+                         for inner in ast.walk(part))
+        found += [f"{path.relative_to(PACKAGE.parent)}:{node.lineno} {node.id}"
+                  for node in ast.walk(tree) if isinstance(node, ast.Name)
+                  and node.id in names and id(node) not in typed]
+    assert found == []
+
+
+def test_a_warm_show_and_log_import_nothing_heavy(plan_dir):
+    """Reading one item and its history on a warm cache and history index: no TOML
+    parser, no GitPython, no typing (each measured in milliseconds at start)."""
+    time.sleep(2.1)  # files written in the last 2 s are always read again (item_cache.py)
+    code = ("import sys; from tui.cli.main import main; "
+            "main(['--plan', sys.argv[1], 'show', 'PEEL22-01']); "
+            "main(['--plan', sys.argv[1], 'log', 'PEEL22-01']); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in sys.argv[2:]))")
+    heavy = ["tomllib", "tomlkit", "git", "textual", "typing", "dataclasses", "inspect"]
+    subprocess.run([sys.executable, "-c", code, str(plan_dir), *heavy], check=True,
+                   capture_output=True)  # the first run fills the cache and the index
+    done = subprocess.run([sys.executable, "-c", code, str(plan_dir), *heavy],
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
 # -- the floors of the core (tui/core/__init__.py LAYERS) ------------------------------------
 
 def _module_name(path: Path) -> str:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from typing import NoReturn
 
 from tui.core.errors import AfiError, InvalidItem
 from tui.core.safe_text import visible
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def run(main: Callable[[], int], name: str) -> NoReturn:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from tui.core.errors import Problem
 from tui.core.git import worktree
@@ -25,6 +24,7 @@ from tui.core.store.reading import (
     parse_text,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.git.repo import GitRepo
     from tui.core.model.items import PlanConfig

@@ -4,10 +4,10 @@ merge bases, refs and new commits. Every one runs git through GitRepo.run."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from tui.core.errors import GitError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.git.repo import GitRepo
 

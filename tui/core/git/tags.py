@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tui.core.git.repo import END_OF_OPTIONS
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.git.repo import GitRepo
 

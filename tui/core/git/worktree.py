@@ -3,8 +3,7 @@ files, what is tracked and staged, and putting files back as HEAD holds them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import AfiError, InvalidItem, Problem
 from tui.core.model.items import ID_RE, today
@@ -24,7 +23,10 @@ from tui.core.store.reading import ITEMS_DIR, PLAN_FILE, config_from_text, read_
 from tui.core.store.tomledit import ItemDocument
 from tui.core.write import messages
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.git.repo import Commit
     from tui.core.imports.inspection_drafts import ReportFindings
     from tui.core.imports.tracker_items import TableImport

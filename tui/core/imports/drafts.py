@@ -19,9 +19,11 @@ So importing the same source twice changes nothing the second time.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.imports.apply import PlannedItem
     from tui.core.model.items import Item, PlanConfig
 

@@ -9,10 +9,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
 
 from tui.core.errors import ImportRefused
 from tui.core.imports.tracker_files import Sheet
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # ---------------------------------------------------------------------------- fields
 

@@ -19,9 +19,12 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from tui.core.errors import ImportRefused
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_BYTES = 50_000_000     # text of a CSV, or a workbook's parts unpacked
 MAX_ROWS = 50_000

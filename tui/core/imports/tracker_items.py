@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from tui.core.imports.tracker_columns import (
     _cell_text,
@@ -32,6 +31,10 @@ from tui.core.imports.tracker_values import (
     _Values,
 )
 from tui.core.progress import NO_PROGRESS, Progress
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from tui.core.errors import ImportRefused
 from tui.core.imports.tracker_columns import (
@@ -29,6 +28,10 @@ from tui.core.imports.tracker_dates import DATE_FORMS, leading_date, parse_date
 from tui.core.imports.tracker_files import Sheet
 from tui.core.model.items import KINDS, PlanConfig
 from tui.core.safe_text import unescape_cell
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 Day = date  # `date` is also a method's name below
 

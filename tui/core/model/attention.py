@@ -10,9 +10,12 @@ has its owner said how it is going. One set of rules for the pack and the chase 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from tui.core.model.items import Item, PlanConfig, latest_assessment
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def latest_update(item: Item) -> dict[str, Any] | None:

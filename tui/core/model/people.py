@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from tui.core.model.items import Person
 from tui.core.safe_text import has_controls
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -7,7 +7,6 @@ with line numbers (see `locate.py`) only when there are any.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from tui.core.model.items import (
     COLOUR_NAMES,
@@ -77,6 +76,7 @@ def _strings(value: Any) -> bool:
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
 _TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     STRING: lambda value: isinstance(value, str),

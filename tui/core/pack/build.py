@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import InvalidValue
 from tui.core.git import boards, revs, worktree
@@ -46,7 +45,10 @@ from tui.core.pack.model import (
 from tui.core.progress import NO_PROGRESS, Progress
 from tui.core.write.values import REASON_PREFIXES
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.git.repo import GitRepo
     from tui.core.model.items import PlanConfig
     from tui.core.plan import Plan

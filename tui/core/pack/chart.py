@@ -10,9 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from html import escape as xml_escape
-from typing import Any
 
 from tui.core.pack.model import ProgressPoint
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # ---------------------------------------------------------------------------- chart
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
-from typing import TYPE_CHECKING
 
 from tui.core.model.attention import is_unassessed, latest_update, stale_days, stale_text
 from tui.core.model.items import Item, Person, PlanConfig, latest_assessment, today
 from tui.core.pack.model import long_date
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.plan import Plan
 

@@ -3,10 +3,9 @@ renderer's module is imported only when asked for; they all build on render.py).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tui.core.pack.render import render_csv
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.pack.model import ReportData
 

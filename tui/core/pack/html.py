@@ -4,7 +4,6 @@ Jinja2's autoescape with control characters shown (html_text)."""
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -13,6 +12,10 @@ from tui.core.pack.model import RAG_ORDER, ReportData, month_name
 from tui.core.pack.render import RAG_MEANINGS, RAG_NAMES, Table, cell_text
 from tui.core.pack.sections import cover_facts, first_page, pack_title, sections
 from tui.core.safe_text import NOT_SHOWN_AS_IS, visible_lines
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # ---------------------------------------------------------------------------- HTML
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import is_dataclass
 from datetime import date
-from typing import Any
 
 from tui.core.pack.model import RAG_ORDER, ReportData
 from tui.core.safe_text import json_dumps
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 JSON_VERSION = 2  # 2: grey (open, no due date) joined the RAG
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from tui.core.pack.model import RAG_ORDER, ReportData, month_name
 from tui.core.pack.render import RAG_MEANINGS, RAG_NAMES, Section, Table, cell_text, cols
 from tui.core.pack.sections import cover_facts, first_page, pack_title, sections
 from tui.core.safe_text import visible_lines
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # ---------------------------------------------------------------------------- Markdown
 

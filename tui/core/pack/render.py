@@ -19,7 +19,6 @@ import csv
 import io
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any
 
 from tui.core.pack.model import (
     RAG_ORDER,
@@ -34,6 +33,7 @@ from tui.core.safe_text import escape_cell
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
 RAG_NAMES = {"red": "Red", "amber": "Amber", "green": "Green", "grey": "Grey", "done": "Done"}
 RAG_MEANINGS = {"red": "overdue", "amber": "due soon", "green": "on track",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from tui.core.pack.model import Evidence, FieldChange, ReportData, ReportItem
 from tui.core.pack.render import (
@@ -22,6 +21,10 @@ from tui.core.pack.render import (
     short,
     worst_rag,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _inspection_section(data: ReportData) -> Section:

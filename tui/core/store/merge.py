@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
 from itertools import pairwise
-from typing import Any
 
 from tui.core.model.locate import conflict_marker_line
 from tui.core.store import toml_read
 from tui.core.store.tomledit import ItemDocument
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SET_KEYS = ("tags", "links", "boards")  # boards: plan.toml's
 LOG_KEYS = ("updates", "evidence", "assessments",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Any
 
 from tui.core.model.schema import FILE_ORDER
 from tui.core.store import toml_read
@@ -24,6 +23,7 @@ from tui.core.store import toml_read
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Any
 
 # Where a key that is not yet in the file goes: after the nearest of these before it.
 CANONICAL_ORDER = FILE_ORDER

@@ -12,7 +12,6 @@ The conflict's field is `item`; its values are each side's text (None: deleted).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import InvalidValue
 from tui.core.git import worktree
@@ -28,7 +27,9 @@ from tui.core.team.conflicts import (
     write_settled,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
 
     from tui.core.git.repo import GitRepo
 

@@ -19,7 +19,6 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import AfiError, InvalidValue, NotFound
 from tui.core.git import revs
@@ -27,8 +26,10 @@ from tui.core.store.tomledit import ItemDocument
 from tui.core.write.journal import sync_folder
 from tui.core.write.sync_recovery import records_folder
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from tui.core.git.repo import GitRepo
 

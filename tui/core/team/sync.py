@@ -17,7 +17,6 @@ import shlex
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tui.core.errors import AfiError, GitError
 from tui.core.git import config as git_config
@@ -36,6 +35,7 @@ from tui.core.write.sync_recovery import (
     save_state,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO, Any
 

@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from tui.core.git.repo import Commit, GitRepo
 from tui.core.store import toml_read
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 from tui.core.write import messages
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,16 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
 
 from tui.core.git import revs
 from tui.core.store import toml_read
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 from tui.core.write import messages
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.git.repo import Commit, GitRepo
     from tui.core.model.items import PlanConfig
 
@@ -63,10 +65,11 @@ def _beyond_merge(base: str | None, ours: str | None, theirs: str | None,
     """The notes (messages.item_notes) from the true merge to what was committed."""
     from tui.core.store.merge import merge_item
 
+    free: list[tuple[Any, ...]] = []  # conflicting paths, settled either way
     if ours == theirs or theirs == base:
-        expected, free = ours, list[tuple[Any, ...]]()
+        expected = ours
     elif ours == base:
-        expected, free = theirs, list[tuple[Any, ...]]()
+        expected = theirs
     elif ours is None or theirs is None:
         return []  # deleted on one side, edited on the other: either outcome is a choice
     else:

@@ -4,7 +4,6 @@ write transaction (the board tags themselves are read in tui.core.git.boards).""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from tui.core.errors import InvalidValue, NotFound
 from tui.core.git.boards import BoardMark, board_tag, last_commit_by
@@ -13,6 +12,7 @@ from tui.core.model.items import today
 from tui.core.write.messages import check_user_message
 from tui.core.write.transaction import transaction
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.plan import Plan
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import (
     AfiError,
@@ -58,7 +57,10 @@ from tui.core.write.values import (
     whole_number,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from tui.core.git.repo import Commit, GitRepo
     from tui.core.plan import Plan
 

@@ -264,13 +264,17 @@ def _write_files(writes: list[FileWrite], kept: dict[Path, tuple[int, int] | Non
     a second in fsync); the journal covers a crash in between. Right before a file is
     replaced it must still hold what afi read (else ChangedMeanwhile); the old file is
     kept as a hard link (`kept`: its stat then) to put back if the change fails."""
+    current: Path | None = None  # the file being written: a full disk names none
     try:
         for write in writes:
             if write.new is not None:
+                current = write.path
                 _write_temp(write.path, write.new, sync=len(writes) == 1)
+        current = None
         if len(writes) > 1:
             os.sync()
         for write in writes:
+            current = write.path
             _still_as_read(write)
             if write.original is not None:
                 kept[write.path] = _keep(write.path)
@@ -281,13 +285,15 @@ def _write_files(writes: list[FileWrite], kept: dict[Path, tuple[int, int] | Non
                 os.replace(journal.temp_name(write.path), write.path)
         folders = {w.path.parent for w in writes}
         for folder in folders:
+            current = folder
             journal.sync_folder(folder)
     except OSError as err:
         for write in writes:
             with contextlib.suppress(OSError):
                 journal.temp_name(write.path).unlink()
-        raise AfiError(f"cannot write {err.filename or 'a file'}: {err.strerror}; afi put "
-                       "back what it had written and committed nothing") from None
+        raise AfiError(f"cannot write {err.filename or current or 'the plan'}: "
+                       f"{err.strerror}; afi put back what it had written and committed "
+                       "nothing") from None
 
 
 def _still_as_read(write: FileWrite) -> None:

@@ -4,7 +4,6 @@ with field-level messages, through the write transaction like every other write.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tui.core.errors import AfiError, InvalidItem, NotFound, Problem
 from tui.core.git import worktree
@@ -18,6 +17,7 @@ from tui.core.write.pending import (
     toml_data,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.git.repo import Commit, GitRepo
     from tui.core.plan import Plan

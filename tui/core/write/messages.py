@@ -16,17 +16,20 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
 
 from tui.core.git.repo import TRAILER_KEY, trailer_ids
 from tui.core.model.schema import LONG_TEXT  # named, not quoted
 from tui.core.safe_text import has_controls
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Data = dict[str, Any]
+
 SHOWN_MAX = 40  # longer values are named, not quoted
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _TRAILER_LINE = re.compile(rf"^\s*{TRAILER_KEY}\s*:", re.IGNORECASE | re.MULTILINE)
-
-Data = dict[str, Any]
 
 
 def item_notes(old: Data | None, new: Data | None) -> list[str]:

@@ -5,7 +5,6 @@ edits made outside afi, another writer's overlapping change)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import ConflictError, Problem, ReasonRequired, UncommittedEdits
 from tui.core.model import locate
@@ -17,8 +16,10 @@ from tui.core.store.reading import PLAN_FILE, config_from_text, parse_text, read
 from tui.core.store.tomledit import ItemDocument
 from tui.core.write import messages
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from tui.core.git.repo import GitRepo
     from tui.core.plan import Plan

@@ -17,10 +17,10 @@ import contextlib
 import json
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tui.core.git import integrate, revs, worktree
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

@@ -29,11 +29,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tui.core.errors import InvalidItem, Problem
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 

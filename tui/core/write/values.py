@@ -4,12 +4,15 @@ text), and the small edits of an item's document the change's operations share."
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from tui.core.errors import ConflictError, InvalidValue
 from tui.core.model.items import today
 from tui.core.safe_text import has_controls
 from tui.core.store.tomledit import ItemDocument
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def parse_date(value: Any, what: str = "date") -> date:
