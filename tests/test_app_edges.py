@@ -219,3 +219,24 @@ def test_text_selection_over_the_item_table_does_not_fail():
     from tui.app.item_table import ItemTable
 
     assert ItemTable([]).get_selection(Selection(None, None)) is None
+
+
+async def test_keys_typed_in_one_burst_after_slash_all_reach_the_filter(plan_dir):
+    """A fast typist or a paste sends `/sort:due` in one go: the keys after `/` are the
+    filter's, never the list's keys (`s` sorts, `u` undoes, `q` quits)."""
+    from textual import events
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        sort_before = app.screen.sort
+        for char in "/sort:due":  # queued together, before the app handles the first
+            key = "slash" if char == "/" else "colon" if char == ":" else char
+            app.post_message(events.Key(key, char))
+        await settle(app, pilot)
+        box = app.screen.query_one("#filter", Input)
+        assert box.value == "sort:due"
+        assert app.screen.focused is box
+        assert app.screen.sort == sort_before  # `s` did not cycle the sort
+        await pilot.press("/")  # typed in the filter, `/` is a character like any other
+        assert box.value == "sort:due/"

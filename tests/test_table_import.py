@@ -88,6 +88,8 @@ def test_messy_headings_are_recognised_and_the_rest_listed_as_ignored(tmp_path):
     ("Completion date", "due"), ("Status", "status"), ("RAG", "rag"),
     ("Latest update", "update"), ("Comments", "update"), ("Update date", "update.date"),
     ("Kind", "kind"), ("Inspection", "inspection"), ("Group", "group"), ("Tags", "tags"),
+    ("Accountable officer", "lead"), ("Recommendation / AFI", "title"),
+    ("AFI / recommendation", "ref"), ("Owner/Lead", "owner"),
 ])
 def test_heading_synonyms(tmp_path, heading, field):
     other = "Owner" if field != "owner" else "Status"

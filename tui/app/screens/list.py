@@ -62,7 +62,9 @@ class ListScreen(Screen):
 
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", key_display="/", id="filter"),
+        # A priority key: the app runs it as it reads it, so that keys typed in the same
+        # burst ("/sort:due", a paste) reach the filter, not the list's own keys.
+        Binding("slash", "filter", "Filter", key_display="/", id="filter", priority=True),
         Binding("enter", "open", "Open", show=True, id="open"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("h", "history", "History", id="history"),
@@ -269,7 +271,11 @@ class ListScreen(Screen):
         return self.query_one(ItemTable).cursor_key
 
     def action_filter(self) -> None:
-        self.set_focus(self.query_one("#filter", Input))  # at once: the next keys are its
+        box = self.query_one("#filter", Input)
+        if self.focused is box:  # typed in the filter: a character like any other
+            box.insert_text_at_cursor("/")
+            return
+        self.set_focus(box)  # at once: the next keys are its
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -75,7 +75,8 @@ HEADINGS = _heading_table({
     "action.owner": "Action owner, Action owners, Action lead",
     "lead": "Lead, Chief officer lead, Chief officer, Exec lead, Executive lead, SRO, "
             "Senior responsible officer, COT lead, ACPO lead, Portfolio lead, "
-            "Strategic lead, Lead chief officer",
+            "Strategic lead, Lead chief officer, Accountable officer, Accountable lead, "
+            "Accountable chief officer, Responsible chief officer",
     "due": "Due, Due date, Date due, Target date, Target, Deadline, Anticipated completion, "
            "Anticipated completion date, Completion date, Target completion date, "
            "Expected completion, Expected completion date, Timescale, Timescales, "
@@ -237,11 +238,13 @@ def _full_key(text: str) -> str:
 def _heading_keys(text: str) -> list[str]:
     """The keys a heading is looked up by: whole, then an aside that names a RAG column
     ("Progress (RAG)" holds RAG words, not updates), then without the bracketed aside
-    ("Target date (dd/mm/yy)"), then each without a plural s."""
+    ("Target date (dd/mm/yy)"), then each part of a heading that offers two names
+    ("Recommendation / AFI": the first it knows), then each without a plural s."""
     whole = _full_key(text)
     asides = [_full_key(a) for pair in re.findall(r"\((.*?)\)|\[(.*?)\]", text) for a in pair if a]
-    keys = [whole, *(a for a in asides if HEADINGS.get(a) == ("rag",)),
-            _full_key(re.sub(r"\(.*?\)|\[.*?\]", " ", text))]
+    bare = re.sub(r"\(.*?\)|\[.*?\]", " ", text)
+    keys = [whole, *(a for a in asides if HEADINGS.get(a) == ("rag",)), _full_key(bare),
+            *(_full_key(part) for part in bare.split("/") if "/" in bare)]
     keys += [k[:-1] for k in keys if k.endswith("s")]
     return [k for k in dict.fromkeys(keys) if k]
 
