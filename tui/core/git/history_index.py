@@ -67,7 +67,7 @@ from tui.core.progress import NO_PROGRESS, Progress
 from tui.core.store.cache_files import load_part, load_pickle, save_pickle
 from tui.core.store.reading import ITEMS_DIR, PLAN_FILE
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7  # raised whenever what is stored changes shape (7: records unpickle in C)
 SHARD_CHARS = 2  # commit records are kept in files by the first hex digits of their id
 PATH_SHARDS = 64  # each path's commits are kept in one of this many files
 BIG_COMMIT = 256  # changes; a bigger commit's are stored in parts by path shard
