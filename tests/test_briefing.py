@@ -169,6 +169,35 @@ def test_the_chart_reads_the_files_dated_facts_not_only_commits(plan_dir, afi):
     assert progress["2023-01-01"] == (1, 1) and progress["2023-02-01"] == (0, 2)
 
 
+
+def test_an_item_brought_in_done_without_a_closure_date_is_done_at_its_latest_fact(
+        plan_dir, afi):
+    """A tracker imported today often has completed rows with no date of completion: such an item
+    is done from its latest dated fact, not from the commit that brought it in (which
+    would draw every one of them as closed this month)."""
+    write_item(plan_dir, "PEEL22-03", """\
+        id = "PEEL22-03"
+        kind = "afi"
+        inspection = "PEEL22"
+        area = "Responding to the public"
+        title = "Completed before the plan came into afi"
+        status = "complete"
+
+        [[updates]]
+        date = 2022-04-01
+        text = "Started"
+
+        [[updates]]
+        date = 2022-09-15
+        text = "Finished; awaiting the board"
+        """)
+    assert afi("commit", cwd=plan_dir.parent)[0] == 0
+    progress = {p["month"]: (p["open"], p["done"])
+                for p in pack(afi, plan_dir.parent, "id:PEEL22-03")["progress"]}
+    assert progress["2022-08-01"] == (1, 0)
+    assert progress["2022-09-01"] == (0, 1)
+    assert set(progress.values()) <= {(1, 0), (0, 1)}
+
 def test_boards_in_the_period_name_the_board_that_opened_it(governed, afi):
     assert afi("board", "mark", "Force Improvement Board", cwd=governed.parent)[0] == 0
     out = pack(afi, governed.parent, fmt="md")

@@ -378,19 +378,20 @@ def _progress(items: list[Item], histories: dict[str, _History], config: PlanCon
     for item in items:
         history = histories.get(item.id.lower(), _History())
         facts = _dated_facts(item)
-        if history.first_seen is not None:
-            facts.append(history.first_seen)
         facts += [r.new for r in history.due_history if r.new is not None]
         if history.original_due is not None:
             facts.append(history.original_due)
         facts = [d for d in facts if d <= on]
-        start = min(facts, default=on)
+        # The first commit counts for the start only: an item brought in already done
+        # (an imported tracker's completed rows) was not done on the day it was imported.
+        seen = [history.first_seen] if history.first_seen is not None else []
+        start = min(facts + seen, default=on)
         done_on = None
         if config.is_done(item.status):
             closure = item.data.get("closure")
             closed = closure.get("date") if isinstance(closure, dict) else None
             done_on = closed if isinstance(closed, date) else history.done_on or \
-                max(facts, default=on)
+                max(facts or seen, default=on)
             done_on = max(start, min(done_on, on))
         spans.append((start, done_on))
     if not spans:
