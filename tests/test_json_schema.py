@@ -164,3 +164,20 @@ def test_every_plan_setting_afi_reads_is_declared():
                      if isinstance(a, ast.Constant) and isinstance(a.value, str)}
     assert len(read) >= 10
     assert read <= set(PLAN_KEYS), f"declare in schema.PLAN_FIELDS: {read - set(PLAN_KEYS)}"
+
+
+def test_committing_a_plan_toml_edit_says_when_the_editor_schema_falls_behind(repo, afi):
+    assert afi("init", cwd=repo)[0] == 0
+    plan_toml = repo / "plan" / "plan.toml"
+    plan_toml.write_text(plan_toml.read_text(encoding="utf-8").replace(
+        "[views]", 'boards = ["Force Improvement Board"]\n\n[views]', 1), encoding="utf-8")
+    code, out, err = afi("commit", cwd=repo)
+    assert code == 0, err
+    assert "the editor schema (plan/.schema) no longer matches plan.toml: `afi setup` " \
+           "brings it up to date" in err
+    assert afi("setup", cwd=repo)[0] == 0
+    # A plan.toml edit the schema does not depend on: nothing to say.
+    plan_toml.write_text(plan_toml.read_text(encoding="utf-8").replace(
+        'title = "', 'title = "Renamed: ', 1), encoding="utf-8")
+    code, out, err = afi("commit", cwd=repo)
+    assert code == 0 and "plan.toml: title" in out and "editor schema" not in err, (out, err)

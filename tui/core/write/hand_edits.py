@@ -20,6 +20,7 @@ from tui.core.write.pending import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from tui.core.git.repo import Commit, GitRepo
+    from tui.core.model.items import PlanConfig
     from tui.core.plan import Plan
 
 
@@ -72,8 +73,22 @@ def commit_hand_edits(plan: Plan, names: list[str],
         if not any(notes for _, notes in items + others):
             raise AfiError("the files differ from the last commit only in comments or layout: "
                            "commit them with git itself, saying why")
-        return txn.commit(writes, messages.compose(items, others, user_message),
-                          checked={w.path for w in writes}), warnings
+        commit = txn.commit(writes, messages.compose(items, others, user_message),
+                            checked={w.path for w in writes})
+    if plan_file in changed and (stale := _stale_editor_schema(repo, plan.dir, config)):
+        warnings.append(stale)
+    return commit, warnings
+
+
+def _stale_editor_schema(repo: GitRepo, plan_dir: Path, config: PlanConfig) -> str | None:
+    """A plan.toml edit can add statuses, areas or boards that the editor schema (if the
+    plan has one) does not offer yet: say so, rather than let editors flag valid values."""
+    from tui.core.write.editor_config import SCHEMA_DIR, editor_writes
+
+    if not (plan_dir / SCHEMA_DIR).is_dir() or not editor_writes(repo, plan_dir, config):
+        return None
+    return (f"the editor schema ({repo.relative(plan_dir / SCHEMA_DIR)}) no longer matches "
+            "plan.toml: `afi setup` brings it up to date")
 
 
 def _changed_files(repo: GitRepo, plan_dir: Path, names: list[str]) -> list[Path]:
