@@ -312,6 +312,23 @@ def test_html_list_items_are_read_as_bullets(tmp_path, shipped_plan):
                                             for i in shipped(shipped_plan, "PEEL16")]
 
 
+def test_numbered_finding_headings_are_not_taken_for_running_headers(tmp_path):
+    """Three or more `Area for improvement N` headings (a saved web page's <h3>s, a
+    Markdown copy's `###`s) are findings, not a PDF's recurring page header."""
+    findings = "".join(
+        f"<h3>Area for improvement {n}</h3><p>The force should improve {topic}</p>"
+        for n, topic in enumerate(("call handling", "supervision", "vetting"), start=1))
+    path = tmp_path / "report.html"
+    path.write_text("<html><body><h1>PEEL 2023-25: An inspection of Westshire Police</h1>"
+                    "<h2>Responding to the public</h2><p>Adequate</p>" + findings +
+                    "</body></html>", encoding="utf-8")
+    report = find_findings(report_text(path))
+    assert [(f.number, f.area, f.title) for f in report.findings] == [
+        (1, "Responding to the public", "The force should improve call handling"),
+        (2, "Responding to the public", "The force should improve supervision"),
+        (3, "Responding to the public", "The force should improve vetting")]
+
+
 def test_report_text_refuses_what_it_cannot_read(tmp_path):
     with pytest.raises(ImportRefused, match="cannot read '.docx'"):
         report_text(tmp_path / "report.docx")

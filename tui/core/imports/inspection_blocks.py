@@ -96,12 +96,15 @@ def _report_title(lines: list[str]) -> str | None:
 
 def _drop_page_furniture(lines: list[str], skip: set[int]) -> list[str | None]:
     """None for lines that are not report text: the table of contents, page numbers, and
-    short lines with digits that recur like running headers ("October 2007", "Page 4")."""
+    short lines with digits that recur like running headers ("October 2007", "Page 4").
+    A Markdown heading is never furniture: running headers come from paginated text (a
+    PDF), which has no heading markup, while a Markdown copy or a saved web page heads
+    each finding `### Area for improvement N`."""
     def candidate(line: str) -> bool:
         text = line.strip()
         return (0 < len(text) <= 80 and bool(re.search(r"\d", text))
-                and not (_MARKER.match(text) or _BULLET.match(line) or text.startswith("|")
-                         or "\t" in text))
+                and not (_MARKER.match(text) or _MD_HEADING.match(line)
+                         or _BULLET.match(line) or text.startswith("|") or "\t" in text))
 
     recurring = Counter(_digitless(line) for line in lines if candidate(line))
     kept: list[str | None] = []
