@@ -329,6 +329,34 @@ def test_numbered_finding_headings_are_not_taken_for_running_headers(tmp_path):
         (3, "Responding to the public", "The force should improve vetting")]
 
 
+@pytest.mark.parametrize(("source", "title"), [
+    ("corpus/pdf-running-headers.txt", "PEEL 2023–25: An inspection of Millbrook Police"),
+    ("corpus/peel2022-cause-paragraphs.txt",
+     "PEEL 2021/22: An inspection of Fenbridge Constabulary"),
+    ("corpus/peel2024-areas.txt", "PEEL 2023–25: Police effectiveness, efficiency and "
+     "legitimacy: An inspection of Ridgeford Police"),
+    ("corpus/peel2024-markdown.md", "PEEL 2023–25: Police effectiveness, efficiency and "
+     "legitimacy: An inspection of Wessex Constabulary"),
+    ("corpus/peel2018-integrated.txt", "PEEL: Police effectiveness, efficiency and "
+     "legitimacy 2018/19: An inspection of Southmere Police: Effectiveness"),
+    ("corpus/peel2015-pillar.txt",
+     "PEEL: Police effectiveness 2015: An inspection of Northvale Police"),
+    ("corpus/thematic-national.txt", "An inspection of how well the police tackle fraud "
+     "against older people: A national thematic inspection"),
+    ("corpus/ungraded-headings.txt",
+     "Inspection of Eastmoor Police: Custody and Criminal Justice: November 2008"),
+    ("corpus/hmic2007-baseline.txt",
+     "HMIC Baseline Assessment: Westshire Constabulary: October 2007"),
+    ("peel2022.txt", "PEEL 2021/22: Police effectiveness, efficiency and legitimacy: "
+     "An inspection of Kent Police"),
+])
+def test_the_report_title_stops_where_the_body_starts(source, title):
+    """The title (an imported inspection's default title in plan.toml) is the report's
+    opening lines, never its first section: not "Summary", an area heading with its grade
+    or a finding's heading."""
+    assert read(source).title == title
+
+
 def test_report_text_refuses_what_it_cannot_read(tmp_path):
     with pytest.raises(ImportRefused, match="cannot read '.docx'"):
         report_text(tmp_path / "report.docx")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import islice
 
 from tui.core.imports.inspection_files import _digitless
 from tui.core.imports.inspection_patterns import (
@@ -19,16 +20,20 @@ from tui.core.imports.inspection_patterns import (
     _ENDS_TERMINAL,
     _FUNCTION_WORDS,
     _INLINE_TAG,
+    _LIST_HEADING,
     _MARKER,
     _MD_HEADING,
     _PAGE_NUMBER,
     _PAGE_REF,
     _QUESTION,
     _ROW,
+    _STRUCTURAL,
     _TABLE_SEPARATOR,
     _TEXT,
     _Block,
+    _grade_word,
     _signal,
+    _stated_alone,
 )
 
 
@@ -75,10 +80,14 @@ def _find_contents(lines: list[str]) -> tuple[set[int], list[str]]:
 
 
 def _report_title(lines: list[str]) -> str | None:
+    """The report's title: its opening lines, up to two blank lines, a contents list or the
+    first line that starts the report's body: a part every report has ("Summary"), a grade
+    or a finding, or a heading that its next line shows to be a section's (a grade or body
+    text follows it). A pillar ("Effectiveness") is kept: a pillar report is titled by it."""
+    texts = [" ".join(_MD_HEADING.sub(r"\2", line).split()) for line in lines]
     parts: list[str] = []
     blanks = 0
-    for line in lines:
-        text = " ".join(_MD_HEADING.sub(r"\2", line).split())
+    for i, text in enumerate(texts):
         if not text:
             blanks += 1
             if parts and blanks >= 2:
@@ -86,12 +95,24 @@ def _report_title(lines: list[str]) -> str | None:
             continue
         blanks = 0
         stop = (_CONTENTS.match(text) or _QUESTION.match(text) or len(text) > 120
-                or _ENDS_AS_TEXT.search(text) or re.match(r"(?i)isbn|©|crown copyright", text))
-        if stop or len(parts) == 4:
+                or _ENDS_AS_TEXT.search(text) or re.match(r"(?i)isbn|©|crown copyright", text)
+                or _STRUCTURAL.match(text) or _LIST_HEADING.match(text)
+                or _MARKER.match(text) or _stated_alone(text))
+        following = next((t for t in islice(texts, i + 1, None) if t), "")
+        starts_section = bool(parts) and bool(
+            _stated_alone(following) or _grade_row(following)
+            or _ENDS_AS_TEXT.search(following) or len(following) > 120)
+        if stop or starts_section or len(parts) == 4:
             break
         if text.casefold() not in {p.casefold() for p in parts}:
             parts.append(text)
     return ": ".join(parts) or None
+
+
+def _grade_row(text: str) -> bool:
+    """A table row stating a grade (`| Grade | Adequate |`)."""
+    return text.startswith("|") and any(
+        _grade_word(cell) for cell in text.strip("|").split("|"))
 
 
 def _drop_page_furniture(lines: list[str], skip: set[int]) -> list[str | None]:
