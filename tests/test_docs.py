@@ -79,3 +79,51 @@ def test_the_citation_check_tells_ours_from_a_library_s():
     allowed = ["Textualize/textual#6666", "(tomlkit#601)", "color: #1f2933;", "#121212",
                "&#160;", "[Queries](#5-queries)", "Issue, Cause of concern", "a # comment"]
     assert [t for t in allowed if citations(t)] == []
+
+
+# -- README shell flows, run as written -----------------------------------------------------
+
+def readme_blocks(section: str) -> list[list[str]]:
+    """The ```sh blocks of one README section: each a list of commands, comments dropped."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"\n## {section}\n")
+    end = text.find("\n## ", start + 1)
+    body = text[start:end if end > 0 else len(text)]
+    blocks = re.findall(r"```sh\n(.*?)\n```", body, re.DOTALL)
+    return [[line.split("  #")[0].strip() for line in block.splitlines()
+             if line.strip() and not line.lstrip().startswith("#")] for block in blocks]
+
+
+def test_the_team_setup_runs_as_written_in_a_clone_of_a_plan(tmp_path, afi):
+    """README "Working as a team": a colleague clones the plan repository (one `afi init`
+    made, with no copy of afi in it) and sets it up, then syncs, exactly as written."""
+    import shlex
+
+    from .conftest import git
+
+    git(tmp_path, "config", "--global", "user.name", "Team Lead")
+    git(tmp_path, "config", "--global", "user.email", "lead@example.org")
+    assert afi("init", "made", "--title", "Team plan", cwd=tmp_path)[0] == 0
+    server = tmp_path / "server.git"
+    git(tmp_path, "clone", "-q", "--bare", str(tmp_path / "made"), str(server))
+    setup, sync = readme_blocks("Working as a team")[:2]
+    where = tmp_path
+    for line in setup + sync:
+        for step in (s.strip() for s in line.split("&&")):
+            words = shlex.split(step)
+            if words[:2] == ["git", "clone"]:
+                into = words[3] if len(words) > 3 else Path(words[2]).stem
+                git(where, "clone", "-q", str(server), into)
+            elif words[0] == "cd":
+                where = where / words[1]
+            elif words[0] in ("afi", ".venv/bin/afi"):
+                code, _, err = afi(*words[1:], cwd=where)
+                assert code == 0, (step, err)
+            elif "pip" in step and "install" in words:
+                # pip needs a Python project where it runs; a plan repository is not one
+                assert (where / "pyproject.toml").exists(), \
+                    f"{step!r} in {where.name}: a plan repository is no Python project"
+            elif words[:3] != ["python3", "-m", "venv"]:
+                raise AssertionError(f"a step this test cannot run: {step!r}")
+    assert where == tmp_path / "peel-plan"
+    assert git(where, "config", "merge.afi.driver").strip()
