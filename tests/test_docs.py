@@ -127,3 +127,73 @@ def test_the_team_setup_runs_as_written_in_a_clone_of_a_plan(tmp_path, afi):
                 raise AssertionError(f"a step this test cannot run: {step!r}")
     assert where == tmp_path / "peel-plan"
     assert git(where, "config", "merge.afi.driver").strip()
+
+
+def leaf_commands() -> dict[str, list[list[str]]]:
+    """'afi COMMAND [VERB]' -> the option strings of each of its options (argparse's own)."""
+    import argparse
+
+    from tui.cli.arguments import build_parser
+
+    found: dict[str, list[list[str]]] = {}
+
+    def walk(parser: argparse.ArgumentParser, name: str) -> None:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if name != "afi" and not subs:
+            found[name] = [a.option_strings for a in parser._actions if a.option_strings
+                           and not {"--help", "--plan", "--quiet"} & set(a.option_strings)]
+        for action in subs:
+            shown = {choice.dest for choice in action._choices_actions}  # in --help
+            for verb, sub in action.choices.items():
+                if verb in shown:  # not git's merge driver or the completion hook
+                    walk(sub, f"{name} {verb}")
+
+    walk(build_parser(), "afi")
+    return found
+
+
+def synopsis(doc: Path, heading: str) -> dict[str, str]:
+    """The first fenced block after `heading`: 'afi COMMAND' -> its lines (continuations
+    included)."""
+    text = doc.read_text(encoding="utf-8")
+    body = text[text.index(heading):]
+    start = body.index("```\n") + 4
+    lines = body[start:body.index("\n```", start)].splitlines()
+    out: dict[str, str] = {}
+    command = ""
+    for line in lines:
+        for part in re.split(r"\s\|\s(?=afi )", line):  # afi setup | afi sync | ...
+            if part.startswith("afi "):
+                command = re.sub(r"^afi (\[--plan DIR\] )?", "", part).split()[0]
+            if command:
+                out[command] = out.get(command, "") + "\n" + part
+    return out
+
+
+def test_format_md_lists_every_option_of_every_command_and_no_other():
+    lines = synopsis(ROOT / "docs" / "format.md", "## 4. The command line")
+    commands = leaf_commands()
+    assert commands
+    for name, options in commands.items():
+        top = name.split()[1]
+        assert top in lines, f"docs/format.md section 4 does not list `{name}`"
+        shown = lines[top]
+        for strings in options:
+            assert any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", shown)
+                       for s in strings), f"docs/format.md: `{name}` lacks {strings[-1]}"
+    for top, shown in lines.items():
+        known = {s for name, options in commands.items() if name.split()[1] == top
+                 for strings in options for s in strings}
+        for option in re.findall(r"(?<![\w-])--[a-z][\w-]*", shown):
+            assert option in known | {"--plan"}, f"docs/format.md: `afi {top}` has no {option}"
+
+
+def test_readme_command_list_names_no_option_afi_lacks():
+    lines = synopsis(ROOT / "README.md", "## Commands")
+    commands = leaf_commands()
+    for top, shown in lines.items():
+        known = {s for name, options in commands.items() if name.split()[1] == top
+                 for strings in options for s in strings}
+        for option in re.findall(r"(?<![\w-])--[a-z][\w-]*", shown):
+            assert option in known | {"--plan"}, f"README: `afi {top}` has no {option}"
+    assert "--tags" in lines["check"]
