@@ -97,6 +97,16 @@ def test_heading_synonyms(tmp_path, heading, field):
     assert result.headings[heading] == field
 
 
+@pytest.mark.parametrize(("heading", "field"), [
+    ("HMICFRS Area", "area"), ("HMIC area", "area"), ("Target Completion", "due"),
+    ("Target end date", "due"), ("Due by", "due"),
+])
+def test_headings_a_force_tracker_uses(tmp_path, heading, field):
+    """Headings from forces' own trackers, read without a --map."""
+    result = read(tmp_path, [[heading, "Owner", "Title"]])
+    assert result.headings[heading] == field
+
+
 def test_a_column_whose_heading_says_rag_in_brackets_is_read_as_the_rag(tmp_path):
     # "Progress (RAG)" holds Red, Amber and Green: never progress updates reading "Amber".
     result = read(tmp_path, [["AFI", "Finding", "Progress (RAG)", "Commentary"],

@@ -61,7 +61,8 @@ HEADINGS = _heading_table({
     "inspection": "Inspection, Inspection id, Inspection name, Inspection report, Report, "
                   "Report name",
     "area": "Area, Inspection area, Theme, Pillar, Section, PEEL area, PEEL question, "
-            "Core question, Question, AFI area, Area of policing",
+            "Core question, Question, AFI area, Area of policing, HMICFRS area, HMIC area, "
+            "Inspection theme",
     "title": "Finding, Findings, AFI description, Area for improvement, "
              "Areas for improvement, AFI text, Title, Recommendation, Recommendation text, "
              "Issue, Cause of concern",
@@ -80,7 +81,8 @@ HEADINGS = _heading_table({
     "due": "Due, Due date, Date due, Target date, Target, Deadline, Anticipated completion, "
            "Anticipated completion date, Completion date, Target completion date, "
            "Expected completion, Expected completion date, Timescale, Timescales, "
-           "Delivery date, Revised target date, Revised due date",
+           "Delivery date, Revised target date, Revised due date, Target completion, "
+           "Target end date, Completion target, Due by",
     "action.due": "Action due, Action due date, Action target date, Action target, "
                   "Action deadline, Action completion date",
     "action.done": "Action done, Action complete, Action completed, Action status, "
