@@ -43,6 +43,23 @@ def test_list_query_and_sort(afi, plan_dir):
     assert [line.split()[0] for line in out.splitlines()[1:]] == ["PEEL22-02", "PEEL22-01"]
 
 
+def test_a_quoted_value_stays_one_value(afi, plan_dir):
+    """`afi list area:"public responding"`: the shell hands afi one word with a space in
+    it, which is one value (the README's `area:"investigating crime"`), not area:public
+    and a loose word; a whole query in one word still reads as its terms."""
+    def ids(*query: str) -> list[str]:
+        code, out, err = afi("list", *query, cwd=plan_dir.parent)
+        assert code == 0, err
+        return [line.split()[0] for line in out.splitlines()[1:]]
+
+    assert ids("area:public responding") == []
+    assert ids("area:responding to the") == ["PEEL22-01", "PEEL22-02"]
+    assert ids("-owner:supt smith", "area:responding to") == ["PEEL22-02"]
+    assert ids("is:open sort:due") == ids("is:open", "sort:due") != []
+    code, out, _ = afi("report", "area:responding to", cwd=plan_dir.parent)
+    assert code == 0 and 'area:"responding to"' in out
+
+
 def test_list_json_has_every_field_file_and_due_state(afi, plan_dir):
     code, out, _ = afi("list", "--format", "json", cwd=plan_dir.parent)
     assert code == 0

@@ -18,6 +18,7 @@ from tui.cli.team_commands import (  # noqa: F401 - dispatched by name
 from tui.cli.tool_commands import cmd_completion, cmd_schema  # noqa: F401 - dispatched by name
 from tui.core.errors import InvalidValue, NotFound, UsageError
 from tui.core.model.items import ID_RE, today
+from tui.core.model.query import query_from_words
 from tui.core.plan import Plan
 from tui.core.safe_text import json_dumps, visible, visible_lines
 
@@ -82,7 +83,7 @@ def cmd_tui(args: Namespace) -> int:
 
     # The app loads the plan itself, in a worker, so its first screen comes up at once.
     return run_app(find_plan_dir(getattr(args, "plan", None)),
-                   " ".join(getattr(args, "query", []) or []))
+                   query_from_words(getattr(args, "query", []) or []))
 
 
 def cmd_init(args: Namespace) -> int:
@@ -101,7 +102,7 @@ def cmd_list(args: Namespace) -> int:
     if args.as_of:
         plan = plan.at(args.as_of)
         KEEP_ALIVE.append(plan)
-    items = plan.query(" ".join(args.query))
+    items = plan.query(query_from_words(args.query))
     on_terminal = sys.stdout.isatty()
     if args.format == "json":
         out = render.as_json(items, plan.config, plan.dir)
@@ -300,7 +301,7 @@ def cmd_report(args: Namespace) -> int:
     from tui.core.write.values import parse_date
 
     plan = _plan(args)
-    data = build_report(plan, " ".join(args.query), since=args.since, as_of=args.as_of,
+    data = build_report(plan, query_from_words(args.query), since=args.since, as_of=args.as_of,
                         warn=lambda text: _warn([text]), progress=plan.progress,
                         board=args.board,
                         meeting=parse_date(args.date, "--date") if args.date else None)

@@ -82,6 +82,26 @@ def tokenize(text: str) -> list[Term]:
     return terms
 
 
+def query_from_words(words: Iterable[str]) -> str:
+    """The query text of command-line words. A text field's value the shell unquoted
+    (`afi list area:"investigating crime"` arrives as one word, `area:investigating crime`)
+    is quoted again, so it stays one value rather than a field and a loose word. A word
+    holding a whole query (`afi list "is:overdue sort:due"`) is left as it is."""
+    terms = []
+    for word in words:
+        match = re.fullmatch(r"(-?)([A-Za-z_]+):(.*)", word, re.DOTALL)
+        if match and '"' not in word and any(c.isspace() for c in word):
+            negated, name, value = match.groups()
+            text_field = ALIASES.get(name.lower(), name.lower()) in SUBSTRING_FIELDS
+            if text_field and not _TERM_LIKE.search(value):
+                word = f'{negated}{name}:"{value}"'
+        terms.append(word)
+    return " ".join(terms)
+
+
+_TERM_LIKE = re.compile(r"(?:^|\s)-?[A-Za-z_]+(?::|<|>)")
+
+
 def parse_date_value(value: str, term: Term, on: date) -> date:
     """YYYY-MM-DD, Nd (N days from today, may be negative), or `today`."""
     if value == "today":
