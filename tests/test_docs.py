@@ -197,3 +197,34 @@ def test_readme_command_list_names_no_option_afi_lacks():
         for option in re.findall(r"(?<![\w-])--[a-z][\w-]*", shown):
             assert option in known | {"--plan"}, f"README: `afi {top}` has no {option}"
     assert "--tags" in lines["check"]
+
+
+def test_the_board_cycle_runs_as_written_on_the_shipped_plan(tmp_path, afi, shipped_plan):
+    """README "A board cycle", line by line on a copy of the shipped plan: each line
+    succeeds, and each line that changes the plan is one commit (`board mark` a tag,
+    `chase` and `report` only read)."""
+    import shlex
+    import shutil
+
+    from .conftest import git
+
+    repo = tmp_path / "kent"
+    shutil.copytree(shipped_plan, repo / "plan")
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "config", "user.name", "Inspectorate Lead")
+    git(repo, "config", "user.email", "lead@example.org")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "The shipped plan")
+    [block] = readme_blocks("A board cycle")[:1]
+    commands = " ".join(line.rstrip("\\").strip() for line in block).split("afi ")[1:]
+    assert len(commands) == 14
+    for command in commands:
+        before = git(repo, "rev-parse", "HEAD")
+        words = shlex.split(command)
+        code, out, err = afi(*words, cwd=repo)
+        assert code == 0, (command, err)
+        made = int(git(repo, "rev-list", "--count", f"{before.strip()}..HEAD"))
+        assert made == (0 if words[0] in ("board", "chase", "report") else 1), command
+    assert git(repo, "tag", "--list", "board/*").strip()
+    assert (repo / "pack.html").read_text(encoding="utf-8").startswith("<!")
+    assert not git(repo, "status", "--porcelain", "--untracked-files=no")
