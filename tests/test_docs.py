@@ -228,3 +228,18 @@ def test_the_board_cycle_runs_as_written_on_the_shipped_plan(tmp_path, afi, ship
     assert git(repo, "tag", "--list", "board/*").strip()
     assert (repo / "pack.html").read_text(encoding="utf-8").startswith("<!")
     assert not git(repo, "status", "--porcelain", "--untracked-files=no")
+
+
+def test_the_readme_item_file_is_a_valid_item(tmp_path, afi, shipped_plan):
+    """README "The plan repository": the item file shown passes `afi check` in a plan with
+    its inspection, area and board (the shipped plan's)."""
+    import shutil
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("An item file:\n\n```toml\n") + len("An item file:\n\n```toml\n")
+    plan = tmp_path / "plan"
+    shutil.copytree(shipped_plan, plan)
+    (plan / "afis" / "PEEL22-08.toml").write_text(text[start:text.index("\n```", start)] + "\n",
+                                                   encoding="utf-8")
+    code, out, err = afi("--plan", str(plan), "check", cwd=tmp_path)
+    assert code == 0, out + err
