@@ -371,3 +371,28 @@ def test_a_conflict_settled_by_hand_with_git_add_lets_sync_finish(team, afi):
     assert afi("resolve", cwd=bob)[2].strip() == "no conflict is open"
     assert head(bob) == head(bob, "origin/main")
     assert 'owner = "Supt Alice"' in path.read_text()
+
+
+def test_a_push_the_server_refuses_says_why_and_is_not_retried(team, afi, tmp_path):
+    """A server hook (the pre-receive example, a branch protection) that refuses the push
+    is git's refusal, named with the hook's own words: not "origin kept moving" after
+    three fetches and pushes that could never succeed."""
+    alice, _ = team
+    shared = tmp_path / "shared.git"
+    runs = tmp_path / "hook-runs"
+    hook = shared / "hooks" / "pre-receive"
+    hook.write_text(f"#!/bin/sh\necho run >> '{runs}'\n"
+                    "echo 'policy: the plan is frozen until the board meets' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    git(shared, "config", "core.hooksPath", str(shared / "hooks"))
+    assert afi("set", "PEEL22-01", "owner=Supt Alice", cwd=alice)[0] == 0
+    mine = head(alice)
+    code, out, err = afi("sync", cwd=alice)
+    assert code == 1, out
+    assert err.startswith("afi: error: origin refused the push") and "kept moving" not in err
+    assert "policy: the plan is frozen until the board meets" in err
+    assert "pre-receive hook declined" in err
+    assert len(err.strip().splitlines()) == 1
+    assert runs.read_text().count("run") == 1  # one push: a refusal is not a race
+    assert mine in git(alice, "rev-list", "HEAD")  # kept here (under sync's setup commits)
+    assert mine not in git(shared, "rev-list", "main")  # and not pushed

@@ -215,11 +215,33 @@ def _sync(repo: GitRepo, plan: Plan, remote: str, branch: str,
         status, out, err = integrate.push(repo, remote, branch, set_upstream=not exists)
         if status == 0:
             return SyncResult(f"{incoming} in, {ahead} out")
+        refusal = _refusal(err)
+        if refusal:  # the server said no (a hook, a protected branch): no retry will do
+            raise GitError(f"{remote} refused the push: {refusal}; nothing was pushed, your "
+                           "commits are safe here")
         if "rejected" not in err and "fetch first" not in err:
             raise GitError(f"git push {remote} failed: {_first(err or out)}; your commits are "
                            "safe here: run `afi sync` again when the remote is reachable")
     raise GitError(f"{remote} kept moving while syncing ({PUSH_ATTEMPTS} tries): run `afi "
                    "sync` again")
+
+
+def _refusal(err: str) -> str | None:
+    """What the server gave as its reason, when git says `[remote rejected]` (a
+    pre-receive hook, a protected or checked-out branch) rather than `[rejected]` (someone
+    pushed first: fetch and integrate again); None otherwise."""
+    import re
+
+    from tui.core.safe_text import visible
+
+    rejected = re.search(r"\[remote rejected\][^\n]*?(?:\(([^\n]*)\))?\s*$", err, re.MULTILINE)
+    if rejected is None:
+        return None
+    said = [" ".join(line[len("remote:"):].replace("\x1b[K", "").split())
+            for line in err.splitlines() if line.startswith("remote:")]
+    words = "; ".join(line for line in said if line)[:300]
+    reason = rejected.group(1) or "no reason given"
+    return visible(f"{words} ({reason})" if words else reason)
 
 
 def _carry_on(repo: GitRepo, plan: Plan, state: dict[str, Any], remote: str,
