@@ -58,6 +58,22 @@ async def test_list_shows_items_counts_and_colours(plan_dir):
                    if "late" in seg.text)
 
 
+async def test_a_new_plan_says_how_to_add_items_not_that_none_match(tmp_path, afi):
+    """Straight after `afi init` the list is empty because there is nothing yet: it says
+    how to add items, not "No items match" with a filter no one typed."""
+    git(tmp_path, "config", "--global", "user.name", "New Lead")
+    git(tmp_path, "config", "--global", "user.email", "new@example.org")
+    assert afi("init", "fresh", "--title", "New plan", cwd=tmp_path)[0] == 0
+    app = create_app(tmp_path / "fresh")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "No items yet. Press n to add one" in text and "No items match" not in text
+        await pilot.press("slash", "x", "enter")
+        await settle(app, pilot)
+        assert "No items yet" in screen_text(app)  # still none: a filter changes nothing
+
+
 async def test_filter_as_you_type_and_bad_query(plan_dir):
     app = create_app(plan_dir)
     async with app.run_test(size=(120, 40)) as pilot:

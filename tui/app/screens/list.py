@@ -130,7 +130,11 @@ class ListScreen(Screen):
     def plan_changed(self, plan: Plan) -> None:
         self.counts = plan_counts(plan, today())
         table = self.query_one(ItemTable)
-        table.empty_message = "No items match. Press / to change the filter, esc to clear it."
+        table.empty_message = (
+            "No items match. Press / to change the filter, esc to clear it."
+            if plan.items or plan.problems else
+            "No items yet. Press n to add one, or bring in an inspection report or a tracker "
+            "with `afi import`.")
         table.set_content_widths(content_widths(plan.items, plan.config, today()))
         table.invalidate()
         panel = self.query_one(ProblemsPanel)
