@@ -243,6 +243,17 @@ def test_markdown_renders_to_the_same_tables_and_no_markup(data):
     assert not CONTROLS.search(render_markdown(data))
 
 
+def test_the_packs_own_words_hold_no_markup_that_would_show_escaped(data):
+    """The pack's fixed prose (section titles, notes, what an empty section says) is text,
+    escaped like user text: a backtick meant as code formatting shows as a literal
+    backtick, in the Markdown (escaped) and in the HTML."""
+    from tui.core.pack.sections import first_page, sections
+
+    for section in [first_page(data), *sections(data)]:
+        for words in (section.title, section.note, section.empty):
+            assert "`" not in words, (section.key, words)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("**bold**", "\\*\\*bold\\*\\*"),
     ("# x", "\\# x"),

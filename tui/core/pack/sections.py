@@ -138,7 +138,7 @@ def _assessment_section(data: ReportData) -> Section:
     return Section("assessments", f"Owner's assessment differs ({len(rows)})",
                    [Table(columns, rows)], "Every owner's assessment agrees with the dates.",
                    note="Dates say whether an item is late; the owner says whether it is on "
-                        "track (`afi assess`).")
+                        "track (afi assess).")
 
 
 def _revisions_section(data: ReportData) -> Section:
