@@ -364,3 +364,17 @@ def test_the_csv_neutralises_formulas_in_the_new_columns(plan_dir, afi):
     assert row["decision"] == "'@SUM(A1:A9)"
     assert (row["assessment"], row["assessment_differs"], row["stale_days"]) == \
         ("amber", "true", "'-1")  # never updated; '-' opens a formula, so prefixed
+
+
+def test_the_chase_draft_for_items_with_no_owner_asks_for_one(people, afi, tmp_path):
+    assert afi("set", "PEEL22-02", "owner=", cwd=people.parent)[0] == 0
+    out_dir = tmp_path / "drafts"
+    code, _, err = afi("chase", "--format", "eml", "-o", str(out_dir), cwd=people.parent)
+    assert code == 0, err
+    unowned = [p for p in out_dir.iterdir() if b"PEEL22-02" in p.read_bytes()]
+    assert len(unowned) == 1
+    message = email.message_from_bytes(unowned[0].read_bytes(), policy=email.policy.default)
+    body = message.get_content()
+    assert body.startswith("Hello,") and "(no owner)" not in body
+    assert "have no owner and need one" in body
+    assert message["To"] is None  # a draft for whoever allocates the work to address

@@ -242,6 +242,8 @@ def test_area_must_be_one_the_plan_lists(governed, afi):
 # -- boards ------------------------------------------------------------------------------------
 def test_board_mark_and_list(governed, afi, monkeypatch):
     repo = governed.parent
+    code, out, err = afi("board", "list", cwd=repo)  # none yet: said, not a blank
+    assert code == 0 and out == "" and "no board has been marked yet" in err
     code, out, err = afi("board", "mark", "Force", "Improvement", "Board", "-m",
                          "All AFIs reviewed", cwd=repo)
     assert code == 0, err

@@ -61,6 +61,8 @@ def test_wrong_types_are_named_at_their_line(plan_dir, extra, line, fragment):
 
 @pytest.mark.parametrize(("old", "new", "line", "fragment"), [
     ('status = "in-progress"', 'status = "done-ish"', 6, "unknown status 'done-ish'"),
+    ('status = "in-progress"', 'status = "In progres"', 6,
+     "unknown status 'In progres' (did you mean in-progress?)"),
     ('kind = "afi"', 'kind = "wish"', 2, "unknown kind 'wish'"),
     ('inspection = "PEEL22"', 'inspection = "PEEL99"', 3, "unknown inspection 'PEEL99'"),
     ('id = "PEEL22-09"', 'id = "PEEL22-10"', 1, "does not match the file name"),

@@ -284,10 +284,13 @@ def cmd_board(args: Namespace) -> int:
 
     plan = _plan(args)
     if args.verb == "list":
-        for mark in list_boards(plan.repo(), plan.config.boards,
-                                warn=lambda text: _warn([text])):
+        marks = list_boards(plan.repo(), plan.config.boards, warn=lambda text: _warn([text]))
+        for mark in marks:
             note = f"  {visible(mark.note.splitlines()[0])}" if mark.note else ""
             print(f"{mark.date}  {visible(mark.name)}  {mark.tag}  {mark.commit[:8]}{note}")
+        if not marks:  # said on stderr: a script reading the list still reads no lines
+            print("no board has been marked yet: `afi board mark NAME` marks the plan as a "
+                  "board saw it", file=sys.stderr)
         return EXIT_OK
     on = parse_date(args.date, "--date") if args.date else None
     mark = mark_board(plan, " ".join(args.name), on=on, note=args.message)

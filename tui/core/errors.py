@@ -6,6 +6,10 @@ import contextlib
 from collections import namedtuple
 from pathlib import Path
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 
 class Problem(namedtuple("Problem", "path line message")):
     """One validation problem, printed by `afi check` as `FILE:LINE: message`; ordered by
@@ -156,3 +160,13 @@ class GitError(AfiError):
 class UncommittedEdits(AfiError):
     """A file afi would change holds edits that are not committed (made in an editor):
     afi will not fold them into a commit that does not name them."""
+
+
+def did_you_mean(value: str, known: Iterable[str]) -> str:
+    """' (did you mean in-progress?)' for the nearest of `known` (ignoring case), or '':
+    the hint every "unknown status/field/area" error gives."""
+    import difflib  # only a mistyped value pays for it
+
+    by_lower = {str(k).lower(): str(k) for k in known}
+    close = difflib.get_close_matches(str(value).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f" (did you mean {by_lower[close[0]]}?)" if close else ""

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from tui.core.errors import QueryError, QuerySyntaxError
+from tui.core.errors import QueryError, QuerySyntaxError, did_you_mean
 from tui.core.model.items import (
     DUE_SOON,
     NO_DATE,
@@ -173,7 +173,7 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None,
     if name == "is":
         state = value.lower()
         if state not in IS_VALUES:
-            raise QueryError(f"unknown 'is:{value}'{_did_you_mean(state, IS_VALUES)}: use one "
+            raise QueryError(f"unknown 'is:{value}'{did_you_mean(state, IS_VALUES)}: use one "
                              f"of {', '.join(IS_VALUES)}", term.position)
         if state == "open":
             return lambda item, config, today_: not config.is_done(item.status)
@@ -185,7 +185,7 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None,
                   "no-date": NO_DATE}[state]
         return lambda item, config, today_: due_state(item, config, today_) == wanted
     raise QueryError(f"unknown field '{term.name}' in '{term.text}'"
-                     f"{_did_you_mean(name, (*FIELDS, *ALIASES))}: use one of "
+                     f"{did_you_mean(name, (*FIELDS, *ALIASES))}: use one of "
                      f"{', '.join(FIELDS)}", term.position)
 
 
@@ -198,17 +198,8 @@ def _check_known(term: Term, name: str, known: Sequence[str] | None) -> None:
     for typed in (v.strip() for v in term.value.split(",")):
         if typed and typed.lower() not in lowered:
             raise QueryError(f"unknown {name} '{typed}' in '{term.text}'"
-                             f"{_did_you_mean(typed, known)}: this plan's are "
+                             f"{did_you_mean(typed, known)}: this plan's are "
                              f"{', '.join(known)}", term.position)
-
-
-def _did_you_mean(value: str, known: Iterable[str]) -> str:
-    """' (did you mean in-progress?)' for the nearest of `known` (ignoring case), or ''."""
-    import difflib  # only a mistyped query pays for it
-
-    by_lower = {str(k).lower(): str(k) for k in known}
-    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1, cutoff=0.6)
-    return f" (did you mean {by_lower[close[0]]}?)" if close else ""
 
 
 def _word_predicate(word: str) -> Predicate:
@@ -282,14 +273,14 @@ def _parse_into(text: str, views: Mapping[str, str], on: date, predicates: list[
             descending = key.startswith("-")
             key = key.lstrip("-+")
             if key not in SORT_FIELDS:
-                raise QueryError(f"cannot sort by '{key}'{_did_you_mean(key, SORT_FIELDS)}: use "
+                raise QueryError(f"cannot sort by '{key}'{did_you_mean(key, SORT_FIELDS)}: use "
                                  f"one of {', '.join(SORT_FIELDS)}", term.position)
             sort_keys.append((key, descending))
         elif name == "view":
             view = term.value
             if view not in views:
                 known = ", ".join(views) or "none defined in plan.toml"
-                raise QueryError(f"unknown view '{view}'{_did_you_mean(view, views)} "
+                raise QueryError(f"unknown view '{view}'{did_you_mean(view, views)} "
                                  f"(views: {known})", term.position)
             if view in expanding:
                 raise QueryError(f"view '{view}' refers to itself "

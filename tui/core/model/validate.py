@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from tui.core.errors import did_you_mean
 from tui.core.model.items import (
     COLOUR_NAMES,
     DEFAULT_DONE_STATUSES,
@@ -284,7 +285,8 @@ def _not_in(config: PlanConfig, field: Field, where: KeyPath, value: str,
     if field.vocabulary == "areas":
         return [(where, f"area '{value}' is not one of the areas plan.toml lists for "
                         f"{data.get('inspection')}: {', '.join(allowed)}")]
-    return [(where, f"unknown {name} '{value}' (use one of: {', '.join(allowed)})")]
+    return [(where, f"unknown {name} '{value}'{did_you_mean(value, allowed)} (use one of: "
+                    f"{', '.join(allowed)})")]
 
 
 def _signoff_problems(data: dict[str, Any], config: PlanConfig) -> Found:

@@ -135,9 +135,13 @@ def render_markdown(lists: list[OwnerChase], plan_title: str, on: date) -> str:
 
 def _plain(chase: OwnerChase, plan_title: str, on: date) -> str:
     """The e-mail's text: plain, one line per fact (mail clients show it as written)."""
-    out = [f"Dear {chase.owner},", "",
-           f"Before the next board, these items of {plan_title} need your attention "
-           f"(as of {long_date(on)}):", ""]
+    if chase.owner == NO_OWNER:  # a draft for whoever allocates the work: no one to greet
+        out = ["Hello,", "", f"Before the next board, these items of {plan_title} have no "
+               f"owner and need one (as of {long_date(on)}):", ""]
+    else:
+        out = [f"Dear {chase.owner},", "",
+               f"Before the next board, these items of {plan_title} need your attention "
+               f"(as of {long_date(on)}):", ""]
     for item in chase.items:
         out += [f"{item.id}: {' '.join(item.title.split())}",
                 f"  Why: {'; '.join(item.reasons)}",

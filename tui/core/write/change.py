@@ -25,6 +25,7 @@ from tui.core.errors import (
     ReasonRequired,
     SignOffRequired,
     UsageError,
+    did_you_mean,
 )
 from tui.core.model.items import ID_RE, today
 from tui.core.model.schema import CLEARABLE, DATE, FIELDS, INTEGER, SETTABLE
@@ -205,8 +206,9 @@ class Change:
 
         rag = str(rag).strip().lower()
         if rag not in ASSESSMENTS:
-            raise InvalidValue(f"unknown assessment '{rag}': use one of "
-                               f"{', '.join(ASSESSMENTS)}")
+            raise InvalidValue(f"unknown assessment '{rag}'{did_you_mean(rag, ASSESSMENTS)}: "
+                               f"use one of {', '.join(ASSESSMENTS)}", field="rag", value=rag,
+                               allowed=ASSESSMENTS)
         entry = {"date": on or today(),
                  "by": self.plan.repo().user_name() if by is None else one_line(by, "--by"),
                  "rag": rag, "reason": checked_text(reason, "reason")}
@@ -370,8 +372,9 @@ class Change:
         allowed = self.plan.config.vocabulary(field.vocabulary, item) if field.vocabulary \
             else None
         if allowed is not None and value not in allowed:
-            raise InvalidValue(f"unknown {name} '{value}': use one of {', '.join(allowed)}",
-                               field=name, value=value, allowed=allowed)
+            raise InvalidValue(f"unknown {name} '{value}'{did_you_mean(value, allowed)}: use "
+                               f"one of {', '.join(allowed)}", field=name, value=value,
+                               allowed=allowed)
         if name == "status" and item is not None and value == self.plan.config.closed_status \
                 and item.get("status") != value and not isinstance(item.get("closure"), dict):
             raise SignOffRequired(item.get("id"), value)
