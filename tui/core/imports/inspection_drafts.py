@@ -163,5 +163,6 @@ def _summarise(findings: tuple[Finding, ...], unread: list[int], warnings: list[
                         f"{', '.join(placeless)}): see their notes")
     if unread:
         warnings.append("'Areas for improvement' with only narrative paragraphs (no headings "
-                        "or bullets) were not read as findings: lines "
+                        "or bullets, and the first paragraph does not open 'The force should "
+                        "...') were not read as findings: lines "
                         + ", ".join(map(str, unread)))

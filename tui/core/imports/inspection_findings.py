@@ -16,7 +16,11 @@ improvement N". That covers the layouts that changed over the years:
 - HMIC 2007: areas are headings with a grade table (or no grade at all: the heading is
   still the area, noted) and numbered "Recommendation N" paragraphs, repeated in a summary
   list at the end.
-- Thematic and national reports: no areas; recommendations addressed to chief constables.
+- Thematic and national reports: no areas; recommendations addressed to chief constables
+  (or, in joint inspections, to several bodies) as "Recommendation N" or plain paragraphs.
+- Plain paragraphs under a plural heading are findings when they open "<subject> should"
+  (`_asks`; for areas for improvement only when the first one does, else HMIC 2007
+  commentary); findings in a table are read by inspection_tables.
 
 The text usually comes out of a PDF, so the parser first rebuilds paragraphs
 (inspection_blocks: page furniture and the contents dropped, wrapped lines and page breaks
@@ -61,6 +65,7 @@ from tui.core.imports.inspection_patterns import (
     _STRUCTURAL,
     _SUBHEADING,
     _TEXT,
+    _asks,
     _Block,
     _clean_title,
     _first_sentence,
@@ -69,6 +74,7 @@ from tui.core.imports.inspection_patterns import (
     _kind,
     _legend_grades,
 )
+from tui.core.imports.inspection_tables import read_table, table_ahead, table_grades
 
 
 class _Reader:
@@ -96,6 +102,8 @@ class _Reader:
                 self._add_area(index, topic[:1].upper() + topic[1:], self._stated_grade(index))
             elif self._graded_heading(index):
                 self._add_area(index, block.text, _grade_of(self.blocks[index + 1]))
+        for name, grade, line in table_grades(self.blocks):
+            self._add_grade(name, grade, line)
         levels = [self.blocks[i].level for i in self.areas if self.blocks[i].level]
         area_level = min(levels) if levels else 0
         for index, block in enumerate(self.blocks):
@@ -111,11 +119,13 @@ class _Reader:
 
     def _add_area(self, index: int, name: str, grade: str | None) -> None:
         self.areas[index] = name
-        if grade is None:
-            return
+        if grade is not None:
+            self._add_grade(name, grade, self.blocks[index].line)
+
+    def _add_grade(self, name: str, grade: str, line: int) -> None:
         if self.grades.get(name, grade) != grade:
             self.warnings.append(f"'{name}' is graded both {self.grades[name]} and {grade} "
-                                 f"(line {self.blocks[index].line}); kept the first")
+                                 f"(line {line}); kept the first")
             return
         self.grades.setdefault(name, grade)
 
@@ -158,8 +168,9 @@ class _Reader:
         index = 0
         self.cause: _Draft | None = None  # the cause of concern whose recommendations follow
         self.answered = False  # whether a recommendation has answered it yet
+        self.cause_list: int | None = None  # an open "Causes of concern" list heading
         while index < len(self.blocks):
-            block = self.blocks[index]
+            block, before_index = self.blocks[index], index
             marker = _MARKER.match(block.text) if block.kind == _TEXT else None
             listing = _LIST_HEADING.match(block.text) if _heading_like(block) else None
             before = len(self.drafts)
@@ -168,11 +179,30 @@ class _Reader:
             elif listing:
                 if self.answered:  # a second list of recommendations is the report's own
                     self.cause = None
-                index = self._read_list(index, _kind(listing.group("kind")))
+                kind = _kind(listing.group("kind"))
+                index = self._read_list(index, kind)
+                if kind == "cause-of-concern":
+                    plural = re.match(r"(?i)causes\b|.*\(s\)", block.text)
+                    self.cause_list = before_index if plural else None
+                elif kind == "recommendation" and self.cause_list is not None:
+                    index = self._more_causes(index)
+                else:
+                    self.cause_list = None
             else:
                 index += 1
             for draft in self.drafts[before:]:
                 self._relate(draft)
+
+    def _more_causes(self, index: int) -> int:
+        """Under "Causes of concern", each cause is followed by its own recommendations: a
+        heading after them, in the same section, is the next cause."""
+        assert self.cause_list is not None
+        heading = self.blocks[self.cause_list]
+        if (index < len(self.blocks) and self.sections[index] == self.sections[self.cause_list]
+                and self._title_candidate(index, heading.level)):
+            return self._read_headed(index, "cause-of-concern", False, heading)
+        self.cause_list = None
+        return index
 
     def _relate(self, draft: _Draft) -> None:
         """A recommendation that follows a cause of concern, in its section, before any
@@ -217,15 +247,29 @@ class _Reader:
                        [rest] if rest else [])
         following = self._read_detail(following, draft)
         self.drafts.append(draft)
-        return following
+        return self._read_answers(following, draft)
 
     def _read_detail(self, index: int, draft: _Draft, floor: int = 0) -> int:
         while index < len(self.blocks) and not self._stops(index, floor):
             block = self.blocks[index]
-            if _heading_like(block):
+            if _heading_like(block) or self._answers_lead(index, draft):
                 break
             draft.detail.append(_detail_line(block))
             index += 1
+        return index
+
+    def _answers_lead(self, index: int, draft: _Draft) -> bool:
+        """A cause of concern's paragraph that introduces its recommendations as bullets: "To
+        address this cause of concern, we recommend that the force should immediately:"."""
+        block = self.blocks[index]
+        return (draft.kind == "cause-of-concern" and block.kind == _TEXT
+                and block.text.endswith(":") and bool(re.search(r"(?i)\brecommend", block.text))
+                and index + 1 < len(self.blocks) and self.blocks[index + 1].kind == _BULLET_ITEM)
+
+    def _read_answers(self, index: int, draft: _Draft, floor: int = 0) -> int:
+        if index < len(self.blocks) and self._answers_lead(index, draft):
+            return self._read_bullets(index + 1, "recommendation", self.blocks[index].text,
+                                      floor)
         return index
 
     def _read_list(self, index: int, kind: str) -> int:
@@ -239,6 +283,11 @@ class _Reader:
             lead = self.blocks[following].text  # "By March 2023, the force should:"
             following += 1
         if following >= len(self.blocks):
+            return following
+        table = table_ahead(self.blocks, following)
+        if table is not None:
+            found, following = read_table(self.blocks, table, kind, self.warnings)
+            self.drafts.extend(found)
             return following
         first = self.blocks[following]
         if first.kind == _BULLET_ITEM:
@@ -308,15 +357,10 @@ class _Reader:
 
     def _read_paragraphs(self, index: int, kind: str, singular: bool, heading: _Block) -> int:
         """A list with neither headings nor bullets. Under a singular heading the paragraph is
-        the finding; under a plural one (HMIC 2007 style) the paragraphs are commentary."""
-        if not singular and kind == "recommendation":
-            return self._read_recommendation_paragraphs(index, heading)
+        the finding; under a plural one, each paragraph that asks something of a named
+        subject (`_asks`), see `_read_asking_paragraphs`."""
         if not singular:
-            self.unread_lists.append(heading.line)
-            while index < len(self.blocks) and not self._stops(index) and not _heading_like(
-                    self.blocks[index]):
-                index += 1
-            return index
+            return self._read_asking_paragraphs(index, kind, heading)
         block = self.blocks[index]
         title, rest = _first_sentence(block.text)
         draft = _Draft(kind, None, _clean_title(title), block.line, index,
@@ -325,18 +369,29 @@ class _Reader:
                            "was taken as the wording")
         index = self._read_detail(index + 1, draft, heading.level)
         self.drafts.append(draft)
-        return index
+        return self._read_answers(index, draft, heading.level)
 
-    def _read_recommendation_paragraphs(self, index: int, heading: _Block) -> int:
-        """'Recommendations' over plain paragraphs ("Within three months, the force should
-        ..."): each paragraph that asks for something is one; others are its detail."""
+    def _read_asking_paragraphs(self, index: int, kind: str, heading: _Block) -> int:
+        """A plural list over plain paragraphs: each paragraph that opens by asking something
+        of a named subject is a finding (its first sentence the wording), the others its
+        detail. Recommendations ask with "should", "must" or "needs to" ("Within three
+        months, the force should ...", "By 31 March 2024, chief constables should ...").
+        Areas for improvement and causes of concern are read only when the FIRST paragraph
+        opens "<subject> should" ("The force should ...", "Ashcombe Constabulary should
+        ..."): HMIC 2007 puts its commentary under the same heading, paragraphs that state a
+        finding ("There is limited evidence ...") or open "The force needs to consider ..."."""
+        verbs = ("should",) if kind != "recommendation" else ("should", "must", "need to",
+                                                              "needs to")
         found: list[_Draft] = []
+        first = index
         while index < len(self.blocks) and not self._stops(index, heading.level) and not \
                 _heading_like(self.blocks[index]):
             block = self.blocks[index]
-            if block.kind == _TEXT and _FINDING_WORDS.search(_first_sentence(block.text)[0]):
+            if kind != "recommendation" and index == first and not _asks(block.text, verbs):
+                break
+            if block.kind == _TEXT and _asks(block.text, verbs):
                 title, rest = _first_sentence(block.text)
-                found.append(_Draft("recommendation", None, _clean_title(title), block.line,
+                found.append(_Draft(kind, None, _clean_title(title), block.line,
                                     index, [rest] if rest else []))
             elif found:
                 found[-1].detail.append(_detail_line(block))
@@ -349,6 +404,8 @@ class _Reader:
     # ---- areas of findings, numbering, duplicates
 
     def place(self, draft: _Draft) -> None:
+        if draft.area is not None:  # a table's area column named it
+            return
         area, heading = self.sections[draft.index]
         if area is not None:
             draft.area = area

@@ -82,6 +82,20 @@ _DIRECTIVE = re.compile(
     r"\b(?:should|must|needs?|ensur\w*|improv\w*|review\w*|fail\w*|lack\w*|requir\w*"
     r"|consider\w*|better|isn['’]t|doesn['’]t|not)\b", re.IGNORECASE)
 _FINDING_WORDS = re.compile(r"\b(?:should|must|needs? to)\b", re.IGNORECASE)
+# A finding asks something of someone, who is its subject: "The force should ...", "By 31
+# March 2024, chief constables should ...", "We recommend that, within six months, the
+# Home Office should ...".
+_ASKING = re.compile(
+    r"^(?:we\s+recommend\s+that,?\s+)?"
+    r"(?:(?:by|within|in|over|from|before|after|during|no later than|as a priority)\b"
+    r"[^,.;:]{0,60},\s*)?"
+    r"(?P<subject>[^,.;:]{2,90}?)\s+(?P<verb>should|must|needs? to)\b", re.IGNORECASE)
+_NOT_SUBJECTS = _words("""
+    this these that those it they such he she we you there which who what where when
+    if although though while whilst as because since however but and also
+""")
+_SUBJECT_VERBS = _words("is are was were has have had does do did can will would may might "
+                        "could be been being")
 # Headings that sit inside an inspection area, so never start a new section.
 _SUBHEADING = re.compile(
     r"^(?:areas?(?:\s*\(s\))?\s+for\s+improvement|causes?(?:\s*\(s\))?\s+of\s+concern"
@@ -104,6 +118,21 @@ _ABBREVIATIONS = _words("e.g i.e etc no nos vs mr mrs ms dr st para paras fig ap
 
 def _kind(label: str) -> str:
     return _KINDS[label.casefold()[:4].strip()]  # "Areas for ..." -> "area" -> "afi"
+
+
+def _asks(text: str, verbs: tuple[str, ...] = ("should", "must", "need to", "needs to")
+          ) -> bool:
+    """Whether a paragraph opens by asking something of a named subject: "The force should
+    ...", "Ashcombe Constabulary should ...", "By 31 March 2024, the College of Policing
+    should ...". Not a pronoun ("This should include ...", "It should ...") nor a clause
+    ("Although the force has a plan, it should ..."), which go on from the paragraph above;
+    and the subject holds no verb of its own ("Officers are visible but should ...")."""
+    found = _ASKING.match(text)
+    if not found or " ".join(found.group("verb").casefold().split()) not in verbs:
+        return False
+    words = [word.casefold() for word in found.group("subject").split()]
+    return (len(words) <= 12 and words[0] not in _NOT_SUBJECTS
+            and not any(word in _SUBJECT_VERBS for word in words))
 
 
 def _signal(text: str) -> bool:

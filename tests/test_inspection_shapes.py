@@ -1,0 +1,94 @@
+"""Report shapes that turn on one rule each: plain paragraphs under a plural "Areas for
+improvement" (findings when the first opens "<subject> should", commentary otherwise),
+recommendation paragraphs that go on from the one above, and findings set out in a table
+(with a row that does not line up named, not guessed)."""
+
+from __future__ import annotations
+
+from tui.core.imports.inspection_findings import find_findings
+
+AREA = "Investigating crime\n\nRequires improvement\n\nThe force's investigations vary.\n\n"
+
+
+def titles(text: str) -> list[tuple[str, int | None, str | None, str]]:
+    return [(f.kind, f.number, f.area, f.title) for f in find_findings(text).findings]
+
+
+def test_areas_for_improvement_paragraphs_that_open_with_the_force_should_are_findings():
+    text = AREA + (
+        "Areas for improvement\n\n"
+        "The force should improve the supervision of investigations. It should audit them.\n\n"
+        "In half of the files we examined, no review was recorded.\n\n"
+        "Westshire Police should make sure that victims are updated.\n")
+    report = find_findings(text)
+    assert [(f.title, f.detail) for f in report.findings] == [
+        ("The force should improve the supervision of investigations.",
+         "It should audit them.\n\nIn half of the files we examined, no review was recorded."),
+        ("Westshire Police should make sure that victims are updated.", "")]
+    assert not any("narrative paragraphs" in w for w in report.warnings)
+
+
+def test_commentary_under_areas_for_improvement_is_said_not_imported():
+    # HMIC 2007: the first paragraph states a finding or opens "The force needs to
+    # consider": the list is commentary, even where a later paragraph says "should".
+    for first in ("There is limited evidence of effective supervision.",
+                  "The force needs to consider how it will deliver mentoring.",
+                  "Although the force has a plan, it should publish it."):
+        text = AREA + (f"Areas for improvement\n\n{first}\n\n"
+                       "The force should consider whether a corporate approach would help.\n")
+        report = find_findings(text)
+        assert report.findings == (), first
+        [unread] = [w for w in report.warnings if "narrative paragraphs" in w]
+        assert "lines 7" in unread
+
+
+def test_a_recommendation_paragraph_opening_with_a_pronoun_goes_on_from_the_one_above():
+    text = ("A thematic inspection\n\nRecommendations\n\n"
+            "By 31 March 2024, chief constables should record stalking as stalking.\n\n"
+            "This should include reports first recorded as harassment.\n\n"
+            "We recommend that, by 30 June 2024, the College of Policing should publish "
+            "guidance.\n")
+    report = find_findings(text)
+    assert [(f.title, f.detail) for f in report.findings] == [
+        ("By 31 March 2024, chief constables should record stalking as stalking.",
+         "This should include reports first recorded as harassment."),
+        ("We recommend that, by 30 June 2024, the College of Policing should publish "
+         "guidance.", "")]
+
+
+def test_a_pipe_table_of_recommendations_with_a_wrapped_cell():
+    text = AREA + (
+        "Recommendations\n\n"
+        "| Ref | Recommendation |\n"
+        "|-----|----------------|\n"
+        "| R1 | Chief constables should review how they record stalking. |\n"
+        "| R2 | The force should publish its |\n"
+        "| | action plan. |\n")
+    assert titles(text) == [
+        ("recommendation", 1, "Investigating crime",
+         "Chief constables should review how they record stalking."),
+        ("recommendation", 2, "Investigating crime",
+         "The force should publish its action plan.")]
+
+
+def test_a_table_row_that_does_not_line_up_with_its_header_is_named_not_guessed():
+    # Tabs between cells collapse, so a row with an empty cell has one cell fewer.
+    text = AREA + (
+        "Areas for improvement\n\n"
+        "No.\tArea\tArea for improvement\n"
+        "1\tInvestigating crime\tThe force should improve supervision.\n"
+        "2\t\tThe force should update victims.\n"
+        "3\tProtecting vulnerable people\tThe force should share information.\n")
+    report = find_findings(text)
+    assert [(f.number, f.area, f.title) for f in report.findings] == [
+        (1, "Investigating crime", "The force should improve supervision."),
+        (3, "Protecting vulnerable people", "The force should share information.")]
+    assert any("table row at line 11 has 2 cells where its header (line 9) has 3: not read"
+               in w for w in report.warnings)
+
+
+def test_a_table_of_judgements_grades_areas_but_a_summary_without_its_header_does_not():
+    graded = "Our judgements\n\nArea\tGrade\nInvestigating crime\tAdequate\n"
+    assert find_findings(graded).grades == {"Investigating crime": "adequate"}
+    summary = "Force summary\n\n| Child abuse | Fair |\n| Missing persons | Good |\n"
+    assert find_findings(summary).grades == {}
