@@ -92,3 +92,11 @@ def test_a_table_of_judgements_grades_areas_but_a_summary_without_its_header_doe
     assert find_findings(graded).grades == {"Investigating crime": "adequate"}
     summary = "Force summary\n\n| Child abuse | Fair |\n| Missing persons | Good |\n"
     assert find_findings(summary).grades == {}
+
+
+def test_bullets_as_a_pdf_gives_them_symbol_font_glyphs_and_word_s_second_level_o():
+    for bullet in ("\uf0b7", "\uf0a7", "o", "➢"):
+        text = AREA + (f"Areas for improvement\n\n{bullet} The force should improve "
+                       f"supervision.\n{bullet} The force should update victims.\n")
+        assert [f.title for f in find_findings(text).findings] == [
+            "The force should improve supervision.", "The force should update victims."], bullet

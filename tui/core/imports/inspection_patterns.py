@@ -21,9 +21,12 @@ _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=\S)([^*\n]+?)(?<=\S)\1(?![\w*])")
 _CHAR_FIXES = str.maketrans({
     "\u00a0": " ", "\u00ad": "", "\u200b": "", "\ufeff": "", "\x0c": "",
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    # Bullets in a Symbol or Wingdings font come out of a PDF as private-use characters.
+    "\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "•", "\uf076": "•", "\uf0fc": "•", "\uf0a8": "•",
 })
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)[\s#]*$")
-_BULLET = re.compile(r"^(\s*)(?:[-•▪◦●‣*–]|(\d{1,3})[.)]|\([a-z]\))\s+(\S.*)$")
+# "o" is the second-level bullet of a Word document saved as PDF.
+_BULLET = re.compile(r"^(\s*)(?:[-•▪◦●‣*–■□➢►o]|(\d{1,3})[.)]|\([a-z]\))\s+(\S.*)$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?[\s:|-]*-[\s:|-]*\|?\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _CONTENTS = re.compile(r"^(?:table of )?contents:?$", re.IGNORECASE)
