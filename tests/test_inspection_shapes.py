@@ -100,3 +100,12 @@ def test_bullets_as_a_pdf_gives_them_symbol_font_glyphs_and_word_s_second_level_
                        f"supervision.\n{bullet} The force should update victims.\n")
         assert [f.title for f in find_findings(text).findings] == [
             "The force should improve supervision.", "The force should update victims."], bullet
+
+
+def test_a_sentence_introducing_the_paragraphs_is_passed_over():
+    for intro in ("We found two areas for improvement.", "We found the following:"):
+        text = AREA + (f"Areas for improvement\n\n{intro}\n\n"
+                       "The force should improve supervision.\n\n"
+                       "The force should update victims.\n")
+        assert [f.title for f in find_findings(text).findings] == [
+            "The force should improve supervision.", "The force should update victims."]

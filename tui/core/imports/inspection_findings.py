@@ -71,6 +71,7 @@ from tui.core.imports.inspection_patterns import (
     _first_sentence,
     _grade_of,
     _heading_like,
+    _introduces,
     _kind,
     _legend_grades,
 )
@@ -388,7 +389,10 @@ class _Reader:
                 _heading_like(self.blocks[index]):
             block = self.blocks[index]
             if kind != "recommendation" and index == first and not _asks(block.text, verbs):
-                break
+                if not _introduces(self.blocks, index, verbs):
+                    break
+                first = index = index + 1  # "We found two areas for improvement."
+                continue
             if block.kind == _TEXT and _asks(block.text, verbs):
                 title, rest = _first_sentence(block.text)
                 found.append(_Draft(kind, None, _clean_title(title), block.line,

@@ -138,6 +138,16 @@ def _asks(text: str, verbs: tuple[str, ...] = ("should", "must", "need to", "nee
             and not any(word in _SUBJECT_VERBS for word in words))
 
 
+def _introduces(blocks: list[_Block], index: int, verbs: tuple[str, ...]) -> bool:
+    """A short paragraph that introduces the findings under it ("We found two areas for
+    improvement.", "We found the following:") and is followed by one that asks."""
+    block = blocks[index]
+    return (block.kind == _TEXT and len(block.text) <= 200 and index + 1 < len(blocks)
+            and bool(re.search(r"(?i)\b(?:areas? for improvement|causes? of concern"
+                               r"|the following)\b", block.text))
+            and blocks[index + 1].kind == _TEXT and _asks(blocks[index + 1].text, verbs))
+
+
 def _signal(text: str) -> bool:
     """Lines that always start a block of their own."""
     return bool(_LIST_HEADING.match(text) or _MARKER.match(text) or _QUESTION.match(text)
