@@ -5,6 +5,8 @@ recommendation paragraphs that go on from the one above, and findings set out in
 
 from __future__ import annotations
 
+import pytest
+
 from tui.core.imports.inspection_findings import find_findings
 
 AREA = "Investigating crime\n\nRequires improvement\n\nThe force's investigations vary.\n\n"
@@ -109,3 +111,14 @@ def test_a_sentence_introducing_the_paragraphs_is_passed_over():
                        "The force should update victims.\n")
         assert [f.title for f in find_findings(text).findings] == [
             "The force should improve supervision.", "The force should update victims."]
+
+
+@pytest.mark.parametrize("header", ["| AFI | Description |", "| Ref | AFI |",
+                                    "| Recommendation | Recommendation text |",
+                                    "| No. | Area for improvement |"])
+def test_the_wording_column_is_told_from_a_number_column_both_could_name(header):
+    text = AREA + (f"Areas for improvement\n\n{header}\n|---|---|\n"
+                   "| 1 | The force should improve supervision. |\n"
+                   "| AFI 2 | The force should update victims. |\n")
+    assert [(f.number, f.title) for f in find_findings(text).findings] == [
+        (1, "The force should improve supervision."), (2, "The force should update victims.")]

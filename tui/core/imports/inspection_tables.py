@@ -19,8 +19,11 @@ from tui.core.imports.inspection_patterns import (
     _heading_like,
 )
 
-_WORDING = re.compile(r"(?i)^(?:areas?\s+for\s+improvement|afis?|recommendations?"
-                      r"|causes?\s+of\s+concern|findings?|description)$")
+# The wording column, by its heading. "AFI" or "Recommendation" beside one of these
+# ("| AFI | Description |") heads the number column instead.
+_WORDING = re.compile(r"(?i)^(?:areas?\s+for\s+improvement|causes?\s+of\s+concern|findings?"
+                      r"|description|wording|details?|.*\btext)$")
+_SHORT_WORDING = re.compile(r"(?i)^(?:afis?|recommendations?|recs?)$")
 _NUMBER = re.compile(r"(?i)^(?:no\.?|nos?\.|number|ref(?:erence)?\.?|#|(?:afi|rec)\s*(?:no\.?"
                      r"|number|ref\.?))$")
 _AREA = re.compile(r"(?i)^(?:areas?|inspection\s+areas?|question|theme|pillar|section"
@@ -32,8 +35,11 @@ def _columns(block: _Block) -> dict[str, int] | None:
     """The wording, number and area columns a header row names; None if it names no
     wording column."""
     columns: dict[str, int] = {}
+    strong = any(_WORDING.match(cell) for cell in block.cells)
     for place, cell in enumerate(block.cells):
-        for name, pattern in (("wording", _WORDING), ("number", _NUMBER), ("area", _AREA)):
+        names = (("wording", _WORDING), ("number", _SHORT_WORDING if strong else _NUMBER),
+                 ("number", _NUMBER), ("wording", _SHORT_WORDING), ("area", _AREA))
+        for name, pattern in names:
             if pattern.match(cell) and name not in columns:
                 columns[name] = place
                 break
