@@ -122,3 +122,17 @@ def test_the_wording_column_is_told_from_a_number_column_both_could_name(header)
                    "| AFI 2 | The force should update victims. |\n")
     assert [(f.number, f.title) for f in find_findings(text).findings] == [
         (1, "The force should improve supervision."), (2, "The force should update victims.")]
+
+
+def test_a_summary_list_grouped_under_area_headings_takes_its_areas_from_them():
+    text = ("PEEL 2017\n\nSummary\n\nAreas for improvement\n\nInvestigating crime\n\n"
+            "- The force should improve supervision.\n- The force should update victims.\n\n"
+            "Effectiveness\n\n- The force should share information.\n\n"
+            "Investigating crime\n\nRequires improvement\n\nToo many plans are missing.\n")
+    report = find_findings(text)
+    assert [(f.area, f.title) for f in report.findings] == [
+        ("Investigating crime", "The force should improve supervision."),
+        ("Investigating crime", "The force should update victims."),
+        ("Effectiveness", "The force should share information.")]
+    assert "it is listed under (line 12)" in report.findings[2].notes[0]
+    assert report.warnings == ()

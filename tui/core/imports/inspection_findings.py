@@ -62,7 +62,6 @@ from tui.core.imports.inspection_patterns import (
     _MARKER,
     _QUESTION,
     _ROW,
-    _STRUCTURAL,
     _SUBHEADING,
     _TEXT,
     _asks,
@@ -74,11 +73,13 @@ from tui.core.imports.inspection_patterns import (
     _introduces,
     _kind,
     _legend_grades,
+    _structural,
 )
+from tui.core.imports.inspection_placing import _Placing
 from tui.core.imports.inspection_tables import read_table, table_ahead, table_grades
 
 
-class _Reader:
+class _Reader(_Placing):
     """Reads the blocks in two passes: where the areas and their grades are, then the
     findings, each placed in the area whose section it sits in."""
 
@@ -133,7 +134,7 @@ class _Reader:
     def _graded_heading(self, index: int) -> bool:
         block = self.blocks[index]
         return (index + 1 < len(self.blocks) and _heading_like(block) and len(block.text) <= 150
-                and not self._structural(block) and _grade_of(block) is None
+                and not _structural(block) and _grade_of(block) is None
                 and _grade_of(self.blocks[index + 1]) is not None)
 
     def _stated_grade(self, index: int) -> str | None:
@@ -157,11 +158,6 @@ class _Reader:
             return False
         listed = self.contents[block.text.casefold()] == 1
         return listed or bool(area_level and block.level and block.level <= area_level)
-
-    @staticmethod
-    def _structural(block: _Block) -> bool:
-        text = block.text
-        return bool(_STRUCTURAL.match(text) or _LIST_HEADING.match(text) or _MARKER.match(text))
 
     # ---- findings
 
@@ -219,7 +215,7 @@ class _Reader:
     def _stops(self, index: int, floor: int = 0) -> bool:
         """Whether a block ends the list or finding being read."""
         block = self.blocks[index]
-        if index in self.areas or index in self.boundaries or self._structural(block):
+        if index in self.areas or index in self.boundaries or _structural(block):
             return True
         if block.level and floor and block.level <= floor:
             return True
@@ -297,10 +293,33 @@ class _Reader:
             return self._read_headed(following, kind, singular, heading)
         if first.kind == _TEXT and not _heading_like(first) and not _MARKER.match(first.text):
             return self._read_paragraphs(following, kind, singular, heading)
+        if self._group_heading(following):
+            return self._read_groups(following, kind, heading.level)
         if not self._marker_ahead(following):
             self.warnings.append(f"'{heading.text}' at line {heading.line} has no findings "
                                  "under it that the parser could read")
         return following
+
+    def _group_heading(self, index: int) -> bool:
+        """A short heading over bullets inside a list: a summary of findings grouped by area
+        ("Areas for improvement / Investigating crime / - The force should ...")."""
+        block = self.blocks[index]
+        return (index + 1 < len(self.blocks) and self.blocks[index + 1].kind == _BULLET_ITEM
+                and _heading_like(block) and len(block.text) <= 80 and index not in self.areas
+                and index not in self.boundaries and not _structural(block)
+                and _grade_of(block) is None)
+
+    def _read_groups(self, index: int, kind: str, floor: int) -> int:
+        names = {name.casefold(): name for name in self.areas.values()}
+        while index < len(self.blocks) and self._group_heading(index):
+            group = self.blocks[index]
+            before = len(self.drafts)
+            index = self._read_bullets(index + 1, kind, None, floor)
+            for draft in self.drafts[before:]:
+                draft.area = names.get(group.text.casefold(), group.text)
+                draft.notes.append(f"area taken from the heading '{group.text}' it is listed "
+                                   f"under (line {group.line})")
+        return index
 
     def _marker_ahead(self, index: int) -> bool:
         """Whether numbered findings follow before the section ends ("Recommendations" over a
@@ -404,63 +423,6 @@ class _Reader:
             self.unread_lists.append(heading.line)
         self.drafts.extend(found)
         return index
-
-    # ---- areas of findings, numbering, duplicates
-
-    def place(self, draft: _Draft) -> None:
-        if draft.area is not None:  # a table's area column named it
-            return
-        area, heading = self.sections[draft.index]
-        if area is not None:
-            draft.area = area
-            return
-        nearest = self._heading_above(draft.index, heading)
-        names = {name.casefold(): name for name in self.areas.values()}
-        if nearest is not None and self.blocks[nearest].text.casefold() in names:
-            draft.area = names[self.blocks[nearest].text.casefold()]
-            draft.notes.append(f"area taken from the heading '{draft.area}' above it "
-                               f"(line {self.blocks[nearest].line}), outside the graded "
-                               "section")
-            return
-        heading = nearest if nearest is not None else heading
-        first_area = min(self.areas, default=None)
-        if heading is not None and (heading in self.boundaries or not self.areas) and \
-                self._names_area(heading):
-            draft.area = self.blocks[heading].text
-            draft.notes.append(f"area taken from the heading '{draft.area}' above it (line "
-                               f"{self.blocks[heading].line}), which has no grade")
-        elif heading is not None:
-            draft.notes.append(f"it sits under '{self.blocks[heading].text}' "
-                               f"(line {self.blocks[heading].line}), which is not an "
-                               "inspection area: no area")
-        elif first_area is not None and draft.index < first_area:
-            draft.notes.append("it comes before the first inspection area heading "
-                               f"('{self.areas[first_area]}', line "
-                               f"{self.blocks[first_area].line}): area left empty")
-        else:
-            draft.notes.append("no inspection area heading found above it: area left empty")
-
-    def _names_area(self, index: int) -> bool:
-        """Whether an ungraded heading (a section's, or any when the report grades no area)
-        can name an area: a short heading that is not one of a report's fixed parts
-        (Summary, Main findings ...) nor a finding's wording."""
-        block = self.blocks[index]
-        text = block.text
-        return (_heading_like(block) and len(text) <= 80 and not self._structural(block)
-                and not _SUBHEADING.match(text) and not _DIRECTIVE.search(text)
-                and not any(d.index == index for d in self.drafts))
-
-    def _heading_above(self, index: int, section_start: int | None) -> int | None:
-        """The nearest heading above a finding in its section, skipping other findings: in a
-        summary list of recommendations grouped by area it names the area."""
-        lowest = section_start if section_start is not None else 0
-        for above in range(index - 1, lowest - 1, -1):
-            block = self.blocks[above]
-            if (_heading_like(block) and not _MARKER.match(block.text)
-                    and not _LIST_HEADING.match(block.text)
-                    and not any(d.index == above for d in self.drafts)):
-                return above
-        return section_start
 
 
 def find_findings(text: str) -> ReportFindings:

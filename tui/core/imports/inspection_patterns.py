@@ -148,6 +148,13 @@ def _introduces(blocks: list[_Block], index: int, verbs: tuple[str, ...]) -> boo
             and blocks[index + 1].kind == _TEXT and _asks(blocks[index + 1].text, verbs))
 
 
+def _structural(block: _Block) -> bool:
+    """A heading that is one of a report's fixed parts, a list heading or a numbered
+    finding: never an area's name."""
+    text = block.text
+    return bool(_STRUCTURAL.match(text) or _LIST_HEADING.match(text) or _MARKER.match(text))
+
+
 def _signal(text: str) -> bool:
     """Lines that always start a block of their own."""
     return bool(_LIST_HEADING.match(text) or _MARKER.match(text) or _QUESTION.match(text)
