@@ -136,3 +136,33 @@ def test_a_summary_list_grouped_under_area_headings_takes_its_areas_from_them():
         ("Effectiveness", "The force should share information.")]
     assert "it is listed under (line 12)" in report.findings[2].notes[0]
     assert report.warnings == ()
+
+
+def test_paragraphs_with_no_blank_lines_between_them_are_read_as_far_as_they_can_be():
+    # Text pasted from a PDF read without its layout: a wrapped question heading ends at
+    # its question mark; a finding run on into the paragraph above is flagged, not lost.
+    text = """PEEL: Police effectiveness 2016
+How effective is the force at investigating crime and reducing re-offending?
+Ashcombe Constabulary requires improvement at investigating crime and reducing
+re-offending. Too many investigations are allocated to officers who do not have
+the training to carry them out, and supervisors do not review them often enough.
+Areas for improvement
+The constabulary should improve the supervision of investigations, so that every
+investigation has a plan that a supervisor has reviewed.
+In the files we examined, supervisors had recorded a review in fewer than half of
+the cases, and some of those reviews were a single line of text with no actions.
+Ashcombe Constabulary should make sure that wanted and outstanding suspects are
+pursued promptly.
+How effective is the force at protecting those who are vulnerable from harm, and
+supporting victims?
+Ashcombe Constabulary is good at protecting those who are vulnerable from harm. It
+works well with partners and officers understand the risks that victims face.
+"""
+    report = find_findings(text)
+    assert report.grades == {
+        "Investigating crime and reducing re-offending": "requires improvement",
+        "Protecting those who are vulnerable from harm, and supporting victims": "good"}
+    [finding] = report.findings
+    assert finding.area == "Investigating crime and reducing re-offending"
+    assert any("reads like a finding of its own ('Ashcombe Constabulary should make sure"
+               in note for note in finding.notes)

@@ -179,6 +179,8 @@ def _continues(block: _Block, previous: str, nxt: _Block, width: int | None) -> 
     """Whether a line carries on the block above it (no blank line between them)."""
     if block.kind == _ROW or nxt.kind != _TEXT or block.level or nxt.level:
         return False
+    if _QUESTION.match(block.text):  # a question heading ends at its question mark
+        return False
     if _signal(nxt.text):
         return False
     if block.kind == _BULLET_ITEM and nxt.indent > block.indent:

@@ -421,6 +421,12 @@ class _Reader(_Placing):
             index += 1
         if not found:
             self.unread_lists.append(heading.line)
+        for draft in found:  # text with no blank lines between paragraphs runs them on
+            asking = [s for part in draft.detail for s in re.split(r"(?<=[.!?])\s+", part)
+                      if _asks(s, verbs)]
+            if asking:
+                draft.notes.append(f"its detail has a sentence that reads like a finding of "
+                                   f"its own ('{asking[0][:60]}'): check it in the report")
         self.drafts.extend(found)
         return index
 
