@@ -240,3 +240,28 @@ async def test_keys_typed_in_one_burst_after_slash_all_reach_the_filter(plan_dir
         assert app.screen.sort == sort_before  # `s` did not cycle the sort
         await pilot.press("/")  # typed in the filter, `/` is a character like any other
         assert box.value == "sort:due/"
+
+
+async def test_keys_typed_in_one_burst_after_a_dialog_key_reach_its_field(plan_dir):
+    """`n` and a title (or `c`, `E`, `a` and what follows) typed in one go: the keys after
+    the first are the new screen's, typed into its field in order; `q` never quits and
+    `s` never sorts the list behind it."""
+    from textual import events
+
+    for opener, screen, field in (("n", "NewItemScreen", "title"),
+                                  ("c", "SignOffScreen", "approved_by"),
+                                  ("E", "EvidenceScreen", "title"),
+                                  ("a", "AssessScreen", "reason")):
+        app = create_app(plan_dir)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(app, pilot)
+            sort_before = app.screen.sort
+            for char in opener + "quit sort":  # queued together, as a fast typist's keys
+                app.post_message(events.Key("space" if char == " " else char, char))
+            for _ in range(10):
+                await settle(app, pilot)
+                await pilot.pause(0.02)
+            assert app.is_running, opener
+            assert type(app.screen).__name__ == screen
+            assert app.screen.query_one(f"#{field}", Input).value == "quit sort", opener
+            assert app.screen_stack[1].sort == sort_before

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -72,6 +73,51 @@ class AfiApp(App):
         self.plan: Plan | None = None
         self.team: TeamStatus | None = None
         self._signature: tuple[Any, ...] | None = None
+        self._held: list[events.Event] = []  # keys typed while their screen was opening
+        self._typed_at: weakref.WeakKeyDictionary[events.Event, Any] = \
+            weakref.WeakKeyDictionary()  # the screen each key in flight was typed at
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed in one burst belong, in order, to the screen they were typed at.
+
+        Textual checks a key's bindings against the screen on top when the key comes back
+        unused, not the screen it was typed at: `n` and a title typed in one go opened the
+        new-item form, then `q` quit. A key that comes back after its screen gave way is
+        typed again at the new one; keys (and pastes) that arrive while a screen is still
+        being built are held, then handled in order once it has mounted and focused its
+        field."""
+        if isinstance(event, (events.Key, events.Paste)):
+            if not event.is_forwarded:
+                if self._held or not self.screen.is_mounted:
+                    self._hold(event)
+                    return
+                self._typed_at[event] = self.screen
+            elif isinstance(event, events.Key) and \
+                    self._typed_at.get(event, self.screen) is not self.screen:
+                again = events.Key(event.key, event.character)
+                again.time = event.time
+                self._hold(again)
+                return
+        await super().on_event(event)
+
+    def _hold(self, event: events.Event) -> None:
+        self._held.append(event)
+        self._held.sort(key=lambda held: held.time)
+        if len(self._held) == 1:
+            self._release_when_mounted()
+
+    def _release_when_mounted(self) -> None:
+        # The screen's queue runs its callbacks after its mount (whose focus() is queued on
+        # the app first), so the held keys come after the focus.
+        self.screen.call_later(self.call_later, self._release_held)
+
+    async def _release_held(self) -> None:
+        if not self.screen.is_mounted:  # another screen was pushed meanwhile
+            self._release_when_mounted()
+            return
+        held, self._held = self._held, []
+        for event in held:  # a key that opens another screen holds those after it again
+            await self.on_event(event)
 
     def on_mount(self) -> None:
         self.push_screen(ListScreen(self.initial_query))
