@@ -355,3 +355,45 @@ def test_init_title_and_people_names_refuse_control_characters(plan_dir, afi, tm
         "[views]", '[people]\n"DCC\\u0007Smith" = { email = "d@example.org" }\n\n[views]'))
     code, out, _ = afi("check", cwd=plan_dir.parent)
     assert code == 1 and "a name must be one line of text" in out
+
+
+async def test_the_edit_form_shows_control_and_hidden_characters_in_place(spoofed):
+    """A hand edit left an ANSI escape in a title and the detail, and a bidi override in
+    the owner: the edit form's text boxes show each as one visible character (a raw ESC
+    would reach the terminal: `[31m` would colour it), and the values are kept as read."""
+    from textual.widgets import Input, TextArea
+
+    from tui.app.run import create_app
+    from tui.app.screens.edit import EditScreen
+
+    from .test_app import screen_text, settle
+
+    repo = spoofed.parent
+    path = spoofed / "afis" / "PEEL22-02.toml"
+    text = path.read_text().replace('title = "', 'title = "\\u001b[31mred\\u001b]0;pwned\\u0007 ')
+    path.write_text(text.replace('kind = "afi"', 'kind = "afi"\ndetail = "a \\u001b[2J b"'))
+    git(repo, "commit", "-qam", "hand edit")
+    app = create_app(spoofed)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(EditScreen("PEEL22-02"))
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        shown = screen_text(app)
+        assert "\u241b[31mred\u241b]0;pwned" in shown
+        assert "Supt \ufffdsenoJ\ufffd" in shown and "a \u241b[2J b" in shown
+        assert not any(c in shown for c in ("\x1b", "\x07", RLO, PDF))
+        assert app.screen.query_one("#owner", Input).value == SPOOF  # the value is kept
+        assert app.screen.query_one("#detail", TextArea).text == "a \x1b[2J b"
+        assert not app.screen.is_dirty()
+
+
+def test_suggestions_leave_out_values_with_control_or_hidden_characters(spoofed):
+    """A text box shows a suggestion as it is: a hand edit's owner with a bidi override or
+    an ESC is never offered (saving it would be refused anyway)."""
+    from tui.app import suggestions
+
+    plan = Plan.open(spoofed)
+    assert SPOOF not in suggestions.owners(plan)
+    assert suggestions.distinct(["DCI \x1b[2JJones", "DCI Brown", f"Supt {RLO}x"]) == \
+        ["DCI Brown"]

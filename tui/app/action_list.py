@@ -18,6 +18,7 @@ from textual.widgets import Input, Static
 
 from tui.app.action_edits import ActionDraft, Call, action_calls, changed
 from tui.app.colours import COLOUR_CLASSES, Palette
+from tui.app.widgets import ShownInPlace
 from tui.core.safe_text import visible
 
 LIST_ACTIONS = {"cursor", "toggle", "edit", "add", "remove", "move", "details"}
@@ -237,7 +238,8 @@ class ActionList(Vertical, can_focus=True):
         self.editing = draft
         self.editor = Input(draft.text if draft else "", compact=True, classes="action-editor",
                             placeholder="the action: enter keeps it, escape cancels",
-                            select_on_focus=False)  # typing adds to the text, not over it
+                            select_on_focus=False,  # typing adds to the text, not over it
+                            highlighter=ShownInPlace())
         if row is not None:
             self.mount(self.editor, before=row)
             row.display = False

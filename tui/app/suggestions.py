@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from tui.core.plan import Plan
+from tui.core.safe_text import has_controls, hidden_character
 
 
 def distinct(values: Iterable[object]) -> list[str]:
-    """Non-empty strings, once each, sorted ignoring case."""
-    found = {v.strip() for v in values if isinstance(v, str) and v.strip()}
+    """Non-empty strings, once each, sorted ignoring case. A value holding a control or
+    hidden character (a hand edit's) is left out: a text box shows a suggestion as it is,
+    and saving would refuse it."""
+    found = {v.strip() for v in values if isinstance(v, str) and v.strip()
+             and not has_controls(v) and not hidden_character(v)}
     return sorted(found, key=str.casefold)
 
 

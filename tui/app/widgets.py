@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.console import RenderableType
+from rich.highlighter import Highlighter
+from rich.text import Text
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
 from tui.app.colours import COLOUR_CLASSES, Palette
-from tui.core.safe_text import visible, visible_lines
+from tui.core.safe_text import visible, visible_in_place, visible_lines
 
 Painter = Callable[[Palette], RenderableType]
 
@@ -26,9 +28,35 @@ def multiline(text: object) -> Content:
     return Content(visible_lines(text))
 
 
+class ShownInPlace(Highlighter):
+    """A text box's value as the terminal may show it: a control character (a raw ESC
+    would reach the terminal) or one that hides what text says (a bidi override) shows as
+    one visible character, so the cursor stays where it is; the value keeps them (saving
+    refuses them, naming the field)."""
+
+    def __call__(self, text: str | Text) -> Text:
+        shown = Text(text) if isinstance(text, str) else text.copy()
+        shown.plain = visible_in_place(shown.plain)
+        return shown
+
+    def highlight(self, text: Text) -> None:  # __call__ does the work
+        pass
+
+
+def shown_in_place(widget: Widget) -> Widget:
+    """Give a text box (Input) the ShownInPlace highlighter; other widgets unchanged."""
+    from textual.widgets import Input
+
+    if isinstance(widget, Input) and widget.highlighter is None:
+        widget.highlighter = ShownInPlace()
+    return widget
+
+
 def field_row(label: str, widget: Widget, name: str) -> Vertical:
-    """One line of a form: the label, then the widget; below it a line for the field's
-    error (`#error-NAME`, hidden until there is one)."""
+    """One line of a form: the label, then the widget (a text box shows each control
+    character as a symbol); below it a line for the field's error (`#error-NAME`, hidden
+    until there is one)."""
+    shown_in_place(widget)
     return Vertical(Horizontal(Label(label, classes="field-label"), widget,
                                classes="field-line"),
                     Static("", id=f"error-{name}", classes="field-error hidden"),

@@ -70,6 +70,10 @@ _ANY_CONTROL = LazyPattern(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_NOT_LINE = LazyPattern(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # kept: \t, \n
 # What visible_lines changes (the HTML pack marks the same characters):
 NOT_SHOWN_AS_IS = LazyPattern(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
+# One visible character for each (the Unicode symbol for a C0 control, U+FFFD for the rest):
+# where the text is edited, each character keeps its place for the cursor.
+_IN_PLACE = {**{code: chr(0x2400 + code) for code in range(32)}, 0x7F: "\u2421",
+             **{code: "\ufffd" for code in (*range(0x80, 0xA0), *_HIDDEN_CODES)}}
 _JSON_UNSAFE = {**{code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)},
                 **{code: f"\\u{code:04x}" for code in _HIDDEN_CODES}}
 _JSON_UNSAFE_RE = LazyPattern(f"[\\x7f-\\x9f{HIDDEN_CHARACTERS}]")
@@ -90,6 +94,13 @@ def visible_lines(text: Any) -> str:
     hidden character shown."""
     lines = str(text).replace("\r\n", "\n")
     return lines.translate(_LINES) if NOT_SHOWN_AS_IS.search(lines) else lines
+
+
+def visible_in_place(text: str) -> str:
+    """Each control or hidden character as one visible character (ESC as \u241b, a bidi
+    override as \ufffd), so a text box can show a value it edits: the same length, every
+    other character where it was."""
+    return text.translate(_IN_PLACE) if _CONTROL.search(text) else text
 
 
 def has_controls(text: str, lines: bool = False) -> bool:

@@ -33,13 +33,15 @@ from tui.core.errors import (
 )
 from tui.core.model.schema import FIELDS, ITEM_FIELDS, STRING, Field
 from tui.core.plan import Plan
-from tui.core.safe_text import visible
+from tui.core.safe_text import visible, visible_in_place
 from tui.core.store import toml_read
 from tui.core.store.reading import read_text
 from tui.core.write.change import Change
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from tui.app.app import LoadedApp
 
 
@@ -70,6 +72,16 @@ def area_widget(plan: Plan, item_id: str):
         areas.append(current)
     return Select([(Content(visible(a)), a) for a in areas], allow_blank=False, compact=True,
                   id="area")
+
+
+class ShownTextArea(TextArea):
+    """A text area whose lines show control and hidden characters as the form's text
+    boxes do (widgets.ShownInPlace): one visible character each, the text unchanged."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = visible_in_place(line.plain)
+        return line
 
 
 class EditScreen(Screen):
@@ -122,13 +134,13 @@ class EditScreen(Screen):
             yield field_row(FIELDS["tags"].label,
                             Input(id="tags", placeholder="comma separated", compact=True), "tags")
             yield field_row(FIELDS["detail"].label,
-                            TextArea(id="detail", soft_wrap=True, compact=True), "detail")
+                            ShownTextArea(id="detail", soft_wrap=True, compact=True), "detail")
             yield Static(ACTION_KEYS, classes="section-label", markup=False)
             yield ActionList(id="actions")
             yield field_row("Add an action", Input(id="new-action", compact=True,
                             placeholder="type it, then enter (or a in the list)"),
                             "new-action")
-            yield field_row("Progress update", TextArea(id="update", compact=True,
+            yield field_row("Progress update", ShownTextArea(id="update", compact=True,
                             placeholder="added with today's date and your git name"),
                             "update")
             yield field_row("Commit message", Input(id="message", compact=True,

@@ -18,7 +18,7 @@ from tui.app.messages import PlanReloaded, TeamReloaded
 from tui.app.problems import ProblemsPanel
 from tui.app.rows import content_widths, item_cells
 from tui.app.screens.undo import UndoFlow
-from tui.app.widgets import FittedFooter, plain
+from tui.app.widgets import FittedFooter, ShownInPlace, plain
 from tui.core.errors import QueryError
 from tui.core.model.items import DUE_SOON, OVERDUE, Item, state_counts, today
 from tui.core.plan import Plan
@@ -103,7 +103,7 @@ class ListScreen(Screen):
             yield Static(id="plan-totals-below", classes="stacked-totals")
             yield Input(value=self.query_text, placeholder="/ to filter: status:in-progress "
                         "is:overdue area:crime owner:smith sort:due", id="filter",
-                        compact=True)
+                        compact=True, highlighter=ShownInPlace())
             yield Static(id="filter-error", classes="hidden")
         table = ItemTable(COLUMNS, id="items")
         table.empty_message = "Loading the plan…"
