@@ -208,6 +208,25 @@ def test_fifo_and_symlink_in_afis(plan_dir, afi):
     assert code == 1 and link.is_symlink()
 
 
+def test_an_item_file_replaced_by_a_folder_is_a_problem_not_a_silent_gap(plan_dir, afi):
+    """`afi show` said the item was invalid and to run `afi check`, which said "ok": a
+    folder where an item file was is reported by check, list and the UI's poll alike."""
+    from tui.core.store.reading import files_state, load_plan
+
+    path = plan_dir / "afis" / "PEEL22-02.toml"
+    path.unlink()
+    path.mkdir()
+    code, out, err = afi("check", cwd=plan_dir.parent)
+    assert code == 1
+    assert "afis/PEEL22-02.toml:1: a folder: afi reads only plain files here" in out + err
+    code, _, err = afi("list", cwd=plan_dir.parent)
+    assert code == 0 and "PEEL22-02.toml:1: a folder" in err
+    code, _, err = afi("show", "PEEL22-02", cwd=plan_dir.parent)
+    assert code == 1 and "PEEL22-02.toml" in err
+    # What the UI polls for matches what a read saw: no reload on every poll.
+    assert files_state(plan_dir) == load_plan(plan_dir).files_state()
+
+
 def test_symlinked_plan_file_is_refused_not_replaced(plan_dir, afi):
     target = plan_dir.parent / "elsewhere.toml"
     path = plan_dir / "afis" / "PEEL22-02.toml"

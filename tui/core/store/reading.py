@@ -322,12 +322,12 @@ def load_plan(plan_dir: Path, previous: Snapshot | None = None,
         name = entry.name
         if not name.endswith(".toml"):
             continue
-        if not entry.is_file(follow_symlinks=False):
-            if not entry.is_dir(follow_symlinks=False):  # a link, FIFO or device
-                others.add(name)
-                kind = "a symbolic link" if entry.is_symlink() else "not a regular file"
-                problems.append(Problem(Path(entry.path), 1, f"{kind}: afi reads only plain "
-                                                             "files here (remove it)"))
+        if not entry.is_file(follow_symlinks=False):  # a link, folder, FIFO or device
+            others.add(name)
+            kind = ("a symbolic link" if entry.is_symlink() else
+                    "a folder" if entry.is_dir(follow_symlinks=False) else "not a regular file")
+            problems.append(Problem(Path(entry.path), 1, f"{kind}: afi reads only plain "
+                                                         "files here (remove it)"))
             continue
         stamp = item_cache.stamp_of(entry.stat(follow_symlinks=False))
         names.add(name)
@@ -386,7 +386,7 @@ def files_state(plan_dir: Path) -> tuple[dict[str, item_cache.Stamp], frozenset[
                     continue
                 if entry.is_file(follow_symlinks=False):
                     stamps[name] = item_cache.stamp_of(entry.stat(follow_symlinks=False))
-                elif not entry.is_dir(follow_symlinks=False):
+                else:  # a link, folder, FIFO or device: a problem load_plan reports
                     others.add(name)
     except OSError:
         pass
