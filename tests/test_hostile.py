@@ -296,3 +296,50 @@ def test_list_fits_the_terminal_width(plan_dir):
         assert code == 0 and len(lines) == 4
         assert max(len(line) for line in lines) <= columns, out
         assert "…" in out  # the title (then area, owner) gave way
+
+
+@pytest.mark.parametrize("args", [
+    [b"set", b"PEEL22-01", b"owner=DCI \xe9vans"],
+    [b"note", b"PEEL22-01", b"latin-1 \xe9t\xe9"],
+    [b"set", b"PEEL22-01", b"owner=DCI Brown", b"-m", b"r\xe9sum\xe9"],
+    [b"new", b"--inspection", b"PEEL22", b"--area", b"Responding to the public", b"--title",
+     b"caf\xe9"],
+    [b"close", b"PEEL22-01", b"--by", b"DC\xc3", b"--board", b"Board"],
+    [b"action", b"PEEL22-01", b"add", b"\xff"],
+])
+def test_arguments_that_are_not_utf8_are_refused_in_one_line(plan_dir, args):
+    """A terminal set to Latin-1 sends bytes that are not UTF-8; Python keeps them as lone
+    surrogates, which no file can hold: each ended in a traceback (naming the lock's
+    holder, then writing the file). Now one line naming the field, exit 1, nothing
+    written."""
+    repo = plan_dir.parent
+    before = git(repo, "rev-parse", "HEAD")
+    done = subprocess.run([sys.executable, "-m", "tui", *args], cwd=repo,
+                          capture_output=True, text=True, errors="replace")
+    assert done.returncode in (1, 2), done.stderr
+    assert done.stderr.startswith("afi: error: ") and "not UTF-8 text" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert git(repo, "rev-parse", "HEAD") == before
+    assert not git(repo, "status", "--porcelain")
+
+
+def test_init_refuses_a_title_that_is_not_utf8(repo):
+    done = subprocess.run([sys.executable, "-m", "tui", "init", "--title", b"caf\xe9"],
+                          cwd=repo, capture_output=True, text=True, errors="replace")
+    assert done.returncode == 1 and "--title is not UTF-8 text" in done.stderr
+    assert "Traceback" not in done.stderr and not (repo / "plan").exists()
+
+
+def test_the_write_layer_refuses_text_no_file_can_hold(plan_dir):
+    """Below every check of values: a write of text that is not UTF-8 is refused, naming
+    the file, before anything is written."""
+    from tui.core.errors import InvalidValue
+    from tui.core.git.repo import GitRepo
+    from tui.core.write.commit import FileWrite, commit_files
+
+    repo = GitRepo(plan_dir.parent)
+    path = plan_dir / "afis" / "PEEL22-01.toml"
+    text = path.read_text()
+    with pytest.raises(InvalidValue, match="PEEL22-01.toml: a value is not UTF-8 text"):
+        commit_files(repo, [FileWrite(path, text, text + 'x = "\udce9"\n', True)], "m\n")
+    assert path.read_text() == text

@@ -86,9 +86,12 @@ def _one_line(text: str) -> str:
     """A title is one line of text: control characters would corrupt the commit subject,
     and bidi or zero-width characters would make it say something else."""
     from tui.core.errors import InvalidValue
-    from tui.core.safe_text import has_controls, hidden_character
+    from tui.core.safe_text import has_controls, hidden_character, not_utf8
 
     cleaned = " ".join(str(text).split())
+    if not_utf8(cleaned):
+        raise InvalidValue("--title is not UTF-8 text (set the terminal to UTF-8, or type it "
+                           "again)")
     if not cleaned or has_controls(cleaned):
         raise InvalidValue("--title must be one line of text without control characters")
     if (hidden := hidden_character(cleaned)) is not None:

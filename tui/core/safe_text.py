@@ -103,6 +103,15 @@ def visible_in_place(text: str) -> str:
     return text.translate(_IN_PLACE) if _CONTROL.search(text) else text
 
 
+_NOT_UTF8 = LazyPattern("[\ud800-\udfff]")  # how Python keeps bytes that were not UTF-8
+
+
+def not_utf8(text: str) -> bool:
+    """Whether `text` holds bytes that were not UTF-8 (an argument typed in another
+    encoding reaches Python as lone surrogates, which no file can hold)."""
+    return _NOT_UTF8.search(text) is not None
+
+
 def has_controls(text: str, lines: bool = False) -> bool:
     """Whether `text` holds a control character (C0, DEL or C1); with `lines`, tabs and
     line breaks (\\n) are allowed."""

@@ -24,10 +24,11 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from tui.core.errors import AfiError, ChangedMeanwhile, GitError
+from tui.core.errors import AfiError, ChangedMeanwhile, GitError, InvalidValue
 from tui.core.git import revs, worktree
 from tui.core.git.repo import Commit, GitRepo, first_lines
 from tui.core.model.record import Record
+from tui.core.safe_text import not_utf8
 from tui.core.store.reading import link_message
 from tui.core.write import journal
 
@@ -60,6 +61,12 @@ def commit_files(repo: GitRepo, writes: list[FileWrite], message: str) -> Commit
     commit. The caller holds the plan lock."""
     head = repo.head_sha()
     relative = {w.path: repo.relative(w.path) for w in writes}
+    for write in writes:  # the checks of values refuse these first; no file can hold them
+        if not_utf8(write.new or ""):
+            raise InvalidValue(f"{relative[write.path]}: a value is not UTF-8 text; nothing "
+                               "was written")
+    if not_utf8(message):
+        raise InvalidValue("the commit message is not UTF-8 text; nothing was written")
     to_write = [w for w in writes if _current(w.path) != w.new_bytes]
     for write in to_write:
         if (refused := link_message(repo.root, write.path)) is not None:

@@ -137,7 +137,8 @@ def _write_holder(path: Path, purpose: str) -> None:
                                   for n, a in enumerate(sys.argv[:4]))
     with contextlib.suppress(OSError):  # naming the holder is a courtesy; the lock matters
         path.write_text(f"pid {os.getpid()} on {_host()}: {command[:120]}, "
-                        f"since {time.strftime('%H:%M:%S')}\n", encoding="utf-8")
+                        f"since {time.strftime('%H:%M:%S')}\n", encoding="utf-8",
+                        errors="backslashreplace")  # an argument that is not UTF-8
 
 
 def _timeout_from_env() -> float:

@@ -95,9 +95,12 @@ def check_user_message(text: str | None) -> str | None:
     if _TRAILER_LINE.search(text):
         raise UsageError(f"the message may not contain '{TRAILER_KEY}:' lines: afi adds one "
                          "for each item the commit changes")
-    from tui.core.safe_text import CONTROL_NOT_LINE, hidden_character, visible
+    from tui.core.safe_text import CONTROL_NOT_LINE, hidden_character, not_utf8, visible
 
     text = text.replace("\r\n", "\n")
+    if not_utf8(text):
+        raise UsageError("the message is not UTF-8 text (set the terminal to UTF-8, or type "
+                         "it again)")
     if (control := CONTROL_NOT_LINE.search(text)) is not None:
         raise UsageError(f"the message may not contain control characters (it holds "
                          f"{visible(control.group())}, U+{ord(control.group()):04X}): they "

@@ -7,7 +7,7 @@ from datetime import date
 
 from tui.core.errors import ConflictError, InvalidValue
 from tui.core.model.items import today
-from tui.core.safe_text import has_controls
+from tui.core.safe_text import has_controls, not_utf8
 from tui.core.store.tomledit import ItemDocument
 
 TYPE_CHECKING = False
@@ -56,6 +56,7 @@ def one_line(value: Any, what: str, field: str | None = None) -> str:
     """`what`: the field, or the argument ("by") that Python names `by=` and the command
     line `--by`; `field`: the field it fills, when that has another name."""
     text = str(value).strip()
+    refuse_not_utf8(text, what, field or what, value)
     if has_controls(text):
         said = "must be one line of text without control characters"
         if what in _ARGUMENTS:
@@ -65,6 +66,13 @@ def one_line(value: Any, what: str, field: str | None = None) -> str:
     return text
 
 
+def refuse_not_utf8(text: str, what: str, field: str, value: Any) -> None:
+    if not_utf8(text):
+        said = ("is not UTF-8 text (set the terminal to UTF-8, or type it again)")
+        raise InvalidValue(f"{what} {said}", field=field, value=value,
+                           cli_message=f"--{what} {said}" if what in _ARGUMENTS else None)
+
+
 _ARGUMENTS = ("by",)  # named for what they hold elsewhere: by= in Python, --by in the CLI
 
 
@@ -72,6 +80,7 @@ def checked_text(value: Any, what: str) -> str:
     text = str(value).replace("\r\n", "\n").strip()
     if not text:
         raise InvalidValue(f"{what} text cannot be empty", field=what, value=value)
+    refuse_not_utf8(text, what, what, value)
     if has_controls(text, lines=True):
         raise InvalidValue(f"{what} must not contain control characters", field=what,
                            value=value)
