@@ -337,7 +337,7 @@ def test_the_write_layer_refuses_text_no_file_can_hold(plan_dir):
     from tui.core.git.repo import GitRepo
     from tui.core.write.commit import FileWrite, commit_files
 
-    repo = GitRepo(plan_dir.parent)
+    repo = GitRepo.find(plan_dir.parent)
     path = plan_dir / "afis" / "PEEL22-01.toml"
     text = path.read_text()
     with pytest.raises(InvalidValue, match="PEEL22-01.toml: a value is not UTF-8 text"):
