@@ -416,6 +416,29 @@ def test_a_sync_killed_in_its_rebase_is_undone_by_the_next_command(team, afi):
     assert git(bob, "log", "--format=%s", "-2") == local
 
 
+def test_a_sync_killed_after_integrating_is_pushed_by_the_next_sync_which_says_so(team, afi):
+    """Killed after its rebase, before its push: the next `afi sync` recovers it and
+    pushes. Its first line used to tell the user to run `afi sync` to push, the very
+    step the second line reported done; now the lines agree with each other and git."""
+    from tui.core.write.sync_recovery import save_state
+
+    alice, bob = team
+    afi("setup", cwd=bob)
+    _diverge(alice, bob, afi)
+    before = head(bob)
+    git(bob, "pull", "-q", "--rebase")  # what the killed sync had done
+    save_state(bob / ".git", {"phase": "running", "head": before, "started": time.time(),
+                              "plan": "plan", "mode": "rebase", "upstream": "origin/main"})
+    ahead = git(bob, "rev-list", "--count", "origin/main..HEAD").strip()
+    code, out, err = afi("sync", cwd=bob)
+    assert code == 0, err
+    assert "had integrated the other side, not yet pushed: `afi sync` pushes it" in err
+    assert "run `afi sync`" not in err
+    assert out.strip() == f"0 in, {ahead} out"
+    git(bob, "fetch", "-q")
+    assert head(bob, "origin/main") == head(bob)
+
+
 def test_sync_refuses_to_push_a_plan_that_fails_check(team, afi):
     alice, _ = team
     path = alice / "plan" / "afis" / "PEEL22-01.toml"

@@ -90,17 +90,20 @@ def recover_sync(repo: GitRepo) -> str | None:
         clear_conflicts(repo.git_dir)
         clear_state(repo.git_dir)
         return (f"an interrupted `afi sync` was undone: the plan is as before it (HEAD "
-                f"{str(before)[:7]}); run `afi sync` again")
+                f"{str(before)[:7]}); `afi sync` starts afresh")
     plan_dir = repo.root / state.get("plan", "plan")
     if before and repo.head_sha() == before:
         _restore_tree(repo, plan_dir)
         clear_state(repo.git_dir)
-        return "an interrupted `afi sync` had changed nothing yet: run `afi sync` again"
+        return "an interrupted `afi sync` had changed nothing yet; `afi sync` starts afresh"
     if state.get("mode") == "rebase" and state.get("upstream"):
         with contextlib.suppress(Exception):  # a message left stale is reported by check
             refresh_messages(repo, plan_dir, state["upstream"])
     clear_state(repo.git_dir)
-    return "an interrupted `afi sync` had integrated the other side: run `afi sync` to push"
+    # Said the same way whichever command recovers it: under `afi sync` itself, the line
+    # after this one says what it pushed ("run `afi sync` to push" was a step it had done).
+    return ("an interrupted `afi sync` had integrated the other side, not yet pushed: "
+            "`afi sync` pushes it")
 
 
 def _remove_leftovers(repo: GitRepo, started: float) -> None:
