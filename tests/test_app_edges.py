@@ -265,3 +265,30 @@ async def test_keys_typed_in_one_burst_after_a_dialog_key_reach_its_field(plan_d
             assert type(app.screen).__name__ == screen
             assert app.screen.query_one(f"#{field}", Input).value == "quit sort", opener
             assert app.screen_stack[1].sort == sort_before
+
+
+async def test_u_then_y_in_one_burst_answers_the_undo_question_not_sync(afi, plan_dir):
+    """`u` looks for the change in a worker before asking; a `y` typed straight after it
+    is the answer, kept until the question is up, never the list's `y` (sync, which
+    would push the very change being taken back)."""
+    from textual import events
+
+    repo = plan_dir.parent
+    assert afi("set", "PEEL22-02", "owner=DCI Brown", cwd=repo)[0] == 0
+    before = commits(repo)
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        started = []
+        app.sync_now = lambda: started.append("sync")  # type: ignore[method-assign]
+        for key in "uy":
+            app.post_message(events.Key(key, key))
+        for _ in range(50):
+            await settle(app, pilot)
+            if commits(repo) == before + 1:
+                break
+            await pilot.pause(0.05)
+        assert started == []
+        assert isinstance(app.screen, ListScreen)
+    assert commits(repo) == before + 1
+    assert git(repo, "log", "-1", "--format=%s").startswith('Undo "PEEL22-02')

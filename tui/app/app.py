@@ -74,6 +74,7 @@ class AfiApp(App):
         self.team: TeamStatus | None = None
         self._signature: tuple[Any, ...] | None = None
         self._held: list[events.Event] = []  # keys typed while their screen was opening
+        self._holding = False  # hold_keys: a question is being prepared
         self._typed_at: weakref.WeakKeyDictionary[events.Event, Any] = \
             weakref.WeakKeyDictionary()  # the screen each key in flight was typed at
 
@@ -84,16 +85,16 @@ class AfiApp(App):
         unused, not the screen it was typed at: `n` and a title typed in one go opened the
         new-item form, then `q` quit. A key that comes back after its screen gave way is
         typed again at the new one; keys (and pastes) that arrive while a screen is still
-        being built are held, then handled in order once it has mounted and focused its
-        field."""
+        being built, or while a question is prepared (hold_keys), are held, then handled
+        in order once it has mounted and focused its field."""
         if isinstance(event, (events.Key, events.Paste)):
             if not event.is_forwarded:
-                if self._held or not self.screen.is_mounted:
+                if self._held or self._holding or not self.screen.is_mounted:
                     self._hold(event)
                     return
                 self._typed_at[event] = self.screen
-            elif isinstance(event, events.Key) and \
-                    self._typed_at.get(event, self.screen) is not self.screen:
+            elif isinstance(event, events.Key) and (
+                    self._holding or self._typed_at.get(event, self.screen) is not self.screen):
                 again = events.Key(event.key, event.character)
                 again.time = event.time
                 self._hold(again)
@@ -106,12 +107,25 @@ class AfiApp(App):
         if len(self._held) == 1:
             self._release_when_mounted()
 
+    def hold_keys(self) -> None:
+        """Keys typed from now on wait, in order, until `release_keys`: for a question a
+        worker prepares (undo's), so that the answer typed ahead reaches it."""
+        self._holding = True
+
+    def release_keys(self) -> None:
+        """After the question is pushed (or was not asked): the held keys go to it."""
+        self._holding = False
+        if self._held:
+            self._release_when_mounted()
+
     def _release_when_mounted(self) -> None:
         # The screen's queue runs its callbacks after its mount (whose focus() is queued on
         # the app first), so the held keys come after the focus.
         self.screen.call_later(self.call_later, self._release_held)
 
     async def _release_held(self) -> None:
+        if self._holding:  # release_keys starts this again
+            return
         if not self.screen.is_mounted:  # another screen was pushed meanwhile
             self._release_when_mounted()
             return

@@ -7,6 +7,8 @@ undo) is a notification that says why; nothing is written then.
 
 from __future__ import annotations
 
+import contextlib
+
 from textual import work
 from textual.widget import Widget
 
@@ -32,6 +34,7 @@ class UndoFlow(Widget):
 
     def start(self) -> None:
         self.app.notify("Looking for your last change…", timeout=2)
+        self.app.hold_keys()  # `u` then `y`: the y answers the question, never syncs
         self.prepare()
 
     @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
@@ -41,11 +44,13 @@ class UndoFlow(Widget):
 
         try:
             found = prepare_undo(Plan(self.app.plan_dir))
+            self.app.call_from_thread(self.ask, found.target.short, found.target.subject)
         except AfiError as err:
             self.app.call_from_thread(self.app.notify, f"Cannot undo: {visible(err)}",
                                       severity="warning", timeout=12)
-            return
-        self.app.call_from_thread(self.ask, found.target.short, found.target.subject)
+        finally:  # whatever happens, the keys typed meanwhile are handled (after the ask)
+            with contextlib.suppress(RuntimeError):  # the app has closed meanwhile
+                self.app.call_from_thread(self.app.release_keys)
 
     def ask(self, short: str, subject: str) -> None:
         def answer(yes: bool | None) -> None:
