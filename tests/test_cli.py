@@ -458,6 +458,8 @@ def test_a_negated_query_term_is_not_an_option(afi, plan_dir):
     assert 'text = "-- a note starting with dashes"' in (
         plan_dir / "afis" / "PEEL22-01.toml").read_text()
     assert afi("list", "--fromat", "json", cwd=repo)[0] == 2  # a mistyped option stays one
+    code, _, err = afi("action", "PEEL22-01", "done", "-x", cwd=repo)
+    assert code == 2 and "invalid int value: '-x'" in err  # as typed, not as hidden
 
 
 def test_init_dir_makes_the_repository_in_dir(afi, tmp_path):

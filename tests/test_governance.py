@@ -140,6 +140,8 @@ def test_actions_from_the_command_line(governed, afi):
 @pytest.mark.parametrize(("args", "fragment"), [
     (["done", "9"], "has no action 9 (it has 2"),
     (["done", "0"], "numbered from 1"),
+    (["done", "-1"], "numbered from 1"),  # not "invalid int value: '\ue0001'"
+    (["move", "1", "-2"], "numbered from 1"),
     (["move", "1", "5"], "no position 5"),
     (["edit", "1"], "nothing to change"),
     (["add", "x", "--due", "soon"], "is not a date"),

@@ -45,7 +45,9 @@ class Parser(argparse.ArgumentParser):
         super().__init__(*args, **options)
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{message.replace(_DASH, '-')} (see `{self.prog} --help`)")
+        # argparse quotes a value with repr(), which spells the hiding character out.
+        shown = message.replace(_DASH, "-").replace(repr(_DASH)[1:-1], "-")
+        raise UsageError(f"{shown} (see `{self.prog} --help`)")
 
 
 def build_parser(argv: list[str] | None = None) -> Parser:
@@ -405,7 +407,8 @@ def protect_negations(parser: argparse.ArgumentParser, argv: list[str]) -> list[
         elif after_command and takes_value and token.startswith("-") and token != "--":
             token = _DASH + token[1:]  # the value of an option, like --where -status:closed
         elif after_command and token.startswith("-") and not token.startswith("--") and \
-                len(token) > 1 and token.split("=")[0] not in known and token != "--":
+                len(token) > 1 and token.split("=")[0] not in known and token != "--" and \
+                not token[1:].isdigit():  # argparse reads -1 as a value: its checks say why
             token = _DASH + token[1:]
         action = known.get(token.split("=")[0]) if after_command else None
         takes_value = action is not None and action.nargs is None and action.const is None \
