@@ -161,3 +161,27 @@ def test_link_message_names_the_link_and_where_it_points(plan_dir, outside):
     assert "(inside the repository)" in link_message(repo, inside / "X.toml")
     assert "outside the repository" in link_message(repo, outside / "X.toml")
     assert os.path.islink(inside)
+
+
+# ------------------------------------------------------------------ an unreadable plan.toml
+
+
+@pytest.mark.parametrize("args", [
+    ["set", "PEEL22-01", "owner=Supt Brown"],
+    ["note", "PEEL22-01", "Briefed the FIB"],
+    ["new", "--inspection", "PEEL22", "--area", "Responding to the public", "--title", "T"],
+])
+def test_an_edit_with_plan_toml_unreadable_names_plan_toml_not_the_item(plan_dir, afi, args):
+    """plan.toml broken by a bad edit: every write was refused as "unknown inspection
+    'PEEL22' (none listed: add [[inspections]] to plan.toml)" though plan.toml lists it;
+    the fault named is plan.toml's own, at its line."""
+    repo = plan_dir.parent
+    path = plan_dir / "plan.toml"
+    path.write_text(path.read_text() + 'title = "unterminated\n')
+    before = head(repo)
+    code, _, err = afi(*args, cwd=repo)
+    assert code == 1
+    assert "plan.toml:" in err and "invalid TOML" in err and "fix it first" in err, err
+    assert "unknown inspection" not in err and "[[inspections]]" not in err
+    assert head(repo) == before
+    assert git(repo, "status", "--porcelain").split() == ["M", "plan/plan.toml"]

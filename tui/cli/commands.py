@@ -16,7 +16,7 @@ from tui.cli.team_commands import (  # noqa: F401 - dispatched by name
     cmd_sync,
 )
 from tui.cli.tool_commands import cmd_completion, cmd_schema  # noqa: F401 - dispatched by name
-from tui.core.errors import InvalidValue, NotFound, UsageError
+from tui.core.errors import InvalidItem, InvalidValue, NotFound, UsageError
 from tui.core.model.items import ID_RE, today
 from tui.core.model.query import query_from_words
 from tui.core.plan import Plan
@@ -136,6 +136,8 @@ def cmd_new(args: Namespace) -> int:
 
     plan = _plan(args)
     if args.inspection not in plan.config.inspection_ids():
+        if faults := plan.unreadable_config():
+            raise InvalidItem(faults)
         known = ", ".join(sorted(plan.config.inspection_ids())) or "none yet"
         raise InvalidValue(f"unknown inspection '{args.inspection}' (known: {known}): add it to "
                        f"{plan.dir / 'plan.toml'} as [[inspections]] id = \"{args.inspection}\"")

@@ -113,6 +113,15 @@ class Plan:
             self._config = load_config(self.dir)
         return self._config[0]
 
+    def unreadable_config(self) -> list[Problem]:
+        """plan.toml's problems when it cannot be read at all, else []. Every edit is
+        checked against its rules (inspections, areas, statuses): without them, it is
+        plan.toml to fix, not the item."""
+        _, problems, readable = load_config(self.dir)
+        return [] if readable else [
+            Problem(p.path, p.line, f"{p.message} (afi checks every edit against plan.toml: "
+                                    "fix it first)") for p in problems]
+
     @property
     def items(self) -> list[Item]:
         return self.snapshot.items

@@ -412,7 +412,7 @@ class Change:
             problems += document_problems(entry.path, entry.document, self.plan.config,
                                            entry.base_data)
         if problems:
-            raise InvalidItem(problems)
+            raise InvalidItem(self.plan.unreadable_config() or problems)
 
     def commit(self) -> str | None:
         """Commit every edit as one commit; returns its id, or None when the edits change
