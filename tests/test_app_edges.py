@@ -292,3 +292,23 @@ async def test_u_then_y_in_one_burst_answers_the_undo_question_not_sync(afi, pla
         assert isinstance(app.screen, ListScreen)
     assert commits(repo) == before + 1
     assert git(repo, "log", "-1", "--format=%s").startswith('Undo "PEEL22-02')
+
+
+async def test_enter_then_e_in_one_burst_opens_the_detail_then_its_edit_form(plan_dir):
+    """`enter e` typed in one go: the detail opens, then `e` edits from it (it used to
+    open the edit form from the list and then the detail on top of it)."""
+    from textual import events
+
+    from tui.app.screens.detail import DetailScreen
+    from tui.app.screens.edit import EditScreen
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for key, char in (("enter", "\r"), ("e", "e")):
+            app.post_message(events.Key(key, char))
+        await wait_for_screen(app, pilot, EditScreen)
+        await pilot.pause(0.1)
+        assert [type(s) for s in app.screen_stack[1:]] == [ListScreen, DetailScreen,
+                                                          EditScreen]
+

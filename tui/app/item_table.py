@@ -55,7 +55,9 @@ class ItemTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        # No `enter`: the screen's own enter binding opens the row at once. Posted as a
+        # message, the opening came after a key typed straight after enter (`enter e`
+        # opened the edit form, then the detail on top of it).
     ]
     COMPONENT_CLASSES = {"item-table--header", "item-table--cursor",
                          "item-table--empty"} | COLOUR_CLASSES

@@ -65,7 +65,7 @@ class ListScreen(Screen):
         # A priority key: the app runs it as it reads it, so that keys typed in the same
         # burst ("/sort:due", a paste) reach the filter, not the list's own keys.
         Binding("slash", "filter", "Filter", key_display="/", id="filter", priority=True),
-        Binding("enter", "open", "Open", show=True, id="open"),
+        Binding("enter", "open", "Open", show=False, id="open"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("h", "history", "History", id="history"),
         Binding("c", "sign_off", "Sign off", id="sign-off"),
