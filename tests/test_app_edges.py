@@ -312,3 +312,42 @@ async def test_enter_then_e_in_one_burst_opens_the_detail_then_its_edit_form(pla
         assert [type(s) for s in app.screen_stack[1:]] == [ListScreen, DetailScreen,
                                                           EditScreen]
 
+
+async def test_the_new_item_form_names_an_unreadable_plan_toml(plan_dir):
+    """plan.toml broken by a bad edit: the form said "plan.toml lists no inspections: add
+    an [[inspections]] table", though it lists them; it names plan.toml's fault."""
+    from tui.app.screens.new_item import NewItemScreen
+
+    path = plan_dir / "plan.toml"
+    path.write_text(path.read_text() + 'title = "unterminated\n')
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await wait_for_screen(app, pilot, NewItemScreen)
+        shown = str(app.screen.query_one("#edit-banner", Static).render())
+        assert "plan.toml:" in shown and "invalid TOML" in shown and "fix it first" in shown
+        assert "lists no inspections" not in shown
+
+
+async def test_n_on_a_new_plan_with_no_inspections_says_so_and_saves_nothing(repo, afi):
+    """`afi init`, then `afi` and `n`: the form crashed the app (Textual refuses an
+    empty pick list that may not be blank). It opens, says what to add, and refuses to
+    create."""
+    from tui.app.screens.new_item import NewItemScreen
+
+    assert afi("init", cwd=repo)[0] == 0
+    before = commits(repo)
+    app = create_app(repo / "plan")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await wait_for_screen(app, pilot, NewItemScreen)
+        shown = str(app.screen.query_one("#edit-banner", Static).render())
+        assert "plan.toml lists no inspections" in shown
+        await pilot.press(*"A title", "ctrl+s")
+        await settle(app, pilot)
+        assert "choose an inspection" in str(
+            app.screen.query_one("#error-inspection", Static).render())
+        assert app.is_running
+    assert commits(repo) == before

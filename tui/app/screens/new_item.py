@@ -52,7 +52,10 @@ class NewItemScreen(Screen):
         yield Static(id="edit-banner", classes="hidden")
         with VerticalScroll(id="edit-form"):
             yield field_row(SCHEMA["inspection"].label,
-                            Select(inspections, allow_blank=False, compact=True,
+                            # None listed (a new plan, or plan.toml unreadable): a blank
+                            # pick, and the banner says why; Textual refuses an empty list
+                            # that may not be blank.
+                            Select(inspections, allow_blank=not inspections, compact=True,
                                    id="inspection"), "inspection")
             yield field_row(SCHEMA["id"].label, Input(id="id", compact=True), "id")
             yield field_row(SCHEMA["title"].label,
@@ -74,7 +77,9 @@ class NewItemScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        if not self.app.plan.config.inspections:
+        if faults := self.app.plan.unreadable_config():  # not "lists no inspections"
+            self.show_banner("; ".join(p.render(self.app.plan_dir) for p in faults))
+        elif not self.app.plan.config.inspections:
             self.show_banner("plan.toml lists no inspections: add an [[inspections]] table "
                              "first.")
         self.suggest_id()
