@@ -152,3 +152,55 @@ def test_no_screen_is_told_of_a_reload_by_a_method_name():
     """Reloads are messages (PlanReloaded, TeamReloaded), not methods the app looks for."""
     app = (Path(__file__).resolve().parent.parent / "tui" / "app" / "app.py").read_text()
     assert '"plan_changed"' not in app and '"team_changed"' not in app
+
+
+async def test_an_action_typed_but_not_entered_is_saved_by_ctrl_s_and_guarded(plan_dir):
+    """Text in "Add an action" without enter: ctrl+s said "Nothing to save" (or saved the
+    other fields without it) and escape left without asking. It counts as an edit, and
+    ctrl+s adds it, as enter would."""
+    from tui.app.screens.confirm import ConfirmScreen
+    from tui.core.plan import Plan
+
+    repo = plan_dir.parent
+    before = commits(repo)
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(EditScreen("PEEL22-02"))
+        await settle(app, pilot)
+        app.screen.query_one("#new-action", Input).value = "Brief the FIB"
+        assert app.screen.is_dirty()
+        await pilot.press("escape")  # asks before dropping it
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")
+        for _ in range(50):
+            await settle(app, pilot)
+            if isinstance(app.screen, ListScreen):
+                break
+            await pilot.pause(0.05)
+        assert any(text.startswith("Saved PEEL22-02") for text in notices(app))
+    assert commits(repo) == before + 1
+    assert [a["text"] for a in Plan(plan_dir).get("PEEL22-02").actions][-1] == "Brief the FIB"
+
+
+async def test_quitting_asks_when_only_an_actions_owner_was_typed(plan_dir):
+    """`o` on an action, an owner typed, then ctrl+q: it quit without asking (the edit
+    form under it had nothing unsaved yet)."""
+    from tui.app.action_edits import ActionDraft
+    from tui.app.screens.action_details import ActionDetailsScreen
+    from tui.app.screens.confirm import ConfirmScreen
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(EditScreen("PEEL22-02"))
+        await settle(app, pilot)
+        app.push_screen(ActionDetailsScreen(ActionDraft("Brief the FIB"), []))
+        await settle(app, pilot)
+        app.screen.query_one("#owner", Input).value = "DCI Brown"
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen) and app.is_running

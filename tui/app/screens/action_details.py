@@ -43,6 +43,12 @@ class ActionDetailsScreen(ModalScreen[tuple[str, str] | None]):
     def on_mount(self) -> None:
         self.query_one("#owner", Input).focus()
 
+    def is_dirty(self) -> bool:
+        """Typed but not kept: quitting asks first, as for the edit form under it."""
+        return (self.query_one("#owner", Input).value.strip(),
+                self.query_one("#due", Input).value.strip()) != (self.draft.owner,
+                                                                 self.draft.due)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_keep()

@@ -212,7 +212,8 @@ class EditScreen(Screen):
         before.update({n: str(d.get(n, "")) for n in TEXT_FIELDS})
         return (current != before or self.tag_list() != list(d.get("tags", []))
                 or self.actions.is_dirty()
-                or bool(self.query_one("#update", TextArea).text.strip()))
+                or bool(self.query_one("#update", TextArea).text.strip())
+                or bool(self.query_one("#new-action", Input).value.strip()))
 
     def build_change(self) -> Callable[[], Change] | None:
         """The edits, read from the form: a function that makes them a Change (run in the
@@ -284,6 +285,10 @@ class EditScreen(Screen):
     def action_save(self) -> None:
         if self.saving or not self.original:
             return
+        pending = self.query_one("#new-action", Input)
+        if pending.value.strip():  # typed but not entered: ctrl+s means it, as enter does
+            self.actions.add(pending.value)
+            pending.value = ""
         if not self.is_dirty():
             self.notify("Nothing to save: no field changed", timeout=3)
             return
