@@ -351,3 +351,22 @@ async def test_n_on_a_new_plan_with_no_inspections_says_so_and_saves_nothing(rep
             app.screen.query_one("#error-inspection", Static).render())
         assert app.is_running
     assert commits(repo) == before
+
+
+async def test_a_paste_straight_after_n_lands_in_the_title(plan_dir):
+    """`n` then a paste (a title copied from the report) before the form is up: the paste
+    reached the list, which ignores pastes, and was lost."""
+    from textual import events
+
+    from tui.app.screens.new_item import NewItemScreen
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.post_message(events.Key("n", "n"))
+        app.post_message(events.Paste("Improve the triage of calls"))
+        await wait_for_screen(app, pilot, NewItemScreen)
+        for _ in range(10):
+            await settle(app, pilot)
+            await pilot.pause(0.02)
+        assert app.screen.query_one("#title", Input).value == "Improve the triage of calls"

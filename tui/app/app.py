@@ -93,9 +93,9 @@ class AfiApp(App):
                     self._hold(event)
                     return
                 self._typed_at[event] = self.screen
-            elif isinstance(event, events.Key) and (
-                    self._holding or self._typed_at.get(event, self.screen) is not self.screen):
-                again = events.Key(event.key, event.character)
+            elif self._holding or self._typed_at.get(event, self.screen) is not self.screen:
+                again = (events.Key(event.key, event.character)
+                         if isinstance(event, events.Key) else events.Paste(event.text))
                 again.time = event.time
                 self._hold(again)
                 return
