@@ -370,3 +370,26 @@ async def test_a_paste_straight_after_n_lands_in_the_title(plan_dir):
             await settle(app, pilot)
             await pilot.pause(0.02)
         assert app.screen.query_one("#title", Input).value == "Improve the triage of calls"
+
+
+async def test_each_form_has_its_field_focused_as_soon_as_it_is_mounted(plan_dir):
+    """A paste that arrives just after a form mounted went to the field Textual focuses
+    first (the inspection pick list), which ignores pastes, because the form's own focus
+    came a moment later: each form focuses its field at once."""
+    from tui.app.screens.confirm import ConfirmScreen
+    from tui.app.screens.edit import EditScreen
+    from tui.app.screens.evidence import EvidenceScreen
+    from tui.app.screens.new_item import NewItemScreen
+    from tui.app.screens.sign_off import SignOffScreen
+
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for screen, field in ((NewItemScreen(), "title"), (EditScreen("PEEL22-01"), "status"),
+                              (SignOffScreen("PEEL22-01"), "approved_by"),
+                              (EvidenceScreen("PEEL22-01"), "title"),
+                              (ConfirmScreen("Sure?"), "no")):
+            await app.push_screen(screen)  # returns once mounted, before queued work
+            assert app.screen.focused is not None and app.screen.focused.id == field, screen
+            app.pop_screen()
+            await settle(app, pilot)

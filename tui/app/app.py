@@ -75,6 +75,7 @@ class AfiApp(App):
         self._signature: tuple[Any, ...] | None = None
         self._held: list[events.Event] = []  # keys typed while their screen was opening
         self._holding = False  # hold_keys: a question is being prepared
+        self._replaying = False  # handing held keys on
         self._typed_at: weakref.WeakKeyDictionary[events.Event, Any] = \
             weakref.WeakKeyDictionary()  # the screen each key in flight was typed at
 
@@ -85,11 +86,12 @@ class AfiApp(App):
         unused, not the screen it was typed at: `n` and a title typed in one go opened the
         new-item form, then `q` quit. A key that comes back after its screen gave way is
         typed again at the new one; keys (and pastes) that arrive while a screen is still
-        being built, or while a question is prepared (hold_keys), are held, then handled
-        in order once it has mounted and focused its field."""
+        being built (mounted, its focus not yet given), or while a question is prepared
+        (hold_keys), are held, then handled in order once it has focused its field."""
         if isinstance(event, (events.Key, events.Paste)):
             if not event.is_forwarded:
-                if self._held or self._holding or not self.screen.is_mounted:
+                if self._held or self._holding or not self.screen.is_mounted or (
+                        self.focused is None and not self._replaying):  # focus on its way
                     self._hold(event)
                     return
                 self._typed_at[event] = self.screen
@@ -130,8 +132,12 @@ class AfiApp(App):
             self._release_when_mounted()
             return
         held, self._held = self._held, []
-        for event in held:  # a key that opens another screen holds those after it again
-            await self.on_event(event)
+        self._replaying = True  # a screen with nothing to focus gets its keys all the same
+        try:
+            for event in held:  # a key that opens another screen holds those after it again
+                await self.on_event(event)
+        finally:
+            self._replaying = False
 
     def on_mount(self) -> None:
         self.push_screen(ListScreen(self.initial_query))

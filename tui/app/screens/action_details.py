@@ -41,7 +41,7 @@ class ActionDetailsScreen(ModalScreen[tuple[str, str] | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#owner", Input).focus()
+        self.set_focus(self.query_one("#owner", Input))  # at once: keys typed ahead
 
     def is_dirty(self) -> bool:
         """Typed but not kept: quitting asks first, as for the edit form under it."""

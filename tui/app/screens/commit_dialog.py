@@ -98,7 +98,7 @@ class CommitDialog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.initial = self.values()
-        self.query(Input).first().focus()
+        self.set_focus(self.query(Input).first())  # at once: keys typed ahead are its
 
     def values(self) -> dict[str, object]:
         return {w.id: w.value for w in self.query("Input, Select")  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button(f"{self.no} (n)", variant="primary", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.set_focus(self.query_one("#no", Button))  # at once: a y or n typed ahead
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

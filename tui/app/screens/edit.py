@@ -151,7 +151,7 @@ class EditScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(ActionList).people = suggestions.people(self.app.plan)
         self.load_from_disk()
-        self.query_one("#status").focus()
+        self.set_focus(self.query_one("#status"))  # at once: keys typed ahead are its
 
     @property
     def actions(self) -> ActionList:

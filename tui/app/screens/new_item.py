@@ -84,7 +84,7 @@ class NewItemScreen(Screen):
                              "first.")
         self.suggest_id()
         self.suggest_areas()
-        self.query_one("#title").focus()
+        self.set_focus(self.query_one("#title"))  # at once: keys and pastes typed ahead
 
     def is_dirty(self) -> bool:
         """Anything typed that would be lost (the suggested id does not count)."""
