@@ -240,6 +240,13 @@ async def test_keys_typed_in_one_burst_after_slash_all_reach_the_filter(plan_dir
         assert app.screen.sort == sort_before  # `s` did not cycle the sort
         await pilot.press("/")  # typed in the filter, `/` is a character like any other
         assert box.value == "sort:due/"
+        await pilot.press("escape")
+        for char in "/owner:[b/c] x/y":  # a slash inside the burst stays where it was typed
+            name = {"/": "slash", ":": "colon", " ": "space", "[": "left_square_bracket",
+                    "]": "right_square_bracket"}.get(char, char)
+            app.post_message(events.Key(name, char))
+        await settle(app, pilot)
+        assert box.value == "owner:[b/c] x/y"
 
 
 async def test_keys_typed_in_one_burst_after_a_dialog_key_reach_its_field(plan_dir):

@@ -276,8 +276,8 @@ class ListScreen(Screen):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        if self.focused is box:  # typed in the filter: a character like any other
-            box.insert_text_at_cursor("/")
+        if self.focused is box:  # typed in the filter: a character like any other, after
+            box.call_later(box.insert_text_at_cursor, "/")  # the keys typed before it
             return
         self.set_focus(box)  # at once: the next keys are its
 
