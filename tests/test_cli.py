@@ -530,3 +530,20 @@ def test_log_follows_a_renamed_item(afi, plan_dir, monkeypatch, no_cache):
                         "Renumber PEEL22-02 as PEEL22-20",
                         "PEEL22-02: owner DCI Jones -> Before Rename", "Initial plan"]
     assert "    PEEL22-20: id\n" in out  # the rename commit changed the id field
+
+
+def test_options_may_come_between_the_words_of_a_command(afi, plan_dir):
+    """As git takes options anywhere: `-m` before the assignments, `--format` inside the
+    query. An option afi does not know is still refused."""
+    repo = plan_dir.parent
+    code, out, err = afi("set", "PEEL22-01", "-m", "Owner moved", "owner=DCI Brown",
+                         "lead=ACC Green", cwd=repo)
+    assert code == 0, err
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message.startswith("Owner moved\n")
+    assert "PEEL22-01: owner Supt Smith -> DCI Brown, lead none -> ACC Green" in message
+    code, out, err = afi("list", "status:in-progress", "--format", "csv", "sort:due", cwd=repo)
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("id,") and len(out.splitlines()) == 2
+    code, _, err = afi("list", "status:in-progress", "--bogus", "x", cwd=repo)
+    assert code == 2 and "unrecognized arguments: --bogus x" in err

@@ -417,6 +417,33 @@ def protect_negations(parser: argparse.ArgumentParser, argv: list[str]) -> list[
     return out
 
 
+def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """parse_args, except that words after an option join the command's list of words, as
+    git takes options anywhere: `afi set ID -m MSG owner=X`, `afi list is:open
+    --format csv sort:due` (argparse ends a list at the first option and refuses the rest).
+    An unknown option is still refused."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        dest = _word_list(parser, args)
+        if dest is None or any(word.startswith("-") for word in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        setattr(args, dest, [*(getattr(args, dest) or []), *extra])
+    return args
+
+
+def _word_list(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """The destination of the command's one list of words (a last positional taking any
+    number), or None: a command with its own verbs (`board mark`) or with none."""
+    sub = _subparsers(parser)
+    command = sub.choices.get(args.command) if sub is not None and args.command else None
+    if command is None or _subparsers(command) is not None:
+        return None
+    positionals = [a for a in command._actions if not a.option_strings]
+    if positionals and positionals[-1].nargs in ("*", "+"):
+        return positionals[-1].dest
+    return None
+
+
 def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:
     return next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
 

@@ -11,7 +11,13 @@ import os
 import sys
 from pathlib import Path
 
-from tui.cli.arguments import build_parser, protect_negations, restore_negations, terminal_columns
+from tui.cli.arguments import (
+    build_parser,
+    parse_arguments,
+    protect_negations,
+    restore_negations,
+    terminal_columns,
+)
 from tui.core.errors import AfiError, InvalidItem, UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -31,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         if "tui.cli.entry" in sys.modules:  # run as the `afi` command
             sys.modules["tui.cli.entry"].interruptible()
         parser = build_parser(argv)
-        args = parser.parse_args(protect_negations(parser, argv))
+        args = parse_arguments(parser, protect_negations(parser, argv))
         restore_negations(args)
         handler = getattr(commands, f"cmd_{(args.command or 'tui').replace('-', '_')}")
         try:
