@@ -388,6 +388,9 @@ def test_rows_match_by_number_by_wording_or_not_at_all(fresh, afi, tmp_path):
     code, out, err = afi("import", "table", str(tracker), "--inspection", "HMIC07", "--dry-run",
                          cwd=fresh)
     assert code == 1 and "already exists" in out  # matches are refused without --update
+    # Each refused row is shown under the id of the item it matched, not as '?'.
+    rows = [line.split()[0] for line in out.splitlines()[1:] if not line.startswith(" ")]
+    assert rows[:2] == [items[3]["id"], items[5]["id"]] and "?" not in rows
     code, out, err = afi("import", "table", str(tracker), "--inspection", "HMIC07",
                          "--update", cwd=fresh)
     assert code == 0, err

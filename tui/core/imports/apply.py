@@ -268,6 +268,7 @@ def _assign_ids(plan: Plan, result: ImportPlan, inspection: str, update: bool,
                 item.item_id, item.existing = match.id, True
                 merge_into(item, match, plan.config, overwrite)
             else:
+                item.item_id = match.id  # named in the dry run; the problem stops the import
                 result.problems.append(
                     f"{item.source}: {match.id} already exists "
                     f"({match.title[:50]!r}): re-run with --update to fill its empty "
