@@ -141,12 +141,13 @@ def test_piped_csv_and_toml_keep_the_data_exact(evil_plan, afi):
 # -- malformed files -------------------------------------------------------------------------
 def test_deep_nesting_is_a_problem_not_a_crash(plan_dir, afi):
     (plan_dir / "afis" / "DEEP-01.toml").write_text(
-        'id = "DEEP-01"\nx = ' + "[" * 5000 + "]" * 5000 + "\n")
+        'id = "DEEP-01"\ntitle = "' + "[" * 150 + '"\n\nx = ' + "[" * 5000 + "]" * 5000 + "\n")
     (plan_dir / "afis" / "DEEP-02.toml").write_text(
         'id = "DEEP-02"\ny = ' + "[" * 40 + "1" + "]" * 40 + "\n")
     code, out, err = afi("list", cwd=plan_dir.parent)
     assert code == 0 and "PEEL22-01" in out
-    assert "DEEP-01.toml:1: values nested too deeply to read" in err
+    # The line the nesting is on, not the title's brackets, which are text in a string.
+    assert "DEEP-01.toml:4: values nested too deeply to read" in err
     assert "DEEP-02.toml:2: values nested more than 16 deep" in err
     code, _, err = afi("show", "DEEP-02", cwd=plan_dir.parent)
     assert code == 1 and err.count("\n") == 1 and "nested more than 16 deep" in err

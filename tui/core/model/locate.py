@@ -70,3 +70,32 @@ def conflict_marker_line(text: str) -> int | None:
         return None
     found = CONFLICT_MARKER.search(text)
     return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def deep_nesting_line(text: str, depth: int = 100) -> int:
+    """The line where arrays or inline tables first open `depth` deep, for a file too deeply
+    nested for the parser to say where (brackets inside quoted strings are passed over;
+    a rough reading, used only once parsing has failed), or 1."""
+    level, quote, escaped = 0, "", False
+    line = 1
+    for char in text:
+        if char == "\n":
+            line += 1
+            if quote in ('"', "'"):
+                quote = ""  # a one-line string that did not close: the parser says so
+        elif quote:
+            if escaped:
+                escaped = False
+            elif char == "\\" and quote == '"':
+                escaped = True
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            level += 1
+            if level >= depth:
+                return line
+        elif char in "]}":
+            level = max(level - 1, 0)
+    return 1

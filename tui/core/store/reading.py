@@ -135,7 +135,8 @@ def parse_text(path: Path | str, text: str) -> tuple[dict[str, Any] | None, list
         message = str(err).split(" (at line")[0]
         return None, [Problem(path, locate.parse_error_line(str(err)), f"invalid TOML: {message}")]
     except RecursionError:  # tomllib parses nested arrays recursively
-        return None, [Problem(path, 1, "values nested too deeply to read")]
+        return None, [Problem(path, locate.deep_nesting_line(text),
+                              "values nested too deeply to read")]
     limits = check_values(data)
     if limits:
         where, message = limits[0]
