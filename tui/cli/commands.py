@@ -18,7 +18,6 @@ from tui.cli.team_commands import (  # noqa: F401 - dispatched by name
 from tui.cli.tool_commands import cmd_completion, cmd_schema  # noqa: F401 - dispatched by name
 from tui.core.errors import InvalidItem, InvalidValue, NotFound, UsageError
 from tui.core.model.items import ID_RE, today
-from tui.core.model.query import query_from_words
 from tui.core.plan import Plan
 from tui.core.safe_text import json_dumps, visible, visible_lines
 
@@ -79,6 +78,7 @@ def _committed(change: Change, sha: str | None) -> int:
 
 def cmd_tui(args: Namespace) -> int:
     from tui.app.run import run_app
+    from tui.core.model.query import query_from_words
     from tui.core.store.reading import find_plan_dir
 
     # The app loads the plan itself, in a worker, so its first screen comes up at once.
@@ -102,6 +102,8 @@ def cmd_list(args: Namespace) -> int:
     if args.as_of:
         plan = plan.at(args.as_of)
         KEEP_ALIVE.append(plan)
+    from tui.core.model.query import query_from_words  # not on the path of show or log
+
     items = plan.query(query_from_words(args.query))
     on_terminal = sys.stdout.isatty()
     if args.format == "json":
@@ -306,6 +308,8 @@ def cmd_report(args: Namespace) -> int:
     from tui.core.write.values import parse_date
 
     plan = _plan(args)
+    from tui.core.model.query import query_from_words
+
     data = build_report(plan, query_from_words(args.query), since=args.since, as_of=args.as_of,
                         warn=lambda text: _warn([text]), progress=plan.progress,
                         board=args.board,
