@@ -166,8 +166,10 @@ def as_csv(items: list[Item], config: PlanConfig, plan_dir: Path, raw: bool = Fa
 
 def history_record(entry: Any) -> dict[str, Any]:
     commit = entry.commit
+    fields = list(dict.fromkeys(f for c in entry.changes for f in c.fields))
     return {"commit": commit.sha, "date": commit.date.isoformat(), "author": commit.author_name,
-            "email": commit.author_email, "subject": commit.subject, "body": commit.body,
+            "email": commit.author_email, "message": commit.message,
+            "subject": commit.subject, "body": commit.body, "fields": fields,
             "items": [{"id": c.item_id, "file": c.path, "fields": list(c.fields)}
                       for c in entry.changes]}
 

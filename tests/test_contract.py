@@ -1,0 +1,164 @@
+"""Statements of the contract (docs/format.md) that no other test file holds on its own:
+where the plan is found, the UI's entry points, `tags-=`, the audit trail found by its
+trailers, the fields of `afi log --format json`, the grade scales and the table's colours."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import git
+
+
+def ids_listed(afi, cwd, *args: str) -> tuple[str, ...]:
+    code, out, err = afi("list", "--format", "csv", *args, cwd=cwd)
+    assert code == 0, err
+    return tuple(line.split(",")[0] for line in out.splitlines()[1:])
+
+
+# -- where the plan is found --------------------------------------------------------------
+
+
+def other_plan(afi, tmp_path):
+    """A second plan, empty, in its own repository."""
+    code, _, err = afi("init", str(tmp_path / "other" / "plan"), cwd=tmp_path)
+    assert code == 0, err
+    return tmp_path / "other" / "plan"
+
+
+def test_plan_is_found_from_option_then_environment_then_dot_plan_then_a_parent(
+        afi, plan_dir, tmp_path, monkeypatch):
+    git(plan_dir.parent, "config", "--global", "user.name", "Test Lead")
+    git(plan_dir.parent, "config", "--global", "user.email", "lead@example.org")
+    empty = other_plan(afi, tmp_path)
+    three = ("HMIC07-R01", "PEEL22-01", "PEEL22-02")
+    # ./plan from the repository's root; the nearest plan.toml above from deeper down
+    assert ids_listed(afi, plan_dir.parent) == three
+    assert ids_listed(afi, plan_dir / "afis") == three
+    # $AFI_PLAN wins over ./plan, and --plan over $AFI_PLAN
+    monkeypatch.setenv("AFI_PLAN", str(empty))
+    assert ids_listed(afi, plan_dir.parent) == ()
+    assert ids_listed(afi, tmp_path, "--plan", str(plan_dir)) == three
+    code, _, err = afi("--plan", str(plan_dir), "list", cwd=tmp_path)
+    assert code == 0 and err == ""
+
+
+# -- the terminal UI's entry points ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, query", [
+    ((), ""),
+    (("tui",), ""),
+    (("tui", "is:overdue", "-owner:smith"), "is:overdue -owner:smith"),
+    (("tui", "area:responding to"), 'area:"responding to"'),
+])
+def test_no_command_or_tui_opens_the_ui_with_the_filter_given(afi, plan_dir, monkeypatch,
+                                                              args, query):
+    opened = []
+    monkeypatch.setattr("tui.app.run.run_app",
+                        lambda plan, query="": opened.append((plan, query)) or 0)
+    code, _, err = afi(*args, cwd=plan_dir / "afis")
+    assert code == 0, err
+    assert opened == [(plan_dir, query)]
+
+
+# -- set tags+= / tags-= ------------------------------------------------------------------
+
+
+def test_set_tags_add_and_remove_one_tag_each_one_commit(afi, plan_dir):
+    repo = plan_dir.parent
+    assert afi("set", "PEEL22-01", "tags+=quick-win", "tags+=board", cwd=repo)[0] == 0
+    assert afi("set", "PEEL22-01", "tags-=quick-win", cwd=repo)[0] == 0
+    assert ids_listed(afi, repo, "tag:board") == ("PEEL22-01",)
+    assert ids_listed(afi, repo, "tag:quick-win") == ()
+    diff = git(repo, "show", "--format=", "HEAD", "--", "plan/afis/PEEL22-01.toml")
+    changed = [line for line in diff.splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == ['-tags = ["quick-win", "board"]', '+tags = ["board"]']
+    assert git(repo, "log", "-1", "--format=%B").startswith("PEEL22-01: tag -quick-win\n")
+
+
+# -- the audit trail -----------------------------------------------------------------------
+
+
+def test_git_log_grep_on_the_trailer_finds_every_commit_that_touched_an_item(afi, plan_dir):
+    repo = plan_dir.parent
+    assert afi("set", "PEEL22-01", "owner=A", cwd=repo)[0] == 0
+    assert afi("set", "PEEL22-01", "PEEL22-02", "lead=B", cwd=repo)[0] == 0
+    assert afi("set", "--where", "group:demand", "owner=C", "-m", "Hand demand to C",
+               cwd=repo)[0] == 0
+    assert afi("note", "PEEL22-02", "called back", cwd=repo)[0] == 0
+    touched = git(repo, "log", "--format=%H", "--", "plan/afis/PEEL22-01.toml").split()
+    found = git(repo, "log", "--format=%H", "--grep", "AFI-Id: PEEL22-01").split()
+    assert found == touched[:-1]  # all but the fixture's first commit, made by hand
+    assert len(found) == 3
+    bulk = git(repo, "log", "-1", "--skip=1", "--format=%B")
+    assert bulk.startswith("Hand demand to C\n")  # -m becomes the subject
+    assert [line for line in bulk.splitlines() if line.startswith("AFI-Id:")] == [
+        "AFI-Id: PEEL22-01", "AFI-Id: PEEL22-02"]
+
+
+def test_log_json_gives_commit_date_author_message_and_fields_changed(afi, plan_dir):
+    repo = plan_dir.parent
+    assert afi("set", "PEEL22-01", "PEEL22-02", "owner=A", "due=2026-01-31",
+               "--reason", "staff moved", cwd=repo)[0] == 0
+    code, out, err = afi("log", "--format", "json", "--since", "HEAD~1", cwd=repo)
+    assert code == 0, err
+    (entry,) = json.loads(out)
+    assert entry["commit"] == git(repo, "rev-parse", "HEAD").strip()
+    assert entry["author"] == "Test Lead" and entry["date"].startswith("2025-01-10")
+    assert entry["message"] == git(repo, "log", "-1", "--format=%B").strip() + "\n"
+    assert entry["message"].startswith(entry["subject"] + "\n\n")
+    assert entry["fields"] == ["owner", "due", "updates"]
+    assert [i["id"] for i in entry["items"]] == ["PEEL22-01", "PEEL22-02"]
+
+
+# -- plan.toml: grade scales ------------------------------------------------------------------
+
+
+SCALES = {
+    "peel-5": ["outstanding", "good", "adequate", "requires improvement", "inadequate"],
+    "peel-4": ["outstanding", "good", "requires improvement", "inadequate"],
+    "hmic-4": ["excellent", "good", "fair", "poor"],
+}
+
+
+@pytest.mark.parametrize("scale", sorted(SCALES))
+def test_each_scale_takes_its_own_grades_and_no_other(afi, plan_dir, scale):
+    plan_toml = plan_dir / "plan.toml"
+    base = plan_toml.read_text().replace('scale = "peel-5"', f'scale = "{scale}"')
+    for grade in SCALES[scale]:
+        plan_toml.write_text(base.replace('grade = "requires improvement"',
+                                          f'grade = "{grade}"'))
+        code, out, _ = afi("check", cwd=plan_dir.parent)
+        assert code == 0, (grade, out)
+    others = sorted({g for grades in SCALES.values() for g in grades} - set(SCALES[scale]))
+    for grade in others:
+        plan_toml.write_text(base.replace('grade = "requires improvement"',
+                                          f'grade = "{grade}"'))
+        code, out, _ = afi("check", cwd=plan_dir.parent)
+        assert code == 1 and f"plan/plan.toml:17: grade '{grade}' is not on the {scale} " \
+                             "scale" in out, (grade, out)
+
+
+def test_an_unknown_scale_is_a_problem(afi, plan_dir):
+    plan_toml = plan_dir / "plan.toml"
+    plan_toml.write_text(plan_toml.read_text().replace('scale = "peel-5"',
+                                                       'scale = "peel-6"'))
+    code, out, _ = afi("check", cwd=plan_dir.parent)
+    assert code == 1 and "plan/plan.toml:7: unknown grade scale 'peel-6'" in out
+
+
+# -- the table's colours --------------------------------------------------------------------
+
+
+def test_list_table_colours_status_and_due_state_on_a_terminal(afi, plan_dir, monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    code, out, _ = afi("list", cwd=plan_dir.parent)
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("PEEL22-01"))
+    status, due = row.index("in-progress"), row.index("2024-12-31")
+    assert row[status - 5:status].count("\x1b[") == 1  # the status cell opens a colour
+    assert row[due - 5:due].count("\x1b[") == 1  # and so does the due cell (overdue)
+    assert "\x1b[" not in out.splitlines()[0]  # the header is plain
