@@ -211,14 +211,16 @@ def test_set_dry_run_prints_diff_and_commits_nothing(afi, plan_dir):
 
 
 @pytest.mark.parametrize(("args", "code", "fragment"), [
-    # An invalid value is invalid data (exit 1); a field that cannot be set is bad usage.
+    # An invalid value is invalid data (exit 1), and so is a field that cannot be set (as
+    # an unknown field in a query is); a request that is not FIELD=VALUE is bad usage.
     (["PEEL22-01", "status=finished"], 1, "unknown status 'finished'"),
     (["PEEL22-01", "status=inprogress"], 1,
      "unknown status 'inprogress' (did you mean in-progress?): use one of"),
     (["PEEL22-01", "area=Responding to the publc"], 1,
      "unknown area 'Responding to the publc' (did you mean Responding to the public?)"),
     (["PEEL22-01", "due=31/12/2025"], 1, "is not a date"),
-    (["PEEL22-01", "colour=red"], 2, "cannot set 'colour'"),
+    (["PEEL22-01", "colour=red"], 1, "cannot set 'colour'"),
+    (["PEEL22-01", "ownr=Supt Jones"], 1, "cannot set 'ownr' (did you mean owner?)"),
     (["PEEL22-01", "title="], 1, "'title' cannot be empty"),
     (["PEEL22-99", "status=complete"], 1, "no item 'PEEL22-99'"),
     (["--where", "owner:nobody", "status=complete"], 1, "nothing matched"),

@@ -162,3 +162,77 @@ def test_list_table_colours_status_and_due_state_on_a_terminal(afi, plan_dir, mo
     assert row[status - 5:status].count("\x1b[") == 1  # the status cell opens a colour
     assert row[due - 5:due].count("\x1b[") == 1  # and so does the due cell (overdue)
     assert "\x1b[" not in out.splitlines()[0]  # the header is plain
+
+
+# -- the query language: what a bare word looks in ------------------------------------------
+
+
+def test_a_word_looks_in_the_named_texts_and_nowhere_else(afi, plan_dir):
+    repo = plan_dir.parent
+    assert afi("set", "PEEL22-01", "lead=ACC Rowe", "tags+=quickwin", cwd=repo)[0] == 0
+    assert afi("note", "PEEL22-02", "Rota agreed", cwd=repo)[0] == 0
+    assert afi("set", "HMIC07-R01", "detail=Forces kept their intelligence apart",
+               cwd=repo)[0] == 0
+    for _ in range(2):  # read from the files, then from afi's cache of them
+        assert ids_listed(afi, repo, "r01") == ("HMIC07-R01",)  # id
+        assert ids_listed(afi, repo, "999") == ("PEEL22-01",)  # title
+        assert ids_listed(afi, repo, "protective") == ("HMIC07-R01",)  # area
+        assert ids_listed(afi, repo, "smith") == ("PEEL22-01",)  # owner
+        assert ids_listed(afi, repo, "rowe") == ("PEEL22-01",)  # lead
+        assert ids_listed(afi, repo, "HANDLERS") == ("PEEL22-01",)  # action text
+        assert ids_listed(afi, repo, "rota") == ("PEEL22-02",)  # update text
+        assert ids_listed(afi, repo, "apart") == ("HMIC07-R01",)  # detail
+        assert ids_listed(afi, repo, "demand") == ()  # a group is not searched
+        assert ids_listed(afi, repo, "quickwin") == ()  # nor a tag
+        assert ids_listed(afi, repo, "closed") == ()  # nor the status
+
+
+# -- one item: required keys and the id rule -------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["id", "kind", "inspection", "area", "title", "status"])
+def test_each_required_key_is_required(afi, plan_dir, key):
+    path = plan_dir / "afis" / "PEEL22-02.toml"
+    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                            if not line.startswith(f"{key} = ")))
+    code, out, _ = afi("check", cwd=plan_dir.parent)
+    assert code == 1
+    assert out.splitlines() == [f"plan/afis/PEEL22-02.toml:1: missing required key '{key}'"]
+
+
+@pytest.mark.parametrize("item_id, valid", [
+    ("A" * 64, True), ("A" * 65, False), ("9.x_y-Z", True), ("x", True),
+    ("_x", False), (".x", False), ("-x", False), ("a b", False), ("a/b", False),
+    ("é1", False),
+])
+def test_the_id_pattern(afi, plan_dir, item_id, valid):
+    code, _, err = afi("new", "--title", "T", "--area", "Responding to the public",
+                       "--inspection", "PEEL22", "--id", item_id, cwd=plan_dir.parent)
+    assert (code, (plan_dir / "afis" / f"{item_id}.toml").exists()) == \
+        ((0, True) if valid else (1, False)), err
+    if valid:
+        assert afi("check", cwd=plan_dir.parent)[0] == 0
+    else:
+        assert err.startswith("afi: error: id ") and "is not valid" in err
+
+
+# -- afi init -----------------------------------------------------------------------------------
+
+
+def test_init_inside_a_repository_adds_a_plan_in_one_commit_and_no_second_repository(
+        afi, repo):
+    (repo / "notes.txt").write_text("staged, not afi's\n")
+    git(repo, "add", "notes.txt")
+    (repo / "docs").mkdir()
+    code, out, err = afi("init", cwd=repo / "docs")
+    assert code == 0, err
+    assert (repo / "docs" / "plan" / "plan.toml").is_file()
+    assert not (repo / "docs" / ".git").exists() and not (repo / "docs" / "plan" / ".git").exists()
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
+    committed = git(repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert "docs/plan/plan.toml" in committed and "notes.txt" not in committed
+    assert git(repo, "status", "--short").splitlines() == ["A  notes.txt"]
+    assert afi("check", cwd=repo / "docs")[0] == 0
+    code, _, err = afi("init", cwd=repo / "docs")  # a second time: refused, nothing written
+    assert code == 1 and err.startswith("afi: error: ") and "already exists" in err
+    assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"

@@ -354,8 +354,11 @@ class Change:
         schema says how a field is checked; `item`: the item's data, for the areas of its
         inspection)."""
         if name not in SETTABLE:
-            raise UsageError(f"cannot set '{name}': use one of {', '.join(SETTABLE)}, "
-                             "tags+=X or tags-=X")
+            # A field that does not exist is an invalid value given, as a query's
+            # unknown field is (exit 1); FIELD=VALUE itself was well formed.
+            raise InvalidValue(f"cannot set '{name}'{did_you_mean(name, SETTABLE)}: use one "
+                               f"of {', '.join(SETTABLE)}, tags+=X or tags-=X", field=name,
+                               allowed=tuple(SETTABLE))
         field = FIELDS[name]
         if isinstance(value, str) and not field.multiline:
             value = value.strip()
