@@ -302,11 +302,15 @@ def test_new_suggests_next_id_and_commits(afi, plan_dir):
     (["--inspection", "PEEL22", "--id", "../evil"], "is not valid"),
     (["--inspection", "PEEL22", "--id", "peel22-01"], "already exists"),
     (["--inspection", "PEEL22", "--kind", "wish"], "unknown kind"),
+    (["--inspection", "PEEL22", "--area", "Responding to the public", "--status", "finished"],
+     "unknown status 'finished'"),
+    (["--inspection", "PEEL22", "--area", "Responding to the public", "--due", "2025-02-30"],
+     "is not a date"),
 ])
 def test_new_refusals(afi, plan_dir, args, fragment):
     repo = plan_dir.parent
     code, _, err = afi("new", "--title", "T", "--area", "A", *args, cwd=repo)
-    assert code in (1, 2) and fragment in err
+    assert code == 1 and err.startswith("afi: error: ") and fragment in err
     assert git(repo, "status", "--porcelain") == ""
 
 

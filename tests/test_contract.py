@@ -236,3 +236,19 @@ def test_init_inside_a_repository_adds_a_plan_in_one_commit_and_no_second_reposi
     code, _, err = afi("init", cwd=repo / "docs")  # a second time: refused, nothing written
     assert code == 1 and err.startswith("afi: error: ") and "already exists" in err
     assert git(repo, "rev-list", "--count", "HEAD").strip() == "1"
+
+
+# -- plan.toml: every key optional but the title -------------------------------------------------
+
+
+def test_plan_toml_needs_only_a_title(afi, repo):
+    plan = repo / "plan"
+    plan.mkdir()
+    (plan / "plan.toml").write_text('title = "Only a title"\n')
+    assert afi("check", cwd=repo)[:2] == (0, "")
+    code, out, err = afi("list", "is:open", "sort:due", cwd=repo)
+    assert code == 0 and err == "" and out.split() == ["ID", "STATUS", "DUE", "OWNER", "AREA",
+                                                        "TITLE"]
+    (plan / "plan.toml").write_text('due_soon_days = 30\n')
+    code, out, _ = afi("check", cwd=repo)
+    assert code == 1 and out == "plan/plan.toml:1: plan.toml needs a 'title' string\n"
