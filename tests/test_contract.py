@@ -252,3 +252,57 @@ def test_plan_toml_needs_only_a_title(afi, repo):
     (plan / "plan.toml").write_text('due_soon_days = 30\n')
     code, out, _ = afi("check", cwd=repo)
     assert code == 1 and out == "plan/plan.toml:1: plan.toml needs a 'title' string\n"
+
+
+# -- the terminal UI: a typed message is the subject ----------------------------------------------
+
+
+async def test_a_message_typed_in_the_ui_becomes_the_commit_subject(plan_dir):
+    from tui.app.run import create_app
+    from tui.app.screens.edit import EditScreen
+    from tui.app.screens.list import ListScreen
+
+    from .test_app import settle
+
+    repo = plan_dir.parent
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "e")  # PEEL22-01
+        assert isinstance(app.screen, EditScreen)
+        app.screen.query_one("#owner").focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"Supt Green")
+        app.screen.query_one("#message").focus()
+        await pilot.press(*"Hand demand work to Supt Green")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ListScreen)
+    message = git(repo, "log", "-1", "--format=%B")
+    assert message.startswith("Hand demand work to Supt Green\n\n")
+    assert message.rstrip().endswith("AFI-Id: PEEL22-01")
+    assert 'owner = "Supt Green"' in (plan_dir / "afis" / "PEEL22-01.toml").read_text()
+
+
+async def test_escape_goes_back_from_every_screen_the_keys_open(plan_dir):
+    from tui.app.run import create_app
+    from tui.app.screens.list import ListScreen
+
+    from .test_app import settle
+
+    repo = plan_dir.parent
+    head = git(repo, "rev-parse", "HEAD")
+    app = create_app(plan_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down")
+        for key in ("enter", "e", "h", "n", "question_mark"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert not isinstance(app.screen, ListScreen), key
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ListScreen), key
+        await pilot.press("q")
+        await settle(app, pilot)
+    assert app.return_code == 0
+    assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--short") == ""
