@@ -306,3 +306,64 @@ async def test_escape_goes_back_from_every_screen_the_keys_open(plan_dir):
         await settle(app, pilot)
     assert app.return_code == 0
     assert git(repo, "rev-parse", "HEAD") == head and git(repo, "status", "--short") == ""
+
+
+# -- list --format json: every stored field ----------------------------------------------------
+
+
+def test_list_json_is_every_stored_field_with_iso_dates_file_and_due_state(afi, plan_dir):
+    import datetime
+    import tomllib
+
+    from .conftest import write_item
+
+    write_item(plan_dir, "PEEL22-05", """\
+        id = "PEEL22-05"
+        kind = "cause-of-concern"
+        inspection = "PEEL22"
+        number = 5
+        area = "Responding to the public"
+        title = "Every field"
+        detail = "Two\\nlines"
+        status = "complete"
+        owner = "Supt Smith"
+        lead = "ACC Brown"
+        due = 2025-01-20
+        group = "demand"
+        links = ["PEEL22-01"]
+        tags = ["fib", "quick win"]
+        colour_of_folder = "green"  # a key afi does not know
+
+        [[actions]]
+        text = "Brief"
+        done = true
+        due = 2025-01-05
+
+        [[updates]]
+        date = 2025-01-06
+        by = "DCI Jones"
+        text = "Briefed"
+
+        [[evidence]]
+        title = "Minutes"
+        location = "SharePoint"
+        date = 2025-01-07
+        """)
+
+    def iso(value):
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return [iso(v) for v in value]
+        if isinstance(value, dict):
+            return {k: iso(v) for k, v in value.items()}
+        return value
+
+    code, out, err = afi("list", "id:PEEL22-05,PEEL22-02", "--format", "json",
+                         cwd=plan_dir.parent)
+    assert code == 0, err
+    records = {record["id"]: record for record in json.loads(out)}
+    done, soon = records["PEEL22-05"], records["PEEL22-02"]
+    stored = tomllib.loads((plan_dir / "afis" / "PEEL22-05.toml").read_text())
+    assert done == {**iso(stored), "file": "afis/PEEL22-05.toml", "due_state": None}
+    assert soon["due_state"] == "due-soon" and soon["file"] == "afis/PEEL22-02.toml"
