@@ -367,3 +367,14 @@ def test_list_json_is_every_stored_field_with_iso_dates_file_and_due_state(afi, 
     stored = tomllib.loads((plan_dir / "afis" / "PEEL22-05.toml").read_text())
     assert done == {**iso(stored), "file": "afis/PEEL22-05.toml", "due_state": None}
     assert soon["due_state"] == "due-soon" and soon["file"] == "afis/PEEL22-02.toml"
+
+
+def test_quoted_values_in_an_either_list_from_the_command_line(afi, plan_dir):
+    repo = plan_dir.parent
+    both = ("PEEL22-01", "PEEL22-02")
+    assert ids_listed(afi, repo, 'owner:"Supt Smith","DCI Jones"') == both
+    assert ids_listed(afi, repo, "owner:Supt Smith,DCI Jones") == both  # as the shell hands it
+    assert ids_listed(afi, repo, '-owner:"Supt Smith","DCI Jones"') == ("HMIC07-R01",)
+    assert ids_listed(afi, repo, 'title:"999 calls, faster"') == ()  # one value, comma and all
+    code, _, err = afi("list", 'owner:"Supt Smith,DCI Jones', cwd=repo)
+    assert code == 2 and "unclosed quote" in err

@@ -61,6 +61,12 @@ def ids(text: str) -> list[str]:
     ('area:"vulnerable people"', ["PEEL22-9"]),
     ("owner:smith", ["HMIC07-R10", "PEEL22-10"]),  # substring: Smithson too
     ("lead:brown", ["HMIC07-R2"]),
+    ('owner:"supt smith","dci jones"', ["PEEL22-9", "PEEL22-10"]),  # quoted, either
+    ('area:"vulnerable people",crime', ["PEEL22-9", "PEEL22-11"]),
+    ('-area:"vulnerable people","protective services"', ["PEEL22-10", "PEEL22-11"]),
+    ('status:"complete","closed"', ["HMIC07-R2", "PEEL22-11"]),
+    ("title:answer,999", ["PEEL22-10"]),
+    ('title:"answer, 999"', []),  # a comma inside quotes is part of the value
     ("group:demand", ["PEEL22-9", "PEEL22-10"]),
     ("tag:fib", ["PEEL22-10"]),
     ("tags:call", ["PEEL22-10"]),

@@ -42,7 +42,8 @@ VOCABULARIES = {name: f.vocabulary for name, f in QUERY_FIELDS.items()
                 if f.match == EQUAL and f.vocabulary}
 
 Predicate = Callable[[Item, PlanConfig, date], bool]
-_TERM = re.compile(r'(-?)(?:([A-Za-z_]+)(:|<=|>=|<|>))?("(?:[^"]*)"?|\S*)')
+# A value is runs of quoted ("...", spaces and commas kept) and unquoted text.
+_TERM = re.compile(r'(-?)(?:([A-Za-z_]+)(:|<=|>=|<|>))?((?:"[^"]*"?|[^\s"]+)*)')
 _RELATIVE = re.compile(r"^([+-]?\d+)d$")
 
 
@@ -58,7 +59,8 @@ class Term(Record):
     negated: bool
     name: str | None  # None for a bare word
     operator: str | None
-    value: str
+    value: str  # as typed, without its quotes
+    values: tuple[str, ...]  # split at the commas outside quotes: `a,b` means either
 
 
 def tokenize(text: str) -> list[Term]:
@@ -71,15 +73,31 @@ def tokenize(text: str) -> list[Term]:
         match = _TERM.match(text, pos)
         if match is None or match.end() == pos:  # pragma: no cover - the pattern always moves
             raise QuerySyntaxError(f"cannot read the query at '{text[pos:]}'", pos)
-        negated, name, operator, value = match.groups()
-        if value.startswith('"'):
-            if len(value) < 2 or not value.endswith('"'):
-                raise QuerySyntaxError(f"unclosed quote in '{match.group()}': add the closing \"",
-                                 pos)
-            value = value[1:-1]
-        terms.append(Term(match.group(), pos, bool(negated), name, operator, value))
+        negated, name, operator, raw = match.groups()
+        if raw.count('"') % 2:
+            raise QuerySyntaxError(f"unclosed quote in '{match.group()}': add the closing \"",
+                                   pos)
+        terms.append(Term(match.group(), pos, bool(negated), name, operator,
+                          raw.replace('"', ""), _split_values(raw)))
         pos = match.end()
     return terms
+
+
+def _split_values(raw: str) -> tuple[str, ...]:
+    """`a,"b, c",d` -> ("a", "b, c", "d"): a comma inside quotes is part of the value."""
+    values: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in raw:
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    values.append("".join(current))
+    return tuple(values)
 
 
 def query_from_words(words: Iterable[str]) -> str:
@@ -93,8 +111,8 @@ def query_from_words(words: Iterable[str]) -> str:
         if match and '"' not in word and any(c.isspace() for c in word):
             negated, name, value = match.groups()
             text_field = ALIASES.get(name.lower(), name.lower()) in SUBSTRING_FIELDS
-            if text_field and not _TERM_LIKE.search(value):
-                word = f'{negated}{name}:"{value}"'
+            if text_field and not _TERM_LIKE.search(value):  # each of `a b,c d` quoted
+                word = f"{negated}{name}:" + ",".join(f'"{v}"' for v in value.split(","))
         terms.append(word)
     return " ".join(terms)
 
@@ -120,8 +138,8 @@ def parse_date_value(value: str, term: Term, on: date) -> date:
                          "(days from today)", term.position) from None
 
 
-def _either(value: str, term: Term) -> list[str]:
-    options = [v.strip().lower() for v in value.split(",") if v.strip()]
+def _either(term: Term) -> list[str]:
+    options = [v.strip().lower() for v in term.values if v.strip()]
     if not options:
         raise QuerySyntaxError(f"'{term.text}' needs a value, e.g. {term.name}:something",
                                term.position)
@@ -134,7 +152,7 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None,
     value = term.value
     field = QUERY_FIELDS.get(name)
     if field is not None and field.match == EQUAL:
-        exact = set(_either(value, term))
+        exact = set(_either(term))
         if config is not None and name in VOCABULARIES:
             _check_known(term, name, config.vocabulary(VOCABULARIES[name]))
         if name == "id":
@@ -150,7 +168,7 @@ def _field_predicate(term: Term, on: date, config: PlanConfig | None,
         mine = me().lower()  # asked only now: a query without `me` never reads git's config
         return lambda item, config, today_: str(item.get("owner", "")).lower() == mine
     if field is not None:  # SUBSTRING
-        options = _either(value, term)
+        options = _either(term)
         key = field.key
         if field.type == STRINGS:  # any one of its strings (tag:)
             return lambda item, config, today_: any(
@@ -195,7 +213,7 @@ def _check_known(term: Term, name: str, known: Sequence[str] | None) -> None:
     if not known:
         return
     lowered = {k.lower() for k in known}
-    for typed in (v.strip() for v in term.value.split(",")):
+    for typed in (v.strip() for v in term.values):
         if typed and typed.lower() not in lowered:
             raise QueryError(f"unknown {name} '{typed}' in '{term.text}'"
                              f"{did_you_mean(typed, known)}: this plan's are "
