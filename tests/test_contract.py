@@ -52,6 +52,8 @@ def test_plan_is_found_from_option_then_environment_then_dot_plan_then_a_parent(
     (("tui",), ""),
     (("tui", "is:overdue", "-owner:smith"), "is:overdue -owner:smith"),
     (("tui", "area:responding to"), 'area:"responding to"'),
+    (("tui", "-is:done"), "-is:done"),  # a negation, never an option
+    (("--plan", "..", "tui", "-status:closed"), "-status:closed"),
 ])
 def test_no_command_or_tui_opens_the_ui_with_the_filter_given(afi, plan_dir, monkeypatch,
                                                               args, query):
