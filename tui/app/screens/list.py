@@ -274,12 +274,14 @@ class ListScreen(Screen):
     def selected_id(self) -> str | None:
         return self.query_one(ItemTable).cursor_key
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the filter, / is a character like any other: the binding stands aside and the
+        # key reaches the box in its place among the keys typed with it.
+        focused = self.focused
+        return not (action == "filter" and isinstance(focused, Input) and focused.id == "filter")
+
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if self.focused is box:  # typed in the filter: a character like any other, after
-            box.call_later(box.insert_text_at_cursor, "/")  # the keys typed before it
-            return
-        self.set_focus(box)  # at once: the next keys are its
+        self.set_focus(self.query_one("#filter", Input))  # at once: the next keys are its
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
