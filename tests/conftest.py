@@ -213,6 +213,23 @@ def team(plan_dir, tmp_path):
     return clones
 
 
+def install_pre_receive(shared: Path) -> Path:
+    """docs/examples/pre-receive as the bare repository's hook, running this afi; returns
+    the afi command it runs."""
+    import shutil
+    import sys
+
+    hook = shared / "hooks" / "pre-receive"
+    shutil.copy(Path(__file__).resolve().parent.parent / "docs" / "examples" / "pre-receive",
+                hook)
+    hook.chmod(0o755)
+    afi_script = Path(sys.executable).parent / "afi"
+    git(shared, "config", "core.hooksPath", str(shared / "hooks"))
+    hook.write_text(hook.read_text().replace("AFI=${AFI:-afi}",
+                                             f"export AFI={afi_script}\nAFI=${{AFI:-afi}}"))
+    return afi_script
+
+
 BOARDS = '\nboards = ["Force Improvement Board", "PEEL Oversight Board"]\n'
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import git
+from .conftest import git, install_pre_receive
 
 FORGED = "board/2031-01-01-fake"
 
@@ -93,13 +93,20 @@ def check_since(afi, repo: Path, base: str) -> tuple[int, str]:
     return code, out + err
 
 
-def test_a_merge_that_changes_more_than_its_parents_is_reported(plan_dir, afi):
-    repo = plan_dir.parent
+def two_branches(repo: Path, afi) -> str:
+    """`side` (PEEL22-02's owner set) and `main` (PEEL22-01's), both from the commit
+    returned, with main checked out."""
     base = git(repo, "rev-parse", "HEAD").strip()
     git(repo, "switch", "-q", "-c", "side")
     assert afi("set", "PEEL22-02", "owner=Side Owner", cwd=repo)[0] == 0
     git(repo, "switch", "-q", "main")
     assert afi("set", "PEEL22-01", "owner=Main Owner", cwd=repo)[0] == 0
+    return base
+
+
+def test_a_merge_that_changes_more_than_its_parents_is_reported(plan_dir, afi):
+    repo = plan_dir.parent
+    base = two_branches(repo, afi)
     git(repo, "merge", "-q", "--no-edit", "side")
     assert check_since(afi, repo, base)[0] == 0  # an honest merge passes
     git(repo, "reset", "-q", "--hard", "HEAD~1")
@@ -116,11 +123,7 @@ def test_a_merge_that_changes_more_than_its_parents_is_reported(plan_dir, afi):
 
 def test_a_merge_dropping_one_side_is_reported(plan_dir, afi):
     repo = plan_dir.parent
-    base = git(repo, "rev-parse", "HEAD").strip()
-    git(repo, "switch", "-q", "-c", "side")
-    assert afi("set", "PEEL22-02", "owner=Side Owner", cwd=repo)[0] == 0
-    git(repo, "switch", "-q", "main")
-    assert afi("set", "PEEL22-01", "owner=Main Owner", cwd=repo)[0] == 0
+    base = two_branches(repo, afi)
     git(repo, "merge", "-q", "-s", "ours", "--no-edit", "side")  # keeps main's files only
     code, out = check_since(afi, repo, base)
     assert code == 1 and "PEEL22-02: owner Side Owner -> DCI Jones: made by the merge" in out
@@ -175,18 +178,11 @@ def test_a_due_move_without_a_reason_fails(governed, afi):
 
 
 def test_the_pre_receive_example_refuses_forged_board_tags(team, tmp_path):
-    import shutil
     import subprocess
-    import sys
 
     alice, _ = team
     shared = tmp_path / "shared.git"
-    hook = shared / "hooks" / "pre-receive"
-    shutil.copy(Path(__file__).resolve().parent.parent / "docs" / "examples" / "pre-receive",
-                hook)
-    hook.chmod(0o755)
-    afi_script = Path(sys.executable).parent / "afi"
-    hook.write_text(hook.read_text().replace("AFI=${AFI:-afi}", f"AFI={afi_script}"))
+    afi_script = install_pre_receive(shared)
 
     def push(*refs: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", "push", "-q", "origin", *refs], cwd=alice,

@@ -15,7 +15,7 @@ from tui.core.team import conflicts
 from tui.core.team.sync import sync
 from tui.core.write.audit import message_problems
 
-from .conftest import git
+from .conftest import git, install_pre_receive
 
 
 def head(repo: Path, rev: str = "HEAD") -> str:
@@ -289,19 +289,8 @@ def _sync_until_done(clone: Path, rng: random.Random, counts: dict) -> None:
 def test_the_pre_receive_example_refuses_a_bad_push(team, tmp_path):
     """docs/examples/pre-receive in a real bare repository: a commit afi would not make
     is refused; an afi commit is accepted."""
-    import shutil
-    import sys
-
     alice, _ = team
-    shared = tmp_path / "shared.git"
-    hook = shared / "hooks" / "pre-receive"
-    shutil.copy(Path(__file__).resolve().parent.parent / "docs" / "examples" / "pre-receive",
-                hook)
-    hook.chmod(0o755)
-    afi_script = Path(sys.executable).parent / "afi"
-    git(shared, "config", "core.hooksPath", str(shared / "hooks"))
-    env_line = f"export AFI={afi_script}\n"
-    hook.write_text(hook.read_text().replace("AFI=${AFI:-afi}", env_line + "AFI=${AFI:-afi}"))
+    afi_script = install_pre_receive(tmp_path / "shared.git")
     path = alice / "plan" / "afis" / "PEEL22-01.toml"
     path.write_text(path.read_text().replace("Supt Smith", "Supt Sneaky"))
     git(alice, "commit", "-qam", "tidy")  # plain git: no AFI-Id, a message hiding the change
